@@ -1,0 +1,88 @@
+//! The one seam between the edge app and the runtime it runs in.
+//!
+//! Every edge runtime (the native dev host, Cloudflare Workers, Spin) implements [`Host`] in a
+//! thin adapter that only translates types; everything else — routing, caching decisions,
+//! rendering — lives in this crate and is tested natively. Futures need not be `Send`: wasm
+//! hosts are single-threaded and the native host runs one single-threaded executor per core.
+
+use bytes::Bytes;
+
+/// Milliseconds since the Unix epoch, as the host's clock reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub u64);
+
+impl Timestamp {
+    pub const fn millis(self) -> u64 {
+        self.0
+    }
+
+    pub const fn plus_secs(self, secs: u64) -> Timestamp {
+        Timestamp(self.0.saturating_add(secs.saturating_mul(1000)))
+    }
+}
+
+/// The normalised key of a cached response (path, allowed query params, variant).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey(pub String);
+
+impl CacheKey {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A response held in the host's cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cached {
+    pub status: u16,
+    /// Response headers to replay, lowercase names.
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+    pub stored_at: Timestamp,
+    /// Seconds after `stored_at` during which the entry is fresh.
+    pub ttl_secs: u32,
+    /// Purge tags, e.g. `product:42`, `category:3`, `home`.
+    pub tags: Vec<String>,
+}
+
+impl Cached {
+    pub fn is_fresh(&self, now: Timestamp) -> bool {
+        now < self.stored_at.plus_secs(u64::from(self.ttl_secs))
+    }
+
+    pub fn age_secs(&self, now: Timestamp) -> u64 {
+        now.0.saturating_sub(self.stored_at.0) / 1000
+    }
+}
+
+/// Where the shopper is, as far as the host knows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Geo {
+    /// ISO 3166-1 alpha-2, uppercase (`cf.country` on Workers, a header elsewhere).
+    pub country: Option<String>,
+    /// Two-letter continent code (`AF`, `EU` …) when the host knows it.
+    pub continent: Option<String>,
+    /// The edge location that served the request (`cf.colo` on Workers), when known.
+    pub colo: Option<String>,
+}
+
+/// Why the origin gave no usable answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OriginError {
+    #[error("the origin could not be reached: {0}")]
+    Unreachable(String),
+    #[error("the origin did not answer within {0} ms")]
+    Timeout(u64),
+}
+
+/// What an edge runtime provides to the edge app.
+#[allow(async_fn_in_trait)]
+pub trait Host {
+    async fn cache_get(&self, key: &CacheKey) -> Option<Cached>;
+    async fn cache_put(&self, key: &CacheKey, entry: Cached);
+    /// Sends a request to the origin. The URI is origin-relative (path and query); the host
+    /// knows the origin's base URL.
+    async fn fetch_origin(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, OriginError>;
+    fn geo(&self, req: &http::Request<Bytes>) -> Geo;
+    fn now(&self) -> Timestamp;
+}

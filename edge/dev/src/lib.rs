@@ -1,0 +1,1 @@
+//! Native edge host (see README).

@@ -1,0 +1,97 @@
+//! What the marketplace sells and who sells it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{CategoryId, Money, ProductId, VendorId};
+
+/// Units of a product a vendor has on hand and not yet promised to an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Stock(pub u32);
+
+impl Stock {
+    /// At or below this many units a product shows "only N left".
+    pub const LOW: u32 = 5;
+
+    pub const fn units(self) -> u32 {
+        self.0
+    }
+
+    pub const fn is_available(self) -> bool {
+        self.0 > 0
+    }
+
+    pub const fn is_low(self) -> bool {
+        self.0 > 0 && self.0 <= Self::LOW
+    }
+}
+
+/// A shop on the marketplace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vendor {
+    pub id: VendorId,
+    pub name: String,
+    pub slug: String,
+    /// City the vendor ships from, e.g. "Lagos".
+    pub city: String,
+    /// ISO 3166-1 alpha-2 country code, e.g. "NG".
+    pub country: String,
+    pub description: String,
+}
+
+/// A catalog category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub id: CategoryId,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+/// A product with everything its own page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    pub id: ProductId,
+    pub vendor_id: VendorId,
+    pub category_id: CategoryId,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub price: Money,
+    pub stock: Stock,
+    /// Path of the product's picture on the origin, e.g. `/images/products/42.svg`.
+    pub image: String,
+}
+
+impl Product {
+    /// The canonical shopper-facing path: `/p/{id}-{slug}`.
+    pub fn path(&self) -> String {
+        product_path(self.id, &self.slug)
+    }
+}
+
+/// What a listing (home, category, search, storefront) shows of a product: enough for a card,
+/// without the long description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductCard {
+    pub id: ProductId,
+    pub name: String,
+    pub slug: String,
+    pub price: Money,
+    pub stock: Stock,
+    pub image: String,
+    pub vendor_id: VendorId,
+    pub vendor_name: String,
+    pub vendor_city: String,
+    pub category_id: CategoryId,
+}
+
+impl ProductCard {
+    pub fn path(&self) -> String {
+        product_path(self.id, &self.slug)
+    }
+}
+
+fn product_path(id: ProductId, slug: &str) -> String {
+    format!("/p/{id}-{slug}")
+}

@@ -1,0 +1,26 @@
+//! The shop's language, shared by the origin and every edge host.
+//!
+//! Everything here is plain data plus the rules that keep it valid: money is an ISO currency
+//! and an integer count of minor units (never a float), ids are positive, page sizes are
+//! bounded, and the bytes that travel between the edge and the origin carry a version so that
+//! an old edge reading a new origin fails with a clear message instead of garbage.
+//!
+//! This crate does no I/O and depends only on crates that build for `wasm32-unknown-unknown`
+//! and `wasm32-wasip2`, because the edge core compiles it for both.
+
+mod catalog;
+mod error;
+mod feeds;
+mod ids;
+mod money;
+mod page;
+mod slug;
+pub mod wire;
+
+pub use catalog::{Category, Product, ProductCard, Stock, Vendor};
+pub use error::DomainError;
+pub use feeds::{HomeFeed, ProductDetail, ProductList, SearchResults, VendorStorefront};
+pub use ids::{CategoryId, ProductId, VendorId};
+pub use money::{Currency, Money};
+pub use page::{Cursor, Limit};
+pub use slug::slugify;

@@ -1,0 +1,235 @@
+//! Money: an ISO 4217 currency and a whole number of that currency's minor units.
+//!
+//! Floats never hold money here. A price of ₦12,500.00 is `Money { currency: NGN, minor:
+//! 1_250_000 }`; a price of USh 45,000 is `Money { currency: UGX, minor: 45_000 }` because the
+//! Ugandan shilling has no minor unit. Formatting for people lives here too, so the origin's
+//! JSON and the edge's HTML agree on how a price reads.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+
+/// The currencies the marketplace prices in: the local currency of every market we serve,
+/// plus USD for cross-border listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Currency {
+    /// Nigerian naira
+    NGN,
+    /// Ghanaian cedi
+    GHS,
+    /// West African CFA franc (Senegal, Côte d'Ivoire, Mali, …)
+    XOF,
+    /// Central African CFA franc (Cameroon, Gabon, …)
+    XAF,
+    /// Kenyan shilling
+    KES,
+    /// Ugandan shilling
+    UGX,
+    /// Tanzanian shilling
+    TZS,
+    /// Rwandan franc
+    RWF,
+    /// Ethiopian birr
+    ETB,
+    /// South African rand
+    ZAR,
+    /// Egyptian pound
+    EGP,
+    /// Moroccan dirham
+    MAD,
+    /// US dollar
+    USD,
+}
+
+impl Currency {
+    pub const ALL: [Currency; 13] = [
+        Currency::NGN,
+        Currency::GHS,
+        Currency::XOF,
+        Currency::XAF,
+        Currency::KES,
+        Currency::UGX,
+        Currency::TZS,
+        Currency::RWF,
+        Currency::ETB,
+        Currency::ZAR,
+        Currency::EGP,
+        Currency::MAD,
+        Currency::USD,
+    ];
+
+    /// The ISO 4217 alphabetic code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Currency::NGN => "NGN",
+            Currency::GHS => "GHS",
+            Currency::XOF => "XOF",
+            Currency::XAF => "XAF",
+            Currency::KES => "KES",
+            Currency::UGX => "UGX",
+            Currency::TZS => "TZS",
+            Currency::RWF => "RWF",
+            Currency::ETB => "ETB",
+            Currency::ZAR => "ZAR",
+            Currency::EGP => "EGP",
+            Currency::MAD => "MAD",
+            Currency::USD => "USD",
+        }
+    }
+
+    /// Number of decimal places of the minor unit (ISO 4217 "exponent").
+    pub const fn exponent(self) -> u32 {
+        match self {
+            Currency::XOF | Currency::XAF | Currency::UGX | Currency::RWF => 0,
+            _ => 2,
+        }
+    }
+
+    /// The symbol shoppers in that market expect in front of a price.
+    pub const fn symbol(self) -> &'static str {
+        match self {
+            Currency::NGN => "₦",
+            Currency::GHS => "GH₵",
+            Currency::XOF => "CFA ",
+            Currency::XAF => "FCFA ",
+            Currency::KES => "KSh ",
+            Currency::UGX => "USh ",
+            Currency::TZS => "TSh ",
+            Currency::RWF => "FRw ",
+            Currency::ETB => "Br ",
+            Currency::ZAR => "R ",
+            Currency::EGP => "E£",
+            Currency::MAD => "MAD ",
+            Currency::USD => "$",
+        }
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Currency {
+    type Err = DomainError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Currency::ALL.into_iter().find(|c| c.code().eq_ignore_ascii_case(value)).ok_or_else(|| {
+            DomainError::UnknownCurrency {
+                value: crate::ids::truncate(value),
+                expected: Currency::ALL.map(Currency::code).join(", "),
+            }
+        })
+    }
+}
+
+/// An amount of money in one currency, counted in minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    pub currency: Currency,
+    /// Whole minor units (kobo, pesewas, cents …; whole francs or shillings where the
+    /// currency has no minor unit).
+    pub minor: i64,
+}
+
+impl Money {
+    pub const fn new(currency: Currency, minor: i64) -> Self {
+        Self { currency, minor }
+    }
+
+    /// `quantity` units at this price, refusing to overflow rather than wrapping.
+    pub fn times(self, quantity: u32) -> Result<Money, DomainError> {
+        self.minor
+            .checked_mul(i64::from(quantity))
+            .map(|minor| Money::new(self.currency, minor))
+            .ok_or(DomainError::AmountOutOfRange { minor: i128::from(self.minor) * i128::from(quantity) })
+    }
+
+    /// Sum of two amounts in the same currency.
+    pub fn plus(self, other: Money) -> Result<Money, DomainError> {
+        if self.currency != other.currency {
+            return Err(DomainError::CurrencyMismatch { left: self.currency, right: other.currency });
+        }
+        self.minor
+            .checked_add(other.minor)
+            .map(|minor| Money::new(self.currency, minor))
+            .ok_or(DomainError::AmountOutOfRange { minor: i128::from(self.minor) + i128::from(other.minor) })
+    }
+
+    /// The amount as shoppers read it: `₦12,500.00`, `USh 45,000`, `KSh 1,299.50`.
+    pub fn display(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let exponent = self.currency.exponent();
+        let scale = 10u64.pow(exponent);
+        let magnitude = self.minor.unsigned_abs();
+        let (major, fraction) = (magnitude / scale, magnitude % scale);
+        if self.minor < 0 {
+            f.write_str("-")?;
+        }
+        f.write_str(self.currency.symbol())?;
+        f.write_str(&group_thousands(major))?;
+        if exponent > 0 {
+            write!(f, ".{fraction:0width$}", width = exponent as usize)?;
+        }
+        Ok(())
+    }
+}
+
+fn group_thousands(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_read_the_way_local_shoppers_write_them() {
+        assert_eq!(Money::new(Currency::NGN, 1_250_000).to_string(), "₦12,500.00");
+        assert_eq!(Money::new(Currency::UGX, 45_000).to_string(), "USh 45,000");
+        assert_eq!(Money::new(Currency::KES, 129_950).to_string(), "KSh 1,299.50");
+        assert_eq!(Money::new(Currency::XOF, 1_500_000).to_string(), "CFA 1,500,000");
+        assert_eq!(Money::new(Currency::ZAR, 5).to_string(), "R 0.05");
+        assert_eq!(Money::new(Currency::GHS, -1_000).to_string(), "-GH₵10.00");
+        assert_eq!(Money::new(Currency::USD, 100_000_000).to_string(), "$1,000,000.00");
+    }
+
+    #[test]
+    fn currency_codes_parse_case_insensitively_and_unknown_codes_list_the_accepted_ones() {
+        assert_eq!("kes".parse::<Currency>().unwrap(), Currency::KES);
+        let err = "BTC".parse::<Currency>().unwrap_err().to_string();
+        assert!(err.contains("BTC") && err.contains("NGN") && err.contains("MAD"), "{err}");
+    }
+
+    #[test]
+    fn arithmetic_refuses_overflow_and_mixed_currencies() {
+        let price = Money::new(Currency::NGN, i64::MAX / 2);
+        assert!(price.times(3).is_err());
+        assert_eq!(Money::new(Currency::NGN, 250).times(4).unwrap().minor, 1000);
+        assert!(Money::new(Currency::NGN, 1).plus(Money::new(Currency::KES, 1)).is_err());
+        assert_eq!(Money::new(Currency::KES, 1).plus(Money::new(Currency::KES, 2)).unwrap().minor, 3);
+    }
+
+    #[test]
+    fn json_shape_is_code_and_minor_units() {
+        let json = serde_json::to_string(&Money::new(Currency::RWF, 2500)).unwrap();
+        assert_eq!(json, r#"{"currency":"RWF","minor":2500}"#);
+    }
+}
