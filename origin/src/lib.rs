@@ -1,1 +1,24 @@
-//! origin
+//! The Linked All origin: the only writer of the catalog database, serving it as JSON to API
+//! clients and as the versioned postcard wire format to the edge.
+//!
+//! A request's path through this crate: [`observe`] (request id, trace context, metrics) →
+//! [`routes`] (parse input) → [`store`] (SQL per backend) → [`negotiate`] (JSON or postcard),
+//! with every failure an [`error::Error`] rendered as RFC 9457 problem details.
+
+pub mod config;
+pub mod error;
+pub mod negotiate;
+pub mod observe;
+pub mod params;
+pub mod routes;
+pub mod seed;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use config::Settings;
+pub use error::Error;
+pub use startup::Origin;
+pub use store::Store;

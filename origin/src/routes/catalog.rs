@@ -1,0 +1,59 @@
+//! Home feed, categories and products.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use linkedall_shared::{Cursor, Limit, ProductId, ProductList};
+
+use super::AppState;
+use crate::error::{Error, Result};
+use crate::negotiate::Format;
+use crate::params::QueryParams;
+
+/// `GET /api/v1/home`: every category and the featured shelf, in one round trip for the edge.
+pub async fn home(State(state): State<AppState>, format: Format) -> Result<Response> {
+    Ok(format.render(&state.store.home().await?))
+}
+
+/// `GET /api/v1/categories`
+pub async fn categories(State(state): State<AppState>, format: Format) -> Result<Response> {
+    Ok(format.render(&state.store.categories().await?))
+}
+
+/// `GET /api/v1/products?category=<slug>&cursor=<next_cursor>&limit=<1..100>`
+pub async fn products(
+    State(state): State<AppState>,
+    format: Format,
+    params: QueryParams,
+) -> Result<Response> {
+    let limit = params.parsed("limit", Limit::parse)?.unwrap_or_default();
+    let cursor = params.parsed("cursor", Cursor::parse)?;
+    let category = match params.get("category") {
+        Some(slug) => Some(
+            state
+                .store
+                .category_by_slug(slug)
+                .await?
+                .ok_or_else(|| Error::NotFound { what: format!("category `{}`", truncate(slug)) })?,
+        ),
+        None => None,
+    };
+    let (items, next_cursor) = state.store.products(category.as_ref().map(|c| c.id), cursor, limit).await?;
+    Ok(format.render(&ProductList { category, items, next_cursor }))
+}
+
+/// `GET /api/v1/products/{id}`
+pub async fn product(
+    State(state): State<AppState>,
+    format: Format,
+    path: std::result::Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<Response> {
+    let Path(raw) = path?;
+    let id = ProductId::parse(&raw)?;
+    let detail =
+        state.store.product(id).await?.ok_or_else(|| Error::NotFound { what: format!("product {id}") })?;
+    Ok(format.render(&detail))
+}
+
+pub(super) fn truncate(text: &str) -> String {
+    text.chars().take(64).collect()
+}

@@ -1,0 +1,101 @@
+//! `origin seed --products N`: fills the catalog with a realistic African marketplace.
+//!
+//! Categories are upserted, vendors inserted one by one (a few thousand at most), and products
+//! streamed in batches: PostgreSQL through `COPY … FROM STDIN` (with the secondary indexes
+//! rebuilt once at the end when the table started empty, which is far cheaper than
+//! maintaining a GIN index row by row), SQLite through multi-row inserts in one transaction.
+
+mod generator;
+mod market;
+mod postgres;
+mod sqlite;
+
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+pub use generator::{Generator, NewProduct, NewVendor};
+pub use market::{CATEGORIES, CITIES};
+
+use crate::error::Result;
+use crate::store::Store;
+
+/// Products generated and written per batch.
+const BATCH: usize = 10_000;
+
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    pub products: u64,
+    /// Same seed, same catalog.
+    pub seed: u64,
+    /// Delete the existing catalog first.
+    pub reset: bool,
+    /// Draw a progress bar on stderr.
+    pub progress: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct SeedReport {
+    pub vendors: usize,
+    pub products: u64,
+    pub elapsed: Duration,
+}
+
+/// How many vendors a catalog of `products` products has: about one per hundred products.
+pub fn vendor_count(products: u64) -> usize {
+    (products / 100).clamp(12, 20_000) as usize
+}
+
+pub async fn seed(store: &Store, options: &SeedOptions) -> Result<SeedReport> {
+    let started = Instant::now();
+    if options.reset {
+        match store {
+            Store::Postgres(pool) => postgres::reset(pool).await?,
+            Store::Sqlite(pool) => sqlite::reset(pool).await?,
+        }
+    }
+    let mut generator = Generator::new(options.seed);
+    let vendors: Vec<NewVendor> = (0..vendor_count(options.products)).map(|i| generator.vendor(i)).collect();
+    let (category_ids, vendor_ids) = match store {
+        Store::Postgres(pool) => {
+            (postgres::categories(pool).await?, postgres::vendors(pool, &vendors).await?)
+        }
+        Store::Sqlite(pool) => (sqlite::categories(pool).await?, sqlite::vendors(pool, &vendors).await?),
+    };
+
+    let bar = if options.progress { ProgressBar::new(options.products) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg:>10} [{bar:40}] {human_pos}/{human_len} products ({per_sec}, eta {eta})",
+        )
+        .expect("template is valid")
+        .progress_chars("=> "),
+    );
+    bar.set_message("seeding");
+    let mut batches = (0..options.products).step_by(BATCH).map(|start| {
+        let size = (options.products - start).min(BATCH as u64) as usize;
+        (0..size).map(|_| generator.product(&vendors)).collect::<Vec<NewProduct>>()
+    });
+    let ids = Ids { categories: &category_ids, vendors: &vendor_ids };
+    match store {
+        Store::Postgres(pool) => postgres::products(pool, &mut batches, ids, &bar).await?,
+        Store::Sqlite(pool) => sqlite::products(pool, &mut batches, ids, &bar).await?,
+    }
+    bar.finish_with_message("seeded");
+    let report =
+        SeedReport { vendors: vendors.len(), products: options.products, elapsed: started.elapsed() };
+    tracing::info!(
+        vendors = report.vendors,
+        products = report.products,
+        seconds = report.elapsed.as_secs_f64(),
+        "catalog seeded"
+    );
+    Ok(report)
+}
+
+/// Database ids of the generated categories (by index into [`CATEGORIES`]) and vendors.
+#[derive(Clone, Copy)]
+struct Ids<'a> {
+    categories: &'a [i64],
+    vendors: &'a [i64],
+}

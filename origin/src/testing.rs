@@ -1,0 +1,161 @@
+//! Test support shared by the origin's tests and the end-to-end tests: a database of each
+//! backend, isolated per test and removed afterwards, and an origin spawned on a random port.
+//!
+//! PostgreSQL is the real service on 127.0.0.1:5432 (`DATABASE_URL` overrides). When it is
+//! unreachable a test fails if `CI=true`, and otherwise is skipped with a message on stderr.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::seed::{SeedOptions, seed};
+use crate::store::{Backend, PoolSettings, Store};
+use crate::{Origin, telemetry};
+
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+pub fn postgres_url() -> String {
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+        .unwrap_or(DEFAULT_POSTGRES_URL.into())
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// A database used by one test: a fresh SQLite file, or a fresh PostgreSQL schema.
+pub struct TestDatabase {
+    pub store: Store,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteFile(PathBuf),
+    PostgresSchema { url: String, schema: String },
+}
+
+impl TestDatabase {
+    /// A new, migrated database of `backend`; `None` when PostgreSQL is unreachable outside CI.
+    pub async fn new(backend: Backend) -> Option<TestDatabase> {
+        let db = match backend {
+            Backend::Sqlite => Self::sqlite().await,
+            Backend::Postgres => Self::postgres().await?,
+        };
+        db.store.migrate().await.expect("migrations apply");
+        Some(db)
+    }
+
+    async fn sqlite() -> TestDatabase {
+        let path = std::env::temp_dir().join(format!("linkedall-test-{}.db", uuid::Uuid::new_v4().simple()));
+        let url = format!("sqlite://{}", path.display());
+        let store = Store::connect(&url, &PoolSettings::default()).await.expect("SQLite opens");
+        TestDatabase { store, cleanup: Cleanup::SqliteFile(path) }
+    }
+
+    async fn postgres() -> Option<TestDatabase> {
+        let url = postgres_url();
+        let admin = match Store::connect(&url, &PoolSettings { max_connections: 1, schema: None }).await {
+            Ok(Store::Postgres(pool)) => pool,
+            Ok(Store::Sqlite(_)) => unreachable!("postgres_url is a PostgreSQL URL"),
+            Err(error) if in_ci() => panic!("PostgreSQL at {url} is required when CI=true: {error}"),
+            Err(error) => {
+                eprintln!(
+                    "SKIPPED: PostgreSQL at {url} is unreachable ({error}); set CI=true to make this a failure"
+                );
+                return None;
+            }
+        };
+        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+        sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.expect("schema is created");
+        admin.close().await;
+        let store = Store::connect(&url, &PoolSettings { max_connections: 8, schema: Some(schema.clone()) })
+            .await
+            .expect("PostgreSQL connects with the test schema");
+        Some(TestDatabase { store, cleanup: Cleanup::PostgresSchema { url, schema } })
+    }
+
+    /// Seeds `products` products with a fixed seed.
+    pub async fn seeded(self, products: u64) -> TestDatabase {
+        seed(&self.store, &SeedOptions { products, seed: 7, reset: false, progress: false })
+            .await
+            .expect("seeding works");
+        self
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::SqliteFile(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::PostgresSchema { url, schema } => {
+                let (url, schema) = (url.clone(), schema.clone());
+                // Drop runs outside any runtime we may block on; use a short-lived one.
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    runtime.block_on(async {
+                        let store = Store::connect(&url, &PoolSettings { max_connections: 1, schema: None })
+                            .await
+                            .ok()?;
+                        if let Store::Postgres(pool) = store {
+                            sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                                .execute(&pool)
+                                .await
+                                .ok()?;
+                        }
+                        Some(())
+                    })
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// An origin serving a test database on 127.0.0.1 with a random port.
+pub struct TestOrigin {
+    pub addr: SocketAddr,
+    pub db: TestDatabase,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl TestOrigin {
+    pub async fn spawn(db: TestDatabase) -> TestOrigin {
+        telemetry::init_tracing(crate::config::LogFormat::Json);
+        let origin = Origin::with_store(db.store.clone()).await.expect("origin builds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
+        let addr = listener.local_addr().expect("bound address");
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(async move {
+            origin
+                .serve(listener, async {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("origin serves");
+        });
+        TestOrigin { addr, db, stop: Some(stop), task: Some(task) }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the origin and waits until its port is closed.
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
