@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::Origin;
 use crate::seed::{SeedOptions, seed};
 use crate::store::{Backend, PoolSettings, Store};
-use crate::{Origin, telemetry};
 
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -129,7 +129,7 @@ pub struct TestOrigin {
 
 impl TestOrigin {
     pub async fn spawn(db: TestDatabase) -> TestOrigin {
-        telemetry::init_tracing(crate::config::LogFormat::Json);
+        init_test_tracing();
         let origin = Origin::with_store(db.store.clone()).await.expect("origin builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
         let addr = listener.local_addr().expect("bound address");
@@ -158,4 +158,11 @@ impl TestOrigin {
             let _ = task.await;
         }
     }
+}
+
+/// JSON logs captured by the test harness (shown only for failing tests).
+pub fn init_test_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt().json().with_env_filter(filter).with_test_writer().try_init();
 }

@@ -1,1 +1,92 @@
-fn main() {}
+//! `cargo xtask <task>`: the project's own scripts, in Rust so they run wherever cargo does.
+//!
+//! - `cargo xtask test`: everything CI checks — formatting, clippy with `-D warnings`, and every
+//!   test (unit, the storage suite on SQLite and PostgreSQL, the origin API tests and the
+//!   end-to-end tests through the edge). With `CI=true` an unreachable PostgreSQL is a failure.
+//! - `cargo xtask bench seed [--products N]`: times seeding N products into PostgreSQL.
+
+mod services;
+
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["test", rest @ ..] => test(rest),
+        ["bench", "seed", rest @ ..] => bench_seed(rest),
+        _ => {
+            eprintln!(
+                "usage:\n  cargo xtask test                    run every check CI runs\n  \
+                 cargo xtask bench seed [--products N]  time seeding N products into PostgreSQL"
+            );
+            bail!("unknown task {:?}", args)
+        }
+    }
+}
+
+/// Runs a command from the workspace root, echoing it, failing on a non-zero exit.
+fn run(program: &str, args: &[&str]) -> Result<()> {
+    let started = Instant::now();
+    eprintln!("\n==> {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(workspace_root())
+        .status()
+        .with_context(|| format!("could not start {program}"))?;
+    eprintln!("<== {program} {} ({:.1} s)", args.first().unwrap_or(&""), started.elapsed().as_secs_f64());
+    if !status.success() {
+        bail!("`{program} {}` failed with {status}", args.join(" "));
+    }
+    Ok(())
+}
+
+fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+fn test(extra: &[&str]) -> Result<()> {
+    let started = Instant::now();
+    services::check(in_ci())?;
+    run("cargo", &["fmt", "--all", "--check"])?;
+    run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    let mut args = vec!["test", "--workspace", "--all-targets"];
+    args.extend_from_slice(extra);
+    run("cargo", &args)?;
+    run("cargo", &["test", "--workspace", "--doc"])?;
+    eprintln!("\nall checks passed in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn bench_seed(rest: &[&str]) -> Result<()> {
+    let products = match rest {
+        [] => "1000000",
+        ["--products", n] => n,
+        _ => bail!("usage: cargo xtask bench seed [--products N]"),
+    };
+    let url = services::postgres_url();
+    run("cargo", &["build", "--release", "-p", "linkedall-origin"])?;
+    let binary = workspace_root().join("target/release/linkedall-origin");
+    let started = Instant::now();
+    let status = Command::new(binary)
+        .args(["--database-url", &url, "--log-format", "pretty", "seed", "--reset", "--products", products])
+        .status()?;
+    if !status.success() {
+        bail!("seeding failed with {status}");
+    }
+    println!(
+        "seeded {products} products into {url} in {:.1} s (wall clock, process start to exit)",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

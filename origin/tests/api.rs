@@ -1,0 +1,179 @@
+//! Black-box tests of the origin's HTTP API: a real origin on a random port over a real
+//! database (PostgreSQL, and SQLite where the backend matters), driven with an HTTP client.
+
+use linkedall_origin::store::Backend;
+use linkedall_origin::testing::{TestDatabase, TestOrigin};
+use linkedall_shared::{ProductDetail, ProductList, wire};
+use serde_json::Value;
+
+async fn spawn(backend: Backend) -> Option<TestOrigin> {
+    let db = TestDatabase::new(backend).await?.seeded(300).await;
+    Some(TestOrigin::spawn(db).await)
+}
+
+async fn get(origin: &TestOrigin, path: &str) -> reqwest::Response {
+    reqwest::get(format!("{}{path}", origin.url())).await.expect("origin answers")
+}
+
+async fn problem(origin: &TestOrigin, path: &str, status: u16) -> Value {
+    let response = get(origin, path).await;
+    assert_eq!(response.status().as_u16(), status, "{path}");
+    assert_eq!(response.headers()["content-type"], "application/problem+json", "{path}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status, "{path}");
+    assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()), "{path}: {body}");
+    body
+}
+
+macro_rules! on_both_backends {
+    ($($check:ident),* $(,)?) => {
+        mod sqlite { $(#[tokio::test] async fn $check() {
+            if let Some(origin) = super::spawn(super::Backend::Sqlite).await { super::$check(origin).await }
+        })* }
+        mod postgres { $(#[tokio::test] async fn $check() {
+            if let Some(origin) = super::spawn(super::Backend::Postgres).await { super::$check(origin).await }
+        })* }
+    };
+}
+
+on_both_backends!(
+    categories_and_products_are_json_by_default,
+    pages_follow_next_cursor_to_the_end,
+    postcard_is_served_when_asked_and_matches_the_json,
+    hostile_input_gets_a_problem_naming_what_to_fix,
+    search_finds_products_and_refuses_empty_or_huge_queries,
+    every_response_carries_a_request_id_and_traceparent,
+    health_readiness_metrics_and_pictures_answer,
+);
+
+async fn categories_and_products_are_json_by_default(origin: TestOrigin) {
+    let categories: Value = get(&origin, "/api/v1/categories").await.json().await.unwrap();
+    assert_eq!(categories.as_array().unwrap().len(), linkedall_origin::seed::CATEGORIES.len());
+    let list: Value = get(&origin, "/api/v1/products?category=groceries&limit=5").await.json().await.unwrap();
+    assert_eq!(list["category"]["slug"], "groceries");
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5);
+    assert!(
+        items.iter().all(|p| p["price"]["minor"].as_i64().unwrap() > 0 && p["price"]["currency"].is_string())
+    );
+    let home: Value = get(&origin, "/api/v1/home").await.json().await.unwrap();
+    assert!(!home["featured"].as_array().unwrap().is_empty());
+    let vendor: Value = get(&origin, "/api/v1/vendors/2").await.json().await.unwrap();
+    assert_eq!(vendor["vendor"]["id"], 2);
+}
+
+async fn pages_follow_next_cursor_to_the_end(origin: TestOrigin) {
+    let mut path = "/api/v1/products?limit=100".to_owned();
+    let mut total = 0;
+    loop {
+        let page: Value = get(&origin, &path).await.json().await.unwrap();
+        total += page["items"].as_array().unwrap().len();
+        match page["next_cursor"].as_i64() {
+            Some(cursor) => path = format!("/api/v1/products?limit=100&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(total, 300);
+}
+
+async fn postcard_is_served_when_asked_and_matches_the_json(origin: TestOrigin) {
+    let client = reqwest::Client::new();
+    let response = client
+        .get(format!("{}/api/v1/products/9", origin.url()))
+        .header("accept", "text/html, application/x-postcard;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], wire::MEDIA_TYPE);
+    let from_wire: ProductDetail = wire::decode(&response.bytes().await.unwrap()).unwrap();
+    let from_json: ProductDetail = get(&origin, "/api/v1/products/9").await.json().await.unwrap();
+    assert_eq!(from_wire, from_json);
+    let list = client
+        .get(format!("{}/api/v1/products?category=beauty", origin.url()))
+        .header("accept", wire::MEDIA_TYPE)
+        .send()
+        .await
+        .unwrap();
+    let list: ProductList = wire::decode(&list.bytes().await.unwrap()).unwrap();
+    assert_eq!(list.category.unwrap().slug, "beauty");
+}
+
+async fn hostile_input_gets_a_problem_naming_what_to_fix(origin: TestOrigin) {
+    for path in [
+        "/api/v1/products/abc",
+        "/api/v1/products/0",
+        "/api/v1/products/-1",
+        "/api/v1/products/99999999999999999999",
+        "/api/v1/products/1%20OR%201=1",
+        "/api/v1/vendors/x",
+    ] {
+        let body = problem(&origin, path, 400).await;
+        assert!(body["detail"].as_str().unwrap().contains("id"), "{path}: {body}");
+    }
+    for limit in ["0", "101", "-5", "99999999999999999999999", "ten"] {
+        let body = problem(&origin, &format!("/api/v1/products?limit={limit}"), 400).await;
+        assert!(body["detail"].as_str().unwrap().contains("1 to 100"), "{body}");
+    }
+    let body = problem(&origin, "/api/v1/products?cursor=%27%20OR%201%3D1", 400).await;
+    assert!(body["detail"].as_str().unwrap().contains("next_cursor"), "{body}");
+    let body = problem(&origin, "/api/v1/products?category=no-such-thing", 404).await;
+    assert!(body["detail"].as_str().unwrap().contains("no-such-thing"), "{body}");
+    problem(&origin, "/api/v1/products/299999", 404).await;
+    problem(&origin, "/api/v1/vendors/99999", 404).await;
+    problem(&origin, "/api/v1/nothing-here", 404).await;
+    let response =
+        reqwest::Client::new().delete(format!("{}/api/v1/products/1", origin.url())).send().await.unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+}
+
+async fn search_finds_products_and_refuses_empty_or_huge_queries(origin: TestOrigin) {
+    let results: Value = get(&origin, "/api/v1/search?q=shea").await.json().await.unwrap();
+    let items = results["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(items[0]["name"].as_str().unwrap().to_lowercase().contains("shea"));
+    let sql: Value =
+        get(&origin, "/api/v1/search?q=%27%3B%20DROP%20TABLE%20products%3B%20--").await.json().await.unwrap();
+    assert!(sql["items"].is_array());
+    assert_eq!(get(&origin, "/api/v1/products?limit=1").await.status(), 200, "products table survived");
+    for q in ["", "%20%20", &"a".repeat(201)] {
+        let body = problem(&origin, &format!("/api/v1/search?q={q}"), 400).await;
+        assert!(
+            body["detail"].as_str().unwrap().contains('q')
+                || body["detail"].as_str().unwrap().contains("search")
+        );
+    }
+}
+
+async fn every_response_carries_a_request_id_and_traceparent(origin: TestOrigin) {
+    let client = reqwest::Client::new();
+    let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let response = client
+        .get(format!("{}/api/v1/products/1", origin.url()))
+        .header("x-request-id", "edge-req-1")
+        .header("traceparent", traceparent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "edge-req-1");
+    let ours = response.headers()["traceparent"].to_str().unwrap();
+    assert!(ours.starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-"), "same trace, new span: {ours}");
+    let problem = get(&origin, "/api/v1/products/abc").await;
+    assert!(problem.headers().contains_key("x-request-id"), "errors carry a request id too");
+}
+
+async fn health_readiness_metrics_and_pictures_answer(origin: TestOrigin) {
+    assert_eq!(get(&origin, "/healthz").await.status(), 200);
+    assert_eq!(get(&origin, "/readyz").await.status(), 200);
+    let picture = get(&origin, "/images/products/5.svg").await;
+    assert_eq!(picture.headers()["content-type"], "image/svg+xml");
+    assert!(picture.text().await.unwrap().starts_with("<svg"));
+    problem(&origin, "/images/products/5.png", 404).await;
+    let metrics = get(&origin, "/metrics").await.text().await.unwrap();
+    for name in
+        ["http_requests_total", "http_request_duration_seconds_bucket", "db_query_duration_seconds_bucket"]
+    {
+        assert!(metrics.contains(name), "{name} missing from /metrics");
+    }
+    assert!(metrics.contains(r#"route="/images/products/{file}""#), "routes are labelled by template");
+}

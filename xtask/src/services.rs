@@ -1,0 +1,62 @@
+//! The real services the test suite uses, checked before anything is built so that a missing
+//! one is reported in one clear line rather than as a hundred failing tests.
+
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+pub fn postgres_url() -> String {
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+        .unwrap_or(DEFAULT_POSTGRES_URL.into())
+}
+
+/// `host:port` of a `scheme://[user@]host[:port]/…` URL.
+fn host_port(url: &str, default_port: u16) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?']).next()?;
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    Some(if host.contains(':') { host.to_owned() } else { format!("{host}:{default_port}") })
+}
+
+fn reachable(address: &str) -> bool {
+    let addrs: Vec<SocketAddr> = address.to_socket_addrs().map(Iterator::collect).unwrap_or_default();
+    addrs.iter().any(|a| TcpStream::connect_timeout(a, Duration::from_secs(2)).is_ok())
+}
+
+/// Fails when a required service is down in CI; warns (tests will skip) elsewhere.
+pub fn check(ci: bool) -> Result<()> {
+    let url = postgres_url();
+    let Some(address) = host_port(&url, 5432) else { bail!("DATABASE_URL {url:?} is not a URL") };
+    if reachable(&address) {
+        eprintln!("PostgreSQL reachable at {address}");
+    } else if ci {
+        bail!(
+            "PostgreSQL is not reachable at {address} and CI=true: start it (see README, 'Services') or set DATABASE_URL"
+        );
+    } else {
+        eprintln!(
+            "WARNING: PostgreSQL is not reachable at {address}; its tests will be SKIPPED (set CI=true to fail instead)"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn host_and_port_come_out_of_database_urls() {
+        assert_eq!(
+            super::host_port("postgres://postgres@127.0.0.1:5432/test", 5432).unwrap(),
+            "127.0.0.1:5432"
+        );
+        assert_eq!(
+            super::host_port("postgres://u:p@db.internal/x?sslmode=disable", 5432).unwrap(),
+            "db.internal:5432"
+        );
+    }
+}
