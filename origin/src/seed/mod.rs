@@ -6,6 +6,7 @@
 //! maintaining a GIN index row by row), SQLite through multi-row inserts in one transaction.
 
 mod generator;
+mod inserts;
 mod market;
 mod postgres;
 mod sqlite;

@@ -25,46 +25,7 @@ pub async fn reset(pool: &SqlitePool) -> Result<()> {
     tx.commit().await.map_err(Error::db("emptying the catalog"))
 }
 
-pub async fn categories(pool: &SqlitePool) -> Result<Vec<i64>> {
-    let mut ids = Vec::with_capacity(CATEGORIES.len());
-    for (position, spec) in CATEGORIES.iter().enumerate() {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO categories (slug, name, description, position) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description, \
-             position = excluded.position RETURNING id",
-        )
-        .bind(spec.slug)
-        .bind(spec.name)
-        .bind(spec.description)
-        .bind(position as i32)
-        .fetch_one(pool)
-        .await
-        .map_err(Error::db("seeding categories"))?;
-        ids.push(id);
-    }
-    Ok(ids)
-}
-
-pub async fn vendors(pool: &SqlitePool, vendors: &[NewVendor]) -> Result<Vec<i64>> {
-    let mut tx = pool.begin().await.map_err(Error::db("seeding vendors"))?;
-    let mut ids = Vec::with_capacity(vendors.len());
-    for vendor in vendors {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO vendors (name, slug, city, country, description) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(&vendor.name)
-        .bind(&vendor.slug)
-        .bind(vendor.city)
-        .bind(vendor.country)
-        .bind(&vendor.description)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(Error::db("seeding vendors"))?;
-        ids.push(id);
-    }
-    tx.commit().await.map_err(Error::db("seeding vendors"))?;
-    Ok(ids)
-}
+super::inserts::seed_inserts!(SqlitePool);
 
 pub async fn products(
     pool: &SqlitePool,
