@@ -1,6 +1,83 @@
-//! The Linked All edge app: catalog pages rendered and cached at the edge, everything else
-//! proxied to the origin. Host-agnostic: see [`Host`].
+//! The Linked All edge app: catalog pages rendered and cached at the edge, static assets under
+//! content-hashed names, everything else proxied to the origin.
+//!
+//! Host-agnostic: every runtime (native dev host, Cloudflare Workers, Spin) implements
+//! [`Host`] and calls [`handle`]. A request's path through this crate: [`route`] (parse the
+//! URL) → [`cache`] (key, TTL, tags, `Cache-Status`) → [`origin`] (postcard documents) →
+//! [`pages`] (HTML), or [`proxy`] for everything that is not a catalog page.
 
+pub mod assets;
+pub mod cache;
+mod catalog;
+pub mod error;
 mod host;
+pub mod origin;
+pub mod pages;
+pub mod proxy;
+pub mod route;
+pub mod trace;
 
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response};
+use tracing::Instrument;
+
+pub use error::EdgeError;
 pub use host::{CacheKey, Cached, Geo, Host, OriginError, Timestamp};
+use route::Route;
+use trace::RequestContext;
+
+/// Serves one request. Never panics on outside input: every failure becomes a page (HTML) or
+/// a problem document (API paths) with a status that says what happened.
+pub async fn handle<H: Host>(request: Request<Bytes>, host: &H) -> Response<Bytes> {
+    let ctx = RequestContext::from_headers(request.headers(), host.now());
+    let route = Route::parse(request.method(), request.uri().path(), request.uri().query());
+    let geo = host.geo(&request);
+    let country = geo.country.as_deref();
+    let span = tracing::info_span!(
+        "edge",
+        request_id = %ctx.request_id,
+        trace_id = %ctx.trace_id,
+        route = route.label(),
+        country = country.unwrap_or("-"),
+    );
+    let mut response = async {
+        match &route {
+            Route::Proxy => {
+                let is_api = request.uri().path().starts_with("/api/");
+                match proxy::forward(request, host, &ctx).await {
+                    Ok(response) => response,
+                    Err(error) if is_api => api_unavailable(&error),
+                    Err(error) => catalog::error_response(&EdgeError::Origin(error), country),
+                }
+            }
+            Route::Asset { hashed_name } => assets::serve(hashed_name).unwrap_or_else(|| {
+                catalog::error_response(&EdgeError::NotFound("there is no such file".into()), country)
+            }),
+            Route::NotFound { reason } => {
+                catalog::error_response(&EdgeError::NotFound(reason.clone()), country)
+            }
+            catalog_route => catalog::serve(catalog_route, country, host, &ctx).await,
+        }
+    }
+    .instrument(span.clone())
+    .await;
+    if let Ok(value) = HeaderValue::from_str(&ctx.request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    let status = response.status().as_u16();
+    metrics::counter!("edge_requests_total", "route" => route.label(), "status" => status.to_string())
+        .increment(1);
+    span.in_scope(|| tracing::info!(status, "served"));
+    response
+}
+
+/// API clients get a problem document, not an HTML page, when the origin is unreachable.
+fn api_unavailable(error: &OriginError) -> Response<Bytes> {
+    tracing::warn!(%error, "origin unreachable for an API request");
+    let body = r#"{"type":"/problems/origin-unavailable","title":"Service Unavailable","status":503,"detail":"The shop's origin cannot be reached right now. Please retry in a few seconds."}"#;
+    let mut response = Response::new(Bytes::from_static(body.as_bytes()));
+    *response.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
+    response.headers_mut().insert("content-type", HeaderValue::from_static("application/problem+json"));
+    response.headers_mut().insert("retry-after", HeaderValue::from_static("5"));
+    response
+}

@@ -1,0 +1,238 @@
+//! Catalog pages: served from the host's cache while fresh, otherwise rendered from origin
+//! documents and stored with their purge tags.
+
+use askama::Template;
+use bytes::Bytes;
+use http::{Response, StatusCode, header};
+use linkedall_shared::{HomeFeed, Limit, ProductDetail, ProductList, SearchResults, VendorStorefront};
+
+use crate::cache;
+use crate::error::EdgeError;
+use crate::host::{Cached, Host};
+use crate::origin::{encode, fetch_document};
+use crate::pages::{ErrorPage, HomePage, ListingPage, ProductPage};
+use crate::route::Route;
+use crate::trace::RequestContext;
+
+/// How browsers may cache a page: they must check back every time, so a price change at the
+/// origin reaches the shopper as soon as the edge has it.
+const BROWSER_CACHE_CONTROL: &str = "public, max-age=0, must-revalidate";
+
+/// Page size of listings.
+const PAGE_SIZE: Limit = Limit::DEFAULT;
+
+/// A rendered page, before caching decisions.
+enum Rendered {
+    Page {
+        status: u16,
+        html: String,
+        tags: Vec<String>,
+        ttl_secs: u32,
+    },
+    /// An outdated slug: a permanent redirect to the canonical address, cached like a page.
+    Redirect {
+        location: String,
+        ttl_secs: u32,
+    },
+}
+
+pub async fn serve<H: Host>(
+    route: &Route,
+    country: Option<&str>,
+    host: &H,
+    ctx: &RequestContext,
+) -> Response<Bytes> {
+    let label = route.label();
+    let Some(key) = cache::key(route, country) else {
+        return render(route, country, host, ctx)
+            .await
+            .map_or_else(|e| error_response(&e, country), into_response);
+    };
+    let now = host.now();
+    if let Some(entry) = host.cache_get(&key).await.filter(|entry| entry.is_fresh(now)) {
+        metrics::counter!("edge_cache_total", "route" => label, "result" => "hit").increment(1);
+        let ttl_left = u64::from(entry.ttl_secs).saturating_sub(entry.age_secs(now));
+        let mut response = replay(&entry);
+        let headers = response.headers_mut();
+        headers.insert(header::AGE, entry.age_secs(now).into());
+        insert(headers, "cache-status", &cache::status_hit(ttl_left));
+        return response;
+    }
+    metrics::counter!("edge_cache_total", "route" => label, "result" => "miss").increment(1);
+    let rendered = match render(route, country, host, ctx).await {
+        Err(EdgeError::NotFound(message)) => Ok(Rendered::Page {
+            status: 404,
+            html: ErrorPage::not_found(&message, country).render().unwrap_or_else(|_| message.clone()),
+            tags: Vec::new(),
+            ttl_secs: cache::NOT_FOUND_TTL_SECS,
+        }),
+        other => other,
+    };
+    match rendered {
+        Ok(rendered) => {
+            let entry = into_entry(rendered, now);
+            host.cache_put(&key, entry.clone()).await;
+            let mut response = replay(&entry);
+            insert(response.headers_mut(), "cache-status", &cache::status_miss(true));
+            response
+        }
+        Err(error) => {
+            let mut response = error_response(&error, country);
+            insert(response.headers_mut(), "cache-status", &cache::status_miss(false));
+            response
+        }
+    }
+}
+
+async fn render<H: Host>(
+    route: &Route,
+    country: Option<&str>,
+    host: &H,
+    ctx: &RequestContext,
+) -> Result<Rendered, EdgeError> {
+    let page = |html: String, tags: Vec<String>| Rendered::Page {
+        status: 200,
+        html,
+        tags,
+        ttl_secs: cache::ttl_secs(route),
+    };
+    match route {
+        Route::Home => {
+            let feed: HomeFeed = fetch_document(host, "/api/v1/home", ctx).await?;
+            let mut tags = vec!["home".to_owned()];
+            tags.extend(feed.featured.iter().map(|p| format!("product:{}", p.id)));
+            tags.extend(feed.categories.iter().map(|c| format!("category:{}", c.id)));
+            Ok(page(HomePage::new(&feed, country).render()?, tags))
+        }
+        Route::Category { slug, cursor } => {
+            let mut path = format!("/api/v1/products?category={}&limit={}", encode(slug), PAGE_SIZE.get());
+            if let Some(cursor) = cursor {
+                path.push_str(&format!("&cursor={cursor}"));
+            }
+            let list: ProductList = fetch_document(host, &path, ctx).await?;
+            let mut tags: Vec<String> = list.category.iter().map(|c| format!("category:{}", c.id)).collect();
+            tags.extend(list.items.iter().map(|p| format!("product:{}", p.id)));
+            Ok(page(ListingPage::category(&list, slug, country).render()?, tags))
+        }
+        Route::Product { id, slug } => {
+            let detail: ProductDetail = fetch_document(host, &format!("/api/v1/products/{id}"), ctx).await?;
+            if *slug != detail.product.slug {
+                return Ok(Rendered::Redirect {
+                    location: detail.product.path(),
+                    ttl_secs: cache::ttl_secs(route),
+                });
+            }
+            let tags = vec![
+                format!("product:{id}"),
+                format!("vendor:{}", detail.vendor.id),
+                format!("category:{}", detail.category.id),
+            ];
+            Ok(page(ProductPage::new(&detail, country).render()?, tags))
+        }
+        Route::Vendor { id, slug, cursor } => {
+            let mut path = format!("/api/v1/vendors/{id}?limit={}", PAGE_SIZE.get());
+            if let Some(cursor) = cursor {
+                path.push_str(&format!("&cursor={cursor}"));
+            }
+            let storefront: VendorStorefront = fetch_document(host, &path, ctx).await?;
+            if *slug != storefront.vendor.slug {
+                return Ok(Rendered::Redirect {
+                    location: format!("/v/{id}-{}", storefront.vendor.slug),
+                    ttl_secs: cache::ttl_secs(route),
+                });
+            }
+            let mut tags = vec![format!("vendor:{id}")];
+            tags.extend(storefront.products.iter().map(|p| format!("product:{}", p.id)));
+            Ok(page(ListingPage::vendor(&storefront, country).render()?, tags))
+        }
+        Route::Search { query } if query.is_empty() => {
+            Ok(page(ListingPage::search(None, query, country).render()?, vec!["search".into()]))
+        }
+        Route::Search { query } => {
+            let path = format!("/api/v1/search?q={}&limit={}", encode(query), PAGE_SIZE.get());
+            let results: SearchResults = fetch_document(host, &path, ctx).await?;
+            let mut tags = vec!["search".to_owned()];
+            tags.extend(results.items.iter().map(|p| format!("product:{}", p.id)));
+            Ok(page(ListingPage::search(Some(&results), query, country).render()?, tags))
+        }
+        Route::Asset { .. } | Route::NotFound { .. } | Route::Proxy => {
+            Err(EdgeError::NotFound("that page does not exist".into()))
+        }
+    }
+}
+
+fn into_entry(rendered: Rendered, now: crate::host::Timestamp) -> Cached {
+    match rendered {
+        Rendered::Page { status, html, tags, ttl_secs } => Cached {
+            status,
+            headers: vec![
+                ("content-type".into(), "text/html; charset=utf-8".into()),
+                ("cache-control".into(), BROWSER_CACHE_CONTROL.into()),
+            ],
+            body: Bytes::from(html),
+            stored_at: now,
+            ttl_secs,
+            tags: cache::bounded(tags),
+        },
+        Rendered::Redirect { location, ttl_secs } => Cached {
+            status: 301,
+            headers: vec![
+                ("location".into(), location),
+                ("cache-control".into(), BROWSER_CACHE_CONTROL.into()),
+            ],
+            body: Bytes::new(),
+            stored_at: now,
+            ttl_secs,
+            tags: Vec::new(),
+        },
+    }
+}
+
+fn into_response(rendered: Rendered) -> Response<Bytes> {
+    replay(&into_entry(rendered, crate::host::Timestamp(0)))
+}
+
+/// The page a shopper sees when something went wrong.
+pub fn error_response(error: &EdgeError, country: Option<&str>) -> Response<Bytes> {
+    let status = error.status();
+    let page = match error {
+        EdgeError::NotFound(message) => ErrorPage::not_found(message, country),
+        _ => {
+            tracing::warn!(%error, status, "page could not be served");
+            ErrorPage::origin_unavailable(status, country)
+        }
+    };
+    let mut response =
+        html_response(status, page.render().unwrap_or_else(|_| "The shop is briefly unavailable.".into()));
+    if status == 503 {
+        insert(response.headers_mut(), "retry-after", "5");
+    }
+    response
+}
+
+fn html_response(status: u16, html: String) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from(html));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    insert(response.headers_mut(), "content-type", "text/html; charset=utf-8");
+    insert(response.headers_mut(), "cache-control", "no-store");
+    response
+}
+
+fn replay(entry: &Cached) -> Response<Bytes> {
+    let mut response = Response::new(entry.body.clone());
+    *response.status_mut() = StatusCode::from_u16(entry.status).unwrap_or(StatusCode::OK);
+    for (name, value) in &entry.headers {
+        if let (Ok(name), Ok(value)) =
+            (http::HeaderName::try_from(name.as_str()), http::HeaderValue::from_str(value))
+        {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+fn insert(headers: &mut http::HeaderMap, name: &'static str, value: &str) {
+    if let Ok(value) = http::HeaderValue::from_str(value) {
+        headers.insert(http::HeaderName::from_static(name), value);
+    }
+}

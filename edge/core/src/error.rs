@@ -1,0 +1,39 @@
+//! The edge's one error type: why a page could not be rendered, and what the shopper sees.
+
+use linkedall_shared::DomainError;
+
+use crate::host::OriginError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EdgeError {
+    /// The thing asked for does not exist (unknown product, category, vendor, asset).
+    #[error("{0}")]
+    NotFound(String),
+
+    /// No answer from the origin.
+    #[error(transparent)]
+    Origin(#[from] OriginError),
+
+    /// The origin answered with a server error.
+    #[error("the origin answered {status}")]
+    OriginStatus { status: u16 },
+
+    /// The origin's bytes could not be read (e.g. a newer wire format version).
+    #[error("could not read the origin's answer: {0}")]
+    Wire(#[from] DomainError),
+
+    #[error("could not render the page: {0}")]
+    Render(#[from] askama::Error),
+}
+
+impl EdgeError {
+    /// The status code the shopper receives.
+    pub fn status(&self) -> u16 {
+        match self {
+            EdgeError::NotFound(_) => 404,
+            EdgeError::Origin(_) => 503,
+            EdgeError::OriginStatus { .. } | EdgeError::Wire(_) => 502,
+            EdgeError::Render(_) => 500,
+        }
+    }
+}

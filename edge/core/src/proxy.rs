@@ -1,0 +1,52 @@
+//! Everything that is not a catalog page goes to the origin as it came: API calls, images,
+//! health checks, writes. Hop-by-hop headers are dropped; the request id and trace context
+//! are set; the origin's answer is passed back marked as bypassing the cache.
+
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue, Request, Response};
+
+use crate::cache;
+use crate::host::Host;
+use crate::trace::{REQUEST_ID, RequestContext, TRACEPARENT};
+
+/// Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus `host`,
+/// which the host's HTTP client sets for the origin.
+const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+];
+
+pub async fn forward<H: Host>(
+    request: Request<Bytes>,
+    host: &H,
+    ctx: &RequestContext,
+) -> Result<Response<Bytes>, crate::host::OriginError> {
+    let (mut parts, body) = request.into_parts();
+    strip_hop_by_hop(&mut parts.headers);
+    parts.uri = parts.uri.path_and_query().map_or("/", |pq| pq.as_str()).parse().unwrap_or_default();
+    set(&mut parts.headers, REQUEST_ID, &ctx.request_id);
+    set(&mut parts.headers, TRACEPARENT, &ctx.traceparent());
+    let mut response = host.fetch_origin(Request::from_parts(parts, body)).await?;
+    strip_hop_by_hop(response.headers_mut());
+    set(response.headers_mut(), "cache-status", &cache::status_bypass());
+    Ok(response)
+}
+
+fn strip_hop_by_hop(headers: &mut http::HeaderMap) {
+    for name in HOP_BY_HOP {
+        headers.remove(*name);
+    }
+}
+
+fn set(headers: &mut http::HeaderMap, name: &'static str, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        headers.insert(HeaderName::from_static(name), value);
+    }
+}

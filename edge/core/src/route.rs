@@ -1,0 +1,170 @@
+//! Which page a request asks for: parsed once from the method, path and query into a
+//! [`Route`], so handlers receive typed values and hostile URLs stop here.
+
+use linkedall_shared::{Cursor, ProductId, VendorId};
+
+/// The longest search text the edge forwards (the origin refuses longer).
+pub const MAX_QUERY_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Home,
+    Category {
+        slug: String,
+        cursor: Option<Cursor>,
+    },
+    Product {
+        id: ProductId,
+        slug: String,
+    },
+    Vendor {
+        id: VendorId,
+        slug: String,
+        cursor: Option<Cursor>,
+    },
+    Search {
+        query: String,
+    },
+    Asset {
+        hashed_name: String,
+    },
+    /// A catalog-looking URL that cannot name anything (e.g. `/p/abc`): a 404 page.
+    NotFound {
+        reason: String,
+    },
+    /// Anything else goes to the origin untouched.
+    Proxy,
+}
+
+impl Route {
+    pub fn parse(method: &http::Method, path: &str, query: Option<&str>) -> Route {
+        let catalog_method = method == http::Method::GET || method == http::Method::HEAD;
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        match (catalog_method, segments.as_slice()) {
+            (true, [""]) => Route::Home,
+            (true, ["c", slug]) => match cursor(query) {
+                _ if !is_slug(slug) => not_found(format!("there is no category called “{}”", short(slug))),
+                Ok(cursor) => Route::Category { slug: (*slug).to_owned(), cursor },
+                Err(reason) => not_found(reason),
+            },
+            (true, ["p", id_slug]) => {
+                match split_id_slug(id_slug).map(|(id, slug)| (ProductId::parse(id), slug)) {
+                    Some((Ok(id), slug)) => Route::Product { id, slug },
+                    _ => not_found(format!("“{}” is not a product address", short(id_slug))),
+                }
+            }
+            (true, ["v", id_slug]) => {
+                match (split_id_slug(id_slug).map(|(id, slug)| (VendorId::parse(id), slug)), cursor(query)) {
+                    (Some((Ok(id), slug)), Ok(cursor)) => Route::Vendor { id, slug, cursor },
+                    _ => not_found(format!("“{}” is not a shop address", short(id_slug))),
+                }
+            }
+            (true, ["search"]) => {
+                let query: String =
+                    param(query, "q").unwrap_or_default().trim().chars().take(MAX_QUERY_CHARS).collect();
+                Route::Search { query }
+            }
+            (true, ["assets", name]) => Route::Asset { hashed_name: (*name).to_owned() },
+            _ => Route::Proxy,
+        }
+    }
+
+    /// Short name for metrics and logs.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Route::Home => "home",
+            Route::Category { .. } => "category",
+            Route::Product { .. } => "product",
+            Route::Vendor { .. } => "vendor",
+            Route::Search { .. } => "search",
+            Route::Asset { .. } => "asset",
+            Route::NotFound { .. } => "not_found",
+            Route::Proxy => "proxy",
+        }
+    }
+}
+
+fn not_found(reason: String) -> Route {
+    Route::NotFound { reason }
+}
+
+/// The first value of `name` in a query string, decoded.
+pub fn param(query: Option<&str>, name: &str) -> Option<String> {
+    form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn cursor(query: Option<&str>) -> Result<Option<Cursor>, String> {
+    match param(query, "cursor").filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(raw) => Cursor::parse(&raw).map(Some).map_err(|e| e.to_string()),
+    }
+}
+
+/// `42-tecno-spark` → (`42`, `tecno-spark`); `42` alone → (`42`, ``).
+fn split_id_slug(id_slug: &str) -> Option<(&str, String)> {
+    let (id, slug) = id_slug.split_once('-').unwrap_or((id_slug, ""));
+    (!id.is_empty()).then(|| (id, slug.to_owned()))
+}
+
+fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 80
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn short(text: &str) -> String {
+    text.chars().take(40).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::Method;
+
+    fn get(path: &str, query: Option<&str>) -> Route {
+        Route::parse(&Method::GET, path, query)
+    }
+
+    #[test]
+    fn catalog_urls_parse_into_typed_routes() {
+        assert_eq!(get("/", None), Route::Home);
+        assert_eq!(
+            get("/c/fashion", Some("cursor=40&utm_source=x")),
+            Route::Category { slug: "fashion".into(), cursor: Some(Cursor::after(ProductId::new(40))) }
+        );
+        assert_eq!(
+            get("/p/42-tecno-spark", None),
+            Route::Product { id: ProductId::new(42), slug: "tecno-spark".into() }
+        );
+        assert_eq!(get("/p/42", None), Route::Product { id: ProductId::new(42), slug: String::new() });
+        assert_eq!(
+            get("/v/7-ikeja-gadgets", None),
+            Route::Vendor { id: VendorId::new(7), slug: "ikeja-gadgets".into(), cursor: None }
+        );
+        assert_eq!(get("/search", Some("q=+shea+butter+")), Route::Search { query: "shea butter".into() });
+    }
+
+    #[test]
+    fn hostile_catalog_urls_are_not_found_and_everything_else_is_proxied() {
+        for (path, query) in [
+            ("/p/abc", None),
+            ("/p/-1-x", None),
+            ("/p/99999999999999999999-x", None),
+            ("/p/", None),
+            ("/c/..%2F..%2Fetc", None),
+            ("/c/fashion", Some("cursor=%27%20OR%201=1")),
+            ("/v/x-y", None),
+        ] {
+            assert!(matches!(get(path, query), Route::NotFound { .. }), "{path} {query:?}");
+        }
+        assert_eq!(get("/api/v1/products", None), Route::Proxy);
+        assert_eq!(get("/images/products/1.svg", None), Route::Proxy);
+        assert_eq!(Route::parse(&Method::POST, "/c/fashion", None), Route::Proxy);
+        let long = "a".repeat(1000);
+        assert!(
+            matches!(get("/search", Some(&format!("q={long}"))), Route::Search { query } if query.len() == MAX_QUERY_CHARS)
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! Request id and W3C trace context at the edge: kept from the shopper's request when sane,
+//! created otherwise, and sent to the origin on every fetch so one request can be followed
+//! from the edge into the origin's logs and events.
+//!
+//! Ids come from a SplitMix64 generator seeded by the host clock and a per-instance counter:
+//! unique enough for correlation, and available on every host without an entropy source.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use http::HeaderMap;
+
+use crate::host::Timestamp;
+
+pub const REQUEST_ID: &str = "x-request-id";
+pub const TRACEPARENT: &str = "traceparent";
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestContext {
+    pub request_id: String,
+    pub trace_id: String,
+    /// The edge's own span id: the parent of the origin's span.
+    pub span_id: String,
+    pub flags: String,
+}
+
+impl RequestContext {
+    pub fn from_headers(headers: &HeaderMap, now: Timestamp) -> RequestContext {
+        let mut ids = Ids::new(now);
+        let request_id = headers
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty() && v.len() <= 64)
+            .filter(|v| v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+            .map_or_else(|| format!("edge-{}", ids.hex(16)), str::to_owned);
+        let parent = headers.get(TRACEPARENT).and_then(|v| v.to_str().ok()).and_then(parse_traceparent);
+        let (trace_id, flags) = parent.unwrap_or_else(|| (ids.hex(32), "01".to_owned()));
+        RequestContext { request_id, trace_id, span_id: ids.hex(16), flags }
+    }
+
+    /// The `traceparent` header value naming the edge's span as the parent.
+    pub fn traceparent(&self) -> String {
+        format!("00-{}-{}-{}", self.trace_id, self.span_id, self.flags)
+    }
+}
+
+/// (trace id, flags) of a valid version-00 `traceparent`.
+fn parse_traceparent(value: &str) -> Option<(String, String)> {
+    let parts: Vec<&str> = value.trim().split('-').collect();
+    let hex =
+        |s: &str, len: usize| s.len() == len && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    match parts.as_slice() {
+        ["00", trace, span, flags]
+            if hex(trace, 32)
+                && hex(span, 16)
+                && hex(flags, 2)
+                && trace.bytes().any(|b| b != b'0')
+                && span.bytes().any(|b| b != b'0') =>
+        {
+            Some(((*trace).to_owned(), (*flags).to_owned()))
+        }
+        _ => None,
+    }
+}
+
+struct Ids(u64);
+
+impl Ids {
+    fn new(now: Timestamp) -> Ids {
+        let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let local = 0u8;
+        Ids(now.millis() ^ count.rotate_left(32) ^ (&local as *const u8 as u64))
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn hex(&mut self, chars: usize) -> String {
+        let mut out = String::with_capacity(chars);
+        while out.len() < chars {
+            out.push_str(&format!("{:016x}", self.next()));
+        }
+        out.truncate(chars);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shoppers_trace_is_continued_and_a_missing_one_started() {
+        let mut headers = HeaderMap::new();
+        headers
+            .insert(TRACEPARENT, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".parse().unwrap());
+        headers.insert(REQUEST_ID, "abc-1".parse().unwrap());
+        let ctx = RequestContext::from_headers(&headers, Timestamp(1));
+        assert_eq!(ctx.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(ctx.request_id, "abc-1");
+        assert_ne!(ctx.span_id, "00f067aa0ba902b7");
+        let fresh = RequestContext::from_headers(&HeaderMap::new(), Timestamp(1));
+        assert_eq!(fresh.trace_id.len(), 32);
+        assert!(fresh.request_id.starts_with("edge-"));
+        assert_ne!(
+            fresh,
+            RequestContext::from_headers(&HeaderMap::new(), Timestamp(1)),
+            "ids differ per request"
+        );
+    }
+
+    #[test]
+    fn junk_ids_are_replaced() {
+        let mut headers = HeaderMap::new();
+        headers.insert(REQUEST_ID, "<script>alert(1)</script>".parse().unwrap());
+        headers
+            .insert(TRACEPARENT, "00-00000000000000000000000000000000-00f067aa0ba902b7-01".parse().unwrap());
+        let ctx = RequestContext::from_headers(&headers, Timestamp(5));
+        assert!(ctx.request_id.starts_with("edge-"));
+        assert_ne!(ctx.trace_id, "00000000000000000000000000000000");
+    }
+}

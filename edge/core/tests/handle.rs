@@ -1,0 +1,226 @@
+//! The edge app against an in-memory host: what a shopper gets for each kind of request,
+//! without any network.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use futures_executor::block_on;
+use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, Timestamp, handle};
+use linkedall_shared::*;
+
+/// A host whose origin is a map of path → wire document, counting origin fetches.
+struct FakeHost {
+    documents: HashMap<String, Vec<u8>>,
+    cache: RefCell<HashMap<CacheKey, Cached>>,
+    origin_up: Cell<bool>,
+    fetches: RefCell<Vec<http::Request<Bytes>>>,
+    now: Cell<u64>,
+}
+
+impl Host for FakeHost {
+    async fn cache_get(&self, key: &CacheKey) -> Option<Cached> {
+        self.cache.borrow().get(key).cloned()
+    }
+    async fn cache_put(&self, key: &CacheKey, entry: Cached) {
+        self.cache.borrow_mut().insert(key.clone(), entry);
+    }
+    async fn fetch_origin(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, OriginError> {
+        let path = req.uri().to_string();
+        self.fetches.borrow_mut().push(req);
+        if !self.origin_up.get() {
+            return Err(OriginError::Unreachable("connection refused".into()));
+        }
+        Ok(match self.documents.get(&path) {
+            Some(bytes) => http::Response::new(Bytes::from(bytes.clone())),
+            None => http::Response::builder()
+                .status(404)
+                .header("content-type", "application/problem+json")
+                .body(Bytes::from_static(
+                    br#"{"type":"/problems/not-found","status":404,"detail":"product 999 was not found"}"#,
+                ))
+                .unwrap(),
+        })
+    }
+    fn geo(&self, req: &http::Request<Bytes>) -> Geo {
+        Geo {
+            country: req.headers().get("x-country").and_then(|v| v.to_str().ok()).map(str::to_owned),
+            ..Geo::default()
+        }
+    }
+    fn now(&self) -> Timestamp {
+        Timestamp(self.now.get())
+    }
+}
+
+fn card(id: i64, name: &str, minor: i64) -> ProductCard {
+    ProductCard {
+        id: ProductId::new(id),
+        name: name.into(),
+        slug: slugify(name),
+        price: Money::new(Currency::KES, minor),
+        stock: Stock(3),
+        image: format!("/images/products/{id}.svg"),
+        vendor_id: VendorId::new(1),
+        vendor_name: "Gikomba Styles Ltd".into(),
+        vendor_city: "Nairobi".into(),
+        category_id: CategoryId::new(2),
+    }
+}
+
+fn fashion() -> Category {
+    Category {
+        id: CategoryId::new(2),
+        slug: "fashion".into(),
+        name: "Fashion".into(),
+        description: "Wax prints".into(),
+    }
+}
+
+fn host() -> FakeHost {
+    let mut documents = HashMap::new();
+    let home = HomeFeed { categories: vec![fashion()], featured: vec![card(1, "Kitenge skirt", 250_000)] };
+    documents.insert("/api/v1/home".into(), wire::encode(&home));
+    let list = ProductList {
+        category: Some(fashion()),
+        items: vec![card(1, "Kitenge skirt", 250_000), card(2, "Maasai shuka", 99_950)],
+        next_cursor: Some(Cursor::after(ProductId::new(2))),
+    };
+    documents.insert("/api/v1/products?category=fashion&limit=24".into(), wire::encode(&list));
+    let detail = ProductDetail {
+        product: Product {
+            id: ProductId::new(1),
+            vendor_id: VendorId::new(1),
+            category_id: CategoryId::new(2),
+            name: "Kitenge skirt".into(),
+            slug: "kitenge-skirt".into(),
+            description: "Hand-sewn".into(),
+            price: Money::new(Currency::KES, 250_000),
+            stock: Stock(3),
+            image: "/images/products/1.svg".into(),
+        },
+        vendor: Vendor {
+            id: VendorId::new(1),
+            name: "Gikomba Styles Ltd".into(),
+            slug: "gikomba-styles-ltd".into(),
+            city: "Nairobi".into(),
+            country: "KE".into(),
+            description: "Fashion".into(),
+        },
+        category: fashion(),
+    };
+    documents.insert("/api/v1/products/1".into(), wire::encode(&detail));
+    documents.insert("/api/v1/categories".into(), b"[]".to_vec());
+    FakeHost {
+        documents,
+        cache: RefCell::default(),
+        origin_up: Cell::new(true),
+        fetches: RefCell::default(),
+        now: Cell::new(1_000_000),
+    }
+}
+
+fn get(host: &FakeHost, path: &str) -> http::Response<Bytes> {
+    block_on(handle(http::Request::get(path).header("x-country", "KE").body(Bytes::new()).unwrap(), host))
+}
+
+fn text(response: &http::Response<Bytes>) -> &str {
+    std::str::from_utf8(response.body()).unwrap()
+}
+
+fn cache_status(response: &http::Response<Bytes>) -> &str {
+    response.headers()["cache-status"].to_str().unwrap()
+}
+
+#[test]
+fn the_home_page_renders_products_prices_and_the_shoppers_country() {
+    let host = host();
+    let response = get(&host, "/");
+    assert_eq!(response.status(), 200);
+    let body = text(&response);
+    assert!(body.contains("Kitenge skirt") && body.contains("KSh 2,500.00"), "{body}");
+    assert!(body.contains("Delivering to: KE"));
+    assert!(body.contains("/assets/app."), "links the hashed stylesheet");
+    let fetch = &host.fetches.borrow()[0];
+    assert_eq!(fetch.headers()["accept"], wire::MEDIA_TYPE);
+    assert!(fetch.headers().contains_key("traceparent") && fetch.headers().contains_key("x-request-id"));
+}
+
+#[test]
+fn a_second_request_is_a_hit_until_the_ttl_runs_out() {
+    let host = host();
+    let first = get(&host, "/c/fashion?utm_source=whatsapp");
+    assert_eq!(cache_status(&first), "linkedall-edge; fwd=miss; stored");
+    assert!(text(&first).contains("Maasai shuka") && text(&first).contains("cursor=2"));
+    let second = get(&host, "/c/fashion");
+    assert!(cache_status(&second).starts_with("linkedall-edge; hit; ttl="), "{}", cache_status(&second));
+    assert_eq!(host.fetches.borrow().len(), 1, "the hit did not reach the origin");
+    host.now.set(host.now.get() + 61_000);
+    assert!(cache_status(&get(&host, "/c/fashion")).contains("fwd=miss"), "stale after 60 s");
+    let entry = host.cache.borrow().values().next().cloned().unwrap();
+    assert!(entry.tags.contains(&"category:2".to_owned()) && entry.tags.contains(&"product:1".to_owned()));
+}
+
+#[test]
+fn a_product_page_shows_its_vendor_and_redirects_old_slugs() {
+    let host = host();
+    let response = get(&host, "/p/1-kitenge-skirt");
+    assert_eq!(response.status(), 200);
+    assert!(text(&response).contains("Gikomba Styles Ltd") && text(&response).contains("Only 3 left"));
+    let moved = get(&host, "/p/1-old-name");
+    assert_eq!(moved.status(), 301);
+    assert_eq!(moved.headers()["location"], "/p/1-kitenge-skirt");
+}
+
+#[test]
+fn unknown_and_malformed_products_are_404_pages() {
+    let host = host();
+    let unknown = get(&host, "/p/999-nothing");
+    assert_eq!(unknown.status(), 404);
+    assert!(text(&unknown).contains("product 999 was not found"));
+    for path in ["/p/abc", "/p/-1-x", "/p/99999999999999999999-x", "/assets/app.css"] {
+        let response = get(&host, path);
+        assert_eq!(response.status(), 404, "{path}");
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    }
+}
+
+#[test]
+fn an_unreachable_origin_gives_a_clear_503_page_or_problem() {
+    let host = host();
+    host.origin_up.set(false);
+    let page = get(&host, "/c/fashion");
+    assert_eq!(page.status(), 503);
+    assert_eq!(page.headers()["retry-after"], "5");
+    assert!(text(&page).contains("cannot reach the shop"));
+    let api = get(&host, "/api/v1/categories");
+    assert_eq!(api.status(), 503);
+    assert_eq!(api.headers()["content-type"], "application/problem+json");
+}
+
+#[test]
+fn other_paths_are_proxied_with_the_request_id() {
+    let host = host();
+    let request = http::Request::get("/api/v1/categories")
+        .header("x-request-id", "abc")
+        .header("connection", "close")
+        .body(Bytes::new())
+        .unwrap();
+    let response = block_on(handle(request, &host));
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-request-id"], "abc");
+    assert_eq!(cache_status(&response), "linkedall-edge; fwd=bypass");
+    let forwarded = &host.fetches.borrow()[0];
+    assert_eq!(forwarded.headers()["x-request-id"], "abc");
+    assert!(!forwarded.headers().contains_key("connection"));
+}
+
+#[test]
+fn an_origin_speaking_a_newer_wire_version_gives_a_502_not_garbage() {
+    let mut host = host();
+    let mut bytes = host.documents["/api/v1/home"].clone();
+    bytes[0] = wire::WIRE_VERSION + 1;
+    host.documents.insert("/api/v1/home".into(), bytes);
+    let response = get(&host, "/");
+    assert_eq!(response.status(), 502);
+}
