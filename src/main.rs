@@ -1,1 +1,77 @@
-fn main() {}
+//! `cargo run --release`: the whole shop on one machine.
+//!
+//! Starts the origin (SQLite under `./data` by default, seeded with a demo catalog on first
+//! run) and the native edge host in front of it, prints the shopper URL, and on Ctrl-C stops
+//! the edge first (so no shopper request is cut off mid-way to the origin), then the origin.
+
+use std::net::SocketAddr;
+
+use clap::Parser;
+use linkedall_edge_dev::{EdgeDevConfig, EdgeServer};
+use linkedall_origin::config::{LogFormat, Settings};
+use linkedall_origin::seed::{SeedOptions, seed};
+use linkedall_origin::{Origin, telemetry};
+use tokio::sync::watch;
+
+#[derive(Parser)]
+#[command(name = "linkedall", about = "Linked All demo stack: origin + native edge host")]
+struct Cli {
+    #[command(flatten)]
+    origin: Settings,
+
+    /// Address shoppers connect to (the edge).
+    #[arg(long = "edge-listen", env = "LINKEDALL_EDGE_LISTEN", default_value = "127.0.0.1:3000")]
+    edge_listen: SocketAddr,
+
+    /// Products to generate when the catalog is empty (0 to start empty).
+    #[arg(long, env = "LINKEDALL_DEMO_PRODUCTS", default_value_t = 5_000)]
+    demo_products: u64,
+
+    /// Log format.
+    #[arg(long, env = "LINKEDALL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    log_format: LogFormat,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    telemetry::init_tracing(cli.log_format);
+
+    let origin = Origin::build(&cli.origin).await?;
+    let store = origin.state.store.clone();
+    if cli.demo_products > 0 && store.product_count().await? == 0 {
+        tracing::info!(products = cli.demo_products, "empty catalog: seeding the demo marketplace");
+        seed(&store, &SeedOptions { products: cli.demo_products, seed: 2026, reset: false, progress: true })
+            .await?;
+    }
+
+    let origin_listener = tokio::net::TcpListener::bind(cli.origin.listen).await?;
+    let origin_addr = origin_listener.local_addr()?;
+    let (stop_origin, origin_stopped) = watch::channel(false);
+    let origin_task = tokio::spawn(origin.serve(origin_listener, async move {
+        let mut stopped = origin_stopped;
+        let _ = stopped.wait_for(|stop| *stop).await;
+    }));
+
+    let edge_listener = std::net::TcpListener::bind(cli.edge_listen)?;
+    let edge = EdgeServer::start(
+        edge_listener,
+        EdgeDevConfig {
+            origin_url: format!("http://{origin_addr}"),
+            metrics: Some(telemetry::prometheus()),
+            ..EdgeDevConfig::default()
+        },
+    )?;
+    let shop_url = format!("http://{}/", edge.local_addr());
+    tracing::info!(%shop_url, origin = %origin_addr, "Linked All is running");
+    println!(
+        "\n  Linked All is running. Open {shop_url}\n  (origin API at http://{origin_addr}/api/v1/home; Ctrl-C to stop)\n"
+    );
+
+    tokio::signal::ctrl_c().await?;
+    tracing::info!("shutting down: edge first, then origin");
+    edge.shutdown().await;
+    let _ = stop_origin.send(true);
+    origin_task.await??;
+    Ok(())
+}

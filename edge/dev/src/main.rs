@@ -1,0 +1,45 @@
+//! `linkedall-edge-dev`: the native edge host on its own, in front of a running origin.
+
+use std::net::SocketAddr;
+
+use clap::Parser;
+use linkedall_edge_dev::{EdgeDevConfig, EdgeServer};
+
+#[derive(Parser)]
+#[command(name = "linkedall-edge-dev", about = "Linked All edge, native host")]
+struct Cli {
+    #[arg(long, env = "LINKEDALL_EDGE_LISTEN", default_value = "127.0.0.1:3000")]
+    listen: SocketAddr,
+    #[arg(long, env = "LINKEDALL_ORIGIN_URL", default_value = "http://127.0.0.1:8080")]
+    origin_url: String,
+    /// Header carrying the shopper's ISO country code, set by the load balancer in front.
+    #[arg(long, env = "LINKEDALL_GEO_HEADER", default_value = "x-linkedall-country")]
+    geo_header: String,
+    #[arg(long, env = "LINKEDALL_EDGE_CACHE_CAPACITY", default_value_t = 10_000)]
+    cache_capacity: usize,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt()
+        .json()
+        .flatten_event(true)
+        .with_current_span(true)
+        .with_env_filter(filter)
+        .init();
+    let server = EdgeServer::start(
+        std::net::TcpListener::bind(cli.listen)?,
+        EdgeDevConfig {
+            origin_url: cli.origin_url,
+            geo_header: cli.geo_header,
+            cache_capacity: cli.cache_capacity,
+            ..EdgeDevConfig::default()
+        },
+    )?;
+    println!("edge listening on http://{}/", server.local_addr());
+    tokio::signal::ctrl_c().await?;
+    server.shutdown().await;
+    Ok(())
+}

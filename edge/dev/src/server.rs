@@ -1,0 +1,179 @@
+//! The native edge server: N worker threads, each a single-threaded tokio runtime accepting
+//! from one shared listening socket — the shape of an edge location's isolates, and the reason
+//! the edge core needs no `Send` futures. The cache is shared by all workers.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::sync::watch;
+
+use crate::config::EdgeDevConfig;
+use crate::dev_host::DevHost;
+use crate::memory_cache::MemoryCache;
+
+/// Largest request body the edge accepts (product photo uploads pass through it).
+pub const MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
+
+/// How long shutdown waits for requests in flight.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// A running edge host. Dropping it stops the workers without waiting; [`EdgeServer::shutdown`]
+/// waits for requests in flight.
+pub struct EdgeServer {
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+struct Worker {
+    host: DevHost,
+    metrics: PrometheusHandle,
+}
+
+impl EdgeServer {
+    /// Starts serving on an already-bound listener (tests bind `127.0.0.1:0`).
+    pub fn start(listener: std::net::TcpListener, config: EdgeDevConfig) -> std::io::Result<EdgeServer> {
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let cache = Arc::new(MemoryCache::new(config.cache_capacity));
+        let metrics = config.metrics.clone().unwrap_or_else(process_recorder);
+        let geo_header = http::HeaderName::try_from(config.geo_header.to_ascii_lowercase()).map_err(|e| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("geo header name: {e}"))
+        })?;
+        let origin = config.origin_url.trim_end_matches('/').to_owned();
+        let (stop, stopped) = watch::channel(false);
+        let mut threads = Vec::new();
+        for index in 0..config.workers.max(1) {
+            let listener = listener.try_clone()?;
+            let (cache, metrics, geo_header, origin, stopped) =
+                (cache.clone(), metrics.clone(), geo_header.clone(), origin.clone(), stopped.clone());
+            let timeout = Duration::from_millis(config.origin_timeout_ms);
+            let thread =
+                std::thread::Builder::new().name(format!("edge-worker-{index}")).spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("tokio runtime");
+                    let local = tokio::task::LocalSet::new();
+                    let worker = Rc::new(Worker {
+                        host: DevHost { cache, client: DevHost::client(), origin, geo_header, timeout },
+                        metrics,
+                    });
+                    local.block_on(&runtime, accept_loop(listener, worker, stopped));
+                })?;
+            threads.push(thread);
+        }
+        tracing::info!(%addr, workers = threads.len(), origin = %config.origin_url, "edge listening");
+        Ok(EdgeServer { addr, stop, threads })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting, lets requests in flight finish (up to 10 s), joins the workers.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        let threads = std::mem::take(&mut self.threads);
+        let _ = tokio::task::spawn_blocking(move || threads.into_iter().for_each(|t| drop(t.join()))).await;
+        tracing::info!("edge stopped");
+    }
+}
+
+impl Drop for EdgeServer {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+async fn accept_loop(
+    listener: std::net::TcpListener,
+    worker: Rc<Worker>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let listener = match tokio::net::TcpListener::from_std(listener) {
+        Ok(listener) => listener,
+        Err(error) => return tracing::error!(%error, "edge worker could not use the listener"),
+    };
+    let graceful = GracefulShutdown::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted.inspect_err(|error| tracing::warn!(%error, "accept failed")) else { continue };
+                let _ = stream.set_nodelay(true);
+                let worker = worker.clone();
+                let service = service_fn(move |request| {
+                    let worker = worker.clone();
+                    async move { Ok::<_, Infallible>(serve(request, &worker).await) }
+                });
+                let connection = graceful.watch(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+                tokio::task::spawn_local(async move {
+                    if let Err(error) = connection.await {
+                        tracing::debug!(%error, "connection ended with an error");
+                    }
+                });
+            }
+            _ = stopped.wait_for(|stop| *stop) => break,
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(DRAIN, graceful.shutdown()).await;
+}
+
+async fn serve(request: http::Request<Incoming>, worker: &Worker) -> http::Response<Full<Bytes>> {
+    match request.uri().path() {
+        "/metrics" => return text(200, "text/plain; version=0.0.4", worker.metrics.render()),
+        "/healthz" => return text(200, "application/json", r#"{"status":"ok"}"#.into()),
+        _ => {}
+    }
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return text(
+                413,
+                "application/problem+json",
+                format!(
+                    r#"{{"type":"/problems/too-large","title":"Content Too Large","status":413,"detail":"request bodies are limited to {} MB"}}"#,
+                    MAX_BODY_BYTES / 1024 / 1024
+                ),
+            );
+        }
+    };
+    linkedall_edge::handle(http::Request::from_parts(parts, body), &worker.host).await.map(Full::new)
+}
+
+fn text(status: u16, content_type: &'static str, body: String) -> http::Response<Full<Bytes>> {
+    let mut response = http::Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
+    response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
+    response
+}
+
+/// A process-wide Prometheus recorder for when the host runs alone.
+fn process_recorder() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            if metrics::set_global_recorder(recorder).is_err() {
+                tracing::warn!(
+                    "another metrics recorder is installed; pass its handle in EdgeDevConfig::metrics"
+                );
+            }
+            handle
+        })
+        .clone()
+}
