@@ -44,9 +44,8 @@ pub async fn serve<H: Host>(
 ) -> Response<Bytes> {
     let label = route.label();
     let Some(key) = cache::key(route, country) else {
-        return render(route, country, host, ctx)
-            .await
-            .map_or_else(|e| error_response(&e, country), into_response);
+        // Only catalog routes reach here, and every catalog route has a key.
+        return error_response(&EdgeError::NotFound("that page does not exist".into()), country);
     };
     let now = host.now();
     if let Some(entry) = host.cache_get(&key).await.filter(|entry| entry.is_fresh(now)) {
@@ -186,10 +185,6 @@ fn into_entry(rendered: Rendered, now: crate::host::Timestamp) -> Cached {
             tags: Vec::new(),
         },
     }
-}
-
-fn into_response(rendered: Rendered) -> Response<Bytes> {
-    replay(&into_entry(rendered, crate::host::Timestamp(0)))
 }
 
 /// The page a shopper sees when something went wrong.

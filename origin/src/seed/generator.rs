@@ -65,7 +65,8 @@ impl Generator {
 
     pub fn vendor(&mut self, ordinal: usize) -> NewVendor {
         let city = &CITIES[ordinal % CITIES.len()];
-        let specialty = self.weighted_category();
+        // The first vendors cover every category once, so even a small catalog fills them all.
+        let specialty = if ordinal < CATEGORIES.len() { ordinal } else { self.weighted_category() };
         let spec = &CATEGORIES[specialty];
         let district = *self.pick(city.districts);
         let trade = *self.pick(spec.trade);
@@ -91,16 +92,16 @@ impl Generator {
     pub fn product(&mut self, vendors: &[NewVendor]) -> NewProduct {
         let vendor_index = self.rng.random_range(0..vendors.len());
         let vendor = &vendors[vendor_index];
-        let category = if self.rng.random_ratio(4, 5) { vendor.specialty } else { self.weighted_category() };
+        // A vendor sells within its trade: "Ikeja Gadgets Ltd" does not list sandals.
+        let category = vendor.specialty;
         let spec: &CategorySpec = &CATEGORIES[category];
         let name =
             format!("{} {} {}", self.pick(spec.brands), self.pick(spec.items), self.pick(spec.variants));
+        let first = self.rng.random_range(0..spec.blurb.len());
+        let second = (first + self.rng.random_range(1..spec.blurb.len())) % spec.blurb.len();
         let description = format!(
             "{name}. {} {} Ships from {} by {}.",
-            self.pick(spec.blurb),
-            self.pick(spec.blurb),
-            vendor.city,
-            vendor.name
+            spec.blurb[first], spec.blurb[second], vendor.city, vendor.name
         );
         let stock = if self.rng.random_ratio(1, 20) { 0 } else { self.rng.random_range(1..=250) };
         NewProduct {
@@ -145,6 +146,19 @@ mod tests {
         for _ in 0..200 {
             let (x, y) = (a.product(&vendors), b.product(&again));
             assert_eq!((x.name, x.price_minor, x.stock), (y.name, y.price_minor, y.stock));
+        }
+    }
+
+    #[test]
+    fn vendors_sell_within_their_trade_and_descriptions_do_not_repeat_themselves() {
+        let mut generator = Generator::new(3);
+        let vendors: Vec<_> = (0..30).map(|i| generator.vendor(i)).collect();
+        for _ in 0..500 {
+            let product = generator.product(&vendors);
+            assert_eq!(product.category, vendors[product.vendor].specialty);
+            let sentences: Vec<&str> = product.description.split(". ").collect();
+            let unique: std::collections::HashSet<_> = sentences.iter().collect();
+            assert_eq!(unique.len(), sentences.len(), "{}", product.description);
         }
     }
 
