@@ -1,7 +1,7 @@
 //! Cache policy for catalog pages: the normalised key, the time to live, the purge tags, and
 //! the RFC 9211 `Cache-Status` value that tells shoppers' tools (and our tests) what happened.
 
-use crate::host::CacheKey;
+use crate::host::{CacheKey, Cached, Timestamp};
 use crate::route::Route;
 
 /// Our cache's name in `Cache-Status`.
@@ -14,6 +14,10 @@ pub const NOT_FOUND_TTL_SECS: u32 = 30;
 /// At most this many purge tags per cached page; past it a listing is tagged by its
 /// category or vendor only, which a purge reaches just the same.
 pub const MAX_TAGS: usize = 64;
+
+/// How long past its TTL a page may still be served when the origin fails (stale-if-error):
+/// a day, so a shop whose origin is down keeps its catalog browsable.
+pub const MAX_STALE_IF_ERROR_SECS: u64 = 24 * 60 * 60;
 
 /// Bump when the rendered HTML changes shape, so a deploy does not serve old markup.
 const KEY_VERSION: &str = "v1";
@@ -69,6 +73,31 @@ pub fn status_miss(stored: bool) -> String {
     if stored { format!("{CACHE_NAME}; fwd=miss; stored") } else { format!("{CACHE_NAME}; fwd=miss") }
 }
 
+/// `Cache-Status` for a stale page served because the origin failed; a negative `ttl` says
+/// how long ago it went stale (RFC 9211 §2.3).
+pub fn status_stale_if_error(overdue_secs: u64) -> String {
+    format!("{CACHE_NAME}; hit; ttl=-{overdue_secs}; detail=stale-if-error")
+}
+
+/// Whether a stale entry may stand in for an origin that failed.
+pub fn usable_if_error(entry: &Cached, now: Timestamp) -> bool {
+    entry.status == 200 && entry.age_secs(now) <= u64::from(entry.ttl_secs) + MAX_STALE_IF_ERROR_SECS
+}
+
+/// A strong validator for a page body: FNV-1a over the bytes, quoted as RFC 9110 wants.
+pub fn etag(body: &[u8]) -> String {
+    let hash = body.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("\"{hash:016x}\"")
+}
+
+/// Whether an `If-None-Match` value names `etag` (weak comparison, as RFC 9110 §13.1.2 asks).
+pub fn etag_matches(if_none_match: &str, etag: &str) -> bool {
+    let strip = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    if_none_match.split(',').any(|candidate| candidate.trim() == "*" || strip(candidate) == strip(etag))
+}
+
 /// `Cache-Status` for a request the cache does not handle (proxied paths).
 pub fn status_bypass() -> String {
     format!("{CACHE_NAME}; fwd=bypass")
@@ -106,6 +135,17 @@ mod tests {
         assert_eq!(status_hit(42), "linkedall-edge; hit; ttl=42");
         assert_eq!(status_miss(true), "linkedall-edge; fwd=miss; stored");
         assert_eq!(status_bypass(), "linkedall-edge; fwd=bypass");
+    }
+
+    #[test]
+    fn etags_change_with_the_body_and_match_weakly() {
+        let (a, b) = (etag(b"price 100"), etag(b"price 101"));
+        assert_ne!(a, b);
+        assert!(a.starts_with('"') && a.ends_with('"'));
+        assert!(etag_matches(&a, &a));
+        assert!(etag_matches(&format!("\"x\", W/{a}"), &a));
+        assert!(etag_matches("*", &a));
+        assert!(!etag_matches(&b, &a));
     }
 
     #[test]

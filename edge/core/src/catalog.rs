@@ -39,6 +39,7 @@ enum Rendered {
 pub async fn serve<H: Host>(
     route: &Route,
     country: Option<&str>,
+    if_none_match: Option<&str>,
     host: &H,
     ctx: &RequestContext,
 ) -> Response<Bytes> {
@@ -48,14 +49,11 @@ pub async fn serve<H: Host>(
         return error_response(&EdgeError::NotFound("that page does not exist".into()), country);
     };
     let now = host.now();
-    if let Some(entry) = host.cache_get(&key).await.filter(|entry| entry.is_fresh(now)) {
+    let cached = host.cache_get(&key).await;
+    if let Some(entry) = cached.as_ref().filter(|entry| entry.is_fresh(now)) {
         metrics::counter!("edge_cache_total", "route" => label, "result" => "hit").increment(1);
         let ttl_left = u64::from(entry.ttl_secs).saturating_sub(entry.age_secs(now));
-        let mut response = replay(&entry);
-        let headers = response.headers_mut();
-        headers.insert(header::AGE, entry.age_secs(now).into());
-        insert(headers, "cache-status", &cache::status_hit(ttl_left));
-        return response;
+        return respond(entry, &cache::status_hit(ttl_left), if_none_match, now);
     }
     metrics::counter!("edge_cache_total", "route" => label, "result" => "miss").increment(1);
     let rendered = match render(route, country, host, ctx).await {
@@ -71,9 +69,15 @@ pub async fn serve<H: Host>(
         Ok(rendered) => {
             let entry = into_entry(rendered, now);
             host.cache_put(&key, entry.clone()).await;
-            let mut response = replay(&entry);
-            insert(response.headers_mut(), "cache-status", &cache::status_miss(true));
-            response
+            respond(&entry, &cache::status_miss(true), if_none_match, now)
+        }
+        // stale-if-error: a page the shopper could have seen a moment ago beats an error page.
+        Err(error) if cached.as_ref().is_some_and(|entry| cache::usable_if_error(entry, now)) => {
+            let entry = cached.expect("checked above");
+            metrics::counter!("edge_cache_total", "route" => label, "result" => "stale").increment(1);
+            tracing::warn!(%error, age = entry.age_secs(now), "origin failed; serving the stale copy");
+            let overdue = entry.age_secs(now).saturating_sub(u64::from(entry.ttl_secs));
+            respond(&entry, &cache::status_stale_if_error(overdue), if_none_match, now)
         }
         Err(error) => {
             let mut response = error_response(&error, country);
@@ -81,6 +85,31 @@ pub async fn serve<H: Host>(
             response
         }
     }
+}
+
+/// Replays `entry` with its `Cache-Status` and `Age`, or answers 304 when the shopper's
+/// browser already holds this exact page (`If-None-Match` names its `ETag`).
+fn respond(
+    entry: &Cached,
+    cache_status: &str,
+    if_none_match: Option<&str>,
+    now: crate::host::Timestamp,
+) -> Response<Bytes> {
+    let etag = entry.headers.iter().find(|(name, _)| name == "etag").map(|(_, value)| value.as_str());
+    let mut response = match (etag, if_none_match) {
+        (Some(etag), Some(condition)) if cache::etag_matches(condition, etag) => {
+            let mut not_modified = Response::new(Bytes::new());
+            *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
+            insert(not_modified.headers_mut(), "etag", etag);
+            insert(not_modified.headers_mut(), "cache-control", BROWSER_CACHE_CONTROL);
+            not_modified
+        }
+        _ => replay(entry),
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::AGE, entry.age_secs(now).into());
+    insert(headers, "cache-status", cache_status);
+    response
 }
 
 async fn render<H: Host>(
@@ -167,6 +196,7 @@ fn into_entry(rendered: Rendered, now: crate::host::Timestamp) -> Cached {
             headers: vec![
                 ("content-type".into(), "text/html; charset=utf-8".into()),
                 ("cache-control".into(), BROWSER_CACHE_CONTROL.into()),
+                ("etag".into(), cache::etag(html.as_bytes())),
             ],
             body: Bytes::from(html),
             stored_at: now,

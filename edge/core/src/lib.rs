@@ -56,7 +56,11 @@ pub async fn handle<H: Host>(request: Request<Bytes>, host: &H) -> Response<Byte
             Route::NotFound { reason } => {
                 catalog::error_response(&EdgeError::NotFound(reason.clone()), country)
             }
-            catalog_route => catalog::serve(catalog_route, country, host, &ctx).await,
+            catalog_route => {
+                let if_none_match =
+                    request.headers().get(http::header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
+                catalog::serve(catalog_route, country, if_none_match, host, &ctx).await
+            }
         }
     }
     .instrument(span.clone())

@@ -224,3 +224,40 @@ fn an_origin_speaking_a_newer_wire_version_gives_a_502_not_garbage() {
     let response = get(&host, "/");
     assert_eq!(response.status(), 502);
 }
+
+#[test]
+fn a_browser_holding_the_current_page_gets_304_without_a_body() {
+    let host = host();
+    let first = get(&host, "/p/1-kitenge-skirt");
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let request = http::Request::get("/p/1-kitenge-skirt")
+        .header("x-country", "KE")
+        .header("if-none-match", &etag)
+        .body(Bytes::new())
+        .unwrap();
+    let revalidated = block_on(handle(request, &host));
+    assert_eq!(revalidated.status(), 304);
+    assert!(revalidated.body().is_empty());
+    assert_eq!(revalidated.headers()["etag"], etag.as_str());
+    assert!(cache_status(&revalidated).contains("hit"));
+    let stale_tag = http::Request::get("/p/1-kitenge-skirt")
+        .header("x-country", "KE")
+        .header("if-none-match", "\"0000000000000000\"")
+        .body(Bytes::new())
+        .unwrap();
+    assert_eq!(block_on(handle(stale_tag, &host)).status(), 200);
+}
+
+#[test]
+fn when_the_origin_fails_a_stale_page_is_served_for_up_to_a_day() {
+    let host = host();
+    assert_eq!(get(&host, "/c/fashion").status(), 200);
+    host.origin_up.set(false);
+    host.now.set(host.now.get() + 120_000);
+    let stale = get(&host, "/c/fashion");
+    assert_eq!(stale.status(), 200);
+    assert!(text(&stale).contains("Maasai shuka"));
+    assert_eq!(cache_status(&stale), "linkedall-edge; hit; ttl=-60; detail=stale-if-error");
+    host.now.set(host.now.get() + 25 * 3600 * 1000);
+    assert_eq!(get(&host, "/c/fashion").status(), 503, "too old to stand in");
+}
