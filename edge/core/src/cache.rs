@@ -73,6 +73,12 @@ pub fn status_miss(stored: bool) -> String {
     if stored { format!("{CACHE_NAME}; fwd=miss; stored") } else { format!("{CACHE_NAME}; fwd=miss") }
 }
 
+/// `Cache-Status` for a request that waited for another request's origin fetch of the same
+/// page instead of sending its own.
+pub fn status_collapsed() -> String {
+    format!("{CACHE_NAME}; fwd=miss; collapsed")
+}
+
 /// `Cache-Status` for a stale page served because the origin failed; a negative `ttl` says
 /// how long ago it went stale (RFC 9211 §2.3).
 pub fn status_stale_if_error(overdue_secs: u64) -> String {

@@ -7,6 +7,7 @@ use http::{Response, StatusCode, header};
 use linkedall_shared::{HomeFeed, Limit, ProductDetail, ProductList, SearchResults, VendorStorefront};
 
 use crate::cache;
+use crate::coalesce::{self, Outcome, Turn};
 use crate::error::EdgeError;
 use crate::host::{Cached, Host};
 use crate::origin::{encode, fetch_document};
@@ -55,7 +56,36 @@ pub async fn serve<H: Host>(
         let ttl_left = u64::from(entry.ttl_secs).saturating_sub(entry.age_secs(now));
         return respond(entry, &cache::status_hit(ttl_left), if_none_match, now);
     }
+    let leader = match coalesce::turn(&key) {
+        Turn::Lead(leader) => Some(leader),
+        Turn::Wait(outcome) => match outcome.await {
+            Ok(Outcome { entry, .. }) => {
+                metrics::counter!("edge_cache_total", "route" => label, "result" => "collapsed").increment(1);
+                return respond(&entry, &cache::status_collapsed(), if_none_match, now);
+            }
+            Err(_) => None,
+        },
+    };
     metrics::counter!("edge_cache_total", "route" => label, "result" => "miss").increment(1);
+    let response = fetch_and_store(route, country, host, ctx, &key, cached).await;
+    if let Some(leader) = leader {
+        leader.finish(&response);
+    }
+    respond(&response.entry, &response.cache_status, if_none_match, now)
+}
+
+/// Renders the page from the origin and stores it; on origin failure falls back to the stale
+/// copy (stale-if-error) or an error page. The outcome is what every coalesced request sees.
+async fn fetch_and_store<H: Host>(
+    route: &Route,
+    country: Option<&str>,
+    host: &H,
+    ctx: &RequestContext,
+    key: &crate::host::CacheKey,
+    cached: Option<Cached>,
+) -> Outcome {
+    let label = route.label();
+    let now = host.now();
     let rendered = match render(route, country, host, ctx).await {
         Err(EdgeError::NotFound(message)) => Ok(Rendered::Page {
             status: 404,
@@ -68,8 +98,8 @@ pub async fn serve<H: Host>(
     match rendered {
         Ok(rendered) => {
             let entry = into_entry(rendered, now);
-            host.cache_put(&key, entry.clone()).await;
-            respond(&entry, &cache::status_miss(true), if_none_match, now)
+            host.cache_put(key, entry.clone()).await;
+            Outcome { entry, cache_status: cache::status_miss(true) }
         }
         // stale-if-error: a page the shopper could have seen a moment ago beats an error page.
         Err(error) if cached.as_ref().is_some_and(|entry| cache::usable_if_error(entry, now)) => {
@@ -77,12 +107,25 @@ pub async fn serve<H: Host>(
             metrics::counter!("edge_cache_total", "route" => label, "result" => "stale").increment(1);
             tracing::warn!(%error, age = entry.age_secs(now), "origin failed; serving the stale copy");
             let overdue = entry.age_secs(now).saturating_sub(u64::from(entry.ttl_secs));
-            respond(&entry, &cache::status_stale_if_error(overdue), if_none_match, now)
+            Outcome { entry, cache_status: cache::status_stale_if_error(overdue) }
         }
         Err(error) => {
-            let mut response = error_response(&error, country);
-            insert(response.headers_mut(), "cache-status", &cache::status_miss(false));
-            response
+            let response = error_response(&error, country);
+            let entry = Cached {
+                status: response.status().as_u16(),
+                headers: response
+                    .headers()
+                    .iter()
+                    .filter_map(|(name, value)| {
+                        Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+                    })
+                    .collect(),
+                body: response.into_body(),
+                stored_at: now,
+                ttl_secs: 0,
+                tags: Vec::new(),
+            };
+            Outcome { entry, cache_status: cache::status_miss(false) }
         }
     }
 }
@@ -222,6 +265,7 @@ pub fn error_response(error: &EdgeError, country: Option<&str>) -> Response<Byte
     let status = error.status();
     let page = match error {
         EdgeError::NotFound(message) => ErrorPage::not_found(message, country),
+        EdgeError::BadRequest(message) => ErrorPage::bad_request(message, country),
         _ => {
             tracing::warn!(%error, status, "page could not be served");
             ErrorPage::origin_unavailable(status, country)

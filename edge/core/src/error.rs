@@ -10,6 +10,11 @@ pub enum EdgeError {
     #[error("{0}")]
     NotFound(String),
 
+    /// The origin refused the request as malformed (e.g. search text it will not take); the
+    /// shopper can fix it, so this is their 400, not our 502.
+    #[error("{0}")]
+    BadRequest(String),
+
     /// No answer from the origin.
     #[error(transparent)]
     Origin(#[from] OriginError),
@@ -29,8 +34,11 @@ pub enum EdgeError {
 impl EdgeError {
     /// The status code the shopper receives.
     pub fn status(&self) -> u16 {
+        // 503 (with Retry-After) when nothing answered: retrying soon may well work. 502 when
+        // the origin answered something unusable: a deploy or bug, not a blip.
         match self {
             EdgeError::NotFound(_) => 404,
+            EdgeError::BadRequest(_) => 400,
             EdgeError::Origin(_) => 503,
             EdgeError::OriginStatus { .. } | EdgeError::Wire(_) => 502,
             EdgeError::Render(_) => 500,

@@ -9,6 +9,7 @@
 pub mod assets;
 pub mod cache;
 mod catalog;
+mod coalesce;
 pub mod error;
 mod host;
 pub mod origin;

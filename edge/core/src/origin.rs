@@ -1,15 +1,41 @@
-//! Fetching catalog documents from the origin in the postcard wire format, with the request's
-//! id and trace context, timed and counted.
+//! Talking to the origin: every request the edge sends goes through [`send`], so each one is
+//! timed (`edge_origin_fetch_seconds`) and each failure counted (`edge_origin_errors_total`)
+//! in one place; catalog documents are fetched in the postcard wire format with
+//! [`fetch_document`].
 
 use bytes::Bytes;
 use linkedall_shared::wire;
 use serde::de::DeserializeOwned;
 
 use crate::error::EdgeError;
-use crate::host::Host;
+use crate::host::{Host, OriginError};
 use crate::trace::{REQUEST_ID, RequestContext, TRACEPARENT};
 
+/// Sends one request to the origin through the host, timed and counted. The caller has set
+/// the request id and `traceparent` headers.
+pub async fn send<H: Host>(
+    host: &H,
+    request: http::Request<Bytes>,
+) -> Result<http::Response<Bytes>, OriginError> {
+    let started = host.now();
+    let result = host.fetch_origin(request).await;
+    let seconds = host.now().millis().saturating_sub(started.millis()) as f64 / 1000.0;
+    metrics::histogram!("edge_origin_fetch_seconds").record(seconds);
+    if let Err(error) = &result {
+        let kind = match error {
+            OriginError::Unreachable(_) => "unreachable",
+            OriginError::Timeout(_) => "timeout",
+        };
+        metrics::counter!("edge_origin_errors_total", "kind" => kind).increment(1);
+        tracing::warn!(%error, "origin request failed");
+    }
+    result
+}
+
 /// GETs `path_and_query` from the origin and decodes the answer.
+///
+/// 404 becomes [`EdgeError::NotFound`] and 400 [`EdgeError::BadRequest`], each with the
+/// origin's problem `detail` (written for people); any other status is the origin's fault.
 pub async fn fetch_document<T: DeserializeOwned, H: Host>(
     host: &H,
     path_and_query: &str,
@@ -21,22 +47,15 @@ pub async fn fetch_document<T: DeserializeOwned, H: Host>(
         .header(TRACEPARENT, ctx.traceparent())
         .body(Bytes::new())
         .map_err(|e| EdgeError::NotFound(format!("invalid address: {e}")))?;
-    let started = host.now();
-    let result = host.fetch_origin(request).await;
-    let seconds = host.now().millis().saturating_sub(started.millis()) as f64 / 1000.0;
-    metrics::histogram!("edge_origin_fetch_seconds").record(seconds);
-    let response = result.inspect_err(|error| {
-        metrics::counter!("edge_origin_errors_total", "kind" => "unreachable").increment(1);
-        tracing::warn!(%error, path = path_and_query, "origin unreachable");
-    })?;
+    let response = send(host, request).await?;
+    let detail = || problem_detail(response.body());
     match response.status().as_u16() {
         200 => Ok(wire::decode(response.body()).inspect_err(|error| {
             metrics::counter!("edge_origin_errors_total", "kind" => "wire").increment(1);
             tracing::error!(%error, path = path_and_query, "origin answer not readable");
         })?),
-        404 => {
-            Err(EdgeError::NotFound(problem_detail(response.body()).unwrap_or_else(|| "not found".into())))
-        }
+        404 => Err(EdgeError::NotFound(detail().unwrap_or_else(|| "not found".into()))),
+        400 => Err(EdgeError::BadRequest(detail().unwrap_or_else(|| "that request is not valid".into()))),
         status => {
             metrics::counter!("edge_origin_errors_total", "kind" => "status").increment(1);
             tracing::warn!(status, path = path_and_query, "origin error");
@@ -45,16 +64,47 @@ pub async fn fetch_document<T: DeserializeOwned, H: Host>(
     }
 }
 
-/// The `detail` of an RFC 9457 body, without a JSON parser: the origin writes it as the last
-/// string field.
+/// The `detail` string of an RFC 9457 problem document. A small scanner rather than a JSON
+/// parser (the edge core stays small for wasm): finds `"detail"`, then reads one JSON string,
+/// undoing its escapes. `None` when the body is not shaped like that.
 fn problem_detail(body: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
-    let start = text.find("\"detail\":\"")? + "\"detail\":\"".len();
-    let end = text[start..].find('"')?;
-    Some(text[start..start + end].replace("\\u0060", "`"))
+    let after_key = &text[text.find("\"detail\"")? + "\"detail\"".len()..];
+    let after_colon = after_key.trim_start().strip_prefix(':')?.trim_start();
+    let mut chars = after_colon.strip_prefix('"')?.chars();
+    let mut out = String::new();
+    loop {
+        match chars.next()? {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                'n' | 'r' | 't' => out.push(' '),
+                'u' => {
+                    let hex: String = chars.by_ref().take(4).collect();
+                    let code = u32::from_str_radix(&hex, 16).ok()?;
+                    out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                }
+                other => out.push(other),
+            },
+            c => out.push(c),
+        }
+    }
 }
 
 /// Encodes a value for use in a query string.
 pub fn encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::problem_detail;
+
+    #[test]
+    fn the_problem_detail_is_read_with_its_escapes() {
+        let body = br#"{"type":"about:blank","title":"Not Found","status":404,"detail":"no \"shoe\" \u00e0 la carte"}"#;
+        assert_eq!(problem_detail(body).as_deref(), Some("no \"shoe\" à la carte"));
+        assert_eq!(problem_detail(br#"{"detail" : "spaced"}"#).as_deref(), Some("spaced"));
+        assert_eq!(problem_detail(b"<html>oops</html>"), None);
+        assert_eq!(problem_detail(br#"{"detail":"unterminated"#), None);
+    }
 }

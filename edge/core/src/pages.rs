@@ -212,6 +212,17 @@ impl ErrorPage {
         }
     }
 
+    /// A request the shopper can correct (the origin refused it as malformed).
+    pub fn bad_request(message: &str, country: Option<&str>) -> Self {
+        ErrorPage {
+            layout: Layout::new("Please check your request — Linked All", country),
+            status: 400,
+            heading: "We could not understand that request".into(),
+            message: message.to_owned(),
+            hint: "Check the address or your search words, then try again.".into(),
+        }
+    }
+
     pub fn origin_unavailable(status: u16, country: Option<&str>) -> Self {
         ErrorPage {
             layout: Layout::new("Briefly unavailable — Linked All", country),

@@ -7,6 +7,7 @@ use http::{HeaderName, HeaderValue, Request, Response};
 
 use crate::cache;
 use crate::host::Host;
+use crate::origin;
 use crate::trace::{REQUEST_ID, RequestContext, TRACEPARENT};
 
 /// Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus `host`,
@@ -23,6 +24,8 @@ const HOP_BY_HOP: &[&str] = &[
     "host",
 ];
 
+/// Forwards `request` to the origin and returns its answer unchanged but for hop-by-hop
+/// headers and a `Cache-Status` saying the edge cache was not consulted.
 pub async fn forward<H: Host>(
     request: Request<Bytes>,
     host: &H,
@@ -33,7 +36,7 @@ pub async fn forward<H: Host>(
     parts.uri = parts.uri.path_and_query().map_or("/", |pq| pq.as_str()).parse().unwrap_or_default();
     set(&mut parts.headers, REQUEST_ID, &ctx.request_id);
     set(&mut parts.headers, TRACEPARENT, &ctx.traceparent());
-    let mut response = host.fetch_origin(Request::from_parts(parts, body)).await?;
+    let mut response = origin::send(host, Request::from_parts(parts, body)).await?;
     strip_hop_by_hop(response.headers_mut());
     set(response.headers_mut(), "cache-status", &cache::status_bypass());
     Ok(response)

@@ -2,8 +2,11 @@
 //! created otherwise, and sent to the origin on every fetch so one request can be followed
 //! from the edge into the origin's logs and events.
 //!
-//! Ids come from a SplitMix64 generator seeded by the host clock and a per-instance counter:
-//! unique enough for correlation, and available on every host without an entropy source.
+//! Ids come from a SplitMix64 generator seeded per request from the platform's entropy source
+//! (`getrandom`: `crypto.getRandomValues` on Workers — the adapter enables getrandom's
+//! `wasm_js` feature —, WASI `random` on Spin, the OS natively). Should that source fail, the
+//! seed falls back to the host clock and a per-instance counter: ids stay unique enough for
+//! correlation, and a request is never refused for want of randomness.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -69,8 +72,8 @@ struct Ids(u64);
 impl Ids {
     fn new(now: Timestamp) -> Ids {
         let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let local = 0u8;
-        Ids(now.millis() ^ count.rotate_left(32) ^ (&local as *const u8 as u64))
+        let seed = getrandom::u64().unwrap_or_else(|_| now.millis() ^ count.rotate_left(32));
+        Ids(seed)
     }
 
     fn next(&mut self) -> u64 {

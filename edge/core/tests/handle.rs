@@ -261,3 +261,58 @@ fn when_the_origin_fails_a_stale_page_is_served_for_up_to_a_day() {
     host.now.set(host.now.get() + 25 * 3600 * 1000);
     assert_eq!(get(&host, "/c/fashion").status(), 503, "too old to stand in");
 }
+
+/// A fetch that yields once before answering, so concurrent requests really overlap.
+struct SlowOrigin(FakeHost);
+
+impl Host for SlowOrigin {
+    async fn cache_get(&self, key: &CacheKey) -> Option<Cached> {
+        self.0.cache_get(key).await
+    }
+    async fn cache_put(&self, key: &CacheKey, entry: Cached) {
+        self.0.cache_put(key, entry).await
+    }
+    async fn fetch_origin(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, OriginError> {
+        let mut yielded = false;
+        std::future::poll_fn(|cx| {
+            if yielded {
+                std::task::Poll::Ready(())
+            } else {
+                yielded = true;
+                cx.waker().wake_by_ref();
+                std::task::Poll::Pending
+            }
+        })
+        .await;
+        self.0.fetch_origin(req).await
+    }
+    fn geo(&self, req: &http::Request<Bytes>) -> Geo {
+        self.0.geo(req)
+    }
+    fn now(&self) -> Timestamp {
+        self.0.now()
+    }
+}
+
+#[test]
+fn twenty_concurrent_misses_cost_the_origin_one_request() {
+    let host = SlowOrigin(host());
+    let requests =
+        (0..20).map(|_| handle(http::Request::get("/c/fashion").body(Bytes::new()).unwrap(), &host));
+    let responses = block_on(futures_util::future::join_all(requests));
+    assert_eq!(host.0.fetches.borrow().len(), 1);
+    assert!(responses.iter().all(|r| r.status() == 200 && text(r).contains("Maasai shuka")));
+    let collapsed = responses.iter().filter(|r| cache_status(r).ends_with("collapsed")).count();
+    assert_eq!(collapsed, 19);
+}
+
+#[test]
+fn concurrent_misses_while_the_origin_is_down_share_one_error_page() {
+    let host = SlowOrigin(host());
+    host.0.origin_up.set(false);
+    let requests =
+        (0..5).map(|_| handle(http::Request::get("/c/fashion").body(Bytes::new()).unwrap(), &host));
+    let responses = block_on(futures_util::future::join_all(requests));
+    assert_eq!(host.0.fetches.borrow().len(), 1);
+    assert!(responses.iter().all(|r| r.status() == 503));
+}
