@@ -12,100 +12,86 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 
-/// The currencies the marketplace prices in: the local currency of every market we serve,
-/// plus USD for cross-border listings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Currency {
-    /// Nigerian naira
-    NGN,
-    /// Ghanaian cedi
-    GHS,
-    /// West African CFA franc (Senegal, Côte d'Ivoire, Mali, …)
-    XOF,
-    /// Central African CFA franc (Cameroon, Gabon, …)
-    XAF,
-    /// Kenyan shilling
-    KES,
-    /// Ugandan shilling
-    UGX,
-    /// Tanzanian shilling
-    TZS,
-    /// Rwandan franc
-    RWF,
-    /// Ethiopian birr
-    ETB,
-    /// South African rand
-    ZAR,
-    /// Egyptian pound
-    EGP,
-    /// Moroccan dirham
-    MAD,
-    /// US dollar
-    USD,
+/// Declares [`Currency`] from one table: code, ISO 4217 exponent, the symbol shoppers expect
+/// in front of a price, and the currency's name. Variants are in the order postcard encodes
+/// them: append new currencies at the end.
+macro_rules! currencies {
+    ($($code:ident => ($exponent:literal, $symbol:literal, $name:literal),)*) => {
+        /// Every African currency plus USD for cross-border listings.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum Currency {
+            $(#[doc = $name] $code,)*
+        }
+
+        impl Currency {
+            pub const ALL: &'static [Currency] = &[$(Currency::$code,)*];
+
+            /// The ISO 4217 alphabetic code.
+            pub const fn code(self) -> &'static str {
+                match self { $(Currency::$code => stringify!($code),)* }
+            }
+
+            /// Number of decimal places of the minor unit (ISO 4217 "exponent").
+            pub const fn exponent(self) -> u32 {
+                match self { $(Currency::$code => $exponent,)* }
+            }
+
+            /// The symbol shoppers in that market expect in front of a price.
+            pub const fn symbol(self) -> &'static str {
+                match self { $(Currency::$code => $symbol,)* }
+            }
+
+            /// The currency's English name.
+            pub const fn name(self) -> &'static str {
+                match self { $(Currency::$code => $name,)* }
+            }
+        }
+    };
 }
 
-impl Currency {
-    pub const ALL: [Currency; 13] = [
-        Currency::NGN,
-        Currency::GHS,
-        Currency::XOF,
-        Currency::XAF,
-        Currency::KES,
-        Currency::UGX,
-        Currency::TZS,
-        Currency::RWF,
-        Currency::ETB,
-        Currency::ZAR,
-        Currency::EGP,
-        Currency::MAD,
-        Currency::USD,
-    ];
-
-    /// The ISO 4217 alphabetic code.
-    pub const fn code(self) -> &'static str {
-        match self {
-            Currency::NGN => "NGN",
-            Currency::GHS => "GHS",
-            Currency::XOF => "XOF",
-            Currency::XAF => "XAF",
-            Currency::KES => "KES",
-            Currency::UGX => "UGX",
-            Currency::TZS => "TZS",
-            Currency::RWF => "RWF",
-            Currency::ETB => "ETB",
-            Currency::ZAR => "ZAR",
-            Currency::EGP => "EGP",
-            Currency::MAD => "MAD",
-            Currency::USD => "USD",
-        }
-    }
-
-    /// Number of decimal places of the minor unit (ISO 4217 "exponent").
-    pub const fn exponent(self) -> u32 {
-        match self {
-            Currency::XOF | Currency::XAF | Currency::UGX | Currency::RWF => 0,
-            _ => 2,
-        }
-    }
-
-    /// The symbol shoppers in that market expect in front of a price.
-    pub const fn symbol(self) -> &'static str {
-        match self {
-            Currency::NGN => "₦",
-            Currency::GHS => "GH₵",
-            Currency::XOF => "CFA ",
-            Currency::XAF => "FCFA ",
-            Currency::KES => "KSh ",
-            Currency::UGX => "USh ",
-            Currency::TZS => "TSh ",
-            Currency::RWF => "FRw ",
-            Currency::ETB => "Br ",
-            Currency::ZAR => "R ",
-            Currency::EGP => "E£",
-            Currency::MAD => "MAD ",
-            Currency::USD => "$",
-        }
-    }
+currencies! {
+    NGN => (2, "₦", "Nigerian naira"),
+    GHS => (2, "GH₵", "Ghanaian cedi"),
+    XOF => (0, "CFA ", "West African CFA franc (Senegal, Côte d'Ivoire, Mali, …)"),
+    XAF => (0, "FCFA ", "Central African CFA franc (Cameroon, Gabon, …)"),
+    KES => (2, "KSh ", "Kenyan shilling"),
+    UGX => (0, "USh ", "Ugandan shilling"),
+    TZS => (2, "TSh ", "Tanzanian shilling"),
+    RWF => (0, "FRw ", "Rwandan franc"),
+    ETB => (2, "Br ", "Ethiopian birr"),
+    ZAR => (2, "R ", "South African rand"),
+    EGP => (2, "E£", "Egyptian pound"),
+    MAD => (2, "MAD ", "Moroccan dirham"),
+    USD => (2, "$", "US dollar"),
+    DZD => (2, "DA ", "Algerian dinar"),
+    LYD => (3, "LD ", "Libyan dinar"),
+    SDG => (2, "SDG ", "Sudanese pound"),
+    TND => (3, "DT ", "Tunisian dinar"),
+    CVE => (2, "CVE ", "Cape Verdean escudo"),
+    GMD => (2, "D ", "Gambian dalasi"),
+    GNF => (0, "FG ", "Guinean franc"),
+    LRD => (2, "L$", "Liberian dollar"),
+    MRU => (2, "UM ", "Mauritanian ouguiya"),
+    SLE => (2, "Le ", "Sierra Leonean leone"),
+    AOA => (2, "Kz ", "Angolan kwanza"),
+    CDF => (2, "FC ", "Congolese franc"),
+    STN => (2, "Db ", "São Tomé and Príncipe dobra"),
+    BIF => (0, "FBu ", "Burundian franc"),
+    KMF => (0, "CF ", "Comorian franc"),
+    DJF => (0, "Fdj ", "Djiboutian franc"),
+    ERN => (2, "Nfk ", "Eritrean nakfa"),
+    MGA => (2, "Ar ", "Malagasy ariary"),
+    MWK => (2, "MK ", "Malawian kwacha"),
+    MUR => (2, "Rs ", "Mauritian rupee"),
+    MZN => (2, "MT ", "Mozambican metical"),
+    SCR => (2, "SR ", "Seychellois rupee"),
+    SOS => (2, "Sh.So. ", "Somali shilling"),
+    SSP => (2, "SSP ", "South Sudanese pound"),
+    ZMW => (2, "K ", "Zambian kwacha"),
+    BWP => (2, "P ", "Botswana pula"),
+    LSL => (2, "M ", "Lesotho loti"),
+    NAD => (2, "N$", "Namibian dollar"),
+    SZL => (2, "E ", "Swazi lilangeni"),
 }
 
 impl fmt::Display for Currency {
@@ -118,10 +104,10 @@ impl FromStr for Currency {
     type Err = DomainError;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Currency::ALL.into_iter().find(|c| c.code().eq_ignore_ascii_case(value)).ok_or_else(|| {
+        Currency::ALL.iter().copied().find(|c| c.code().eq_ignore_ascii_case(value)).ok_or_else(|| {
             DomainError::UnknownCurrency {
                 value: crate::ids::truncate(value),
-                expected: Currency::ALL.map(Currency::code).join(", "),
+                expected: Currency::ALL.iter().map(|c| c.code()).collect::<Vec<_>>().join(", "),
             }
         })
     }
@@ -225,6 +211,15 @@ mod tests {
         assert_eq!(Money::new(Currency::NGN, 250).times(4).unwrap().minor, 1000);
         assert!(Money::new(Currency::NGN, 1).plus(Money::new(Currency::KES, 1)).is_err());
         assert_eq!(Money::new(Currency::KES, 1).plus(Money::new(Currency::KES, 2)).unwrap().minor, 3);
+    }
+
+    #[test]
+    fn three_decimal_and_zero_decimal_currencies_format_right() {
+        assert_eq!(Money::new(Currency::TND, 12_345).to_string(), "DT 12.345");
+        assert_eq!(Money::new(Currency::GNF, 150_000).to_string(), "FG 150,000");
+        assert_eq!(Currency::ALL.len(), 42);
+        let codes: std::collections::HashSet<_> = Currency::ALL.iter().map(|c| c.code()).collect();
+        assert_eq!(codes.len(), Currency::ALL.len(), "codes are unique");
     }
 
     #[test]

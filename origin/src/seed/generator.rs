@@ -5,7 +5,7 @@ use linkedall_shared::{Currency, slugify};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::market::{CATEGORIES, CITIES, CategorySpec, VENDOR_SUFFIXES, units_per_usd};
+use super::market::{CATEGORIES, CITIES, CategorySpec, VENDOR_SUFFIXES};
 
 /// One in this many products is featured on the home page.
 const FEATURED_ONE_IN: u32 = 40;
@@ -16,6 +16,7 @@ pub struct NewVendor {
     pub city: &'static str,
     pub country: &'static str,
     pub currency: Currency,
+    pub units_per_usd: f64,
     pub description: String,
     /// Index into [`CATEGORIES`] of what this vendor mostly sells.
     pub specialty: usize,
@@ -85,6 +86,7 @@ impl Generator {
             city: city.name,
             country: city.country,
             currency: city.currency,
+            units_per_usd: city.units_per_usd,
             specialty,
         }
     }
@@ -111,7 +113,7 @@ impl Generator {
             name,
             description,
             currency: vendor.currency,
-            price_minor: self.price(spec.usd_range, vendor.currency),
+            price_minor: self.price(spec.usd_range, vendor.currency, vendor.units_per_usd),
             stock,
             featured: self.rng.random_ratio(1, FEATURED_ONE_IN),
         }
@@ -119,9 +121,9 @@ impl Generator {
 
     /// A price in the vendor's currency, spread log-uniformly over the category's range and
     /// rounded the way shops round: to 100s of naira, 5s of shillings, .50 of a cedi.
-    fn price(&mut self, (low, high): (f64, f64), currency: Currency) -> i64 {
+    fn price(&mut self, (low, high): (f64, f64), currency: Currency, units_per_usd: f64) -> i64 {
         let usd = (low.ln() + self.rng.random::<f64>() * (high.ln() - low.ln())).exp();
-        let local = usd * units_per_usd(currency);
+        let local = usd * units_per_usd;
         let step = match local {
             x if x >= 10_000.0 => 100.0,
             x if x >= 1_000.0 => 50.0,

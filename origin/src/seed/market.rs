@@ -8,6 +8,9 @@ pub struct City {
     pub name: &'static str,
     pub country: &'static str,
     pub currency: Currency,
+    /// Roughly how many units of `currency` a US dollar buys: enough to give local prices the
+    /// right order of magnitude in the demo catalog (not a rate anyone should trade on).
+    pub units_per_usd: f64,
     /// Market districts and neighbourhoods vendors are named after.
     pub districts: &'static [&'static str],
 }
@@ -16,107 +19,88 @@ pub const CITIES: &[City] = &[
     City {
         name: "Lagos",
         country: "NG",
-        currency: Currency::NGN,
+        currency: Currency::NGN, units_per_usd: 1_550.0,
         districts: &["Ikeja", "Balogun", "Yaba", "Lekki", "Alaba", "Surulere"],
     },
-    City { name: "Abuja", country: "NG", currency: Currency::NGN, districts: &["Wuse", "Garki", "Maitama"] },
+    City { name: "Abuja", country: "NG", currency: Currency::NGN, units_per_usd: 1_550.0, districts: &["Wuse", "Garki", "Maitama"] },
     City {
         name: "Accra",
         country: "GH",
-        currency: Currency::GHS,
+        currency: Currency::GHS, units_per_usd: 15.0,
         districts: &["Makola", "Osu", "Kaneshie", "Madina"],
     },
-    City { name: "Kumasi", country: "GH", currency: Currency::GHS, districts: &["Kejetia", "Adum"] },
+    City { name: "Kumasi", country: "GH", currency: Currency::GHS, units_per_usd: 15.0, districts: &["Kejetia", "Adum"] },
     City {
         name: "Dakar",
         country: "SN",
-        currency: Currency::XOF,
+        currency: Currency::XOF, units_per_usd: 600.0,
         districts: &["Sandaga", "Médina", "Plateau", "HLM"],
     },
     City {
         name: "Abidjan",
         country: "CI",
-        currency: Currency::XOF,
+        currency: Currency::XOF, units_per_usd: 600.0,
         districts: &["Adjamé", "Treichville", "Cocody"],
     },
-    City { name: "Douala", country: "CM", currency: Currency::XAF, districts: &["Akwa", "Bonapriso"] },
+    City { name: "Douala", country: "CM", currency: Currency::XAF, units_per_usd: 600.0, districts: &["Akwa", "Bonapriso"] },
     City {
         name: "Nairobi",
         country: "KE",
-        currency: Currency::KES,
+        currency: Currency::KES, units_per_usd: 130.0,
         districts: &["Gikomba", "Westlands", "Kilimani", "Eastleigh", "CBD"],
     },
-    City { name: "Mombasa", country: "KE", currency: Currency::KES, districts: &["Nyali", "Kongowea"] },
+    City { name: "Mombasa", country: "KE", currency: Currency::KES, units_per_usd: 130.0, districts: &["Nyali", "Kongowea"] },
     City {
         name: "Kampala",
         country: "UG",
-        currency: Currency::UGX,
+        currency: Currency::UGX, units_per_usd: 3_700.0,
         districts: &["Owino", "Kikuubo", "Ntinda"],
     },
     City {
         name: "Kigali",
         country: "RW",
-        currency: Currency::RWF,
+        currency: Currency::RWF, units_per_usd: 1_400.0,
         districts: &["Nyabugogo", "Kimironko", "Kacyiru"],
     },
     City {
         name: "Dar es Salaam",
         country: "TZ",
-        currency: Currency::TZS,
+        currency: Currency::TZS, units_per_usd: 2_600.0,
         districts: &["Kariakoo", "Msasani"],
     },
     City {
         name: "Addis Ababa",
         country: "ET",
-        currency: Currency::ETB,
+        currency: Currency::ETB, units_per_usd: 125.0,
         districts: &["Merkato", "Bole", "Piassa"],
     },
     City {
         name: "Johannesburg",
         country: "ZA",
-        currency: Currency::ZAR,
+        currency: Currency::ZAR, units_per_usd: 18.0,
         districts: &["Sandton", "Braamfontein", "Soweto", "Rosebank"],
     },
     City {
         name: "Cape Town",
         country: "ZA",
-        currency: Currency::ZAR,
+        currency: Currency::ZAR, units_per_usd: 18.0,
         districts: &["Woodstock", "Bo-Kaap", "Observatory"],
     },
     City {
         name: "Cairo",
         country: "EG",
-        currency: Currency::EGP,
+        currency: Currency::EGP, units_per_usd: 49.0,
         districts: &["Khan el-Khalili", "Zamalek", "Heliopolis", "Maadi"],
     },
-    City { name: "Alexandria", country: "EG", currency: Currency::EGP, districts: &["Mansheya", "Smouha"] },
+    City { name: "Alexandria", country: "EG", currency: Currency::EGP, units_per_usd: 49.0, districts: &["Mansheya", "Smouha"] },
     City {
         name: "Casablanca",
         country: "MA",
-        currency: Currency::MAD,
+        currency: Currency::MAD, units_per_usd: 10.0,
         districts: &["Derb Ghallef", "Maârif", "Habous"],
     },
-    City { name: "Marrakesh", country: "MA", currency: Currency::MAD, districts: &["Medina", "Guéliz"] },
+    City { name: "Marrakesh", country: "MA", currency: Currency::MAD, units_per_usd: 10.0, districts: &["Medina", "Guéliz"] },
 ];
-
-/// Roughly how many units of `currency` a US dollar buys: enough to give local prices the
-/// right order of magnitude in the demo catalog (not a rate anyone should trade on).
-pub const fn units_per_usd(currency: Currency) -> f64 {
-    match currency {
-        Currency::NGN => 1_550.0,
-        Currency::GHS => 15.0,
-        Currency::XOF | Currency::XAF => 600.0,
-        Currency::KES => 130.0,
-        Currency::UGX => 3_700.0,
-        Currency::TZS => 2_600.0,
-        Currency::RWF => 1_400.0,
-        Currency::ETB => 125.0,
-        Currency::ZAR => 18.0,
-        Currency::EGP => 49.0,
-        Currency::MAD => 10.0,
-        Currency::USD => 1.0,
-    }
-}
 
 /// A catalog category, the words its product names are built from, and its price range.
 pub struct CategorySpec {
