@@ -30,7 +30,10 @@ async fn the_demo_stack_prints_a_url_that_serves_the_shop_and_stops_on_ctrl_c() 
     let home = reqwest::get(&url).await.unwrap();
     assert_eq!(home.status(), 200);
     let body = home.text().await.unwrap();
-    assert!(body.contains("Featured today") && body.contains("class=\"price\""), "the home page lists products");
+    assert!(
+        body.contains("Featured today") && body.contains("class=\"price\""),
+        "the home page lists products"
+    );
     assert!(dir.join("data/linkedall.db").exists(), "the catalog lives in ./data");
 
     Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
