@@ -12,6 +12,7 @@ mod catalog;
 mod error;
 mod feeds;
 mod ids;
+pub mod image_options;
 mod market;
 mod money;
 mod page;
