@@ -1,9 +1,16 @@
 //! Content-hashes the files in `assets/` so pages can link `app.<hash>.css` and the edge can
 //! serve it with `immutable` caching: a changed file gets a new name, never a stale copy.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::path::Path;
+
+/// FNV-1a, 64 bits: a content hash that is the same on every toolchain (std's `DefaultHasher`
+/// may change between Rust releases, and the wasm hosts are built with a different rustc than
+/// the native one — a page rendered by one host must link a name every host serves).
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
+}
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets");
@@ -15,9 +22,7 @@ fn main() {
     for path in files.iter().filter(|p| p.is_file()) {
         println!("cargo:rerun-if-changed={}", path.display());
         let bytes = std::fs::read(path).expect("asset is readable");
-        let mut hasher = DefaultHasher::new();
-        bytes.hash(&mut hasher);
-        let hash = format!("{:016x}", hasher.finish());
+        let hash = format!("{:016x}", fnv1a64(&bytes));
         let name = path.file_name().unwrap().to_str().expect("asset names are UTF-8");
         let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
         let hashed = format!("{stem}.{}.{ext}", &hash[..10]);

@@ -13,6 +13,8 @@ use crate::assets;
 pub struct Layout {
     pub title: String,
     pub stylesheet: String,
+    /// The logo, also the favicon: a few hundred bytes of SVG, content-hashed like the CSS.
+    pub icon: String,
     /// ISO country code the shopper is in, when the host knows it.
     pub country: Option<String>,
     pub query: String,
@@ -23,6 +25,7 @@ impl Layout {
         Layout {
             title: title.into(),
             stylesheet: assets::url("app.css"),
+            icon: assets::url("logo.svg"),
             country: country.map(str::to_owned),
             query: String::new(),
         }

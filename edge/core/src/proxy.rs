@@ -31,6 +31,8 @@ pub async fn forward<H: Host>(
     host: &H,
     ctx: &RequestContext,
 ) -> Result<Response<Bytes>, crate::host::OriginError> {
+    // Counted like a cache decision so dashboards see what share of traffic skips the cache.
+    metrics::counter!("edge_cache_total", "route" => "proxy", "result" => "bypass").increment(1);
     let (mut parts, body) = request.into_parts();
     strip_hop_by_hop(&mut parts.headers);
     parts.uri = parts.uri.path_and_query().map_or("/", |pq| pq.as_str()).parse().unwrap_or_default();
@@ -42,7 +44,18 @@ pub async fn forward<H: Host>(
     Ok(response)
 }
 
+/// Drops the fixed hop-by-hop headers and any header the `Connection` field names as one.
 fn strip_hop_by_hop(headers: &mut http::HeaderMap) {
+    let named: Vec<HeaderName> = headers
+        .get_all(http::header::CONNECTION)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|name| HeaderName::try_from(name.trim()).ok())
+        .collect();
+    for name in named {
+        headers.remove(name);
+    }
     for name in HOP_BY_HOP {
         headers.remove(*name);
     }

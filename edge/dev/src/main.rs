@@ -15,8 +15,15 @@ struct Cli {
     /// Header carrying the shopper's ISO country code, set by the load balancer in front.
     #[arg(long, env = "LINKEDALL_GEO_HEADER", default_value = "x-linkedall-country")]
     geo_header: String,
+    /// Most pages held in the in-memory cache (least recently used evicted first).
     #[arg(long, env = "LINKEDALL_EDGE_CACHE_CAPACITY", default_value_t = 10_000)]
     cache_capacity: usize,
+    /// Worker threads; defaults to the number of cores.
+    #[arg(long, env = "LINKEDALL_EDGE_WORKERS")]
+    workers: Option<usize>,
+    /// Milliseconds an origin request may take before the shopper gets the "unavailable" page.
+    #[arg(long, env = "LINKEDALL_EDGE_ORIGIN_TIMEOUT_MS", default_value_t = 5_000)]
+    origin_timeout_ms: u64,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -29,13 +36,16 @@ async fn main() -> anyhow::Result<()> {
         .with_current_span(true)
         .with_env_filter(filter)
         .init();
+    let defaults = EdgeDevConfig::default();
     let server = EdgeServer::start(
         std::net::TcpListener::bind(cli.listen)?,
         EdgeDevConfig {
             origin_url: cli.origin_url,
             geo_header: cli.geo_header,
             cache_capacity: cli.cache_capacity,
-            ..EdgeDevConfig::default()
+            origin_timeout_ms: cli.origin_timeout_ms,
+            workers: cli.workers.unwrap_or(defaults.workers),
+            ..defaults
         },
     )?;
     println!("edge listening on http://{}/", server.local_addr());

@@ -13,7 +13,7 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::sync::watch;
@@ -24,6 +24,9 @@ use crate::memory_cache::MemoryCache;
 
 /// Largest request body the edge accepts (product photo uploads pass through it).
 pub const MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
+
+/// Pause after a failed accept (e.g. no file descriptors left) before trying again.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
 /// How long shutdown waits for requests in flight.
 const DRAIN: Duration = Duration::from_secs(10);
@@ -51,7 +54,7 @@ impl EdgeServer {
         let geo_header = http::HeaderName::try_from(config.geo_header.to_ascii_lowercase()).map_err(|e| {
             std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("geo header name: {e}"))
         })?;
-        let origin = config.origin_url.trim_end_matches('/').to_owned();
+        let origin = origin_base(&config.origin_url)?;
         let (stop, stopped) = watch::channel(false);
         let mut threads = Vec::new();
         for index in 0..config.workers.max(1) {
@@ -97,6 +100,23 @@ impl Drop for EdgeServer {
     }
 }
 
+/// `scheme://authority` of the origin, checked once at start so a typo fails the start, not
+/// every request: the client speaks plain HTTP only (TLS ends in front of the edge locally).
+fn origin_base(url: &str) -> std::io::Result<String> {
+    let invalid = |why: &str| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("origin URL {url:?}: {why}"))
+    };
+    let uri: http::Uri = url.parse().map_err(|_| invalid("not a URL"))?;
+    if uri.scheme_str() != Some("http") {
+        return Err(invalid("only http:// origins are supported"));
+    }
+    let authority = uri.authority().ok_or_else(|| invalid("no host"))?;
+    if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+        return Err(invalid("give the base URL only, without a path"));
+    }
+    Ok(format!("http://{authority}"))
+}
+
 async fn accept_loop(
     listener: std::net::TcpListener,
     worker: Rc<Worker>,
@@ -110,14 +130,28 @@ async fn accept_loop(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted.inspect_err(|error| tracing::warn!(%error, "accept failed")) else { continue };
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(error) => {
+                        // E.g. out of file descriptors: back off instead of spinning on it.
+                        tracing::warn!(%error, "accept failed");
+                        tokio::time::sleep(ACCEPT_BACKOFF).await;
+                        continue;
+                    }
+                };
                 let _ = stream.set_nodelay(true);
                 let worker = worker.clone();
                 let service = service_fn(move |request| {
                     let worker = worker.clone();
                     async move { Ok::<_, Infallible>(serve(request, &worker).await) }
                 });
-                let connection = graceful.watch(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+                let connection = graceful.watch(
+                    http1::Builder::new()
+                        // With a timer, hyper drops connections that take over 30 s to send
+                        // their request head (slowloris).
+                        .timer(TokioTimer::new())
+                        .serve_connection(TokioIo::new(stream), service),
+                );
                 tokio::task::spawn_local(async move {
                     if let Err(error) = connection.await {
                         tracing::debug!(%error, "connection ended with an error");
@@ -176,4 +210,15 @@ fn process_recorder() -> PrometheusHandle {
             handle
         })
         .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_origin_url_must_be_a_plain_http_base() {
+        assert_eq!(super::origin_base("http://127.0.0.1:8080/").unwrap(), "http://127.0.0.1:8080");
+        for bad in ["https://origin.example", "127.0.0.1:8080", "http://h/api", "not a url", ""] {
+            assert!(super::origin_base(bad).is_err(), "{bad}");
+        }
+    }
 }
