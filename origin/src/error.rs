@@ -23,6 +23,45 @@ pub enum Error {
     #[error("method {method} is not allowed here")]
     MethodNotAllowed { method: String },
 
+    #[error("missing `{name}` header: {why}")]
+    MissingHeader { name: &'static str, why: &'static str },
+
+    #[error("invalid request body: {0}")]
+    InvalidBody(String),
+
+    #[error("sign in first: {0}")]
+    Unauthenticated(&'static str),
+
+    #[error("email or password is wrong")]
+    WrongCredentials,
+
+    #[error("{0}")]
+    Forbidden(String),
+
+    #[error("too many sign-in attempts for this account from this address; retry in {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: u64 },
+
+    #[error("an account with this email already exists; sign in instead")]
+    EmailTaken,
+
+    #[error("only {available} of product {product} ({name}) left; lower the quantity or remove it")]
+    InsufficientStock { product: i64, name: String, available: i64 },
+
+    #[error("cannot {action} {what}: it is {state}")]
+    IllegalTransition { what: String, action: &'static str, state: &'static str },
+
+    #[error("a request with this Idempotency-Key is still being processed; retry shortly")]
+    IdempotencyKeyInFlight,
+
+    #[error("this Idempotency-Key was used with a different request body; use a new key for a new request")]
+    IdempotencyKeyReused,
+
+    #[error("{0}")]
+    Unprocessable(String),
+
+    #[error("the webhook signature does not match its body")]
+    BadSignature,
+
     #[error("database error during {during}: {source}")]
     Database {
         during: &'static str,
@@ -54,7 +93,20 @@ impl Error {
     fn status(&self) -> StatusCode {
         match self {
             Error::NotFound { .. } | Error::NoSuchRoute { .. } => StatusCode::NOT_FOUND,
-            Error::InvalidInput(_) | Error::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
+            Error::InvalidInput(_)
+            | Error::InvalidParameter { .. }
+            | Error::MissingHeader { .. }
+            | Error::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            Error::Unauthenticated(_) | Error::WrongCredentials | Error::BadSignature => {
+                StatusCode::UNAUTHORIZED
+            }
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::EmailTaken
+            | Error::InsufficientStock { .. }
+            | Error::IllegalTransition { .. }
+            | Error::IdempotencyKeyInFlight => StatusCode::CONFLICT,
+            Error::IdempotencyKeyReused | Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Error::Database { source: sqlx::Error::PoolTimedOut, .. } => StatusCode::SERVICE_UNAVAILABLE,
             Error::Database { .. }
@@ -70,6 +122,19 @@ impl Error {
         match self {
             Error::NotFound { .. } => "not-found",
             Error::InvalidInput(_) | Error::InvalidParameter { .. } => "invalid-parameter",
+            Error::MissingHeader { .. } => "missing-header",
+            Error::InvalidBody(_) => "invalid-body",
+            Error::Unauthenticated(_) => "unauthenticated",
+            Error::WrongCredentials => "wrong-credentials",
+            Error::Forbidden(_) => "forbidden",
+            Error::TooManyAttempts { .. } => "too-many-attempts",
+            Error::EmailTaken => "email-taken",
+            Error::InsufficientStock { .. } => "insufficient-stock",
+            Error::IllegalTransition { .. } => "illegal-transition",
+            Error::IdempotencyKeyInFlight => "idempotency-key-in-flight",
+            Error::IdempotencyKeyReused => "idempotency-key-reused",
+            Error::Unprocessable(_) => "unprocessable",
+            Error::BadSignature => "bad-signature",
             Error::NoSuchRoute { .. } => "no-such-route",
             Error::MethodNotAllowed { .. } => "method-not-allowed",
             Error::Database { source: sqlx::Error::PoolTimedOut, .. } => "overloaded",
@@ -118,6 +183,12 @@ impl IntoResponse for Error {
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
         }
+        if let Error::TooManyAttempts { retry_after_secs } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        if let Error::Unauthenticated(_) = self {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
         response
     }
 }
@@ -125,5 +196,11 @@ impl IntoResponse for Error {
 impl From<axum::extract::rejection::PathRejection> for Error {
     fn from(rejection: axum::extract::rejection::PathRejection) -> Self {
         Error::InvalidParameter { name: "path", message: rejection.body_text() }
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for Error {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        Error::InvalidBody(rejection.body_text())
     }
 }

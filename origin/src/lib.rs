@@ -4,14 +4,27 @@
 //! A request's path through this crate: [`observe`] (request id, trace context, metrics) →
 //! [`routes`] (parse input) → [`store`] (SQL per backend) → [`negotiate`] (JSON or postcard),
 //! with every failure an [`error::Error`] rendered as RFC 9457 problem details.
+//!
+//! Writes take the same path: a route authenticates with [`session`], parses input into the
+//! domain types of [`accounts`], [`cart`] and [`order`], and calls one `Store` method that runs
+//! one transaction, writing its [`events`] to the outbox in it. Checkout adds [`idempotency`];
+//! payments arrive through a [`payments::PaymentProvider`] and its signed webhook.
 
+pub mod accounts;
+pub mod cart;
 pub mod config;
 pub mod error;
+pub mod events;
+pub mod idempotency;
+pub mod login_limit;
 pub mod negotiate;
 pub mod observe;
+pub mod order;
 pub mod params;
+pub mod payments;
 pub mod routes;
 pub mod seed;
+pub mod session;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

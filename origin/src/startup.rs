@@ -1,13 +1,19 @@
 //! Building and running the origin: connect, migrate, route, serve until told to stop.
 
 use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
 use tokio::net::TcpListener;
 
-use crate::config::Settings;
+use crate::accounts::Passwords;
+use crate::config::{AuthSettings, Settings};
 use crate::error::Result;
+use crate::login_limit::LoginLimiter;
+use crate::payments::SandboxProvider;
 use crate::routes::{AppState, router};
+use crate::session::SessionKeys;
 use crate::store::{PoolSettings, Store};
 use crate::telemetry;
 
@@ -24,13 +30,32 @@ impl Origin {
             &PoolSettings { max_connections: settings.db_max_connections, schema: None },
         )
         .await?;
-        Self::with_store(store).await
+        Self::with_store_and_auth(store, AuthSettings::from_settings(settings)).await
     }
 
-    /// An origin over an existing store (tests use this to pick a schema).
+    /// An origin over an existing store, with the development secrets.
     pub async fn with_store(store: Store) -> Result<Origin> {
+        Self::with_store_and_auth(store, AuthSettings::development()).await
+    }
+
+    /// An origin over an existing store (tests use this to pick a schema and cheap hashing).
+    pub async fn with_store_and_auth(store: Store, auth: AuthSettings) -> Result<Origin> {
         store.migrate().await?;
-        Ok(Origin { state: AppState { store, metrics: telemetry::prometheus() } })
+        if auth.uses_development_secrets() {
+            tracing::warn!(
+                "running with the development session or webhook secret; set LINKEDALL_SESSION_SECRET and LINKEDALL_PAYMENT_WEBHOOK_SECRET in production"
+            );
+        }
+        Ok(Origin {
+            state: AppState {
+                store,
+                metrics: telemetry::prometheus(),
+                sessions: SessionKeys::new(auth.session_secret.as_bytes()),
+                passwords: Passwords::new(auth.password_cost),
+                login_limit: Arc::new(LoginLimiter::default()),
+                payments: Arc::new(SandboxProvider::new(auth.payment_webhook_secret.as_bytes())),
+            },
+        })
     }
 
     pub fn router(&self) -> Router {
@@ -45,7 +70,9 @@ impl Origin {
     ) -> Result<()> {
         let addr = listener.local_addr()?;
         tracing::info!(%addr, backend = ?self.state.store.backend(), "origin listening");
-        axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await?;
+        // Connect info gives the login rate limiter the client's address.
+        let service = self.router().into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service).with_graceful_shutdown(shutdown).await?;
         tracing::info!("origin stopped");
         Ok(())
     }

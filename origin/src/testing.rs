@@ -11,6 +11,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::Origin;
+use crate::accounts::PasswordCost;
+use crate::config::AuthSettings;
 use crate::seed::{SeedOptions, seed};
 use crate::store::{Backend, PoolSettings, Store};
 
@@ -119,6 +121,18 @@ impl Drop for TestDatabase {
     }
 }
 
+/// The payment webhook secret of a [`TestOrigin`], for tests that sign webhooks.
+pub const TEST_WEBHOOK_SECRET: &str = "test-webhook-secret";
+
+/// Test secrets and the cheapest password hashing, so tests can register many accounts.
+pub fn test_auth() -> AuthSettings {
+    AuthSettings {
+        session_secret: "test-session-secret".into(),
+        payment_webhook_secret: TEST_WEBHOOK_SECRET.into(),
+        password_cost: PasswordCost::TestOnly,
+    }
+}
+
 /// An origin serving a test database on 127.0.0.1 with a random port.
 pub struct TestOrigin {
     pub addr: SocketAddr,
@@ -130,7 +144,7 @@ pub struct TestOrigin {
 impl TestOrigin {
     pub async fn spawn(db: TestDatabase) -> TestOrigin {
         init_test_tracing();
-        let origin = Origin::with_store(db.store.clone()).await.expect("origin builds");
+        let origin = Origin::with_store_and_auth(db.store.clone(), test_auth()).await.expect("origin builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
         let addr = listener.local_addr().expect("bound address");
         let (stop, stopped) = oneshot::channel();

@@ -1,21 +1,32 @@
 //! HTTP routes: thin handlers that parse input into domain types, ask the [`Store`], and
 //! answer in the negotiated format.
 
+mod accounts;
+mod cart;
 mod catalog;
 mod health;
 mod images;
+mod orders;
+mod payments;
 mod search;
+mod vendor;
 mod vendors;
 
 use axum::Router;
 use axum::extract::Request;
 use axum::http::Method;
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, patch, post};
+use std::sync::Arc;
+
 use metrics_exporter_prometheus::PrometheusHandle;
 
+use crate::accounts::Passwords;
 use crate::error::Error;
+use crate::login_limit::LoginLimiter;
 use crate::observe;
+use crate::payments::PaymentProvider;
+use crate::session::SessionKeys;
 use crate::store::Store;
 
 /// What every handler can reach.
@@ -23,6 +34,10 @@ use crate::store::Store;
 pub struct AppState {
     pub store: Store,
     pub metrics: PrometheusHandle,
+    pub sessions: SessionKeys,
+    pub passwords: Passwords,
+    pub login_limit: Arc<LoginLimiter>,
+    pub payments: Arc<dyn PaymentProvider>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -33,6 +48,21 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/products/{id}", get(catalog::product))
         .route("/api/v1/vendors/{id}", get(vendors::storefront))
         .route("/api/v1/search", get(search::search))
+        .route("/api/v1/auth/register", post(accounts::register))
+        .route("/api/v1/auth/login", post(accounts::login))
+        .route("/api/v1/auth/logout", post(accounts::logout))
+        .route("/api/v1/cart/items", get(cart::show).post(cart::add).delete(cart::clear))
+        .route("/api/v1/cart/items/{product_id}", axum::routing::delete(cart::remove))
+        .route("/api/v1/orders", get(orders::list).post(orders::place))
+        .route("/api/v1/orders/{id}", get(orders::show))
+        .route("/api/v1/orders/{id}/cancel", post(orders::cancel))
+        .route("/api/v1/orders/{id}/pay", post(orders::pay))
+        .route("/api/v1/vendor/products", post(vendor::create_product))
+        .route("/api/v1/vendor/products/{id}", patch(vendor::update_product))
+        .route("/api/v1/vendor/orders", get(vendor::orders))
+        .route("/api/v1/vendor/orders/{id}/ship", post(vendor::ship))
+        .route("/api/v1/vendor/orders/{id}/deliver", post(vendor::deliver))
+        .route("/api/v1/payments/webhook", post(payments::webhook))
         .route("/images/products/{file}", get(images::product_picture))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

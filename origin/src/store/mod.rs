@@ -4,6 +4,11 @@
 //! full-text search differ), in `postgres.rs` and `sqlite.rs`. [`Store`] picks one from the
 //! database URL and every caller stays backend-agnostic. Migrations live per backend under
 //! `origin/migrations/` and are applied at start.
+//!
+//! The write side (accounts, carts, checkout, orders, payments, vendor products) lives in one
+//! file per concept here, each with its SQL written once in a macro instantiated per backend
+//! (in `postgres.rs` and `sqlite.rs`) and its `impl Store` methods. Every write that changes
+//! state appends its events to the outbox in the same transaction.
 
 mod postgres;
 mod queries;
@@ -86,14 +91,25 @@ fn into_page(mut items: Vec<ProductCard>, limit: Limit) -> (Vec<ProductCard>, Op
     }
 }
 
+/// Calls the function of the same path in the store's backend module, with its pool first.
 macro_rules! on_backend {
-    ($store:expr, $module_fn:ident ( $($arg:expr),* )) => {
+    ($store:expr, $($module_fn:ident)::+ ( $($arg:expr),* )) => {
         match $store {
-            Store::Postgres(pool) => postgres::$module_fn(pool, $($arg),*).await,
-            Store::Sqlite(pool) => sqlite::$module_fn(pool, $($arg),*).await,
+            Store::Postgres(pool) => $crate::store::postgres::$($module_fn)::+(pool, $($arg),*).await,
+            Store::Sqlite(pool) => $crate::store::sqlite::$($module_fn)::+(pool, $($arg),*).await,
         }
     };
 }
+
+// The write side: accounts, carts, checkout, orders, payments, vendor products and the
+// outbox. Declared after `on_backend!` so their `impl Store` blocks can use it.
+pub mod accounts;
+pub mod carts;
+pub mod checkout;
+pub mod orders;
+pub mod outbox;
+pub mod payments;
+pub mod vendor_products;
 
 impl Store {
     /// Connects to the database at `url` (creating the SQLite file and its folder if needed).

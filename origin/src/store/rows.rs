@@ -125,6 +125,14 @@ fn money(currency: &str, minor: i64, product: ProductId) -> Result<Money> {
     Ok(Money::new(currency, minor))
 }
 
+/// Money read from an order, cart or payment row.
+pub fn amount(currency: &str, minor: i64) -> Result<Money> {
+    let currency: Currency = currency
+        .parse()
+        .map_err(|_| Error::Corrupt(format!("unknown currency {currency:?} in a stored amount")))?;
+    Ok(Money::new(currency, minor))
+}
+
 fn stock(units: i32) -> Stock {
     // The column has CHECK (stock >= 0); clamp rather than wrap if that were ever violated.
     Stock(u32::try_from(units).unwrap_or(0))

@@ -5,6 +5,52 @@ use sqlx::SqlitePool;
 
 super::queries::catalog_queries!(SqlitePool, "sqlite");
 
+/// SQL for the current time as the TEXT timestamp columns store it, and the two moments the
+/// write side compares against.
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+const DAY_AGO: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-24 hours')";
+/// How long an unpaid order holds its stock.
+const RESERVATION_ENDS: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+30 minutes')";
+
+/// A write transaction, `BEGIN IMMEDIATE`: SQLite has one writer, and taking the write lock up
+/// front makes concurrent writers wait (busy timeout) instead of failing when a read
+/// transaction tries to become a write one.
+async fn begin_write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pool.begin_with("BEGIN IMMEDIATE").await.map_err(Error::db("starting a transaction"))
+}
+
+pub mod accounts {
+    crate::store::accounts::account_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod carts {
+    crate::store::carts::cart_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod checkout {
+    crate::store::checkout::checkout_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod orders {
+    crate::store::orders::order_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod outbox {
+    crate::store::outbox::outbox_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod payments {
+    crate::store::payments::payment_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod vendor_products {
+    crate::store::vendor_products::vendor_product_queries!(
+        sqlx::SqlitePool,
+        sqlx::SqliteConnection,
+        "sqlite"
+    );
+}
+
 /// FTS5 with bm25 ranking, the name column weighted ten times the description. Shopper text is
 /// reduced to quoted words (all required), so no input is ever FTS5 query syntax.
 pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Vec<ProductCard>> {

@@ -1,0 +1,76 @@
+//! The server-side cart: what a shopper means to buy, priced from the catalog on every read.
+
+use linkedall_shared::{Money, ProductId};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Most units of one product in one cart line or order line.
+pub const MAX_QUANTITY: u32 = 99;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cart {
+    pub items: Vec<CartLine>,
+    /// One total per currency in the cart (a cart normally holds one).
+    pub totals: Vec<Money>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CartLine {
+    pub product_id: ProductId,
+    pub name: String,
+    pub quantity: u32,
+    pub unit_price: Money,
+    pub line_total: Money,
+    pub in_stock: u32,
+}
+
+/// A product and how many of it, as a client asks: never a price.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct LineRequest {
+    pub product_id: i64,
+    pub quantity: u32,
+}
+
+/// A valid line: a real-looking product id and 1 to [`MAX_QUANTITY`] units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    pub product: ProductId,
+    pub quantity: u32,
+}
+
+impl LineRequest {
+    pub fn parse(self) -> Result<Line> {
+        let product = ProductId::parse(&self.product_id.to_string())?;
+        if !(1..=MAX_QUANTITY).contains(&self.quantity) {
+            return Err(Error::InvalidParameter {
+                name: "quantity",
+                message: format!("expected a whole number from 1 to {MAX_QUANTITY}"),
+            });
+        }
+        Ok(Line { product, quantity: self.quantity })
+    }
+}
+
+/// Lines sorted by product with duplicates merged: the order in which stock rows are locked,
+/// so two checkouts of the same products can never deadlock.
+pub fn merge(lines: impl IntoIterator<Item = Line>) -> Result<Vec<Line>> {
+    let mut merged: Vec<Line> = Vec::new();
+    let mut lines: Vec<Line> = lines.into_iter().collect();
+    lines.sort_by_key(|l| l.product);
+    for line in lines {
+        match merged.last_mut() {
+            Some(last) if last.product == line.product => {
+                last.quantity += line.quantity;
+                if last.quantity > MAX_QUANTITY {
+                    return Err(Error::InvalidParameter {
+                        name: "quantity",
+                        message: format!("at most {MAX_QUANTITY} units of product {}", line.product),
+                    });
+                }
+            }
+            _ => merged.push(line),
+        }
+    }
+    Ok(merged)
+}

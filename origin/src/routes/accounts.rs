@@ -1,0 +1,135 @@
+//! Registration, sign-in and sign-out. A session is returned both as the cookie browsers keep
+//! and in the body for API clients, which send it back as `Authorization: Bearer`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use crate::accounts::{Email, NewPassword, Role};
+use crate::error::{Error, Result};
+use crate::login_limit::ClientIp;
+use crate::session::{CurrentUser, SessionKeys};
+use crate::store::accounts::NewShop;
+
+#[derive(Deserialize)]
+pub struct Registration {
+    email: String,
+    password: String,
+    #[serde(default = "shopper")]
+    role: Role,
+    shop: Option<ShopRequest>,
+}
+
+fn shopper() -> Role {
+    Role::Shopper
+}
+
+#[derive(Deserialize)]
+pub struct ShopRequest {
+    name: String,
+    city: String,
+    country: String,
+}
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct SessionBody {
+    user_id: i64,
+    role: Role,
+    vendor_id: Option<i64>,
+    /// The same token as the cookie, for API clients.
+    token: String,
+}
+
+fn signed_in(state: &AppState, user: CurrentUser, status: StatusCode) -> Result<Response> {
+    let token = state.sessions.issue(&user)?;
+    let cookie = SessionKeys::cookie(&token);
+    let body =
+        SessionBody { user_id: user.id, role: user.role, vendor_id: user.vendor_id.map(|v| v.get()), token };
+    Ok((status, [(header::SET_COOKIE, cookie)], Json(body)).into_response())
+}
+
+/// `POST /api/v1/auth/register`: a shopper, or a vendor with the shop they open. Admin
+/// accounts are not self-service.
+pub async fn register(
+    State(state): State<AppState>,
+    body: std::result::Result<Json<Registration>, JsonRejection>,
+) -> Result<Response> {
+    let Json(registration) = body?;
+    let email = Email::parse(&registration.email)?;
+    let password = NewPassword::parse(registration.password)?;
+    let shop = match (registration.role, registration.shop) {
+        (Role::Admin, _) => return Err(Error::Forbidden("admin accounts are created by an admin".into())),
+        (Role::Vendor, Some(shop)) => {
+            let valid = |s: &str| !s.trim().is_empty() && s.chars().count() <= 120;
+            if !valid(&shop.name) || !valid(&shop.city) {
+                return Err(Error::InvalidParameter {
+                    name: "shop",
+                    message: "name and city are required".into(),
+                });
+            }
+            if shop.country.len() != 2 || !shop.country.bytes().all(|b| b.is_ascii_alphabetic()) {
+                return Err(Error::InvalidParameter {
+                    name: "shop.country",
+                    message: "expected a two-letter country code such as NG".into(),
+                });
+            }
+            Some(NewShop {
+                name: shop.name.trim().into(),
+                city: shop.city.trim().into(),
+                country: shop.country,
+            })
+        }
+        (Role::Vendor, None) => {
+            return Err(Error::InvalidParameter {
+                name: "shop",
+                message: "a vendor account opens a shop".into(),
+            });
+        }
+        (Role::Shopper, _) => None,
+    };
+    let hash = state.passwords.hash(password).await?;
+    let user = state.store.create_account(&email, &hash, registration.role, shop.as_ref()).await?;
+    tracing::info!(user = user.id, role = user.role.as_str(), "account created");
+    signed_in(&state, user, StatusCode::CREATED)
+}
+
+/// `POST /api/v1/auth/login`, rate-limited per email and client address.
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    body: std::result::Result<Json<Credentials>, JsonRejection>,
+) -> Result<Response> {
+    let Json(credentials) = body?;
+    let email = Email::parse(&credentials.email)?;
+    if let Err(wait) = state.login_limit.attempt(email.as_str(), ip) {
+        metrics::counter!("logins_total", "outcome" => "rate_limited").increment(1);
+        return Err(Error::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) });
+    }
+    let account = state.store.account_by_email(&email).await?;
+    let hash = account.as_ref().map(|a| a.password_hash.clone());
+    if !state.passwords.verify(credentials.password, hash).await? {
+        metrics::counter!("logins_total", "outcome" => "wrong_credentials").increment(1);
+        return Err(Error::WrongCredentials);
+    }
+    let user = account.expect("a verified password belongs to an account").user;
+    state.store.record_session_event("user.login", user).await?;
+    metrics::counter!("logins_total", "outcome" => "signed_in").increment(1);
+    signed_in(&state, user, StatusCode::OK)
+}
+
+/// `POST /api/v1/auth/logout`: drops the cookie. (A token copied elsewhere stays valid until
+/// it expires; revocation needs the session cache of a later change.)
+pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
+    state.store.record_session_event("user.logout", user).await?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, SessionKeys::expired_cookie())]).into_response())
+}

@@ -1,0 +1,142 @@
+//! Checkout and the shopper's side of an order: place (idempotent), read, cancel, pay.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::AppState;
+use crate::cart::{LineRequest, merge};
+use crate::error::{Error, Result};
+use crate::idempotency::{Claim, IdempotencyKey, request_hash};
+use crate::order::{Order, OrderState};
+use crate::payments::PaymentSession;
+use crate::session::CurrentUser;
+use crate::store::checkout::Purchase;
+
+/// The body of `POST /api/v1/orders`: empty (or `{}`) to buy the cart, or `items` to buy
+/// those lines directly.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckoutRequest {
+    items: Option<Vec<LineRequest>>,
+}
+
+/// Parses an order id from the path.
+pub(super) fn order_id(path: std::result::Result<Path<String>, PathRejection>) -> Result<i64> {
+    let Path(raw) = path?;
+    raw.parse::<i64>().ok().filter(|id| *id > 0 && raw.bytes().all(|b| b.is_ascii_digit())).ok_or_else(|| {
+        Error::InvalidParameter {
+            name: "id",
+            message: format!("`{}` is not an order id", super::catalog::truncate(&raw)),
+        }
+    })
+}
+
+/// `POST /api/v1/orders` with an `Idempotency-Key` header.
+///
+/// The order is placed on a task of its own, so a shopper whose connection drops mid-request
+/// still gets a completed key (and their order) when they retry, not a key stuck in flight.
+pub async fn place(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    let key = IdempotencyKey::from_headers(&headers)?;
+    let request: CheckoutRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        CheckoutRequest::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| Error::InvalidBody(e.to_string()))?
+    };
+    let purchase = match request.items {
+        Some(items) => {
+            Purchase::Lines(merge(items.into_iter().map(LineRequest::parse).collect::<Result<Vec<_>>>()?)?)
+        }
+        None => Purchase::Cart,
+    };
+    let claimed = match state.store.claim_idempotency_key(user.id, key, request_hash(&body)).await? {
+        Claim::Replay { status, body } => {
+            metrics::counter!("idempotent_replays_total").increment(1);
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let mut response = (status, body).into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+            return Ok(response);
+        }
+        Claim::New(claimed) => claimed,
+    };
+    let store = state.store.clone();
+    let placed = tokio::spawn(async move {
+        let placed = store.place_order(user.id, &purchase, &claimed).await;
+        if placed.is_err()
+            && let Err(error) = store.release_idempotency_key(&claimed).await
+        {
+            tracing::warn!(%error, "could not release an idempotency key; it expires in 24 h");
+        }
+        placed
+    })
+    .await
+    .map_err(|e| Error::Corrupt(format!("the checkout task failed: {e}")))?;
+    let order = placed?;
+    tracing::info!(order = order.id, total = %order.total, "order placed");
+    let location =
+        HeaderValue::from_str(&format!("/api/v1/orders/{}", order.id)).expect("a path is a header value");
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(order)).into_response())
+}
+
+/// `GET /api/v1/orders`: the caller's newest orders (everyone's, for an admin).
+pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Vec<Order>>> {
+    Ok(Json(state.store.recent_orders(user).await?))
+}
+
+/// `GET /api/v1/orders/{id}`: 404 unless it is the caller's (or the caller is an admin, or a
+/// vendor with a part in it, who sees only that part).
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Json<Order>> {
+    Ok(Json(state.store.order_for(order_id(path)?, user).await?))
+}
+
+/// `POST /api/v1/orders/{id}/cancel`: by its shopper or an admin, from created or confirmed.
+pub async fn cancel(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Json<Order>> {
+    let cancelled = state.store.cancel_order(order_id(path)?, user).await?;
+    if let Some(reference) = &cancelled.refund {
+        // Recorded as refunded in the cancelling transaction; the provider is told after it
+        // committed, never while holding row locks.
+        if let Err(error) = state.payments.refund(reference, cancelled.order.total).await {
+            tracing::error!(%error, reference = %reference, "refund request to the payment provider failed");
+        }
+    }
+    Ok(Json(cancelled.order))
+}
+
+/// `POST /api/v1/orders/{id}/pay`: starts a charge with the payment provider for an order
+/// awaiting payment.
+pub async fn pay(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<(StatusCode, Json<PaymentSession>)> {
+    let id = order_id(path)?;
+    let order = state.store.order_for(id, user).await?;
+    if order.state != OrderState::Created {
+        return Err(Error::IllegalTransition {
+            what: format!("order {id}"),
+            action: "pay for",
+            state: order.state.as_str(),
+        });
+    }
+    let session = state.payments.initialize(id, order.total).await?;
+    state.store.start_payment(id, &session).await?;
+    Ok((StatusCode::CREATED, Json(session)))
+}

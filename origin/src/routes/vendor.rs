@@ -1,0 +1,59 @@
+//! A vendor's side: their products, and the parts of orders they ship and deliver.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use linkedall_shared::{ProductDetail, ProductId};
+
+use super::AppState;
+use super::orders::order_id;
+use crate::error::Result;
+use crate::order::{OrderPart, Transition};
+use crate::session::VendorUser;
+use crate::store::vendor_products::{NewProduct, ProductChanges};
+
+/// `POST /api/v1/vendor/products`
+pub async fn create_product(
+    State(state): State<AppState>,
+    vendor: VendorUser,
+    body: std::result::Result<Json<NewProduct>, JsonRejection>,
+) -> Result<(StatusCode, Json<ProductDetail>)> {
+    let Json(product) = body?;
+    Ok((StatusCode::CREATED, Json(state.store.create_product(vendor.vendor_id, &product).await?)))
+}
+
+/// `PATCH /api/v1/vendor/products/{id}`: own products only (403 for another vendor's).
+pub async fn update_product(
+    State(state): State<AppState>,
+    vendor: VendorUser,
+    path: std::result::Result<Path<String>, PathRejection>,
+    body: std::result::Result<Json<ProductChanges>, JsonRejection>,
+) -> Result<Json<ProductDetail>> {
+    let Path(raw) = path?;
+    let Json(changes) = body?;
+    Ok(Json(state.store.update_product(vendor.vendor_id, ProductId::parse(&raw)?, &changes).await?))
+}
+
+/// `GET /api/v1/vendor/orders`: the newest parts to fulfil.
+pub async fn orders(State(state): State<AppState>, vendor: VendorUser) -> Result<Json<Vec<OrderPart>>> {
+    Ok(Json(state.store.vendor_parts(vendor.vendor_id).await?))
+}
+
+/// `POST /api/v1/vendor/orders/{id}/ship`
+pub async fn ship(
+    State(state): State<AppState>,
+    vendor: VendorUser,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Json<OrderPart>> {
+    Ok(Json(state.store.advance_order_part(order_id(path)?, vendor.vendor_id, Transition::Ship).await?))
+}
+
+/// `POST /api/v1/vendor/orders/{id}/deliver`
+pub async fn deliver(
+    State(state): State<AppState>,
+    vendor: VendorUser,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Json<OrderPart>> {
+    Ok(Json(state.store.advance_order_part(order_id(path)?, vendor.vendor_id, Transition::Deliver).await?))
+}

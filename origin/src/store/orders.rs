@@ -1,0 +1,300 @@
+//! Reading orders, and moving them through their lifecycle: cancelling (which releases stock
+//! and refunds a paid order), and each vendor shipping and delivering their part. Every
+//! transition is a compare-and-set on the state the [`OrderState`] machine allowed, so two
+//! concurrent transitions cannot both win.
+
+use linkedall_shared::VendorId;
+
+use super::Store;
+use crate::error::Result;
+use crate::order::{Order, OrderPart, Transition};
+use crate::session::CurrentUser;
+
+/// A cancelled order, and the completed payment to refund with the provider, if any.
+pub struct Cancelled {
+    pub order: Order,
+    pub refund: Option<String>,
+}
+
+macro_rules! order_queries {
+    ($pool:ty, $conn:ty, $backend:literal) => {
+        use linkedall_shared::{ProductId, VendorId};
+        use serde_json::json;
+
+        use crate::error::{Error, Result};
+        use crate::events::Event;
+        use crate::order::{Order, OrderItem, OrderPart, OrderState, Transition};
+        use crate::session::CurrentUser;
+        use crate::store::orders::Cancelled;
+        use crate::store::rows::amount;
+        use crate::store::timing::QueryTimer;
+
+        /// The order and its shopper.
+        pub async fn order(conn: &mut $conn, id: i64) -> Result<Option<(i64, Order)>> {
+            let _t = QueryTimer::start($backend, "order");
+            let db = || Error::db("reading an order");
+            let Some((shopper, state, currency, total_minor)): Option<(i64, String, String, i64)> =
+                sqlx::query_as("SELECT shopper_id, state, currency, total_minor FROM orders WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(db())?
+            else {
+                return Ok(None);
+            };
+            let parts: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+                "SELECT id, vendor_id, state, subtotal_minor FROM order_parts WHERE order_id = $1 ORDER BY vendor_id",
+            )
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db())?;
+            let items: Vec<(i64, i64, i32, i64)> = sqlx::query_as(
+                "SELECT part_id, product_id, quantity, unit_price_minor FROM order_items \
+                 WHERE order_id = $1 ORDER BY product_id",
+            )
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db())?;
+            let mut order = Order {
+                id,
+                state: OrderState::from_column(&state)?,
+                total: amount(&currency, total_minor)?,
+                parts: Vec::with_capacity(parts.len()),
+            };
+            for (part_id, vendor_id, state, subtotal_minor) in parts {
+                let items = items
+                    .iter()
+                    .filter(|i| i.0 == part_id)
+                    .map(|&(_, product, quantity, price)| {
+                        Ok(OrderItem {
+                            product_id: ProductId::new(product),
+                            quantity: u32::try_from(quantity).unwrap_or(0),
+                            unit_price: amount(&currency, price)?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                order.parts.push(OrderPart {
+                    order_id: id,
+                    vendor_id: VendorId::new(vendor_id),
+                    state: OrderState::from_column(&state)?,
+                    subtotal: amount(&currency, subtotal_minor)?,
+                    items,
+                });
+            }
+            Ok(Some((shopper, order)))
+        }
+
+        pub async fn find(pool: &$pool, id: i64) -> Result<Option<(i64, Order)>> {
+            let mut conn = pool.acquire().await.map_err(Error::db("reading an order"))?;
+            order(&mut conn, id).await
+        }
+
+        /// Ids of the newest orders of a shopper, or of any shopper's when `shopper` is `None`.
+        pub async fn recent_ids(pool: &$pool, shopper: Option<i64>, limit: i64) -> Result<Vec<i64>> {
+            let _t = QueryTimer::start($backend, "recent_orders");
+            sqlx::query_scalar(
+                "SELECT id FROM orders WHERE (CAST($1 AS BIGINT) IS NULL OR shopper_id = $1) ORDER BY id DESC LIMIT $2",
+            )
+            .bind(shopper)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+            .map_err(Error::db("listing orders"))
+        }
+
+        /// Ids of the newest orders with a part for `vendor`.
+        pub async fn vendor_order_ids(pool: &$pool, vendor: VendorId, limit: i64) -> Result<Vec<i64>> {
+            let _t = QueryTimer::start($backend, "vendor_orders");
+            sqlx::query_scalar("SELECT order_id FROM order_parts WHERE vendor_id = $1 ORDER BY id DESC LIMIT $2")
+                .bind(vendor.get())
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+                .map_err(Error::db("listing a vendor's orders"))
+        }
+
+        pub async fn cancel(pool: &$pool, id: i64, actor: CurrentUser) -> Result<Cancelled> {
+            let _t = QueryTimer::start($backend, "cancel_order");
+            let db = || Error::db("cancelling an order");
+            let mut tx = super::begin_write(pool).await?;
+            let not_found = || Error::NotFound { what: format!("order {id}") };
+            let (shopper, current) = order(&mut tx, id).await?.ok_or_else(not_found)?;
+            if shopper != actor.id && !actor.is_admin() {
+                return Err(not_found());
+            }
+            current.state.apply(Transition::Cancel, || format!("order {id}"))?;
+            let changed = sqlx::query("UPDATE orders SET state = 'cancelled' WHERE id = $1 AND state = $2")
+                .bind(id)
+                .bind(current.state.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db())?
+                .rows_affected();
+            if changed == 0 {
+                return Err(Error::IllegalTransition { what: format!("order {id}"), action: "cancel", state: "changing" });
+            }
+            sqlx::query("UPDATE order_parts SET state = 'cancelled' WHERE order_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db())?;
+            // Release in product order, like checkout reserves, so the two never deadlock.
+            let items: Vec<(i64, i32)> = sqlx::query_as(
+                "SELECT product_id, quantity FROM order_items WHERE order_id = $1 ORDER BY product_id",
+            )
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db())?;
+            for (product, quantity) in &items {
+                sqlx::query("UPDATE products SET stock = stock + $1 WHERE id = $2")
+                    .bind(quantity)
+                    .bind(product)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db())?;
+            }
+            let refund: Option<String> = sqlx::query_scalar(
+                "UPDATE payments SET state = 'refunded' WHERE order_id = $1 AND state = 'completed' RETURNING reference",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db())?;
+            let released: Vec<_> = items.iter().map(|(p, q)| json!({ "product_id": p, "quantity": q })).collect();
+            let payload = json!({
+                "order_id": id, "shopper_id": shopper, "from": current.state, "by": actor.role, "released": released,
+            });
+            super::outbox::record(&mut tx, &Event::about_order("order.cancelled", id, payload)).await?;
+            if let Some(reference) = &refund {
+                let payload = json!({ "order_id": id, "reference": reference, "amount": current.total });
+                super::outbox::record(&mut tx, &Event::about_order("payment.refunded", id, payload)).await?;
+            }
+            let (_, order) = order(&mut tx, id).await?.ok_or_else(not_found)?;
+            tx.commit().await.map_err(db())?;
+            Ok(Cancelled { order, refund })
+        }
+
+        /// Moves `vendor`'s part of order `id` by `transition`; the order follows once every
+        /// part has.
+        pub async fn advance_part(
+            pool: &$pool,
+            id: i64,
+            vendor: VendorId,
+            transition: Transition,
+        ) -> Result<OrderPart> {
+            let _t = QueryTimer::start($backend, "advance_order_part");
+            let db = || Error::db("updating an order");
+            let what = || format!("your part of order {id}");
+            let mut tx = super::begin_write(pool).await?;
+            let state: Option<String> =
+                sqlx::query_scalar("SELECT state FROM order_parts WHERE order_id = $1 AND vendor_id = $2")
+                    .bind(id)
+                    .bind(vendor.get())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db())?;
+            let state = OrderState::from_column(&state.ok_or_else(|| Error::NotFound { what: format!("order {id}") })?)?;
+            let next = state.apply(transition, what)?;
+            let changed = sqlx::query(
+                "UPDATE order_parts SET state = $3 WHERE order_id = $1 AND vendor_id = $2 AND state = $4",
+            )
+            .bind(id)
+            .bind(vendor.get())
+            .bind(next.as_str())
+            .bind(state.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db())?
+            .rows_affected();
+            if changed == 0 {
+                return Err(Error::IllegalTransition { what: what(), action: transition.verb(), state: "changing" });
+            }
+            let behind: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM order_parts WHERE order_id = $1 AND state <> $2")
+                    .bind(id)
+                    .bind(next.as_str())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db())?;
+            if behind == 0 {
+                sqlx::query("UPDATE orders SET state = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(next.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db())?;
+            }
+            let payload = json!({ "order_id": id, "vendor_id": vendor, "part_state": next, "whole_order": behind == 0 });
+            super::outbox::record(&mut tx, &Event::about_order(transition.event(), id, payload)).await?;
+            let (_, order) = order(&mut tx, id).await?.ok_or_else(|| Error::NotFound { what: format!("order {id}") })?;
+            tx.commit().await.map_err(db())?;
+            order
+                .parts
+                .into_iter()
+                .find(|p| p.vendor_id == vendor)
+                .ok_or_else(|| Error::Corrupt(format!("order {id} lost its part for vendor {vendor}")))
+        }
+    };
+}
+
+pub(crate) use order_queries;
+
+impl Store {
+    /// Order `id` as `viewer` may see it: its shopper and admins see all of it, a vendor sees
+    /// only their part. Anyone else gets 404, so order ids reveal nothing.
+    pub async fn order_for(&self, id: i64, viewer: CurrentUser) -> Result<Order> {
+        let not_found = || crate::Error::NotFound { what: format!("order {id}") };
+        let (shopper, mut order) = on_backend!(self, orders::find(id))?.ok_or_else(not_found)?;
+        if shopper == viewer.id || viewer.is_admin() {
+            return Ok(order);
+        }
+        match viewer.vendor_id {
+            Some(vendor) if order.parts.iter().any(|p| p.vendor_id == vendor) => {
+                order.parts.retain(|p| p.vendor_id == vendor);
+                Ok(order)
+            }
+            _ => Err(not_found()),
+        }
+    }
+
+    /// The newest 50 orders of `viewer` (every shopper's, for an admin).
+    pub async fn recent_orders(&self, viewer: CurrentUser) -> Result<Vec<Order>> {
+        let shopper = (!viewer.is_admin()).then_some(viewer.id);
+        let ids = on_backend!(self, orders::recent_ids(shopper, 50))?;
+        let mut orders = Vec::with_capacity(ids.len());
+        for id in ids {
+            orders.push(self.order_for(id, viewer).await?);
+        }
+        Ok(orders)
+    }
+
+    /// The newest 50 order parts `vendor` has to fulfil.
+    pub async fn vendor_parts(&self, vendor: VendorId) -> Result<Vec<OrderPart>> {
+        let ids = on_backend!(self, orders::vendor_order_ids(vendor, 50))?;
+        let mut parts = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some((_, order)) = on_backend!(self, orders::find(id))? {
+                parts.extend(order.parts.into_iter().filter(|p| p.vendor_id == vendor));
+            }
+        }
+        Ok(parts)
+    }
+
+    /// Cancels order `id` for its shopper or an admin, releasing its stock.
+    pub async fn cancel_order(&self, id: i64, actor: CurrentUser) -> Result<Cancelled> {
+        on_backend!(self, orders::cancel(id, actor))
+    }
+
+    /// Ships or delivers `vendor`'s part of order `id`.
+    pub async fn advance_order_part(
+        &self,
+        id: i64,
+        vendor: VendorId,
+        transition: Transition,
+    ) -> Result<OrderPart> {
+        on_backend!(self, orders::advance_part(id, vendor, transition))
+    }
+}

@@ -1,0 +1,64 @@
+//! The outbox: events written in the transaction of the change they describe, read in order
+//! by the relay that publishes them (another issue) and by tests.
+
+use serde_json::Value;
+
+use super::Store;
+use crate::error::Result;
+
+/// An outbox row not yet published.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: String,
+    #[sqlx(rename = "type")]
+    pub kind: String,
+    pub subject: String,
+    #[sqlx(json)]
+    pub payload: Value,
+}
+
+macro_rules! outbox_queries {
+    ($pool:ty, $conn:ty, $backend:literal) => {
+        use crate::error::{Error, Result};
+        use crate::events::Event;
+        use crate::store::outbox::OutboxRow;
+        use crate::store::timing::QueryTimer;
+
+        /// Appends `event` inside the caller's transaction.
+        pub async fn record(conn: &mut $conn, event: &Event) -> Result<()> {
+            let _t = QueryTimer::start($backend, "outbox_record");
+            sqlx::query("INSERT INTO outbox (type, subject, payload) VALUES ($1, $2, $3)")
+                .bind(event.kind)
+                .bind(&event.subject)
+                .bind(sqlx::types::Json(&event.payload))
+                .execute(conn)
+                .await
+                .map_err(Error::db("writing an outbox event"))?;
+            // Counted when written; a rolled-back transaction takes its events with it, which
+            // the relay's published counter (not this one) reflects.
+            metrics::counter!("outbox_events_written_total", "type" => event.kind).increment(1);
+            Ok(())
+        }
+
+        pub async fn unpublished(pool: &$pool, limit: i64) -> Result<Vec<OutboxRow>> {
+            let _t = QueryTimer::start($backend, "outbox_unpublished");
+            sqlx::query_as(
+                "SELECT CAST(id AS TEXT) AS id, type, subject, payload FROM outbox \
+                 WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+            .map_err(Error::db("reading the outbox"))
+        }
+    };
+}
+
+pub(crate) use outbox_queries;
+
+impl Store {
+    /// Events not yet published, oldest first.
+    pub async fn unpublished_events(&self, limit: i64) -> Result<Vec<OutboxRow>> {
+        on_backend!(self, outbox::unpublished(limit))
+    }
+}

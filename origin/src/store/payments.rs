@@ -1,0 +1,112 @@
+//! Payments: recording a started charge, and applying a provider's verified webhook exactly
+//! once. Each transition is a compare-and-set on the payment's state, so a webhook delivered
+//! twice finds nothing left to change the second time.
+
+use super::Store;
+use crate::error::Result;
+use crate::payments::{PaymentOutcome, PaymentSession};
+
+macro_rules! payment_queries {
+    ($pool:ty, $conn:ty, $backend:literal) => {
+        use serde_json::json;
+
+        use crate::error::{Error, Result};
+        use crate::events::Event;
+        use crate::payments::{PaymentOutcome, PaymentSession};
+        use crate::store::timing::QueryTimer;
+
+        pub async fn start(pool: &$pool, order: i64, session: &PaymentSession) -> Result<()> {
+            let _t = QueryTimer::start($backend, "start_payment");
+            let db = || Error::db("starting a payment");
+            let mut tx = super::begin_write(pool).await?;
+            sqlx::query(
+                "INSERT INTO payments (order_id, provider, reference, state, currency, amount_minor) \
+                 VALUES ($1, $2, $3, 'initiated', $4, $5)",
+            )
+            .bind(order)
+            .bind(session.provider)
+            .bind(&session.reference)
+            .bind(session.amount.currency.code())
+            .bind(session.amount.minor)
+            .execute(&mut *tx)
+            .await
+            .map_err(db())?;
+            let payload = json!({ "order_id": order, "reference": session.reference, "amount": session.amount });
+            super::outbox::record(&mut tx, &Event::about_order("payment.initiated", order, payload)).await?;
+            tx.commit().await.map_err(db())
+        }
+
+        /// Applies `outcome`; `false` when it changed nothing (a replayed webhook).
+        pub async fn apply(pool: &$pool, outcome: &PaymentOutcome) -> Result<bool> {
+            let _t = QueryTimer::start($backend, "apply_payment_outcome");
+            let db = || Error::db("applying a payment outcome");
+            let (reference, from, to, kind) = match outcome {
+                PaymentOutcome::Succeeded { reference, .. } => (reference, "initiated", "completed", "payment.completed"),
+                PaymentOutcome::Failed { reference } => (reference, "initiated", "failed", "payment.failed"),
+                PaymentOutcome::Refunded { reference } => (reference, "completed", "refunded", "payment.refunded"),
+                PaymentOutcome::Ignored { .. } => return Ok(false),
+            };
+            let mut tx = super::begin_write(pool).await?;
+            let payment: Option<(i64, i64)> = sqlx::query_as(
+                "UPDATE payments SET state = $3 WHERE reference = $1 AND state = $2 RETURNING order_id, amount_minor",
+            )
+            .bind(reference)
+            .bind(from)
+            .bind(to)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db())?;
+            let Some((order, amount_minor)) = payment else {
+                return Ok(false);
+            };
+            if let PaymentOutcome::Succeeded { amount_minor: paid, .. } = outcome
+                && *paid != amount_minor
+            {
+                return Err(Error::Unprocessable(format!(
+                    "payment {reference} was for {amount_minor} minor units, the webhook reports {paid}"
+                )));
+            }
+            let payload = json!({ "order_id": order, "reference": reference, "amount_minor": amount_minor });
+            super::outbox::record(&mut tx, &Event::about_order(kind, order, payload)).await?;
+            if let PaymentOutcome::Succeeded { .. } = outcome {
+                let confirmed = sqlx::query("UPDATE orders SET state = 'confirmed' WHERE id = $1 AND state = 'created'")
+                    .bind(order)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db())?
+                    .rows_affected();
+                if confirmed == 1 {
+                    sqlx::query("UPDATE order_parts SET state = 'confirmed' WHERE order_id = $1 AND state = 'created'")
+                        .bind(order)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db())?;
+                    let payload = json!({ "order_id": order, "reference": reference });
+                    super::outbox::record(&mut tx, &Event::about_order("order.confirmed", order, payload)).await?;
+                } else {
+                    // Paid after it expired or was cancelled: the money goes back.
+                    tracing::warn!(order, reference = %reference, "payment completed for an order no longer awaiting it");
+                }
+            }
+            tx.commit().await.map_err(db())?;
+            Ok(true)
+        }
+    };
+}
+
+pub(crate) use payment_queries;
+
+impl Store {
+    /// Records a charge started for `order`, with its `payment.initiated` event.
+    pub async fn start_payment(&self, order: i64, session: &PaymentSession) -> Result<()> {
+        on_backend!(self, payments::start(order, session))
+    }
+
+    /// Applies a verified webhook's outcome once; `false` when it was already applied.
+    pub async fn apply_payment_outcome(&self, outcome: &PaymentOutcome) -> Result<bool> {
+        let changed = on_backend!(self, payments::apply(outcome))?;
+        metrics::counter!("payment_webhooks_total", "effect" => if changed { "applied" } else { "no_change" })
+            .increment(1);
+        Ok(changed)
+    }
+}
