@@ -4,6 +4,7 @@
 //! run) and the native edge host in front of it, prints the shopper URL, and on Ctrl-C stops
 //! the edge first (so no shopper request is cut off mid-way to the origin), then the origin.
 
+use std::io::Write;
 use std::net::SocketAddr;
 
 use clap::Parser;
@@ -62,16 +63,44 @@ async fn main() -> anyhow::Result<()> {
             ..EdgeDevConfig::default()
         },
     )?;
+    // Listen for Ctrl-C / SIGTERM before announcing the URL, so a signal sent the moment the
+    // URL appears is not lost.
+    let stop = shutdown_signal()?;
     let shop_url = format!("http://{}/", edge.local_addr());
     tracing::info!(%shop_url, origin = %origin_addr, "Linked All is running");
-    println!(
+    // A closed stdout (say, piped into `head`) must not take the shop down with it.
+    let _ = writeln!(
+        std::io::stdout(),
         "\n  Linked All is running. Open {shop_url}\n  (origin API at http://{origin_addr}/api/v1/home; Ctrl-C to stop)\n"
     );
 
-    tokio::signal::ctrl_c().await?;
+    stop.await;
     tracing::info!("shutting down: edge first, then origin");
     edge.shutdown().await;
     let _ = stop_origin.send(true);
     origin_task.await??;
     Ok(())
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM (what Kubernetes and systemd send). The handlers are
+/// installed when this is called, not when it is first awaited.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (mut interrupt, mut terminate) =
+            (signal(SignalKind::interrupt())?, signal(SignalKind::terminate())?);
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
 }

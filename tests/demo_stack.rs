@@ -15,13 +15,14 @@ async fn the_demo_stack_prints_a_url_that_serves_the_shop_and_stops_on_ctrl_c() 
         .args(["--edge-listen", "127.0.0.1:0", "--origin-listen", "127.0.0.1:0", "--demo-products", "300"])
         .env_remove("LINKEDALL_DATABASE_URL")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("the demo binary starts");
 
-    let stdout = BufReader::new(child.stdout.take().unwrap());
+    // Keep reading stdout open for the child's whole life: a closed pipe is not what we test.
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
     let url = stdout
-        .lines()
+        .by_ref()
         .map_while(Result::ok)
         .find_map(|line| line.split("Open ").nth(1).map(|u| u.trim().to_owned()))
         .expect("the shop URL is printed");
@@ -45,6 +46,8 @@ async fn the_demo_stack_prints_a_url_that_serves_the_shop_and_stops_on_ctrl_c() 
         assert!(started.elapsed() < Duration::from_secs(20), "the stack stops after Ctrl-C");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    assert!(status.success(), "clean exit, got {status}");
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
+    assert!(status.success(), "clean exit, got {status}; its log:\n{log}");
     let _ = std::fs::remove_dir_all(&dir);
 }
