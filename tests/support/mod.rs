@@ -1,6 +1,8 @@
 //! `spawn_shop()`: a real origin on PostgreSQL with a seeded catalog, and the native edge host
 //! in front of it, both on random ports — what a shopper reaches, started fresh per test.
 
+#![allow(dead_code)] // shared by several test binaries, each using part of it
+
 use linkedall_edge_dev::{EdgeDevConfig, EdgeServer};
 use linkedall_origin::store::Backend;
 use linkedall_origin::testing::{TestDatabase, TestOrigin};

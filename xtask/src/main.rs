@@ -3,9 +3,15 @@
 //! - `cargo xtask test`: everything CI checks — formatting, clippy with `-D warnings`, and every
 //!   test (unit, the storage suite on SQLite and PostgreSQL, the origin API tests and the
 //!   end-to-end tests through the edge). With `CI=true` an unreachable PostgreSQL is a failure.
+//!   It also installs the wasm toolchain when missing, builds the Cloudflare worker and the Spin
+//!   component, and runs the edge conformance suite on all three hosts.
+//! - `cargo xtask toolchain`: installs the wasm toolchain only (see `toolchain.rs`).
+//! - `cargo xtask wasm [worker|spin|all]`: builds the wasm artifacts and prints their sizes.
 //! - `cargo xtask bench seed [--products N]`: times seeding N products into PostgreSQL.
 
 mod services;
+mod toolchain;
+mod wasm;
 
 use std::process::Command;
 use std::time::Instant;
@@ -18,9 +24,13 @@ fn main() -> Result<()> {
     match args.as_slice() {
         ["test", rest @ ..] => test(rest),
         ["bench", "seed", rest @ ..] => bench_seed(rest),
+        ["toolchain"] => toolchain::ensure_toolchain().map(drop),
+        ["wasm", rest @ ..] => wasm::cli(rest),
         _ => {
             eprintln!(
-                "usage:\n  cargo xtask test                    run every check CI runs\n  \
+                "usage:\n  cargo xtask test                       run every check CI runs\n  \
+                 cargo xtask toolchain                  install the wasm toolchain\n  \
+                 cargo xtask wasm [worker|spin|all]     build the wasm edge hosts\n  \
                  cargo xtask bench seed [--products N]  time seeding N products into PostgreSQL"
             );
             bail!("unknown task {:?}", args)
@@ -59,7 +69,17 @@ fn test(extra: &[&str]) -> Result<()> {
     let started = Instant::now();
     services::check(in_ci())?;
     run("cargo", &["fmt", "--all", "--check"])?;
+    for adapter in ["edge/cloudflare/Cargo.toml", "edge/spin/Cargo.toml"] {
+        run("cargo", &["fmt", "--check", "--manifest-path", adapter])?;
+    }
     run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    // The wasm hosts: toolchain (installed once into ~/.cache/linkedall), both artifacts, the
+    // worker's own checks (bundle size limit, `wrangler deploy --dry-run`); the conformance
+    // suite in `cargo test` then runs them in workerd and under jco.
+    let toolchain = toolchain::ensure_toolchain()?;
+    wasm::build_worker(&toolchain)?;
+    wasm::build_spin(&toolchain)?;
+    run("node", &["--test", "--test-timeout=180000", "tests/hosts/"])?;
     let mut args = vec!["test", "--workspace", "--all-targets"];
     args.extend_from_slice(extra);
     run("cargo", &args)?;

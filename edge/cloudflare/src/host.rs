@@ -1,0 +1,160 @@
+//! [`Host`] for Cloudflare Workers: the Workers Cache API (`caches.default`), `fetch` to the
+//! `ORIGIN_URL` variable, geo from `request.cf`, the clock from `Date.now()`. Cache writes run
+//! after the response through `ctx.wait_until`, so a miss is not slowed by the store.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::future::{Either, select};
+use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, Timestamp};
+use worker::js_sys::{self, Reflect, Uint8Array};
+use worker::wasm_bindgen::JsValue;
+use worker::{
+    AbortController, Cache, Context, Delay, Env, Fetch, Headers, Method, Request, RequestInit, Response,
+    ResponseBuilder,
+};
+
+use crate::{cache_entry, convert};
+
+/// Cache API keys must be URLs. They live under the shop's own host name (so Cloudflare's
+/// purge-by-URL reaches them), under a path no route of the shop uses.
+const CACHE_KEY_PATH: &str = "/__linkedall-edge-cache/";
+const DEFAULT_ORIGIN_TIMEOUT_MS: u64 = 10_000;
+
+/// Where the origin is, from the worker's variables (`ORIGIN_URL`, `ORIGIN_TIMEOUT_MS`).
+pub struct OriginConfig {
+    /// Base URL without a trailing slash; `None` when the variable is missing.
+    base_url: Option<String>,
+    timeout_ms: u64,
+}
+
+impl OriginConfig {
+    pub fn from_env(env: &Env) -> OriginConfig {
+        let var = |name: &str| env.var(name).ok().map(|v| v.to_string());
+        OriginConfig {
+            base_url: var("ORIGIN_URL")
+                .map(|url| url.trim_end_matches('/').to_string())
+                .filter(|url| !url.is_empty()),
+            timeout_ms: var("ORIGIN_TIMEOUT_MS")
+                .and_then(|ms| ms.parse().ok())
+                .unwrap_or(DEFAULT_ORIGIN_TIMEOUT_MS),
+        }
+    }
+}
+
+/// Reads `request.cf` field by field from the raw JS request. `Cf::colo()` (and other getters
+/// of the `worker` crate) unwrap and panic when a field is absent — as it is under Miniflare or
+/// with a partial `cf` — so fields are read as plain optional JS properties instead.
+pub fn geo_from_cf(request: &Request) -> Geo {
+    let cf = Reflect::get(request.inner(), &JsValue::from_str("cf")).unwrap_or(JsValue::UNDEFINED);
+    if !cf.is_object() {
+        return Geo::default();
+    }
+    let field = |name: &str| {
+        Reflect::get(&cf, &JsValue::from_str(name))
+            .ok()
+            .and_then(|value| value.as_string())
+            .filter(|value| !value.is_empty())
+    };
+    Geo {
+        country: field("country").map(|c| c.to_ascii_uppercase()),
+        continent: field("continent").map(|c| c.to_ascii_uppercase()),
+        colo: field("colo"),
+    }
+}
+
+pub struct WorkersHost {
+    origin: OriginConfig,
+    geo: Geo,
+    ctx: Context,
+    /// `https://<the request's host>`: the base of this request's cache keys.
+    cache_origin: String,
+}
+
+impl WorkersHost {
+    pub fn new(origin: OriginConfig, geo: Geo, ctx: Context, request_url: &worker::Url) -> WorkersHost {
+        let host = request_url.host_str().unwrap_or("localhost");
+        WorkersHost { origin, geo, ctx, cache_origin: format!("https://{host}") }
+    }
+
+    fn cache_url(&self, key: &CacheKey) -> String {
+        let encoded: String = js_sys::encode_uri_component(key.as_str()).into();
+        format!("{}{CACHE_KEY_PATH}{encoded}", self.cache_origin)
+    }
+}
+
+impl Host for WorkersHost {
+    async fn cache_get(&self, key: &CacheKey) -> Option<Cached> {
+        let mut stored = Cache::default().get(self.cache_url(key), false).await.ok()??;
+        let blob = stored.bytes().await.ok()?;
+        cache_entry::decode(&blob)
+    }
+
+    async fn cache_put(&self, key: &CacheKey, entry: Cached) {
+        if entry.ttl_secs == 0 {
+            return;
+        }
+        let url = self.cache_url(key);
+        let headers = Headers::new();
+        // The Cache API drops the blob once it is too old even to stand in for a failed origin
+        // (stale-if-error); freshness itself is the core's decision, from `stored_at`.
+        let keep_secs = u64::from(entry.ttl_secs) + linkedall_edge::cache::MAX_STALE_IF_ERROR_SECS;
+        let stored = headers
+            .set("cache-control", &format!("public, max-age={keep_secs}"))
+            .and_then(|()| headers.set("content-type", "application/octet-stream"))
+            .map(|()| ResponseBuilder::new().with_headers(headers).fixed(cache_entry::encode(&entry)));
+        let Ok(stored) = stored else { return };
+        self.ctx.wait_until(async move {
+            if let Err(error) = Cache::default().put(url, stored).await {
+                worker::console_warn!("edge cache put failed: {error}");
+            }
+        });
+    }
+
+    async fn fetch_origin(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, OriginError> {
+        let Some(base) = &self.origin.base_url else {
+            return Err(OriginError::Unreachable("the ORIGIN_URL variable is not set".into()));
+        };
+        let path = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
+        let url = format!("{base}{path}");
+        let request = origin_request(&url, req).map_err(|e| OriginError::Unreachable(e.to_string()))?;
+
+        let controller = AbortController::default();
+        let signal = controller.signal();
+        let fetch = Fetch::Request(request);
+        let sent = Box::pin(fetch.send_with_signal(&signal));
+        let deadline = Box::pin(Delay::from(Duration::from_millis(self.origin.timeout_ms)));
+        let response: Response = match select(sent, deadline).await {
+            Either::Left((Ok(response), _)) => response,
+            Either::Left((Err(error), _)) => {
+                worker::console_warn!("origin request to {url} failed: {error}");
+                return Err(OriginError::Unreachable(error.to_string()));
+            }
+            Either::Right(((), _)) => {
+                controller.abort();
+                worker::console_warn!("origin request to {url} timed out");
+                return Err(OriginError::Timeout(self.origin.timeout_ms));
+            }
+        };
+        convert::response_to_http(response).await.map_err(|e| OriginError::Unreachable(e.to_string()))
+    }
+
+    fn geo(&self, _req: &http::Request<Bytes>) -> Geo {
+        self.geo.clone()
+    }
+
+    fn now(&self) -> Timestamp {
+        Timestamp(js_sys::Date::now() as u64)
+    }
+}
+
+fn origin_request(url: &str, req: http::Request<Bytes>) -> worker::Result<Request> {
+    let (parts, body) = req.into_parts();
+    let method = Method::from(parts.method.as_str().to_string());
+    let mut init = RequestInit::new();
+    init.with_method(method.clone()).with_headers(convert::headers_from_http(&parts.headers)?);
+    if !matches!(method, Method::Get | Method::Head) && !body.is_empty() {
+        init.with_body(Some(Uint8Array::from(body.as_ref()).into()));
+    }
+    Request::new_with_init(url, &init)
+}

@@ -1,0 +1,25 @@
+//! Cloudflare Workers adapter: `#[event(fetch)]` translates the `worker` crate's request into
+//! an `http::Request<Bytes>`, hands it to the edge core with a [`WorkersHost`], and translates
+//! the answer back. No behaviour lives here; see `linkedall_edge::handle`.
+//!
+//! Built for wasm32-unknown-unknown by `cargo xtask wasm worker` (wasm-bindgen + wasm-opt + the
+//! few lines of `shim.mjs`), run by `wrangler dev` or Miniflare, deployed by `wrangler deploy`.
+
+mod cache_entry;
+mod convert;
+mod host;
+
+use worker::{Context, Env, Request, Response, Result, event};
+
+use host::{OriginConfig, WorkersHost};
+
+#[event(fetch)]
+async fn fetch(request: Request, env: Env, ctx: Context) -> Result<Response> {
+    let geo = host::geo_from_cf(&request);
+    let origin = OriginConfig::from_env(&env);
+    let url = request.url()?;
+    let request = convert::request_to_http(request).await?;
+    let host = WorkersHost::new(origin, geo, ctx, &url);
+    let response = linkedall_edge::handle(request, &host).await;
+    convert::response_from_http(response)
+}
