@@ -71,6 +71,9 @@ impl Email {
     }
 }
 
+/// The `password_hash` of an account that signs in elsewhere (Supabase): no password matches.
+pub const NO_PASSWORD: &str = "!none";
+
 /// A password a new account chose: 8 to 128 characters.
 pub struct NewPassword(String);
 
@@ -130,6 +133,8 @@ impl Passwords {
     /// True when `password` matches `stored`. With no stored hash (unknown email) a dummy hash
     /// is verified anyway, so the answer takes as long as for a known email.
     pub async fn verify(self, password: String, stored: Option<String>) -> Result<bool> {
+        // An account without a password of ours is verified like an unknown email.
+        let stored = stored.filter(|hash| hash != NO_PASSWORD);
         tokio::task::spawn_blocking(move || {
             let known = stored.is_some();
             let stored = match stored {

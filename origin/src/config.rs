@@ -1,10 +1,12 @@
 //! Typed settings for the origin, from flags or `LINKEDALL_*` environment variables.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
 use crate::accounts::PasswordCost;
+use crate::supabase::SupabaseSettings;
 
 /// The embedded default: a SQLite file under `./data`, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/linkedall.db";
@@ -35,6 +37,31 @@ pub struct Settings {
         hide_default_value = true
     )]
     pub payment_webhook_secret: String,
+
+    /// Supabase project JWT secret: Supabase Auth HS256 tokens are accepted as sessions.
+    #[arg(long, env = "LINKEDALL_SUPABASE_JWT_SECRET", hide_env_values = true)]
+    pub supabase_jwt_secret: Option<String>,
+
+    /// Supabase project JWKS URL: Supabase Auth RS256/ES256 tokens are accepted as sessions.
+    #[arg(long, env = "LINKEDALL_SUPABASE_JWKS_URL")]
+    pub supabase_jwks_url: Option<String>,
+
+    /// Seconds the fetched Supabase keys are used before they are fetched again.
+    #[arg(long, env = "LINKEDALL_SUPABASE_JWKS_REFRESH_SECS", default_value_t = 600)]
+    pub supabase_jwks_refresh_secs: u64,
+
+    /// Redis for the session cache (`redis://127.0.0.1:6379`); in this process's memory without.
+    #[arg(long, env = "LINKEDALL_REDIS_URL")]
+    pub redis_url: Option<String>,
+
+    /// Prefix of every Redis key this origin writes.
+    #[arg(long, env = "LINKEDALL_REDIS_PREFIX", default_value = "linkedall:")]
+    pub redis_prefix: String,
+
+    /// Seconds between sweeps that cancel unpaid orders past their reservation and release
+    /// their stock.
+    #[arg(long, env = "LINKEDALL_RESERVATION_SWEEP_SECS", default_value_t = 30)]
+    pub reservation_sweep_secs: u64,
 }
 
 /// Development defaults for the secrets; the origin warns at start when it runs with them.
@@ -47,6 +74,8 @@ pub struct AuthSettings {
     pub session_secret: String,
     pub payment_webhook_secret: String,
     pub password_cost: PasswordCost,
+    /// Supabase Auth tokens accepted too, when configured.
+    pub supabase: SupabaseSettings,
 }
 
 impl AuthSettings {
@@ -55,6 +84,11 @@ impl AuthSettings {
             session_secret: settings.session_secret.clone(),
             payment_webhook_secret: settings.payment_webhook_secret.clone(),
             password_cost: PasswordCost::Standard,
+            supabase: SupabaseSettings {
+                jwt_secret: settings.supabase_jwt_secret.clone().filter(|s| !s.is_empty()),
+                jwks_url: settings.supabase_jwks_url.clone().filter(|s| !s.is_empty()),
+                jwks_refresh: Duration::from_secs(settings.supabase_jwks_refresh_secs.max(1)),
+            },
         }
     }
 
@@ -64,6 +98,7 @@ impl AuthSettings {
             session_secret: DEV_SESSION_SECRET.into(),
             payment_webhook_secret: DEV_WEBHOOK_SECRET.into(),
             password_cost: PasswordCost::Standard,
+            supabase: SupabaseSettings::default(),
         }
     }
 
@@ -81,7 +116,17 @@ impl Settings {
             db_max_connections: 8,
             session_secret: DEV_SESSION_SECRET.into(),
             payment_webhook_secret: DEV_WEBHOOK_SECRET.into(),
+            supabase_jwt_secret: None,
+            supabase_jwks_url: None,
+            supabase_jwks_refresh_secs: 600,
+            redis_url: None,
+            redis_prefix: "linkedall:".into(),
+            reservation_sweep_secs: 30,
         }
+    }
+
+    pub fn reservation_sweep_every(&self) -> Duration {
+        Duration::from_secs(self.reservation_sweep_secs.max(1))
     }
 }
 

@@ -69,6 +69,16 @@ pub enum Error {
         source: sqlx::Error,
     },
 
+    #[error("session cache error during {during}: {source}")]
+    Cache {
+        during: &'static str,
+        #[source]
+        source: redis::RedisError,
+    },
+
+    #[error("the Supabase key set could not be fetched: {0}")]
+    KeySet(String),
+
     #[error("could not apply database migrations: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
 
@@ -90,6 +100,11 @@ impl Error {
         move |source| Error::Database { during, source }
     }
 
+    /// Wraps a Redis error with the operation that raised it.
+    pub fn cache(during: &'static str) -> impl FnOnce(redis::RedisError) -> Error {
+        move |source| Error::Cache { during, source }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             Error::NotFound { .. } | Error::NoSuchRoute { .. } => StatusCode::NOT_FOUND,
@@ -108,7 +123,9 @@ impl Error {
             | Error::IdempotencyKeyInFlight => StatusCode::CONFLICT,
             Error::IdempotencyKeyReused | Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Error::Database { source: sqlx::Error::PoolTimedOut, .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Database { source: sqlx::Error::PoolTimedOut, .. }
+            | Error::Cache { .. }
+            | Error::KeySet(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Database { .. }
             | Error::Migration(_)
             | Error::Corrupt(_)
@@ -138,6 +155,7 @@ impl Error {
             Error::NoSuchRoute { .. } => "no-such-route",
             Error::MethodNotAllowed { .. } => "method-not-allowed",
             Error::Database { source: sqlx::Error::PoolTimedOut, .. } => "overloaded",
+            Error::Cache { .. } | Error::KeySet(_) => "unavailable",
             _ => "internal",
         }
     }

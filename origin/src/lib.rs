@@ -9,6 +9,11 @@
 //! domain types of [`accounts`], [`cart`] and [`order`], and calls one `Store` method that runs
 //! one transaction, writing its [`events`] to the outbox in it. Checkout adds [`idempotency`];
 //! payments arrive through a [`payments::PaymentProvider`] and its signed webhook.
+//!
+//! A session is verified by [`session`] (our tokens, or Supabase's through [`supabase`]) and
+//! resolved through the [`session_cache`] (Redis or memory), which also holds signed-out
+//! tokens. Beside the server runs the [`reservations`] sweeper, which releases the stock of
+//! unpaid orders whose reservation has expired.
 
 pub mod accounts;
 pub mod cart;
@@ -22,11 +27,14 @@ pub mod observe;
 pub mod order;
 pub mod params;
 pub mod payments;
+pub mod reservations;
 pub mod routes;
 pub mod seed;
 pub mod session;
+pub mod session_cache;
 pub mod startup;
 pub mod store;
+pub mod supabase;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -1,6 +1,11 @@
 //! Sessions: an HS256-signed JWT, sent back by browsers in an `HttpOnly; Secure; SameSite=Lax`
-//! cookie and by API clients as `Authorization: Bearer`. The token carries the user id, role
-//! and shop, so authorising a request needs no database round trip.
+//! cookie and by API clients as `Authorization: Bearer`; or, when configured, a Supabase Auth
+//! token ([`crate::supabase`]).
+//!
+//! The token says who the user is and carries a `jti` that names it; what the user may do
+//! (role, shop, whether the account is active) comes from the [`SessionCache`], filled from
+//! the database on a miss. The cache also holds the `jti`s of signed-out tokens, so signing out
+//! ends a session everywhere, not just in the browser that dropped the cookie.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -10,9 +15,10 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use linkedall_shared::VendorId;
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::Role;
+use crate::accounts::{Email, Role};
 use crate::error::{Error, Result};
 use crate::routes::AppState;
+use crate::session_cache::{Principal, SessionCache, SessionRecord};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "linkedall_session";
@@ -39,8 +45,18 @@ struct Claims {
     role: Role,
     #[serde(skip_serializing_if = "Option::is_none")]
     vendor_id: Option<i64>,
+    /// Names this token, so signing out can revoke it.
+    jti: String,
     iat: u64,
     exp: u64,
+}
+
+/// What a valid token of ours says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct VerifiedToken {
+    user: i64,
+    jti: String,
+    expires_at: u64,
 }
 
 impl SessionKeys {
@@ -55,6 +71,7 @@ impl SessionKeys {
             sub: user.id.to_string(),
             role: user.role,
             vendor_id: user.vendor_id.map(VendorId::get),
+            jti: uuid::Uuid::new_v4().simple().to_string(),
             iat: now,
             exp: now + LIFETIME.as_secs(),
         };
@@ -62,13 +79,13 @@ impl SessionKeys {
             .map_err(|e| Error::Corrupt(format!("signing a session failed: {e}")))
     }
 
-    fn verify(&self, token: &str) -> Result<CurrentUser> {
+    fn verify(&self, token: &str) -> Result<VerifiedToken> {
         let claims =
             jsonwebtoken::decode::<Claims>(token, &self.decoding, &Validation::new(Algorithm::HS256))
                 .map_err(|_| Error::Unauthenticated("the session is invalid or has expired"))?
                 .claims;
-        let id = claims.sub.parse().map_err(|_| Error::Unauthenticated("the session is invalid"))?;
-        Ok(CurrentUser { id, role: claims.role, vendor_id: claims.vendor_id.map(VendorId::new) })
+        let user = claims.sub.parse().map_err(|_| Error::Unauthenticated("the session is invalid"))?;
+        Ok(VerifiedToken { user, jti: claims.jti, expires_at: claims.exp })
     }
 
     /// `Set-Cookie` value carrying `token`.
@@ -118,13 +135,96 @@ fn bearer_or_cookie(parts: &Parts) -> Option<&str> {
     })
 }
 
+/// A request's verified session: its user, and what signing out needs to revoke it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: CurrentUser,
+    pub principal: Principal,
+    /// The token's `jti` (for a Supabase token without one: its `session_id` or hash).
+    pub jti: String,
+    /// When the token expires, Unix seconds: the revocation mark lives until then.
+    pub expires_at: u64,
+}
+
+impl Session {
+    /// Verifies `token` (ours, then Supabase's when configured), refuses a signed-out token,
+    /// and finds its user's record in the cache or, on a miss, in the database.
+    async fn resolve(state: &AppState, token: &str) -> Result<Session> {
+        let (principal, jti, expires_at, email) = match state.sessions.verify(token) {
+            Ok(ours) => (Principal::User(ours.user), ours.jti, ours.expires_at, None),
+            Err(refused) => {
+                let Some(supabase) = &state.supabase else { return Err(refused) };
+                let identity = supabase.verify(token).await?;
+                (
+                    Principal::Supabase(identity.subject),
+                    identity.revocation_id,
+                    identity.expires_at,
+                    identity.email,
+                )
+            }
+        };
+        let lookup = state.session_cache.lookup(&principal, &jti).await?;
+        if lookup.revoked {
+            return Err(Error::Unauthenticated("this session was signed out; sign in again"));
+        }
+        let record = match lookup.record {
+            Some(record) => record,
+            None => {
+                let record = load_record(state, &principal, email.as_ref()).await?;
+                state.session_cache.store(&principal, record).await?;
+                record
+            }
+        };
+        if !record.active {
+            return Err(Error::Unauthenticated("this account is disabled"));
+        }
+        Ok(Session { user: record.user, principal, jti, expires_at })
+    }
+
+    /// Signs this session out everywhere: its token is revoked until it expires, and its
+    /// user's cached record dropped.
+    pub async fn revoke(&self, cache: &SessionCache) -> Result<()> {
+        cache.revoke(&self.jti, self.expires_at).await?;
+        cache.forget(&self.principal).await
+    }
+}
+
+async fn load_record(
+    state: &AppState,
+    principal: &Principal,
+    email: Option<&Email>,
+) -> Result<SessionRecord> {
+    match principal {
+        Principal::User(id) => state
+            .store
+            .session_record(*id)
+            .await?
+            .ok_or(Error::Unauthenticated("the account of this session no longer exists")),
+        Principal::Supabase(subject) => state.store.supabase_account(*subject, email).await,
+    }
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        // A handler taking both a Session and a CurrentUser (or VendorUser) looks it up once.
+        if let Some(session) = parts.extensions.get::<Session>() {
+            return Ok(session.clone());
+        }
+        let token =
+            bearer_or_cookie(parts).ok_or(Error::Unauthenticated("this needs a signed-in account"))?;
+        let session = Session::resolve(state, token).await?;
+        parts.extensions.insert(session.clone());
+        Ok(session)
+    }
+}
+
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let token =
-            bearer_or_cookie(parts).ok_or(Error::Unauthenticated("this needs a signed-in account"))?;
-        state.sessions.verify(token)
+        Ok(Session::from_request_parts(parts, state).await?.user)
     }
 }
 
@@ -155,7 +255,9 @@ mod tests {
     fn a_token_round_trips_and_a_forged_one_is_refused() {
         let keys = SessionKeys::new(b"secret-one");
         let user = CurrentUser { id: 7, role: Role::Vendor, vendor_id: Some(VendorId::new(3)) };
-        assert_eq!(keys.verify(&keys.issue(&user).unwrap()).unwrap(), user);
+        let token = keys.verify(&keys.issue(&user).unwrap()).unwrap();
+        assert_eq!(token.user, 7);
+        assert_ne!(token.jti, keys.verify(&keys.issue(&user).unwrap()).unwrap().jti, "each token is named");
         let other = SessionKeys::new(b"secret-two");
         assert!(other.verify(&keys.issue(&user).unwrap()).is_err());
         assert!(keys.verify("not.a.jwt").is_err());

@@ -1,11 +1,13 @@
 //! Test support shared by the origin's tests and the end-to-end tests: a database of each
 //! backend, isolated per test and removed afterwards, and an origin spawned on a random port.
 //!
-//! PostgreSQL is the real service on 127.0.0.1:5432 (`DATABASE_URL` overrides). When it is
-//! unreachable a test fails if `CI=true`, and otherwise is skipped with a message on stderr.
+//! PostgreSQL is the real service on 127.0.0.1:5432 (`DATABASE_URL` overrides), Redis on
+//! 127.0.0.1:6379 (`REDIS_URL` overrides). When one is unreachable a test that needs it fails
+//! if `CI=true`, and otherwise is skipped with a message on stderr.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -14,7 +16,9 @@ use crate::Origin;
 use crate::accounts::PasswordCost;
 use crate::config::AuthSettings;
 use crate::seed::{SeedOptions, seed};
+use crate::session_cache::SessionCache;
 use crate::store::{Backend, PoolSettings, Store};
+use crate::supabase::SupabaseSettings;
 
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -23,6 +27,12 @@ pub fn postgres_url() -> String {
         .ok()
         .filter(|u| u.starts_with("postgres"))
         .unwrap_or(DEFAULT_POSTGRES_URL.into())
+}
+
+pub const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379";
+
+pub fn redis_url() -> String {
+    std::env::var("REDIS_URL").ok().filter(|u| u.starts_with("redis")).unwrap_or(DEFAULT_REDIS_URL.into())
 }
 
 fn in_ci() -> bool {
@@ -121,6 +131,64 @@ impl Drop for TestDatabase {
     }
 }
 
+/// A session cache in the real Redis, its keys under a prefix of its own, deleted afterwards.
+pub struct TestRedis {
+    pub cache: SessionCache,
+    pub prefix: String,
+    url: String,
+}
+
+impl TestRedis {
+    /// `None` when Redis is unreachable outside CI.
+    pub async fn new() -> Option<TestRedis> {
+        let url = redis_url();
+        let prefix = format!("linkedall-test:{}:", uuid::Uuid::new_v4().simple());
+        match SessionCache::redis(&url, prefix.clone()).await {
+            Ok(cache) => Some(TestRedis { cache, prefix, url }),
+            Err(error) if in_ci() => panic!("Redis at {url} is required when CI=true: {error}"),
+            Err(error) => {
+                eprintln!(
+                    "SKIPPED: Redis at {url} is unreachable ({error}); set CI=true to make this a failure"
+                );
+                None
+            }
+        }
+    }
+
+    /// The keys this test wrote, without their prefix, sorted.
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .sync_connection()
+            .and_then(|mut c| redis::cmd("KEYS").arg(format!("{}*", self.prefix)).query(&mut c).ok())
+            .unwrap_or_default();
+        keys.iter_mut().for_each(|k| *k = k[self.prefix.len()..].to_owned());
+        keys.sort();
+        keys
+    }
+
+    /// Seconds until `key` (without the prefix) expires; -1 without expiry, -2 when absent.
+    pub fn ttl(&self, key: &str) -> i64 {
+        self.sync_connection()
+            .and_then(|mut c| redis::cmd("TTL").arg(format!("{}{key}", self.prefix)).query(&mut c).ok())
+            .unwrap_or(-2)
+    }
+
+    fn sync_connection(&self) -> Option<redis::Connection> {
+        redis::Client::open(self.url.as_str()).ok()?.get_connection_with_timeout(Duration::from_secs(2)).ok()
+    }
+}
+
+impl Drop for TestRedis {
+    fn drop(&mut self) {
+        let Some(mut connection) = self.sync_connection() else { return };
+        let keys: Vec<String> =
+            redis::cmd("KEYS").arg(format!("{}*", self.prefix)).query(&mut connection).unwrap_or_default();
+        if !keys.is_empty() {
+            let _: redis::RedisResult<()> = redis::cmd("DEL").arg(&keys).query(&mut connection);
+        }
+    }
+}
+
 /// The payment webhook secret of a [`TestOrigin`], for tests that sign webhooks.
 pub const TEST_WEBHOOK_SECRET: &str = "test-webhook-secret";
 
@@ -130,6 +198,23 @@ pub fn test_auth() -> AuthSettings {
         session_secret: "test-session-secret".into(),
         payment_webhook_secret: TEST_WEBHOOK_SECRET.into(),
         password_cost: PasswordCost::TestOnly,
+        supabase: SupabaseSettings::default(),
+    }
+}
+
+/// How a [`TestOrigin`] differs from the default one.
+pub struct TestOptions {
+    pub auth: AuthSettings,
+    /// In memory unless a test brings its [`TestRedis`] cache.
+    pub session_cache: Option<SessionCache>,
+    /// An hour by default, so the sweeper never runs (nor holds a connection when the test's
+    /// schema is dropped); the reservation tests set it short, and stop the origin at the end.
+    pub sweep_every: Duration,
+}
+
+impl Default for TestOptions {
+    fn default() -> Self {
+        Self { auth: test_auth(), session_cache: None, sweep_every: Duration::from_secs(3600) }
     }
 }
 
@@ -143,8 +228,18 @@ pub struct TestOrigin {
 
 impl TestOrigin {
     pub async fn spawn(db: TestDatabase) -> TestOrigin {
+        Self::spawn_with(db, TestOptions::default()).await
+    }
+
+    pub async fn spawn_with(db: TestDatabase, options: TestOptions) -> TestOrigin {
         init_test_tracing();
-        let origin = Origin::with_store_and_auth(db.store.clone(), test_auth()).await.expect("origin builds");
+        let mut origin = Origin::with_store_and_auth(db.store.clone(), options.auth)
+            .await
+            .expect("origin builds")
+            .with_sweep_interval(options.sweep_every);
+        if let Some(cache) = options.session_cache {
+            origin = origin.with_session_cache(cache);
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
         let addr = listener.local_addr().expect("bound address");
         let (stop, stopped) = oneshot::channel();

@@ -34,6 +34,7 @@ on_both_backends!(
     orders_move_only_along_their_lifecycle_with_events_in_the_outbox,
     sessions_work_by_cookie_and_bearer_and_login_is_rate_limited,
     a_cart_is_priced_from_the_catalog_and_checkout_empties_it,
+    an_idempotency_key_older_than_a_day_is_claimed_afresh,
 );
 
 /// An HTTP client signed in as one account.
@@ -525,4 +526,24 @@ async fn concurrent_buyers_never_oversell_on_postgres() {
         accepted.len(),
         elapsed.as_secs_f64()
     );
+}
+
+async fn an_idempotency_key_older_than_a_day_is_claimed_afresh(origin: TestOrigin) {
+    let vendor = Account::register(&origin, "shop@example.com", Some(("Accra Beads", "GH"))).await;
+    let beads = vendor.list_product("Glass beads", 5_000, 10).await;
+    let shopper = Account::register(&origin, "buyer@example.com", None).await;
+    let (status, first) = shopper.order(buy(beads, 1), "monthly").await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (status, _) = shopper.order(buy(beads, 2), "monthly").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a fresh key with another body");
+    let backdate = "UPDATE idempotency_keys SET created_at = '2001-01-01T00:00:00.000Z'";
+    match &origin.db.store {
+        Store::Postgres(pool) => sqlx::query(backdate).execute(pool).await.map(drop),
+        Store::Sqlite(pool) => sqlx::query(backdate).execute(pool).await.map(drop),
+    }
+    .unwrap();
+    let (status, second) = shopper.order(buy(beads, 2), "monthly").await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    assert_ne!(first["id"], second["id"]);
+    assert_eq!(stock(&origin.db.store, beads).await, 7);
 }

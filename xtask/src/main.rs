@@ -4,7 +4,8 @@
 //!   test (unit, the storage suite on SQLite and PostgreSQL, the origin API tests and the
 //!   end-to-end tests through the edge). With `CI=true` an unreachable PostgreSQL is a failure.
 //!   It also installs the wasm toolchain when missing, builds the Cloudflare worker and the Spin
-//!   component, and runs the edge conformance suite on all three hosts.
+//!   component, and runs the edge conformance suite on all three hosts. Last, the shopper's
+//!   journey in headless Chromium (`tests/journey/`; Debian's `chromium` is installed if missing).
 //! - `cargo xtask toolchain`: installs the wasm toolchain only (see `toolchain.rs`).
 //! - `cargo xtask wasm [worker|spin|all]`: builds the wasm artifacts and prints their sizes.
 //! - `cargo xtask bench seed [--products N]`: times seeding N products into PostgreSQL.
@@ -84,7 +85,23 @@ fn test(extra: &[&str]) -> Result<()> {
     args.extend_from_slice(extra);
     run("cargo", &args)?;
     run("cargo", &["test", "--workspace", "--doc"])?;
+    // The shopper's journey in headless Chromium, against the demo binary `cargo test` built.
+    ensure_chromium()?;
+    run("node", &["--test", "--test-timeout=180000", "tests/journey/"])?;
     eprintln!("\nall checks passed in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Debian's Chromium for the browser journey (`tests/journey/`), installed once when missing.
+/// playwright-core drives it; its own browser downloads are never used.
+fn ensure_chromium() -> Result<()> {
+    if std::path::Path::new("/usr/bin/chromium").exists() {
+        return Ok(());
+    }
+    if run("apt-get", &["install", "-y", "chromium"]).is_err() {
+        run("apt-get", &["update"])?;
+        run("apt-get", &["install", "-y", "chromium"])?;
+    }
     Ok(())
 }
 

@@ -8,6 +8,12 @@ use anyhow::{Result, bail};
 
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
+pub const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379";
+
+pub fn redis_url() -> String {
+    std::env::var("REDIS_URL").ok().filter(|u| u.starts_with("redis")).unwrap_or(DEFAULT_REDIS_URL.into())
+}
+
 pub fn postgres_url() -> String {
     std::env::var("DATABASE_URL")
         .ok()
@@ -30,17 +36,21 @@ fn reachable(address: &str) -> bool {
 
 /// Fails when a required service is down in CI; warns (tests will skip) elsewhere.
 pub fn check(ci: bool) -> Result<()> {
-    let url = postgres_url();
-    let Some(address) = host_port(&url, 5432) else { bail!("DATABASE_URL {url:?} is not a URL") };
+    check_one("PostgreSQL", "DATABASE_URL", &postgres_url(), 5432, ci)?;
+    check_one("Redis", "REDIS_URL", &redis_url(), 6379, ci)
+}
+
+fn check_one(service: &str, variable: &str, url: &str, default_port: u16, ci: bool) -> Result<()> {
+    let Some(address) = host_port(url, default_port) else { bail!("{variable} {url:?} is not a URL") };
     if reachable(&address) {
-        eprintln!("PostgreSQL reachable at {address}");
+        eprintln!("{service} reachable at {address}");
     } else if ci {
         bail!(
-            "PostgreSQL is not reachable at {address} and CI=true: start it (see README, 'Services') or set DATABASE_URL"
+            "{service} is not reachable at {address} and CI=true: start it (see README, 'Services') or set {variable}"
         );
     } else {
         eprintln!(
-            "WARNING: PostgreSQL is not reachable at {address}; its tests will be SKIPPED (set CI=true to fail instead)"
+            "WARNING: {service} is not reachable at {address}; its tests will be SKIPPED (set CI=true to fail instead)"
         );
     }
     Ok(())
@@ -57,6 +67,11 @@ mod tests {
         assert_eq!(
             super::host_port("postgres://u:p@db.internal/x?sslmode=disable", 5432).unwrap(),
             "db.internal:5432"
+        );
+        assert_eq!(super::host_port("redis://127.0.0.1:6379", 6379).unwrap(), "127.0.0.1:6379");
+        assert_eq!(
+            super::host_port("redis://:secret@cache.internal/0", 6379).unwrap(),
+            "cache.internal:6379"
         );
     }
 }

@@ -41,7 +41,7 @@ pub fn key(route: &Route, country: Option<&str>) -> Option<CacheKey> {
             None => format!("/v/{id}-{slug}"),
         },
         Route::Search { query } => format!("/search?q={}", normalise_query(query)),
-        Route::Asset { .. } | Route::NotFound { .. } | Route::Proxy => return None,
+        Route::Asset { .. } | Route::Shop(_) | Route::NotFound { .. } | Route::Proxy => return None,
     };
     Some(CacheKey(format!("{KEY_VERSION}|{path}|country={}", country.unwrap_or("-"))))
 }
@@ -53,7 +53,7 @@ pub fn ttl_secs(route: &Route) -> u32 {
         Route::Home | Route::Category { .. } | Route::Search { .. } => 60,
         Route::Vendor { .. } => 120,
         Route::Product { .. } => 300,
-        Route::Asset { .. } | Route::NotFound { .. } | Route::Proxy => 0,
+        Route::Asset { .. } | Route::Shop(_) | Route::NotFound { .. } | Route::Proxy => 0,
     }
 }
 

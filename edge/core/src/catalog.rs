@@ -226,7 +226,7 @@ async fn render<H: Host>(
             tags.extend(results.items.iter().map(|p| format!("product:{}", p.id)));
             Ok(page(ListingPage::search(Some(&results), query, country).render()?, tags))
         }
-        Route::Asset { .. } | Route::NotFound { .. } | Route::Proxy => {
+        Route::Asset { .. } | Route::Shop(_) | Route::NotFound { .. } | Route::Proxy => {
             Err(EdgeError::NotFound("that page does not exist".into()))
         }
     }

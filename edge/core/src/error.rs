@@ -27,6 +27,10 @@ pub enum EdgeError {
     #[error("could not read the origin's answer: {0}")]
     Wire(#[from] DomainError),
 
+    /// A JSON answer of the origin's account, cart or order API that the edge cannot read.
+    #[error("could not read the origin's JSON answer: {0}")]
+    Json(String),
+
     #[error("could not render the page: {0}")]
     Render(#[from] askama::Error),
 }
@@ -40,7 +44,7 @@ impl EdgeError {
             EdgeError::NotFound(_) => 404,
             EdgeError::BadRequest(_) => 400,
             EdgeError::Origin(_) => 503,
-            EdgeError::OriginStatus { .. } | EdgeError::Wire(_) => 502,
+            EdgeError::OriginStatus { .. } | EdgeError::Wire(_) | EdgeError::Json(_) => 502,
             EdgeError::Render(_) => 500,
         }
     }

@@ -4,7 +4,9 @@
 //! Host-agnostic: every runtime (native dev host, Cloudflare Workers, Spin) implements
 //! [`Host`] and calls [`handle`]. A request's path through this crate: [`route`] (parse the
 //! URL) → [`cache`] (key, TTL, tags, `Cache-Status`) → [`origin`] (postcard documents) →
-//! [`pages`] (HTML), or [`proxy`] for everything that is not a catalog page.
+//! [`pages`] (HTML), or [`proxy`] for everything that is not a catalog page. The signed-in
+//! pages (cart, checkout, orders, vendor dashboard) go through [`shop`] instead: rendered per
+//! request with the shopper's cookie, never cached.
 
 pub mod assets;
 pub mod cache;
@@ -16,6 +18,7 @@ pub mod origin;
 pub mod pages;
 pub mod proxy;
 pub mod route;
+pub mod shop;
 pub mod trace;
 
 use bytes::Bytes;
@@ -54,6 +57,7 @@ pub async fn handle<H: Host>(request: Request<Bytes>, host: &H) -> Response<Byte
             Route::Asset { hashed_name } => assets::serve(hashed_name).unwrap_or_else(|| {
                 catalog::error_response(&EdgeError::NotFound("there is no such file".into()), country)
             }),
+            Route::Shop(page) => shop::serve(*page, request, host, &ctx, country).await,
             Route::NotFound { reason } => {
                 catalog::error_response(&EdgeError::NotFound(reason.clone()), country)
             }

@@ -67,7 +67,7 @@ pub async fn fetch_document<T: DeserializeOwned, H: Host>(
 /// The `detail` string of an RFC 9457 problem document. A small scanner rather than a JSON
 /// parser (the edge core stays small for wasm): finds `"detail"`, then reads one JSON string,
 /// undoing its escapes. `None` when the body is not shaped like that.
-fn problem_detail(body: &[u8]) -> Option<String> {
+pub(crate) fn problem_detail(body: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
     let after_key = &text[text.find("\"detail\"")? + "\"detail\"".len()..];
     let after_colon = after_key.trim_start().strip_prefix(':')?.trim_start();

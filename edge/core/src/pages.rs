@@ -161,6 +161,10 @@ impl ListingPage {
 #[template(path = "product.html")]
 pub struct ProductPage {
     pub layout: Layout,
+    /// For the "Add to cart" form (the same for every shopper, so the page stays cacheable).
+    pub id: i64,
+    pub path: String,
+    pub available: bool,
     pub name: String,
     pub description: String,
     pub price: String,
@@ -179,6 +183,9 @@ impl ProductPage {
         let (product, vendor, category) = (&detail.product, &detail.vendor, &detail.category);
         ProductPage {
             layout: Layout::new(format!("{} — Linked All", product.name), country),
+            id: product.id.get(),
+            path: product.path(),
+            available: product.stock.is_available(),
             name: product.name.clone(),
             description: product.description.clone(),
             price: product.price.to_string(),
@@ -223,6 +230,18 @@ impl ErrorPage {
             heading: "We could not understand that request".into(),
             message: message.to_owned(),
             hint: "Check the address or your search words, then try again.".into(),
+        }
+    }
+
+    /// The origin refused what a signed-in shopper asked (out of stock, not theirs, …), in
+    /// the origin's own words.
+    pub fn refused(status: u16, message: &str, country: Option<&str>) -> Self {
+        ErrorPage {
+            layout: Layout::new("We could not do that — Linked All", country),
+            status,
+            heading: "We could not do that".into(),
+            message: message.to_owned(),
+            hint: "Nothing was charged.".into(),
         }
     }
 

@@ -28,6 +28,9 @@ pub enum Route {
     Asset {
         hashed_name: String,
     },
+    /// A signed-in shopper's or vendor's page (cart, checkout, orders, dashboard): rendered per
+    /// request, never cached. Reached by GET and POST alike; see [`crate::shop`].
+    Shop(ShopPage),
     /// A catalog-looking URL that cannot name anything (e.g. `/p/abc`): a 404 page.
     NotFound {
         reason: String,
@@ -36,10 +39,78 @@ pub enum Route {
     Proxy,
 }
 
+/// The private pages, each a form and its submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShopPage {
+    Login,
+    Register,
+    Logout,
+    Cart,
+    Checkout,
+    /// "My orders".
+    Orders,
+    /// One order: its confirmation page.
+    Order {
+        id: i64,
+    },
+    /// Pay for an order (POST only).
+    Pay {
+        id: i64,
+    },
+    /// The vendor dashboard: products, stock, parts to ship.
+    Vendor,
+    /// Ship a vendor's part of an order (POST only).
+    Ship {
+        order_id: i64,
+    },
+}
+
+impl ShopPage {
+    fn parse(segments: &[&str]) -> Option<ShopPage> {
+        let id = |raw: &str| {
+            raw.parse::<i64>().ok().filter(|id| *id > 0 && raw.bytes().all(|b| b.is_ascii_digit()))
+        };
+        Some(match segments {
+            ["login"] => ShopPage::Login,
+            ["register"] => ShopPage::Register,
+            ["logout"] => ShopPage::Logout,
+            ["cart"] => ShopPage::Cart,
+            ["checkout"] => ShopPage::Checkout,
+            ["orders"] => ShopPage::Orders,
+            ["orders", raw] => ShopPage::Order { id: id(raw)? },
+            ["orders", raw, "pay"] => ShopPage::Pay { id: id(raw)? },
+            ["vendor"] => ShopPage::Vendor,
+            ["vendor", "orders", raw, "ship"] => ShopPage::Ship { order_id: id(raw)? },
+            _ => return None,
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ShopPage::Login => "login",
+            ShopPage::Register => "register",
+            ShopPage::Logout => "logout",
+            ShopPage::Cart => "cart",
+            ShopPage::Checkout => "checkout",
+            ShopPage::Orders => "orders",
+            ShopPage::Order { .. } => "order",
+            ShopPage::Pay { .. } => "pay",
+            ShopPage::Vendor => "vendor_dashboard",
+            ShopPage::Ship { .. } => "ship",
+        }
+    }
+}
+
 impl Route {
     pub fn parse(method: &http::Method, path: &str, query: Option<&str>) -> Route {
         let catalog_method = method == http::Method::GET || method == http::Method::HEAD;
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        if let Some(page) = ShopPage::parse(&segments) {
+            return Route::Shop(page);
+        }
+        if matches!(segments.first(), Some(&("orders" | "vendor"))) {
+            return not_found(format!("“{}” is not a page of the shop", short(path)));
+        }
         match (catalog_method, segments.as_slice()) {
             (true, [""]) => Route::Home,
             (true, ["c", slug]) => match cursor(query) {
@@ -78,6 +149,7 @@ impl Route {
             Route::Vendor { .. } => "vendor",
             Route::Search { .. } => "search",
             Route::Asset { .. } => "asset",
+            Route::Shop(page) => page.label(),
             Route::NotFound { .. } => "not_found",
             Route::Proxy => "proxy",
         }
@@ -144,6 +216,23 @@ mod tests {
             Route::Vendor { id: VendorId::new(7), slug: "ikeja-gadgets".into(), cursor: None }
         );
         assert_eq!(get("/search", Some("q=+shea+butter+")), Route::Search { query: "shea butter".into() });
+    }
+
+    #[test]
+    fn shop_pages_parse_for_any_method_and_bad_order_ids_are_not_found() {
+        assert_eq!(Route::parse(&Method::POST, "/cart", None), Route::Shop(ShopPage::Cart));
+        assert_eq!(get("/orders/42", None), Route::Shop(ShopPage::Order { id: 42 }));
+        assert_eq!(
+            Route::parse(&Method::POST, "/orders/42/pay", None),
+            Route::Shop(ShopPage::Pay { id: 42 })
+        );
+        assert_eq!(
+            Route::parse(&Method::POST, "/vendor/orders/7/ship", None),
+            Route::Shop(ShopPage::Ship { order_id: 7 })
+        );
+        for path in ["/orders/abc", "/orders/-1", "/orders/0", "/vendor/x"] {
+            assert!(matches!(get(path, None), Route::NotFound { .. }), "{path}");
+        }
     }
 
     #[test]

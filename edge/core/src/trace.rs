@@ -48,6 +48,11 @@ impl RequestContext {
     }
 }
 
+/// A fresh random id of 32 hex characters: an `Idempotency-Key` for a checkout form, say.
+pub fn random_id(now: Timestamp) -> String {
+    Ids::new(now).hex(32)
+}
+
 /// (trace id, flags) of a valid version-00 `traceparent`.
 fn parse_traceparent(value: &str) -> Option<(String, String)> {
     let parts: Vec<&str> = value.trim().split('-').collect();

@@ -12,7 +12,7 @@ use super::AppState;
 use crate::accounts::{Email, NewPassword, Role};
 use crate::error::{Error, Result};
 use crate::login_limit::ClientIp;
-use crate::session::{CurrentUser, SessionKeys};
+use crate::session::{CurrentUser, Session, SessionKeys};
 use crate::store::accounts::NewShop;
 
 #[derive(Deserialize)]
@@ -127,9 +127,10 @@ pub async fn login(
     signed_in(&state, user, StatusCode::OK)
 }
 
-/// `POST /api/v1/auth/logout`: drops the cookie. (A token copied elsewhere stays valid until
-/// it expires; revocation needs the session cache of a later change.)
-pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
-    state.store.record_session_event("user.logout", user).await?;
+/// `POST /api/v1/auth/logout`: revokes the token (a copy kept elsewhere stops working too)
+/// and drops the cookie.
+pub async fn logout(State(state): State<AppState>, session: Session) -> Result<Response> {
+    session.revoke(&state.session_cache).await?;
+    state.store.record_session_event("user.logout", session.user).await?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, SessionKeys::expired_cookie())]).into_response())
 }

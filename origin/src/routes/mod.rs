@@ -27,7 +27,9 @@ use crate::login_limit::LoginLimiter;
 use crate::observe;
 use crate::payments::PaymentProvider;
 use crate::session::SessionKeys;
+use crate::session_cache::SessionCache;
 use crate::store::Store;
+use crate::supabase::SupabaseVerifier;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -35,6 +37,10 @@ pub struct AppState {
     pub store: Store,
     pub metrics: PrometheusHandle,
     pub sessions: SessionKeys,
+    /// Who each session's user is, and which tokens were signed out.
+    pub session_cache: SessionCache,
+    /// Supabase Auth tokens, when configured.
+    pub supabase: Option<Arc<SupabaseVerifier>>,
     pub passwords: Passwords,
     pub login_limit: Arc<LoginLimiter>,
     pub payments: Arc<dyn PaymentProvider>,
@@ -57,12 +63,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/orders/{id}", get(orders::show))
         .route("/api/v1/orders/{id}/cancel", post(orders::cancel))
         .route("/api/v1/orders/{id}/pay", post(orders::pay))
-        .route("/api/v1/vendor/products", post(vendor::create_product))
+        .route("/api/v1/vendor/products", get(vendor::products).post(vendor::create_product))
         .route("/api/v1/vendor/products/{id}", patch(vendor::update_product))
         .route("/api/v1/vendor/orders", get(vendor::orders))
         .route("/api/v1/vendor/orders/{id}/ship", post(vendor::ship))
         .route("/api/v1/vendor/orders/{id}/deliver", post(vendor::deliver))
         .route("/api/v1/payments/webhook", post(payments::webhook))
+        .route("/api/v1/payments/sandbox/{reference}", post(payments::sandbox_approve))
         .route("/images/products/{file}", get(images::product_picture))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -3,13 +3,16 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use serde_json::{Value, json};
 
 use super::AppState;
 use crate::error::{Error, Result};
+use crate::order::Order;
 use crate::payments::{PaymentOutcome, SIGNATURE_HEADER};
+use crate::session::CurrentUser;
 
 /// `POST /api/v1/payments/webhook` (Paystack-compatible, `x-paystack-signature`).
 pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<Value>> {
@@ -23,4 +26,34 @@ pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: By
     let applied = state.store.apply_payment_outcome(&outcome).await?;
     tracing::info!(?outcome, applied, "payment webhook");
     Ok(Json(json!({ "status": "ok", "applied": applied })))
+}
+
+/// `POST /api/v1/payments/sandbox/{reference}`: the sandbox provider's "payment page" — the
+/// shopper approves the charge and the sandbox reports success through the same
+/// [`PaymentOutcome`] path a verified webhook takes (so it changes state once, however often it
+/// is pressed). Only the order's own shopper may approve it, and only when the configured
+/// provider is the sandbox: with a real provider this route does not exist (404).
+pub async fn sandbox_approve(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Json<Order>> {
+    let Path(reference) = path?;
+    if state.payments.name() != "sandbox" {
+        return Err(Error::NoSuchRoute { path: "/api/v1/payments/sandbox".into() });
+    }
+    let order_id =
+        sandbox_order(&reference).ok_or_else(|| Error::NotFound { what: "that sandbox payment".into() })?;
+    let order = state.store.order_for(order_id, user).await?;
+    let outcome = PaymentOutcome::Succeeded { reference, amount_minor: order.total.minor };
+    let applied = state.store.apply_payment_outcome(&outcome).await?;
+    tracing::info!(order = order_id, applied, "sandbox payment approved");
+    Ok(Json(state.store.order_for(order_id, user).await?))
+}
+
+/// The order a sandbox reference pays for: `SandboxProvider::initialize` writes them as
+/// `sbx_{order}_{random}`.
+fn sandbox_order(reference: &str) -> Option<i64> {
+    let (order, _) = reference.strip_prefix("sbx_")?.split_once('_')?;
+    order.parse().ok().filter(|id| *id > 0)
 }

@@ -4,12 +4,13 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use linkedall_shared::{ProductDetail, ProductId};
+use linkedall_shared::{Cursor, Limit, ProductDetail, ProductId, VendorStorefront};
 
 use super::AppState;
 use super::orders::order_id;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::order::{OrderPart, Transition};
+use crate::params::QueryParams;
 use crate::session::VendorUser;
 use crate::store::vendor_products::{NewProduct, ProductChanges};
 
@@ -21,6 +22,24 @@ pub async fn create_product(
 ) -> Result<(StatusCode, Json<ProductDetail>)> {
     let Json(product) = body?;
     Ok((StatusCode::CREATED, Json(state.store.create_product(vendor.vendor_id, &product).await?)))
+}
+
+/// `GET /api/v1/vendor/products?cursor=&limit=`: the signed-in vendor's own shop and a page of
+/// its products with their stock — what the edge's vendor dashboard lists. (The public
+/// storefront has the same shape, but the dashboard must not need to know its vendor id.)
+pub async fn products(
+    State(state): State<AppState>,
+    vendor: VendorUser,
+    params: QueryParams,
+) -> Result<Json<VendorStorefront>> {
+    let limit = params.parsed("limit", Limit::parse)?.unwrap_or_default();
+    let cursor = params.parsed("cursor", Cursor::parse)?;
+    let storefront = state
+        .store
+        .vendor_storefront(vendor.vendor_id, cursor, limit)
+        .await?
+        .ok_or_else(|| Error::NotFound { what: format!("vendor {}", vendor.vendor_id) })?;
+    Ok(Json(storefront))
 }
 
 /// `PATCH /api/v1/vendor/products/{id}`: own products only (403 for another vendor's).

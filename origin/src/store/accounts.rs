@@ -5,9 +5,10 @@ use serde_json::json;
 
 use super::Store;
 use crate::accounts::{Email, Role};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::events::Event;
 use crate::session::CurrentUser;
+use crate::session_cache::SessionRecord;
 
 /// The shop a vendor opens when registering.
 #[derive(Debug, Clone)]
@@ -33,6 +34,7 @@ macro_rules! account_queries {
         use crate::error::{Error, Result};
         use crate::events::Event;
         use crate::session::CurrentUser;
+        use crate::session_cache::SessionRecord;
         use crate::store::accounts::{NewShop, StoredAccount};
         use crate::store::timing::QueryTimer;
 
@@ -97,6 +99,83 @@ macro_rules! account_queries {
             .transpose()
         }
 
+        /// Role, shop and active flag of user `id`, for the session cache.
+        pub async fn session_record(pool: &$pool, id: i64) -> Result<Option<SessionRecord>> {
+            let _t = QueryTimer::start($backend, "session_record");
+            let row: Option<(String, Option<i64>, bool)> =
+                sqlx::query_as("SELECT role, vendor_id, active FROM users WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(Error::db("looking up a session"))?;
+            row.map(|(role, vendor_id, active)| {
+                let user = CurrentUser { id, role: Role::from_column(&role)?, vendor_id: vendor_id.map(VendorId::new) };
+                Ok(SessionRecord { user, active })
+            })
+            .transpose()
+        }
+
+        /// The local account of Supabase user `subject`: found by subject, else linked by
+        /// email, else created as a shopper. A unique violation (a concurrent first sight) is
+        /// `EmailTaken`; the caller retries, and then finds the winner's row.
+        pub async fn supabase_account(pool: &$pool, subject: &str, email: Option<&Email>) -> Result<SessionRecord> {
+            let _t = QueryTimer::start($backend, "supabase_account");
+            let db = || Error::db("finding a Supabase account");
+            let record = |(id, role, vendor_id, active): (i64, String, Option<i64>, bool)| -> Result<SessionRecord> {
+                let user = CurrentUser { id, role: Role::from_column(&role)?, vendor_id: vendor_id.map(VendorId::new) };
+                Ok(SessionRecord { user, active })
+            };
+            let found: Option<(i64, String, Option<i64>, bool)> =
+                sqlx::query_as("SELECT id, role, vendor_id, active FROM users WHERE supabase_subject = $1")
+                    .bind(subject)
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(db())?;
+            if let Some(found) = found {
+                return record(found);
+            }
+            let email = email.ok_or(Error::Unauthenticated(
+                "this Supabase account has no email address; sign in with one that has",
+            ))?;
+            let mut tx = super::begin_write(pool).await?;
+            let linked: Option<(i64, String, Option<i64>, bool)> = sqlx::query_as(
+                "UPDATE users SET supabase_subject = $1 WHERE email = $2 AND supabase_subject IS NULL \
+                 RETURNING id, role, vendor_id, active",
+            )
+            .bind(subject)
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db())?;
+            let (row, event) = match linked {
+                Some(row) => {
+                    let payload = json!({ "user_id": row.0, "supabase_subject": subject });
+                    let event = Event::about_user("user.updated", row.0, payload);
+                    (row, event)
+                }
+                None => {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO users (email, password_hash, role, supabase_subject) \
+                         VALUES ($1, $2, 'shopper', $3) RETURNING id",
+                    )
+                    .bind(email.as_str())
+                    .bind(crate::accounts::NO_PASSWORD)
+                    .bind(subject)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| match e {
+                        sqlx::Error::Database(ref d) if d.is_unique_violation() => Error::EmailTaken,
+                        e => db()(e),
+                    })?;
+                    let payload = json!({ "user_id": id, "role": Role::Shopper, "vendor_id": null, "source": "supabase" });
+                    ((id, "shopper".to_owned(), None, true), Event::about_user("user.created", id, payload))
+                }
+            };
+            super::outbox::record(&mut tx, &event).await?;
+            tx.commit().await.map_err(db())?;
+            record(row)
+        }
+
         /// Writes an event that goes with no other change (sign-in, sign-out).
         pub async fn record_event(pool: &$pool, event: &Event) -> Result<()> {
             let mut conn = pool.acquire().await.map_err(Error::db("writing an event"))?;
@@ -121,6 +200,26 @@ impl Store {
 
     pub async fn account_by_email(&self, email: &Email) -> Result<Option<StoredAccount>> {
         on_backend!(self, accounts::by_email(email))
+    }
+
+    /// What the session cache keeps for user `id`; `None` when the account is gone.
+    pub async fn session_record(&self, id: i64) -> Result<Option<SessionRecord>> {
+        on_backend!(self, accounts::session_record(id))
+    }
+
+    /// The local account of Supabase user `subject` (created as a shopper, or linked by
+    /// `email`, on first sight), with its `user.created` or `user.updated` event.
+    pub async fn supabase_account(
+        &self,
+        subject: uuid::Uuid,
+        email: Option<&Email>,
+    ) -> Result<SessionRecord> {
+        let subject = subject.hyphenated().to_string();
+        match on_backend!(self, accounts::supabase_account(&subject, email)) {
+            // Another request saw this user first and won the insert: read what it wrote.
+            Err(Error::EmailTaken) => on_backend!(self, accounts::supabase_account(&subject, email)),
+            other => other,
+        }
     }
 
     /// Records `user.login` or `user.logout`.

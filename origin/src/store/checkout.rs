@@ -47,23 +47,19 @@ macro_rules! checkout_queries {
         use crate::store::timing::QueryTimer;
 
         /// Claims (`user`, `key`) for a request with `hash`; `None` when claimed, otherwise the row
-        /// that was there. Rows older than 24 hours are dropped first.
+        /// that was there. A row older than 24 hours counts as absent and is replaced, in the same
+        /// statement (one commit, not two: the claim is on every checkout's path).
         pub async fn claim_key(pool: &$pool, user: i64, key: &str, hash: &str) -> Result<Option<StoredKey>> {
             let _t = QueryTimer::start($backend, "claim_idempotency_key");
             let db = || Error::db("claiming an idempotency key");
-            sqlx::query(&format!(
-                "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < {}",
+            let claimed = sqlx::query(&format!(
+                "INSERT INTO idempotency_keys (user_id, key, request_hash, state) VALUES ($1, $2, $3, 'in_flight') \
+                 ON CONFLICT (user_id, key) DO UPDATE SET request_hash = excluded.request_hash, \
+                 state = 'in_flight', response_status = NULL, response_body = NULL, created_at = {} \
+                 WHERE idempotency_keys.created_at < {}",
+                super::NOW,
                 super::DAY_AGO
             ))
-            .bind(user)
-            .bind(key)
-            .execute(pool)
-            .await
-            .map_err(db())?;
-            let claimed = sqlx::query(
-                "INSERT INTO idempotency_keys (user_id, key, request_hash, state) VALUES ($1, $2, $3, 'in_flight') \
-                 ON CONFLICT (user_id, key) DO NOTHING",
-            )
             .bind(user)
             .bind(key)
             .bind(hash)

@@ -8,6 +8,8 @@ super::queries::catalog_queries!(PgPool, "postgres");
 /// SQL for the current time, and the two moments the write side compares against.
 const NOW: &str = "now()";
 const DAY_AGO: &str = "now() - interval '24 hours'";
+/// How the reservation sweeper locks the expired orders it picks.
+const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
 /// How long an unpaid order holds its stock.
 const RESERVATION_ENDS: &str = "now() + interval '30 minutes'";
 
@@ -38,6 +40,10 @@ pub mod outbox {
 
 pub mod payments {
     crate::store::payments::payment_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
+}
+
+pub mod reservations {
+    crate::store::reservations::reservation_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
 }
 
 pub mod vendor_products {

@@ -9,6 +9,8 @@ super::queries::catalog_queries!(SqlitePool, "sqlite");
 /// write side compares against.
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 const DAY_AGO: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-24 hours')";
+/// How the reservation sweeper locks the expired orders it picks.
+const SKIP_LOCKED: &str = "";
 /// How long an unpaid order holds its stock.
 const RESERVATION_ENDS: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+30 minutes')";
 
@@ -41,6 +43,10 @@ pub mod outbox {
 
 pub mod payments {
     crate::store::payments::payment_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod reservations {
+    crate::store::reservations::reservation_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
 }
 
 pub mod vendor_products {

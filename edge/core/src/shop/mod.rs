@@ -1,0 +1,63 @@
+//! The signed-in pages: login and registration, cart, checkout, order confirmation, "my
+//! orders" and the vendor dashboard.
+//!
+//! Unlike catalog pages these belong to one person, so every answer is `Cache-Control:
+//! private, no-store`, is never put in the host's cache, and says `Cache-Status:
+//! linkedall-edge; fwd=bypass`. The edge holds no session of its own: the shopper's `Cookie`
+//! header goes to the origin with every call, and whatever `Set-Cookie` the origin answers comes
+//! back on the page (see [`visit`]). The origin owns every rule (prices, stock, who may see
+//! what); the edge only turns its JSON into HTML and its refusals into readable messages.
+//!
+//! One file per page family: [`login`], [`cart`], [`checkout`], [`orders`], [`vendor`]; the
+//! origin's JSON documents are read into the types of [`documents`].
+
+mod cart;
+mod checkout;
+mod documents;
+mod login;
+mod orders;
+mod vendor;
+mod visit;
+
+use bytes::Bytes;
+use http::{Method, Request, Response};
+
+use crate::host::Host;
+use crate::route::ShopPage;
+use crate::trace::RequestContext;
+pub use visit::CACHE_CONTROL;
+use visit::Visit;
+
+/// Serves one of the signed-in pages: GET (and HEAD) render it, POST submits its form.
+pub async fn serve<H: Host>(
+    page: ShopPage,
+    request: Request<Bytes>,
+    host: &H,
+    ctx: &RequestContext,
+    country: Option<&str>,
+) -> Response<Bytes> {
+    metrics::counter!("edge_cache_total", "route" => page.label(), "result" => "bypass").increment(1);
+    let visit = Visit::new(&request, host, ctx, country);
+    let post = request.method() == Method::POST;
+    if !post && request.method() != Method::GET && request.method() != Method::HEAD {
+        return visit.refused(405, "This page takes GET or POST requests only.".into());
+    }
+    match (page, post) {
+        (ShopPage::Login, false) => login::show_login(&visit, None, 200),
+        (ShopPage::Login, true) => login::sign_in(&visit).await,
+        (ShopPage::Register, false) => login::show_register(&visit, None, 200),
+        (ShopPage::Register, true) => login::register(&visit).await,
+        (ShopPage::Logout, _) => login::sign_out(&visit).await,
+        (ShopPage::Cart, false) => cart::show(&visit, None).await,
+        (ShopPage::Cart, true) => cart::change(&visit).await,
+        (ShopPage::Checkout, false) => checkout::show(&visit).await,
+        (ShopPage::Checkout, true) => checkout::place(&visit).await,
+        (ShopPage::Orders, _) => orders::list(&visit).await,
+        (ShopPage::Order { id }, _) => orders::show(&visit, id, None).await,
+        (ShopPage::Pay { id }, true) => orders::pay(&visit, id).await,
+        (ShopPage::Vendor, _) => vendor::dashboard(&visit, None).await,
+        (ShopPage::Ship { order_id }, true) => vendor::ship(&visit, order_id).await,
+        (ShopPage::Pay { id }, false) => visit.redirect(&format!("/orders/{id}")),
+        (ShopPage::Ship { .. }, false) => visit.redirect("/vendor"),
+    }
+}

@@ -1,0 +1,131 @@
+//! An order's confirmation page (with its "Pay" button), paying, and "my orders".
+//!
+//! Paying asks the origin to start a charge with its payment provider. A real provider
+//! (Paystack) answers with its own checkout page, where the shopper is sent; the sandbox
+//! provider's page is the origin's `/api/v1/payments/sandbox/{reference}`, which the edge
+//! approves at once, so the demo and the tests pay in one press and land on the confirmation
+//! page showing the order paid.
+
+use askama::Template;
+use bytes::Bytes;
+use http::Response;
+
+use super::documents::{Order, PaymentSession, state_label};
+use super::visit::{Failure, Visit};
+use crate::host::Host;
+use crate::origin::encode;
+use crate::pages::Layout;
+
+/// An order line: the product and its price when the order was placed.
+pub struct ItemView {
+    pub product_path: String,
+    pub product: String,
+    pub quantity: u32,
+    pub unit_price: String,
+}
+
+#[derive(Template)]
+#[template(path = "shop/order.html")]
+pub struct OrderPage {
+    pub layout: Layout,
+    pub number: i64,
+    pub state: &'static str,
+    pub paid: bool,
+    pub payable: bool,
+    pub total: String,
+    pub items: Vec<ItemView>,
+    pub message: Option<String>,
+}
+
+impl OrderPage {
+    fn new(order: &Order, country: Option<&str>, message: Option<String>) -> Self {
+        OrderPage {
+            layout: Layout::new(format!("Order {} — Linked All", order.id), country),
+            number: order.id,
+            state: state_label(&order.state),
+            paid: matches!(order.state.as_str(), "confirmed" | "shipped" | "delivered"),
+            payable: order.state == "created",
+            total: order.total.to_string(),
+            items: order
+                .parts
+                .iter()
+                .flat_map(|part| &part.items)
+                .map(|item| ItemView {
+                    product_path: format!("/p/{}", item.product_id),
+                    product: format!("Product {}", item.product_id),
+                    quantity: item.quantity,
+                    unit_price: item.unit_price.to_string(),
+                })
+                .collect(),
+            message,
+        }
+    }
+}
+
+/// A row of "my orders".
+pub struct OrderRow {
+    pub number: i64,
+    pub state: &'static str,
+    pub total: String,
+}
+
+#[derive(Template)]
+#[template(path = "shop/orders.html")]
+pub struct OrdersPage {
+    pub layout: Layout,
+    pub orders: Vec<OrderRow>,
+}
+
+/// `GET /orders/{id}`: the confirmation page, optionally with a message about the last try.
+pub async fn show<H: Host>(visit: &Visit<'_, H>, id: i64, message: Option<(u16, String)>) -> Response<Bytes> {
+    match visit.get::<Order>(&format!("/api/v1/orders/{id}")).await {
+        Ok(order) => {
+            let (status, message) = message.map_or((200, None), |(status, text)| (status, Some(text)));
+            visit.page(status, &OrderPage::new(&order, visit.country, message))
+        }
+        Err(failure) => visit.fail(failure),
+    }
+}
+
+/// `POST /orders/{id}/pay`: start the charge; with the sandbox provider approve it too. A
+/// refusal (already paid, cancelled) is shown on the order page.
+pub async fn pay<H: Host>(visit: &Visit<'_, H>, id: i64) -> Response<Bytes> {
+    let session = match visit
+        .post::<PaymentSession>(&format!("/api/v1/orders/{id}/pay"), None::<&()>, None)
+        .await
+    {
+        Ok(session) => session,
+        Err(Failure::Refused { status, message }) => return show(visit, id, Some((status, message))).await,
+        Err(failure) => return visit.fail(failure),
+    };
+    if session.provider != "sandbox" {
+        return visit.redirect(&session.authorization_url);
+    }
+    let approve = format!("/api/v1/payments/sandbox/{}", encode(&session.reference));
+    match visit.post::<Order>(&approve, None::<&()>, None).await {
+        Ok(order) => visit.redirect(&format!("/orders/{}", order.id)),
+        Err(Failure::Refused { status, message }) => show(visit, id, Some((status, message))).await,
+        Err(failure) => visit.fail(failure),
+    }
+}
+
+/// `GET /orders`: the shopper's newest orders.
+pub async fn list<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
+    match visit.get::<Vec<Order>>("/api/v1/orders").await {
+        Ok(orders) => {
+            let page = OrdersPage {
+                layout: Layout::new("Your orders — Linked All", visit.country),
+                orders: orders
+                    .iter()
+                    .map(|order| OrderRow {
+                        number: order.id,
+                        state: state_label(&order.state),
+                        total: order.total.to_string(),
+                    })
+                    .collect(),
+            };
+            visit.page(200, &page)
+        }
+        Err(failure) => visit.fail(failure),
+    }
+}

@@ -1,0 +1,279 @@
+//! One shopper's visit to a signed-in page: their cookie and form fields in, calls to the
+//! origin's JSON API on their behalf, and an answer that is private, uncached and carries the
+//! origin's `Set-Cookie` back.
+
+use std::cell::RefCell;
+
+use askama::Template;
+use bytes::Bytes;
+use http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::cache;
+use crate::catalog;
+use crate::error::EdgeError;
+use crate::host::Host;
+use crate::origin::{self, encode, problem_detail};
+use crate::pages::ErrorPage;
+use crate::trace::{REQUEST_ID, RequestContext, TRACEPARENT};
+
+/// Every signed-in page: only the shopper's browser may keep it, and not even on disk.
+pub const CACHE_CONTROL: &str = "private, no-store";
+
+/// Why a call to the origin gave no document.
+#[derive(Debug)]
+pub enum Failure {
+    /// 401: nobody is signed in (or the session expired): off to the login page.
+    SignIn,
+    /// The origin refused what the shopper asked (409 out of stock, 422, 403 …): shown on the
+    /// page in the origin's own words.
+    Refused { status: u16, message: String },
+    /// The origin is down or answered something unusable: the error page.
+    Broken(EdgeError),
+}
+
+impl From<EdgeError> for Failure {
+    fn from(error: EdgeError) -> Self {
+        Failure::Broken(error)
+    }
+}
+
+/// What one request to a signed-in page carries, and what its answer collects on the way.
+pub struct Visit<'a, H> {
+    host: &'a H,
+    ctx: &'a RequestContext,
+    pub country: Option<&'a str>,
+    /// The shopper's `Cookie` header, passed to the origin untouched.
+    cookie: Option<HeaderValue>,
+    /// This page's path and query: where to come back to after signing in.
+    pub here: String,
+    form: Vec<(String, String)>,
+    /// Every `Set-Cookie` the origin answered during this visit, passed back to the browser.
+    set_cookies: RefCell<Vec<HeaderValue>>,
+}
+
+impl<'a, H: Host> Visit<'a, H> {
+    pub fn new(
+        request: &Request<Bytes>,
+        host: &'a H,
+        ctx: &'a RequestContext,
+        country: Option<&'a str>,
+    ) -> Self {
+        let cookies: Vec<&str> =
+            request.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
+        let cookie = (!cookies.is_empty()).then(|| HeaderValue::from_str(&cookies.join("; ")).ok()).flatten();
+        let form = if request.method() == Method::POST {
+            form_urlencoded::parse(request.body()).into_owned().collect()
+        } else {
+            Vec::new()
+        };
+        Visit {
+            host,
+            ctx,
+            country,
+            cookie,
+            here: request.uri().path_and_query().map_or("/", |pq| pq.as_str()).to_owned(),
+            form,
+            set_cookies: RefCell::default(),
+        }
+    }
+
+    /// A submitted form field, as typed (passwords may start or end with a space).
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The host's clock.
+    pub fn now(&self) -> crate::host::Timestamp {
+        self.host.now()
+    }
+
+    /// A query parameter of this page's address.
+    pub fn query(&self, name: &str) -> Option<String> {
+        crate::route::param(self.here.split_once('?').map(|(_, q)| q), name)
+    }
+
+    /// GETs a JSON document from the origin as the shopper.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
+        decode(path, &self.call(Method::GET, path, None, None).await?)
+    }
+
+    /// POSTs `body` as JSON (or nothing) as the shopper, with an `Idempotency-Key` when given,
+    /// and reads the JSON answer.
+    pub async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: Option<&impl Serialize>,
+        idempotency_key: Option<&str>,
+    ) -> Result<T, Failure> {
+        let body = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|e| Failure::Broken(EdgeError::Json(e.to_string())))?;
+        decode(path, &self.call(Method::POST, path, body, idempotency_key).await?)
+    }
+
+    /// DELETEs as the shopper, ignoring the answer's body.
+    pub async fn delete(&self, path: &str) -> Result<(), Failure> {
+        self.call(Method::DELETE, path, None, None).await.map(drop)
+    }
+
+    /// POSTs and ignores the answer's body (e.g. 204 from logout).
+    pub async fn post_only(&self, path: &str) -> Result<(), Failure> {
+        self.call(Method::POST, path, None, None).await.map(drop)
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        json: Option<Vec<u8>>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Bytes, Failure> {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::ACCEPT, "application/json")
+            .header(REQUEST_ID, &self.ctx.request_id)
+            .header(TRACEPARENT, self.ctx.traceparent());
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        if let Some(key) = idempotency_key {
+            request = request.header("idempotency-key", key);
+        }
+        if json.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let request = request
+            .body(Bytes::from(json.unwrap_or_default()))
+            .map_err(|e| Failure::Broken(EdgeError::NotFound(format!("invalid address: {e}"))))?;
+        let response = origin::send(self.host, request).await.map_err(EdgeError::from)?;
+        self.set_cookies.borrow_mut().extend(response.headers().get_all(header::SET_COOKIE).iter().cloned());
+        let status = response.status().as_u16();
+        match status {
+            200..=299 => Ok(response.into_body()),
+            401 => Err(Failure::SignIn),
+            400..=499 => Err(Failure::Refused {
+                status,
+                message: problem_detail(response.body()).unwrap_or_else(|| refusal_text(status).into()),
+            }),
+            _ => {
+                metrics::counter!("edge_origin_errors_total", "kind" => "status").increment(1);
+                tracing::warn!(status, path, "origin error on a signed-in page");
+                Err(Failure::Broken(EdgeError::OriginStatus { status }))
+            }
+        }
+    }
+
+    /// An HTML page with this visit's headers; a template that fails to render is a 500 page.
+    pub fn page(&self, status: u16, template: &impl Template) -> Response<Bytes> {
+        match template.render() {
+            Ok(html) => self.finish(html_response(status, html)),
+            Err(error) => self.fail(Failure::Broken(error.into())),
+        }
+    }
+
+    /// `303 See Other`: after a form is handled, the browser GETs the result, so reloading it
+    /// never submits the form again.
+    pub fn redirect(&self, location: &str) -> Response<Bytes> {
+        let mut response = Response::new(Bytes::new());
+        *response.status_mut() = StatusCode::SEE_OTHER;
+        if let Ok(value) = HeaderValue::from_str(location) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        self.finish(response)
+    }
+
+    /// To the login page, coming back to `next` afterwards.
+    pub fn sign_in_first(&self, next: &str) -> Response<Bytes> {
+        self.redirect(&format!("/login?next={}", encode(&local_path(Some(next)))))
+    }
+
+    /// The page for a refusal the shopper can act on, in the origin's words.
+    pub fn refused(&self, status: u16, message: String) -> Response<Bytes> {
+        self.page(status, &ErrorPage::refused(status, &message, self.country))
+    }
+
+    /// The answer for any failure: sign in, a readable refusal, or the error page.
+    pub fn fail(&self, failure: Failure) -> Response<Bytes> {
+        match failure {
+            Failure::SignIn => self.sign_in_first(&self.here),
+            Failure::Refused { status, message } => self.refused(status, message),
+            Failure::Broken(error) => self.finish(catalog::error_response(&error, self.country)),
+        }
+    }
+
+    /// Marks `response` private and uncached and hands back the origin's cookies.
+    fn finish(&self, mut response: Response<Bytes>) -> Response<Bytes> {
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+        if let Ok(value) = HeaderValue::from_str(&cache::status_bypass()) {
+            headers.insert("cache-status", value);
+        }
+        for cookie in self.set_cookies.borrow().iter() {
+            headers.append(header::SET_COOKIE, cookie.clone());
+        }
+        response
+    }
+}
+
+/// `next` if it is a path on this site, else `/`: a login link must never send the shopper
+/// to someone else's site (`//evil.example`, `https://…`).
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && path.len() <= 512
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+fn decode<T: DeserializeOwned>(path: &str, body: &[u8]) -> Result<T, Failure> {
+    serde_json::from_slice(body).map_err(|error| {
+        metrics::counter!("edge_origin_errors_total", "kind" => "json").increment(1);
+        tracing::error!(%error, path, "origin JSON answer not readable");
+        Failure::Broken(EdgeError::Json(error.to_string()))
+    })
+}
+
+fn refusal_text(status: u16) -> &'static str {
+    match status {
+        403 => "Your account cannot do that.",
+        404 => "We could not find that.",
+        409 => "That conflicts with the current state of your order.",
+        429 => "Too many attempts. Please wait a little and try again.",
+        _ => "The shop could not accept that request. Please check it and try again.",
+    }
+}
+
+fn html_response(status: u16, html: String) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from(html));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths_are_followed_after_signing_in() {
+        assert_eq!(local_path(Some("/checkout")), "/checkout");
+        assert_eq!(local_path(Some("/orders/4?x=1")), "/orders/4?x=1");
+        for hostile in
+            ["//evil.example", "https://evil.example", "/\\evil.example", "javascript:alert(1)", ""]
+        {
+            assert_eq!(local_path(Some(hostile)), "/", "{hostile}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+}

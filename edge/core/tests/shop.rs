@@ -1,0 +1,263 @@
+//! The signed-in pages against an in-memory host whose origin answers like the real one's
+//! JSON API: what the shopper's browser receives, and what the edge sends the origin.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use futures_executor::block_on;
+use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, Timestamp, handle};
+
+const SESSION: &str = "linkedall_session=abc.def.ghi";
+const CART: &str = r#"{"items":[{"product_id":17,"name":"Shea butter 250 g","quantity":2,"unit_price":{"currency":"NGN","minor":250000},"line_total":{"currency":"NGN","minor":500000},"in_stock":9}],"totals":[{"currency":"NGN","minor":500000}]}"#;
+const ORDER: &str = r#"{"id":7,"state":"created","total":{"currency":"NGN","minor":500000},"parts":[{"order_id":7,"vendor_id":3,"state":"created","subtotal":{"currency":"NGN","minor":500000},"items":[{"product_id":17,"quantity":2,"unit_price":{"currency":"NGN","minor":250000}}]}]}"#;
+
+/// What the fake origin answers: status, headers, body.
+type Answer = (u16, Vec<(&'static str, &'static str)>, &'static str);
+
+/// An origin that answers `(method, path)` from a table (401 for anything without the session
+/// cookie, like the real one), records every request, and a cache that counts writes.
+struct ShopHost {
+    answers: HashMap<(String, String), Answer>,
+    requests: RefCell<Vec<http::Request<Bytes>>>,
+    cache_puts: RefCell<usize>,
+}
+
+impl ShopHost {
+    fn new() -> ShopHost {
+        let mut host = ShopHost {
+            answers: HashMap::new(),
+            requests: RefCell::default(),
+            cache_puts: RefCell::default(),
+        };
+        host.answer("GET", "/api/v1/cart/items", 200, CART);
+        host.answer("GET", "/api/v1/orders/7", 200, ORDER);
+        host.answer("POST", "/api/v1/orders", 201, ORDER);
+        host
+    }
+
+    fn answer(&mut self, method: &str, path: &str, status: u16, body: &'static str) {
+        self.answers.insert((method.into(), path.into()), (status, Vec::new(), body));
+    }
+
+    fn sent(&self, method: &str, path: &str) -> Vec<http::Request<Bytes>> {
+        self.requests.borrow().iter().filter(|r| r.method() == method && r.uri() == path).cloned().collect()
+    }
+}
+
+impl Host for ShopHost {
+    async fn cache_get(&self, _key: &CacheKey) -> Option<Cached> {
+        None
+    }
+    async fn cache_put(&self, _key: &CacheKey, _entry: Cached) {
+        *self.cache_puts.borrow_mut() += 1;
+    }
+    async fn fetch_origin(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, OriginError> {
+        let key = (req.method().to_string(), req.uri().to_string());
+        let signed_in = req.headers().get("cookie").is_some_and(|c| c.to_str().unwrap().contains(SESSION));
+        let public = key.1.starts_with("/api/v1/auth/");
+        self.requests.borrow_mut().push(req);
+        let (status, headers, body) = match self.answers.get(&key) {
+            _ if !signed_in && !public => {
+                (401, Vec::new(), r#"{"status":401,"detail":"this needs a signed-in account"}"#)
+            }
+            Some((status, headers, body)) => (*status, headers.clone(), *body),
+            None => (404, Vec::new(), r#"{"status":404,"detail":"no such thing"}"#),
+        };
+        let mut response = http::Response::builder().status(status);
+        for (name, value) in headers {
+            response = response.header(name, value);
+        }
+        Ok(response.body(Bytes::from_static(body.as_bytes())).unwrap())
+    }
+    fn geo(&self, _req: &http::Request<Bytes>) -> Geo {
+        Geo::default()
+    }
+    fn now(&self) -> Timestamp {
+        Timestamp(1_000_000)
+    }
+}
+
+fn get(path: &str, cookie: Option<&str>) -> http::Request<Bytes> {
+    let mut request = http::Request::get(path);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.body(Bytes::new()).unwrap()
+}
+
+fn post(path: &str, form: &str, cookie: Option<&str>) -> http::Request<Bytes> {
+    let mut request = http::Request::post(path).header("content-type", "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.body(Bytes::from(form.to_owned())).unwrap()
+}
+
+fn text(response: &http::Response<Bytes>) -> String {
+    String::from_utf8(response.body().to_vec()).unwrap()
+}
+
+fn header<'a>(response: &'a http::Response<Bytes>, name: &str) -> &'a str {
+    response.headers().get(name).map_or("", |v| v.to_str().unwrap())
+}
+
+#[test]
+fn signed_in_pages_are_private_never_stored_and_bypass_the_cache() {
+    let host = ShopHost::new();
+    for (request, status) in [
+        (get("/cart", Some(SESSION)), 200),
+        (get("/checkout", Some(SESSION)), 200),
+        (get("/orders/7", Some(SESSION)), 200),
+        (get("/cart", None), 303),
+        (get("/login", None), 200),
+        (post("/checkout", "idempotency_key=k1", Some(SESSION)), 303),
+    ] {
+        let path = request.uri().to_string();
+        let response = block_on(handle(request, &host));
+        assert_eq!(response.status(), status, "{path}: {}", text(&response));
+        assert_eq!(header(&response, "cache-control"), "private, no-store", "{path}");
+        assert_eq!(header(&response, "cache-status"), "linkedall-edge; fwd=bypass", "{path}");
+    }
+    assert_eq!(*host.cache_puts.borrow(), 0, "nothing private reaches the host cache");
+}
+
+#[test]
+fn the_cart_shows_the_origins_lines_and_totals() {
+    let host = ShopHost::new();
+    let response = block_on(handle(get("/cart", Some(SESSION)), &host));
+    let body = text(&response);
+    assert!(body.contains("Shea butter 250 g"), "{body}");
+    assert!(body.contains("₦2,500.00") && body.contains("₦5,000.00"), "{body}");
+    assert!(body.contains(r#"href="/checkout""#));
+}
+
+#[test]
+fn the_shoppers_cookie_reaches_the_origin_and_the_origins_set_cookie_comes_back() {
+    let mut host = ShopHost::new();
+    host.answers.insert(
+        ("POST".into(), "/api/v1/auth/login".into()),
+        (
+            200,
+            vec![("set-cookie", "linkedall_session=new; Path=/; HttpOnly")],
+            r#"{"user_id":1,"role":"shopper","vendor_id":null,"token":"new"}"#,
+        ),
+    );
+    let response = block_on(handle(
+        post("/login", "email=amina%40example.com&password=+secret+pass&next=%2Fcheckout", None),
+        &host,
+    ));
+    assert_eq!(response.status(), 303);
+    assert_eq!(header(&response, "location"), "/checkout");
+    assert_eq!(header(&response, "set-cookie"), "linkedall_session=new; Path=/; HttpOnly");
+    let login = &host.sent("POST", "/api/v1/auth/login")[0];
+    let sent: serde_json::Value = serde_json::from_slice(login.body()).unwrap();
+    assert_eq!(sent, serde_json::json!({"email": "amina@example.com", "password": " secret pass"}));
+
+    block_on(handle(get("/cart", Some(&format!("theme=dark; {SESSION}"))), &host));
+    let cart = &host.sent("GET", "/api/v1/cart/items")[0];
+    assert_eq!(cart.headers()["cookie"], format!("theme=dark; {SESSION}").as_str());
+}
+
+#[test]
+fn without_a_session_every_private_page_sends_the_shopper_to_login_and_back() {
+    let host = ShopHost::new();
+    for (request, next) in [
+        (get("/cart", None), "%2Fcart"),
+        (get("/checkout", None), "%2Fcheckout"),
+        (get("/orders/7", None), "%2Forders%2F7"),
+        (get("/vendor", None), "%2Fvendor"),
+        (post("/cart", "product_id=17&quantity=1&back=%2Fp%2F17-shea-butter", None), "%2Fp%2F17-shea-butter"),
+    ] {
+        let response = block_on(handle(request, &host));
+        assert_eq!(response.status(), 303);
+        assert_eq!(header(&response, "location"), format!("/login?next={next}"));
+    }
+    let login = text(&block_on(handle(get("/login?next=%2Fcheckout", None), &host)));
+    assert!(login.contains(r#"name="next" value="/checkout""#), "{login}");
+}
+
+#[test]
+fn a_login_never_sends_the_shopper_to_another_site() {
+    let mut host = ShopHost::new();
+    host.answer("POST", "/api/v1/auth/login", 200, r#"{"role":"shopper"}"#);
+    let response =
+        block_on(handle(post("/login", "email=a%40b.co&password=x&next=%2F%2Fevil.example", None), &host));
+    assert_eq!(header(&response, "location"), "/");
+}
+
+/// The key in the checkout form, as the browser would submit it.
+fn form_key(page: &str) -> String {
+    let marker = r#"name="idempotency_key" value=""#;
+    let start = page.find(marker).expect("checkout form has a key") + marker.len();
+    page[start..].split('"').next().unwrap().to_owned()
+}
+
+#[test]
+fn a_double_submitted_checkout_reuses_the_forms_idempotency_key() {
+    let host = ShopHost::new();
+    let page = text(&block_on(handle(get("/checkout", Some(SESSION)), &host)));
+    let key = form_key(&page);
+    assert!(key.len() >= 16, "a random key: {key}");
+    let other = form_key(&text(&block_on(handle(get("/checkout", Some(SESSION)), &host))));
+    assert_ne!(key, other, "each rendered form gets its own key");
+    for _ in 0..2 {
+        let response =
+            block_on(handle(post("/checkout", &format!("idempotency_key={key}"), Some(SESSION)), &host));
+        assert_eq!(response.status(), 303);
+        assert_eq!(header(&response, "location"), "/orders/7");
+    }
+    let sent = host.sent("POST", "/api/v1/orders");
+    assert_eq!(sent.len(), 2);
+    for request in sent {
+        assert_eq!(request.headers()["idempotency-key"], key.as_str());
+        assert!(request.body().is_empty(), "the origin buys its own cart at its own prices");
+    }
+}
+
+#[test]
+fn a_refused_checkout_shows_the_origins_message_and_keeps_the_key_for_the_retry() {
+    let mut host = ShopHost::new();
+    host.answer(
+        "POST",
+        "/api/v1/orders",
+        409,
+        r#"{"status":409,"detail":"only 1 unit of “Shea butter 250 g” (product 17) is left"}"#,
+    );
+    let response = block_on(handle(post("/checkout", "idempotency_key=retry-me-1", Some(SESSION)), &host));
+    assert_eq!(response.status(), 409);
+    let body = text(&response);
+    assert!(body.contains("only 1 unit of “Shea butter 250 g” (product 17) is left"), "{body}");
+    assert_eq!(form_key(&body), "retry-me-1");
+}
+
+#[test]
+fn the_confirmation_shows_the_order_number_and_a_pay_button_that_pays_through_the_sandbox() {
+    let mut host = ShopHost::new();
+    host.answer(
+        "POST",
+        "/api/v1/orders/7/pay",
+        201,
+        r#"{"provider":"sandbox","reference":"sbx_7_ab","authorization_url":"/sandbox/pay/sbx_7_ab","amount":{"currency":"NGN","minor":500000}}"#,
+    );
+    host.answer("POST", "/api/v1/payments/sandbox/sbx_7_ab", 200, ORDER);
+    let page = text(&block_on(handle(get("/orders/7", Some(SESSION)), &host)));
+    assert!(page.contains("Order number 7"), "{page}");
+    assert!(page.contains(r#"action="/orders/7/pay""#));
+    let response = block_on(handle(post("/orders/7/pay", "", Some(SESSION)), &host));
+    assert_eq!(response.status(), 303);
+    assert_eq!(header(&response, "location"), "/orders/7");
+    assert_eq!(host.sent("POST", "/api/v1/payments/sandbox/sbx_7_ab").len(), 1);
+}
+
+#[test]
+fn an_origin_failure_on_a_private_page_is_an_error_page_not_a_panic() {
+    let mut host = ShopHost::new();
+    host.answer("GET", "/api/v1/cart/items", 500, "boom");
+    host.answer("GET", "/api/v1/orders", 200, "not json");
+    for path in ["/cart", "/orders"] {
+        let response = block_on(handle(get(path, Some(SESSION)), &host));
+        assert_eq!(response.status(), 502, "{path}");
+        assert_eq!(header(&response, "cache-control"), "private, no-store");
+    }
+}

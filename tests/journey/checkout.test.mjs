@@ -1,0 +1,152 @@
+// The shopper's journey in a real browser: headless Chromium (Debian's /usr/bin/chromium,
+// driven by playwright-core) against the demo stack (`target/debug/linkedall`, origin + edge on
+// SQLite with 300 demo products) started here in a temporary directory.
+//
+// home → a category → a product → add to cart (→ create an account → back to the product) →
+// cart → checkout → place order → pay with the sandbox provider → the confirmation page shows
+// the order number, paid.
+//
+//   cargo build && node --test --test-timeout=180000 tests/journey/
+//
+// Outside CI a missing browser, binary or playwright-core skips the test with the reason; with
+// CI=true it fails. A screenshot of the confirmation is left in the system temp directory.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const binary = path.join(root, "target/debug/linkedall");
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const inCi = ["true", "1"].includes(process.env.CI ?? "");
+const SCREENSHOT = path.join(os.tmpdir(), "linkedall-journey-confirmation.png");
+
+/** Why the journey cannot run here, or null. */
+async function missing() {
+  if (!fs.existsSync(chromiumPath)) return `no browser at ${chromiumPath} (apt-get install -y chromium)`;
+  if (!fs.existsSync(binary)) return `no ${binary} (cargo build)`;
+  try {
+    await import("playwright-core");
+  } catch {
+    return "playwright-core is not installed (npm ci)";
+  }
+  return null;
+}
+
+/** Starts the demo stack in a fresh directory; resolves with its URL and a stop function. */
+function startShop() {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "linkedall-journey-"));
+  const child = spawn(
+    binary,
+    ["--edge-listen", "127.0.0.1:0", "--origin-listen", "127.0.0.1:0", "--demo-products", "300"],
+    { cwd, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGINT");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+    fs.rmSync(cwd, { recursive: true, force: true });
+  };
+  const url = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo stack printed no URL in 90 s:\n${output}`)), 90_000);
+    const read = (chunk) => {
+      output += chunk;
+      const found = /Open (http:\/\/\S+)/.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[1].replace(/\/$/, ""));
+      }
+    };
+    child.stdout.setEncoding("utf8").on("data", read);
+    child.stderr.setEncoding("utf8").on("data", read);
+    child.once("exit", (code) => reject(new Error(`the demo stack exited (${code}):\n${output}`)));
+  });
+  return { url, stop };
+}
+
+test("a shopper browses, adds to cart, checks out, pays and sees the order number", async (t) => {
+  const reason = await missing();
+  if (reason) {
+    if (inCi) assert.fail(`the browser journey cannot run: ${reason}`);
+    t.skip(reason);
+    return;
+  }
+  const { chromium } = await import("playwright-core");
+  const shop = startShop();
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "linkedall-chromium-"));
+  let context;
+  try {
+    const base = await shop.url;
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+      viewport: { width: 412, height: 915 }, // a mid-range Android phone
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(20_000);
+
+    // Browse: home → a category → a product in stock.
+    await page.goto(`${base}/`);
+    await assert.doesNotReject(page.getByRole("heading", { name: "Shop by category" }).waitFor());
+    await page.locator(".categories a").first().click();
+    await page.waitForURL(/\/c\//);
+    await page.locator(".card").filter({ hasNotText: "Out of stock" }).first().locator("a.name").click();
+    await page.waitForURL(/\/p\//);
+    const productName = (await page.locator("h1").innerText()).trim();
+    const productPath = new URL(page.url()).pathname;
+
+    // Add to cart: not signed in yet, so the shop asks for an account and comes back.
+    await page.getByLabel("Quantity").fill("2");
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.waitForURL(/\/login\?next=/);
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.waitForURL(/\/register/);
+    await page.getByLabel("Email").fill(`journey-${Date.now()}@example.com`);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL((url) => url.pathname === productPath);
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.waitForURL(/\/cart$/);
+    assert.match(await page.locator("main").innerText(), new RegExp(escape(productName)));
+
+    // Check out and pay with the sandbox provider.
+    await page.getByRole("link", { name: "Check out" }).click();
+    await page.waitForURL(/\/checkout$/);
+    await page.getByRole("button", { name: "Place order" }).click();
+    await page.waitForURL(/\/orders\/\d+$/);
+    const orderNumber = /\/orders\/(\d+)$/.exec(page.url())[1];
+    assert.match(await page.locator("main").innerText(), /Awaiting payment/);
+    await page.getByRole("button", { name: /^Pay / }).click();
+    await page.getByText("Paid — confirmed").waitFor();
+    const confirmation = await page.locator("main").innerText();
+    assert.match(confirmation, new RegExp(`Order number ${orderNumber}\\b`));
+    assert.match(confirmation, /Paid — confirmed/);
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    console.log(`order ${orderNumber} paid; screenshot: ${SCREENSHOT}`);
+  } finally {
+    await context?.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+    await shop.stop();
+  }
+});
+
+function escape(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
