@@ -14,7 +14,9 @@ use worker::{
     ResponseBuilder,
 };
 
-use crate::{cache_entry, convert};
+use linkedall_edge::cache_blob;
+
+use crate::convert;
 
 /// Cache API keys must be URLs. They live under the shop's own host name (so Cloudflare's
 /// purge-by-URL reaches them), under a path no route of the shop uses.
@@ -87,7 +89,7 @@ impl Host for WorkersHost {
     async fn cache_get(&self, key: &CacheKey) -> Option<Cached> {
         let mut stored = Cache::default().get(self.cache_url(key), false).await.ok()??;
         let blob = stored.bytes().await.ok()?;
-        cache_entry::decode(&blob)
+        cache_blob::decode(&blob)
     }
 
     async fn cache_put(&self, key: &CacheKey, entry: Cached) {
@@ -102,7 +104,7 @@ impl Host for WorkersHost {
         let stored = headers
             .set("cache-control", &format!("public, max-age={keep_secs}"))
             .and_then(|()| headers.set("content-type", "application/octet-stream"))
-            .map(|()| ResponseBuilder::new().with_headers(headers).fixed(cache_entry::encode(&entry)));
+            .map(|()| ResponseBuilder::new().with_headers(headers).fixed(cache_blob::encode(&entry)));
         let Ok(stored) = stored else { return };
         self.ctx.wait_until(async move {
             if let Err(error) = Cache::default().put(url, stored).await {

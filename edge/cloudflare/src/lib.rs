@@ -5,7 +5,6 @@
 //! Built for wasm32-unknown-unknown by `cargo xtask wasm worker` (wasm-bindgen + wasm-opt + the
 //! few lines of `shim.mjs`), run by `wrangler dev` or Miniflare, deployed by `wrangler deploy`.
 
-mod cache_entry;
 mod convert;
 mod host;
 

@@ -10,6 +10,7 @@
 
 pub mod assets;
 pub mod cache;
+pub mod cache_blob;
 mod catalog;
 mod coalesce;
 pub mod error;

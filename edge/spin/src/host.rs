@@ -3,7 +3,7 @@
 //! clock from `wasi:clocks`.
 //!
 //! The key-value store has no expiry: an entry carries its own `stored_at` and TTL (see
-//! `cache_entry`) and the core treats a stale one as a miss; the next render overwrites it.
+//! `linkedall_edge::cache_blob`) and the core treats a stale one as a miss; the next render overwrites it.
 
 use std::pin::pin;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -14,8 +14,8 @@ use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, Timestamp};
 use spin_sdk::key_value::Store;
 use spin_sdk::variables;
 
-use crate::cache_entry;
 use crate::sleep::Sleep;
+use linkedall_edge::cache_blob;
 
 const DEFAULT_ORIGIN_URL: &str = "http://127.0.0.1:8080";
 const DEFAULT_GEO_HEADER: &str = "x-linkedall-country";
@@ -71,7 +71,7 @@ fn store_key(key: &CacheKey) -> String {
 impl Host for SpinHost {
     async fn cache_get(&self, key: &CacheKey) -> Option<Cached> {
         let blob = self.store.as_ref()?.get(&store_key(key)).ok()??;
-        cache_entry::decode(&blob)
+        cache_blob::decode(&blob)
     }
 
     async fn cache_put(&self, key: &CacheKey, entry: Cached) {
@@ -79,7 +79,7 @@ impl Host for SpinHost {
             return;
         }
         if let Some(store) = &self.store
-            && let Err(error) = store.set(&store_key(key), &cache_entry::encode(&entry))
+            && let Err(error) = store.set(&store_key(key), &cache_blob::encode(&entry))
         {
             eprintln!("edge cache put failed: {error}");
         }

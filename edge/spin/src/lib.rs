@@ -5,7 +5,6 @@
 //! Built for wasm32-wasip2 by `cargo xtask wasm spin`; run by `spin up` (spin.toml at the
 //! repository root) or, where no Spin CLI is installed, by `node tests/hosts/spin.mjs`.
 
-mod cache_entry;
 mod host;
 mod sleep;
 

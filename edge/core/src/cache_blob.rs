@@ -1,9 +1,9 @@
-//! How a [`Cached`] entry is stored as one opaque blob: a postcard-encoded header (status,
+//! How a [`Cached`] entry is stored as one opaque blob by hosts whose cache holds bytes: a postcard-encoded header (status,
 //! headers, timestamps, tags) followed by the body bytes as they are. A format version leads,
 //! so a deploy that changes the layout reads old entries as misses instead of garbage.
 
+use crate::host::{Cached, Timestamp};
 use bytes::Bytes;
-use linkedall_edge::{Cached, Timestamp};
 use serde::{Deserialize, Serialize};
 
 const FORMAT_VERSION: u8 = 1;
@@ -18,6 +18,8 @@ struct Meta {
     tags: Vec<String>,
 }
 
+/// One blob holding the whole entry, for hosts whose cache stores bytes (Workers Cache API
+/// bodies, Spin key-value values).
 pub fn encode(entry: &Cached) -> Vec<u8> {
     let meta = Meta {
         version: FORMAT_VERSION,
@@ -44,4 +46,24 @@ pub fn decode(blob: &[u8]) -> Option<Cached> {
         ttl_secs: meta.ttl_secs,
         tags: meta.tags,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_survives_the_blob_and_other_bytes_are_misses() {
+        let entry = Cached {
+            status: 200,
+            headers: vec![("content-type".into(), "text/html".into())],
+            body: Bytes::from_static(b"<h1>Ankara</h1>"),
+            stored_at: Timestamp(42),
+            ttl_secs: 60,
+            tags: vec!["product:1".into()],
+        };
+        assert_eq!(decode(&encode(&entry)), Some(entry));
+        assert_eq!(decode(b""), None);
+        assert_eq!(decode(&[9, 9, 9]), None);
+    }
 }
