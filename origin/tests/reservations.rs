@@ -162,13 +162,19 @@ async fn concurrent_sweepers_on_postgres_cancel_each_expired_order_once() {
             let store = store.clone();
             tokio::spawn(async move {
                 let mut cancelled = Vec::new();
-                loop {
+                // Under SKIP LOCKED an empty batch can mean "the rest is locked by another
+                // sweeper right now", not "nothing left": stop only when no expired order remains.
+                for _ in 0..1_000 {
                     let batch = store.expire_reservations(7).await.unwrap();
                     if batch.is_empty() {
-                        break cancelled;
+                        if scalar(&store, "SELECT count(*) FROM orders WHERE state = 'created'").await == 0 {
+                            break;
+                        }
+                        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                     }
                     cancelled.extend(batch);
                 }
+                cancelled
             })
         })
         .collect();
