@@ -6,6 +6,8 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use crate::accounts::PasswordCost;
+use crate::error::{Error, Result};
+use crate::payments::paystack::PaystackSettings;
 use crate::supabase::SupabaseSettings;
 
 /// The embedded default: a SQLite file under `./data`, created on first use.
@@ -38,6 +40,22 @@ pub struct Settings {
     )]
     pub payment_webhook_secret: String,
 
+    /// Who charges shoppers: the in-process sandbox, or Paystack.
+    #[arg(long, env = "LINKEDALL_PAYMENT_PROVIDER", value_enum, default_value_t = PaymentProviderKind::Sandbox)]
+    pub payment_provider: PaymentProviderKind,
+
+    /// Paystack's API base (tests point it at a local imitation).
+    #[arg(long, env = "LINKEDALL_PAYSTACK_BASE_URL", default_value = PAYSTACK_BASE_URL)]
+    pub paystack_base_url: String,
+
+    /// Paystack secret key (`sk_…`): authenticates our calls and signs Paystack's webhooks.
+    #[arg(long, env = "LINKEDALL_PAYSTACK_SECRET_KEY", hide_env_values = true)]
+    pub paystack_secret_key: Option<String>,
+
+    /// Seconds one call to Paystack may take before the charge or refund fails.
+    #[arg(long, env = "LINKEDALL_PAYSTACK_TIMEOUT_SECS", default_value_t = 15)]
+    pub paystack_timeout_secs: u64,
+
     /// Supabase project JWT secret: Supabase Auth HS256 tokens are accepted as sessions.
     #[arg(long, env = "LINKEDALL_SUPABASE_JWT_SECRET", hide_env_values = true)]
     pub supabase_jwt_secret: Option<String>,
@@ -64,32 +82,66 @@ pub struct Settings {
     pub reservation_sweep_secs: u64,
 }
 
+/// Paystack's public API.
+pub const PAYSTACK_BASE_URL: &str = "https://api.paystack.co";
+
 /// Development defaults for the secrets; the origin warns at start when it runs with them.
 pub const DEV_SESSION_SECRET: &str = "linkedall-dev-session-secret-do-not-use-in-production";
 pub const DEV_WEBHOOK_SECRET: &str = "linkedall-dev-webhook-secret";
+
+/// The payment providers the origin can charge through.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum PaymentProviderKind {
+    /// Never leaves the process; the demo's own payment page (the default).
+    #[default]
+    Sandbox,
+    /// Paystack's API, with `LINKEDALL_PAYSTACK_SECRET_KEY`.
+    Paystack,
+}
 
 /// What accounts, sessions and payments need: secrets and how hard to hash passwords.
 #[derive(Debug, Clone)]
 pub struct AuthSettings {
     pub session_secret: String,
+    /// Signs the sandbox provider's webhooks (Paystack's are signed with its secret key).
     pub payment_webhook_secret: String,
+    /// Charges go to Paystack when set; to the sandbox otherwise.
+    pub paystack: Option<PaystackSettings>,
     pub password_cost: PasswordCost,
     /// Supabase Auth tokens accepted too, when configured.
     pub supabase: SupabaseSettings,
 }
 
 impl AuthSettings {
-    pub fn from_settings(settings: &Settings) -> Self {
-        Self {
+    /// Fails when Paystack is chosen without its secret key.
+    pub fn from_settings(settings: &Settings) -> Result<Self> {
+        let paystack = match settings.payment_provider {
+            PaymentProviderKind::Sandbox => None,
+            PaymentProviderKind::Paystack => Some(PaystackSettings {
+                base_url: settings.paystack_base_url.clone(),
+                secret_key: settings
+                    .paystack_secret_key
+                    .clone()
+                    .filter(|k| !k.trim().is_empty())
+                    .ok_or_else(|| {
+                        Error::Config(
+                            "LINKEDALL_PAYMENT_PROVIDER=paystack needs LINKEDALL_PAYSTACK_SECRET_KEY".into(),
+                        )
+                    })?,
+                timeout: Duration::from_secs(settings.paystack_timeout_secs.max(1)),
+            }),
+        };
+        Ok(Self {
             session_secret: settings.session_secret.clone(),
             payment_webhook_secret: settings.payment_webhook_secret.clone(),
+            paystack,
             password_cost: PasswordCost::Standard,
             supabase: SupabaseSettings {
                 jwt_secret: settings.supabase_jwt_secret.clone().filter(|s| !s.is_empty()),
                 jwks_url: settings.supabase_jwks_url.clone().filter(|s| !s.is_empty()),
                 jwks_refresh: Duration::from_secs(settings.supabase_jwks_refresh_secs.max(1)),
             },
-        }
+        })
     }
 
     /// The development secrets with production-strength password hashing.
@@ -97,13 +149,17 @@ impl AuthSettings {
         Self {
             session_secret: DEV_SESSION_SECRET.into(),
             payment_webhook_secret: DEV_WEBHOOK_SECRET.into(),
+            paystack: None,
             password_cost: PasswordCost::Standard,
             supabase: SupabaseSettings::default(),
         }
     }
 
+    /// True when the session secret, or the sandbox's webhook secret while the sandbox takes
+    /// the payments, is a development default.
     pub fn uses_development_secrets(&self) -> bool {
-        self.session_secret == DEV_SESSION_SECRET || self.payment_webhook_secret == DEV_WEBHOOK_SECRET
+        self.session_secret == DEV_SESSION_SECRET
+            || (self.paystack.is_none() && self.payment_webhook_secret == DEV_WEBHOOK_SECRET)
     }
 }
 
@@ -116,6 +172,10 @@ impl Settings {
             db_max_connections: 8,
             session_secret: DEV_SESSION_SECRET.into(),
             payment_webhook_secret: DEV_WEBHOOK_SECRET.into(),
+            payment_provider: PaymentProviderKind::Sandbox,
+            paystack_base_url: PAYSTACK_BASE_URL.into(),
+            paystack_secret_key: None,
+            paystack_timeout_secs: 15,
             supabase_jwt_secret: None,
             supabase_jwks_url: None,
             supabase_jwks_refresh_secs: 600,

@@ -79,6 +79,10 @@ pub enum Error {
     #[error("the Supabase key set could not be fetched: {0}")]
     KeySet(String),
 
+    /// The payment provider did not answer, or refused: the message says which call and why.
+    #[error("payment provider error: {0}")]
+    PaymentProvider(String),
+
     #[error("could not apply database migrations: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
 
@@ -126,6 +130,7 @@ impl Error {
             Error::Database { source: sqlx::Error::PoolTimedOut, .. }
             | Error::Cache { .. }
             | Error::KeySet(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::PaymentProvider(_) => StatusCode::BAD_GATEWAY,
             Error::Database { .. }
             | Error::Migration(_)
             | Error::Corrupt(_)
@@ -156,6 +161,7 @@ impl Error {
             Error::MethodNotAllowed { .. } => "method-not-allowed",
             Error::Database { source: sqlx::Error::PoolTimedOut, .. } => "overloaded",
             Error::Cache { .. } | Error::KeySet(_) => "unavailable",
+            Error::PaymentProvider(_) => "payment-provider",
             _ => "internal",
         }
     }
@@ -181,6 +187,9 @@ impl IntoResponse for Error {
                 StatusCode::SERVICE_UNAVAILABLE => {
                     "The shop is busy right now. Please retry in a few seconds.".to_owned()
                 }
+                StatusCode::BAD_GATEWAY => "The payment provider could not take this request right now. \
+                                            Nothing was charged; please retry in a minute."
+                    .to_owned(),
                 _ => "Something went wrong on our side. Please retry; if it keeps happening, \
                       contact support with the x-request-id of this response."
                     .to_owned(),

@@ -1,10 +1,13 @@
 //! Payment providers. The origin starts a charge through a [`PaymentProvider`], and learns
 //! its outcome from the provider's webhook, whose signature is checked before anything else.
 //!
-//! The first real provider will be Paystack; [`SandboxProvider`] behaves like it on the wire
+//! The real provider is Paystack ([`paystack::PaystackProvider`], chosen with
+//! `LINKEDALL_PAYMENT_PROVIDER=paystack`); [`SandboxProvider`] behaves like it on the wire
 //! (references, `charge.success` / `charge.failed` / `refund.processed` webhooks signed with
 //! `x-paystack-signature` = hex HMAC-SHA512 of the raw body) without calling out, and serves
 //! the demo and the tests.
+
+pub mod paystack;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -14,6 +17,7 @@ use linkedall_shared::Money;
 use serde::{Deserialize, Serialize};
 use sha2::Sha512;
 
+use crate::accounts::Email;
 use crate::error::{Error, Result};
 
 pub const SIGNATURE_HEADER: &str = "x-paystack-signature";
@@ -32,8 +36,9 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait PaymentProvider: Send + Sync {
     fn name(&self) -> &'static str;
 
-    /// Starts a charge of `amount` for `order`.
-    fn initialize(&self, order: i64, amount: Money) -> BoxFuture<'_, Result<PaymentSession>>;
+    /// Starts a charge of `amount` for `order`, paid by the shopper at `email` (Paystack
+    /// sends the receipt there and needs it to open its checkout page).
+    fn initialize(&self, order: i64, email: &Email, amount: Money) -> BoxFuture<'_, Result<PaymentSession>>;
 
     /// Asks for `amount` of a completed charge back. The outcome arrives as a webhook too.
     fn refund(&self, reference: &str, amount: Money) -> BoxFuture<'_, Result<()>>;
@@ -138,7 +143,7 @@ impl PaymentProvider for SandboxProvider {
         "sandbox"
     }
 
-    fn initialize(&self, order: i64, amount: Money) -> BoxFuture<'_, Result<PaymentSession>> {
+    fn initialize(&self, order: i64, _email: &Email, amount: Money) -> BoxFuture<'_, Result<PaymentSession>> {
         Box::pin(async move {
             let reference = format!("sbx_{order}_{}", uuid::Uuid::new_v4().simple());
             Ok(PaymentSession {

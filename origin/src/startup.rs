@@ -12,7 +12,8 @@ use crate::accounts::Passwords;
 use crate::config::{AuthSettings, Settings};
 use crate::error::Result;
 use crate::login_limit::LoginLimiter;
-use crate::payments::SandboxProvider;
+use crate::payments::paystack::PaystackProvider;
+use crate::payments::{PaymentProvider, SandboxProvider};
 use crate::reservations::ReservationSweeper;
 use crate::routes::{AppState, router};
 use crate::session::SessionKeys;
@@ -39,7 +40,7 @@ impl Origin {
             &PoolSettings { max_connections: settings.db_max_connections, schema: None },
         )
         .await?;
-        let mut origin = Self::with_store_and_auth(store, AuthSettings::from_settings(settings)).await?;
+        let mut origin = Self::with_store_and_auth(store, AuthSettings::from_settings(settings)?).await?;
         if let Some(url) = &settings.redis_url {
             origin =
                 origin.with_session_cache(SessionCache::redis(url, settings.redis_prefix.clone()).await?);
@@ -65,6 +66,11 @@ impl Origin {
         if let Some(supabase) = &supabase {
             tracing::info!(?supabase, "Supabase Auth tokens are accepted as sessions");
         }
+        let payments: Arc<dyn PaymentProvider> = match &auth.paystack {
+            Some(paystack) => Arc::new(PaystackProvider::new(paystack)?),
+            None => Arc::new(SandboxProvider::new(auth.payment_webhook_secret.as_bytes())),
+        };
+        tracing::info!(provider = payments.name(), "payment provider");
         Ok(Origin {
             state: AppState {
                 store,
@@ -74,7 +80,7 @@ impl Origin {
                 supabase,
                 passwords: Passwords::new(auth.password_cost),
                 login_limit: Arc::new(LoginLimiter::default()),
-                payments: Arc::new(SandboxProvider::new(auth.payment_webhook_secret.as_bytes())),
+                payments,
             },
             sweep_every: DEFAULT_SWEEP_EVERY,
         })

@@ -197,6 +197,7 @@ pub fn test_auth() -> AuthSettings {
     AuthSettings {
         session_secret: "test-session-secret".into(),
         payment_webhook_secret: TEST_WEBHOOK_SECRET.into(),
+        paystack: None,
         password_cost: PasswordCost::TestOnly,
         supabase: SupabaseSettings::default(),
     }

@@ -136,7 +136,8 @@ pub async fn pay(
             state: order.state.as_str(),
         });
     }
-    let session = state.payments.initialize(id, order.total).await?;
+    let email = state.store.payer_email(id).await?;
+    let session = state.payments.initialize(id, &email, order.total).await?;
     state.store.start_payment(id, &session).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }

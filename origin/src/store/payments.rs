@@ -3,7 +3,8 @@
 //! twice finds nothing left to change the second time.
 
 use super::Store;
-use crate::error::Result;
+use crate::accounts::Email;
+use crate::error::{Error, Result};
 use crate::payments::{PaymentOutcome, PaymentSession};
 
 macro_rules! payment_queries {
@@ -34,6 +35,16 @@ macro_rules! payment_queries {
             let payload = json!({ "order_id": order, "reference": session.reference, "amount": session.amount });
             super::outbox::record(&mut tx, &Event::about_order("payment.initiated", order, payload)).await?;
             tx.commit().await.map_err(db())
+        }
+
+        /// The email address of order `order`'s shopper.
+        pub async fn payer_email(pool: &$pool, order: i64) -> Result<Option<String>> {
+            let _t = QueryTimer::start($backend, "payer_email");
+            sqlx::query_scalar("SELECT u.email FROM orders o JOIN users u ON u.id = o.shopper_id WHERE o.id = $1")
+                .bind(order)
+                .fetch_optional(pool)
+                .await
+                .map_err(Error::db("reading the shopper's email"))
         }
 
         /// Applies `outcome`; `false` when it changed nothing (a replayed webhook).
@@ -97,6 +108,14 @@ macro_rules! payment_queries {
 pub(crate) use payment_queries;
 
 impl Store {
+    /// Who pays for `order`: its shopper's email, which the provider sends the receipt to.
+    pub async fn payer_email(&self, order: i64) -> Result<Email> {
+        let stored = on_backend!(self, payments::payer_email(order))?
+            .ok_or_else(|| Error::NotFound { what: format!("order {order}") })?;
+        Email::parse(&stored)
+            .map_err(|_| Error::Corrupt(format!("the shopper of order {order} has an invalid email")))
+    }
+
     /// Records a charge started for `order`, with its `payment.initiated` event.
     pub async fn start_payment(&self, order: i64, session: &PaymentSession) -> Result<()> {
         on_backend!(self, payments::start(order, session))
