@@ -230,6 +230,10 @@ async fn conforms(kind: Kind) {
         .unwrap();
     assert!(page.contains("Delivering to: KE"), "{kind:?} geo");
 
+    // A vendor's price change reaches every cached page that showed the price, and an admin's
+    // purge empties what it names, with nobody purging by hand.
+    a_price_change_reaches_every_cached_page(&case, kind).await;
+
     // Origin down → the clear error page, never a hang or a crash.
     case.origin.stop().await;
     let (status, headers, body) = case.get("/c/home-kitchen").await;
@@ -238,6 +242,96 @@ async fn conforms(kind: Kind) {
     assert!(body.contains("cannot reach the shop"), "{kind:?} error page explains");
 
     case.host.stop().await;
+}
+
+/// How long a purge may take to reach every page in these tests. The design bound is the
+/// journal refresh interval (0.5 s) plus one origin round trip; the margin keeps a loaded CI
+/// machine from failing a test about behaviour, not speed.
+const PURGE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
+
+async fn a_price_change_reaches_every_cached_page(case: &Case, kind: Kind) {
+    use linkedall_shared::{Currency, Money};
+    let origin = case.origin.url();
+    let session: serde_json::Value = case
+        .client
+        .post(format!("{origin}/api/v1/auth/register"))
+        .json(&serde_json::json!({
+            "email": "conformance-vendor@example.com", "password": "correct horse battery", "role": "vendor",
+            "shop": { "name": "Zanzibar Spice Traders", "city": "Lagos", "country": "NG" },
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["token"].as_str().expect("vendor registered").to_owned();
+    let created: serde_json::Value = case
+        .client
+        .post(format!("{origin}/api/v1/vendor/products"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "category_id": 1, "name": "Quintessential baobab oil", "price_minor": 450000, "stock": 40 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["product"]["id"].as_i64().expect("product created");
+    let product_page = format!("/p/{id}-quintessential-baobab-oil");
+    let search_page = "/search?q=quintessential";
+    let old_price = Money::new(Currency::NGN, 450_000).to_string();
+    let new_price = Money::new(Currency::NGN, 399_900).to_string();
+    for page in [product_page.as_str(), search_page] {
+        let (status, _, body) = case.get(page).await;
+        assert_eq!(status, 200, "{kind:?} {page}");
+        assert!(body.contains(&old_price), "{kind:?} {page} shows {old_price}");
+        let (_, headers, _) = case.get(page).await;
+        assert!(cache_status(&headers).contains("; hit"), "{kind:?} {page} is cached");
+    }
+    let changed = case
+        .client
+        .patch(format!("{origin}/api/v1/vendor/products/{id}"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "price_minor": 399900 }))
+        .send()
+        .await
+        .unwrap();
+    assert!(changed.status().is_success());
+    let changed_at = std::time::Instant::now();
+    for page in [product_page.as_str(), search_page] {
+        loop {
+            let (_, _, body) = case.get(page).await;
+            if body.contains(&new_price) && !body.contains(&old_price) {
+                break;
+            }
+            assert!(changed_at.elapsed() < PURGE_DEADLINE, "{kind:?} {page} still shows {old_price}");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    // An admin purges a category page by its tag.
+    let (_, _, _) = case.get("/c/fashion").await;
+    let (_, headers, _) = case.get("/c/fashion").await;
+    assert!(cache_status(&headers).contains("; hit"));
+    let purged = case
+        .client
+        .post(format!("{origin}/admin/purge"))
+        .bearer_auth(linkedall_origin::testing::TEST_ADMIN_TOKEN)
+        .json(&serde_json::json!({ "prefixes": ["/c/fashion"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(purged.status(), 202);
+    let purged_at = std::time::Instant::now();
+    loop {
+        let (_, headers, _) = case.get("/c/fashion").await;
+        if cache_status(&headers).contains("fwd=miss") {
+            break;
+        }
+        assert!(purged_at.elapsed() < PURGE_DEADLINE, "{kind:?} /c/fashion was not purged");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]

@@ -68,6 +68,41 @@ pub struct Settings {
     #[arg(long, env = "LINKEDALL_SUPABASE_JWKS_REFRESH_SECS", default_value_t = 600)]
     pub supabase_jwks_refresh_secs: u64,
 
+    /// Token that operators present (`Authorization: Bearer …`) to use `/admin/*`, such as
+    /// `POST /admin/purge`; signed-in admins need none.
+    #[arg(long, env = "LINKEDALL_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    /// This origin's site name (`lagos`, `nairobi`, `johannesburg`, `cairo`), sent as
+    /// `x-linkedall-site` on every response.
+    #[arg(long, env = "LINKEDALL_SITE", default_value = crate::startup::DEFAULT_SITE)]
+    pub site: String,
+
+    /// Cloudflare zone whose cache the Workers edge uses; with an API token, every purge in
+    /// the journal is also sent to Cloudflare's purge API.
+    #[arg(long, env = "LINKEDALL_CLOUDFLARE_ZONE_ID")]
+    pub cloudflare_zone_id: Option<String>,
+
+    /// Cloudflare API token with the Cache Purge permission.
+    #[arg(long, env = "LINKEDALL_CLOUDFLARE_API_TOKEN", hide_env_values = true)]
+    pub cloudflare_api_token: Option<String>,
+
+    /// Cloudflare's API base (tests point it at a local imitation).
+    #[arg(
+        long,
+        env = "LINKEDALL_CLOUDFLARE_API_BASE",
+        default_value = "https://api.cloudflare.com/client/v4"
+    )]
+    pub cloudflare_api_base: String,
+
+    /// The zone's plan, whose purge rate limits the forwarder keeps to.
+    #[arg(long, env = "LINKEDALL_CLOUDFLARE_PLAN", value_enum, default_value_t = crate::cloudflare_purge::PurgePlan::Free)]
+    pub cloudflare_plan: crate::cloudflare_purge::PurgePlan,
+
+    /// The shop's public host name, under which the Workers edge keeps its cache keys.
+    #[arg(long, env = "LINKEDALL_SHOP_HOST", default_value = "linkedall.africa")]
+    pub shop_host: String,
+
     /// Redis for the session cache (`redis://127.0.0.1:6379`); in this process's memory without.
     #[arg(long, env = "LINKEDALL_REDIS_URL")]
     pub redis_url: Option<String>,
@@ -179,10 +214,31 @@ impl Settings {
             supabase_jwt_secret: None,
             supabase_jwks_url: None,
             supabase_jwks_refresh_secs: 600,
+            admin_token: None,
+            site: crate::startup::DEFAULT_SITE.into(),
+            cloudflare_zone_id: None,
+            cloudflare_api_token: None,
+            cloudflare_api_base: "https://api.cloudflare.com/client/v4".into(),
+            cloudflare_plan: crate::cloudflare_purge::PurgePlan::Free,
+            shop_host: "linkedall.africa".into(),
             redis_url: None,
             redis_prefix: "linkedall:".into(),
             reservation_sweep_secs: 30,
         }
+    }
+
+    /// Cloudflare purge settings, when both the zone and the token are set.
+    pub fn cloudflare(&self) -> Option<crate::cloudflare_purge::CloudflareSettings> {
+        let zone_id = self.cloudflare_zone_id.clone().filter(|z| !z.trim().is_empty())?;
+        let api_token = self.cloudflare_api_token.clone().filter(|t| !t.trim().is_empty())?;
+        Some(crate::cloudflare_purge::CloudflareSettings {
+            api_base: self.cloudflare_api_base.clone(),
+            zone_id,
+            api_token,
+            shop_host: self.shop_host.clone(),
+            budget: self.cloudflare_plan.budget(),
+            poll_every: Duration::from_secs(1),
+        })
     }
 
     pub fn reservation_sweep_every(&self) -> Duration {

@@ -83,6 +83,10 @@ pub enum Error {
     #[error("payment provider error: {0}")]
     PaymentProvider(String),
 
+    /// Another service we call (Cloudflare's API) failed: the message says which and why.
+    #[error("{0}")]
+    Upstream(String),
+
     #[error("could not apply database migrations: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
 
@@ -130,7 +134,7 @@ impl Error {
             Error::Database { source: sqlx::Error::PoolTimedOut, .. }
             | Error::Cache { .. }
             | Error::KeySet(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Error::PaymentProvider(_) => StatusCode::BAD_GATEWAY,
+            Error::PaymentProvider(_) | Error::Upstream(_) => StatusCode::BAD_GATEWAY,
             Error::Database { .. }
             | Error::Migration(_)
             | Error::Corrupt(_)
@@ -162,6 +166,7 @@ impl Error {
             Error::Database { source: sqlx::Error::PoolTimedOut, .. } => "overloaded",
             Error::Cache { .. } | Error::KeySet(_) => "unavailable",
             Error::PaymentProvider(_) => "payment-provider",
+            Error::Upstream(_) => "upstream",
             _ => "internal",
         }
     }

@@ -13,10 +13,12 @@
 //! A session is verified by [`session`] (our tokens, or Supabase's through [`supabase`]) and
 //! resolved through the [`session_cache`] (Redis or memory), which also holds signed-out
 //! tokens. Beside the server runs the [`reservations`] sweeper, which releases the stock of
-//! unpaid orders whose reservation has expired.
+//! unpaid orders whose reservation has expired, and, when configured, the [`cloudflare_purge`]
+//! forwarder, which sends the purge journal (`store::purges`) to Cloudflare's purge API.
 
 pub mod accounts;
 pub mod cart;
+pub mod cloudflare_purge;
 pub mod config;
 pub mod error;
 pub mod events;

@@ -9,6 +9,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::accounts::Passwords;
+use crate::cloudflare_purge::{CloudflarePurger, CloudflareSettings};
 use crate::config::{AuthSettings, Settings};
 use crate::error::Result;
 use crate::login_limit::LoginLimiter;
@@ -25,11 +26,16 @@ use crate::telemetry;
 /// How often an origin sweeps expired reservations unless told otherwise.
 pub const DEFAULT_SWEEP_EVERY: Duration = Duration::from_secs(30);
 
+/// The site name of an origin not told which region it serves.
+pub const DEFAULT_SITE: &str = "local";
+
 /// A ready-to-serve origin: database connected and migrated.
 pub struct Origin {
     pub state: AppState,
     /// How often [`Origin::serve`]'s reservation sweeper runs.
     pub sweep_every: Duration,
+    /// Where purges are forwarded to Cloudflare, when configured.
+    pub cloudflare: Option<CloudflareSettings>,
 }
 
 impl Origin {
@@ -46,6 +52,10 @@ impl Origin {
                 origin.with_session_cache(SessionCache::redis(url, settings.redis_prefix.clone()).await?);
         }
         origin.sweep_every = settings.reservation_sweep_every();
+        origin.cloudflare = settings.cloudflare();
+        origin.state.admin_token =
+            settings.admin_token.as_deref().filter(|t| !t.trim().is_empty()).map(Arc::from);
+        origin.state.site = Arc::from(settings.site.as_str());
         Ok(origin)
     }
 
@@ -81,14 +91,35 @@ impl Origin {
                 passwords: Passwords::new(auth.password_cost),
                 login_limit: Arc::new(LoginLimiter::default()),
                 payments,
+                admin_token: None,
+                site: Arc::from(DEFAULT_SITE),
             },
             sweep_every: DEFAULT_SWEEP_EVERY,
+            cloudflare: None,
         })
     }
 
     /// Keeps sessions in `cache` (Redis) instead of this process's memory.
     pub fn with_session_cache(mut self, cache: SessionCache) -> Origin {
         self.state.session_cache = cache;
+        self
+    }
+
+    /// Accepts `token` as an admin's on `/admin/*`.
+    pub fn with_admin_token(mut self, token: &str) -> Origin {
+        self.state.admin_token = Some(Arc::from(token));
+        self
+    }
+
+    /// Names this origin's site (`x-linkedall-site`).
+    pub fn with_site(mut self, site: &str) -> Origin {
+        self.state.site = Arc::from(site);
+        self
+    }
+
+    /// Forwards the purge journal to Cloudflare's purge API.
+    pub fn with_cloudflare(mut self, settings: CloudflareSettings) -> Origin {
+        self.cloudflare = Some(settings);
         self
     }
 
@@ -118,11 +149,19 @@ impl Origin {
         );
         let (stop_sweeping, sweeper) =
             ReservationSweeper::new(self.state.store.clone(), self.sweep_every).spawn();
+        let purger = match self.cloudflare.clone() {
+            Some(settings) => Some(CloudflarePurger::new(self.state.store.clone(), settings)?.spawn()),
+            None => None,
+        };
         // Connect info gives the login rate limiter the client's address.
         let service = self.router().into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
         stop_sweeping.stop();
         let _ = sweeper.await;
+        if let Some((stop_purging, purger)) = purger {
+            stop_purging.stop();
+            let _ = purger.await;
+        }
         served?;
         tracing::info!("origin stopped");
         Ok(())

@@ -211,11 +211,27 @@ pub struct TestOptions {
     /// An hour by default, so the sweeper never runs (nor holds a connection when the test's
     /// schema is dropped); the reservation tests set it short, and stop the origin at the end.
     pub sweep_every: Duration,
+    /// The admin token ([`TEST_ADMIN_TOKEN`] by default).
+    pub admin_token: Option<String>,
+    /// The site name in `x-linkedall-site` (`local` by default).
+    pub site: Option<String>,
+    /// Forward purges to this (imitation of) Cloudflare.
+    pub cloudflare: Option<crate::cloudflare_purge::CloudflareSettings>,
 }
+
+/// The admin token of a default [`TestOrigin`].
+pub const TEST_ADMIN_TOKEN: &str = "test-admin-token";
 
 impl Default for TestOptions {
     fn default() -> Self {
-        Self { auth: test_auth(), session_cache: None, sweep_every: Duration::from_secs(3600) }
+        Self {
+            auth: test_auth(),
+            session_cache: None,
+            sweep_every: Duration::from_secs(3600),
+            admin_token: Some(TEST_ADMIN_TOKEN.into()),
+            site: None,
+            cloudflare: None,
+        }
     }
 }
 
@@ -240,6 +256,15 @@ impl TestOrigin {
             .with_sweep_interval(options.sweep_every);
         if let Some(cache) = options.session_cache {
             origin = origin.with_session_cache(cache);
+        }
+        if let Some(token) = &options.admin_token {
+            origin = origin.with_admin_token(token);
+        }
+        if let Some(site) = &options.site {
+            origin = origin.with_site(site);
+        }
+        if let Some(cloudflare) = options.cloudflare {
+            origin = origin.with_cloudflare(cloudflare);
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
         let addr = listener.local_addr().expect("bound address");

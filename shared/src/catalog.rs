@@ -24,6 +24,22 @@ impl Stock {
     pub const fn is_low(self) -> bool {
         self.0 > 0 && self.0 <= Self::LOW
     }
+
+    /// What a shopper reads about it. Pages show this, not the count, so a sale changes a
+    /// cached page only when it changes this text (and only then is the page purged).
+    pub fn label(self) -> String {
+        match self.0 {
+            0 => "Out of stock".into(),
+            1..=Self::LOW => format!("Only {} left", self.0),
+            _ => "In stock".into(),
+        }
+    }
+
+    /// Whether going from `self` to `other` units changes what shoppers read.
+    pub fn label_changes_to(self, other: Stock) -> bool {
+        let shown = |units: u32| if units > Self::LOW { Self::LOW + 1 } else { units };
+        shown(self.0) != shown(other.0)
+    }
 }
 
 /// A shop on the marketplace.
@@ -94,4 +110,22 @@ impl ProductCard {
 
 fn product_path(id: ProductId, slug: &str) -> String {
     format!("/p/{id}-{slug}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Stock;
+
+    #[test]
+    fn only_sales_that_change_the_label_change_the_page() {
+        assert_eq!(Stock(0).label(), "Out of stock");
+        assert_eq!(Stock(3).label(), "Only 3 left");
+        assert_eq!(Stock(40).label(), "In stock");
+        assert!(!Stock(40).label_changes_to(Stock(6)));
+        assert!(Stock(6).label_changes_to(Stock(5)));
+        assert!(Stock(5).label_changes_to(Stock(4)));
+        assert!(Stock(1).label_changes_to(Stock(0)));
+        assert!(Stock(0).label_changes_to(Stock(9)));
+        assert!(!Stock(3).label_changes_to(Stock(3)));
+    }
 }

@@ -35,6 +35,9 @@ pub enum DomainError {
     #[error("the payload is empty: expected a wire format version byte followed by postcard data")]
     WireEmpty,
 
+    #[error("invalid {what}: {why}")]
+    Invalid { what: &'static str, why: String },
+
     #[error("the payload could not be decoded: {0}")]
     WireDecode(String),
 }

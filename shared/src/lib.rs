@@ -16,6 +16,7 @@ pub mod image_options;
 mod market;
 mod money;
 mod page;
+mod purge;
 mod slug;
 pub mod wire;
 
@@ -26,4 +27,7 @@ pub use ids::{CategoryId, ProductId, VendorId};
 pub use market::{ELSEWHERE, Language, MARKETS, Market, OriginSite, Region};
 pub use money::{Currency, Money};
 pub use page::{Cursor, Limit};
+pub use purge::{
+    EDGE_CACHE_KEY_PATH, EDGE_CACHE_KEY_VERSION, MAX_SELECTORS_PER_PURGE, Purge, PurgeFeed, PurgeSelector,
+};
 pub use slug::slugify;

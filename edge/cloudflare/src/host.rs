@@ -2,11 +2,12 @@
 //! `ORIGIN_URL` variable, geo from `request.cf`, the clock from `Date.now()`. Cache writes run
 //! after the response through `ctx.wait_until`, so a miss is not slowed by the store.
 
+use std::rc::Rc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::future::{Either, select};
-use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, Timestamp};
+use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, OriginSite, Timestamp};
 use worker::js_sys::{self, Reflect, Uint8Array};
 use worker::wasm_bindgen::JsValue;
 use worker::{
@@ -20,14 +21,17 @@ use crate::convert;
 
 /// Cache API keys must be URLs. They live under the shop's own host name (so Cloudflare's
 /// purge-by-URL reaches them), under a path no route of the shop uses.
-const CACHE_KEY_PATH: &str = "/__linkedall-edge-cache/";
+const CACHE_KEY_PATH: &str = linkedall_edge::EDGE_CACHE_KEY_PATH;
 const DEFAULT_ORIGIN_TIMEOUT_MS: u64 = 10_000;
 
-/// Where the origin is, from the worker's variables (`ORIGIN_URL`, `ORIGIN_TIMEOUT_MS`).
+/// Where the origin is, from the worker's variables (`ORIGIN_URL`, `ORIGIN_TIMEOUT_MS`, and
+/// per site `ORIGIN_LAGOS`, `ORIGIN_NAIROBI`, `ORIGIN_JOHANNESBURG`, `ORIGIN_CAIRO`).
 pub struct OriginConfig {
     /// Base URL without a trailing slash; `None` when the variable is missing.
     base_url: Option<String>,
     timeout_ms: u64,
+    /// Base URLs of the origin sites that have a variable; the core routes by region.
+    sites: Vec<(OriginSite, String)>,
 }
 
 impl OriginConfig {
@@ -40,6 +44,14 @@ impl OriginConfig {
             timeout_ms: var("ORIGIN_TIMEOUT_MS")
                 .and_then(|ms| ms.parse().ok())
                 .unwrap_or(DEFAULT_ORIGIN_TIMEOUT_MS),
+            sites: OriginSite::ALL
+                .into_iter()
+                .filter_map(|site| {
+                    let url = var(&format!("ORIGIN_{}", site.name().to_ascii_uppercase()))?;
+                    let url = url.trim_end_matches('/').to_string();
+                    (!url.is_empty()).then_some((site, url))
+                })
+                .collect(),
         }
     }
 }
@@ -68,13 +80,14 @@ pub fn geo_from_cf(request: &Request) -> Geo {
 pub struct WorkersHost {
     origin: OriginConfig,
     geo: Geo,
-    ctx: Context,
+    /// Shared with the background revalidation that outlives the response.
+    ctx: Rc<Context>,
     /// `https://<the request's host>`: the base of this request's cache keys.
     cache_origin: String,
 }
 
 impl WorkersHost {
-    pub fn new(origin: OriginConfig, geo: Geo, ctx: Context, request_url: &worker::Url) -> WorkersHost {
+    pub fn new(origin: OriginConfig, geo: Geo, ctx: Rc<Context>, request_url: &worker::Url) -> WorkersHost {
         let host = request_url.host_str().unwrap_or("localhost");
         WorkersHost { origin, geo, ctx, cache_origin: format!("https://{host}") }
     }
@@ -104,6 +117,10 @@ impl Host for WorkersHost {
         let stored = headers
             .set("cache-control", &format!("public, max-age={keep_secs}"))
             .and_then(|()| headers.set("content-type", "application/octet-stream"))
+            // Cloudflare's purge-by-tag API reaches Cache API entries through this header.
+            .and_then(|()| {
+                if entry.tags.is_empty() { Ok(()) } else { headers.set("cache-tag", &entry.tags.join(",")) }
+            })
             .map(|()| ResponseBuilder::new().with_headers(headers).fixed(cache_blob::encode(&entry)));
         let Ok(stored) = stored else { return };
         self.ctx.wait_until(async move {
@@ -117,6 +134,40 @@ impl Host for WorkersHost {
         let Some(base) = &self.origin.base_url else {
             return Err(OriginError::Unreachable("the ORIGIN_URL variable is not set".into()));
         };
+        self.fetch_from(base, req).await
+    }
+
+    async fn fetch_origin_at(
+        &self,
+        site: OriginSite,
+        req: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, OriginError> {
+        match self.origin.sites.iter().find(|(s, _)| *s == site) {
+            Some((_, base)) => self.fetch_from(base, req).await,
+            None => self.fetch_origin(req).await,
+        }
+    }
+
+    fn origin_sites(&self) -> Vec<OriginSite> {
+        self.origin.sites.iter().map(|(site, _)| *site).collect()
+    }
+
+    fn geo(&self, _req: &http::Request<Bytes>) -> Geo {
+        self.geo.clone()
+    }
+
+    fn now(&self) -> Timestamp {
+        Timestamp(js_sys::Date::now() as u64)
+    }
+}
+
+impl WorkersHost {
+    /// One request to the origin at `base`, aborted after the configured timeout.
+    async fn fetch_from(
+        &self,
+        base: &str,
+        req: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, OriginError> {
         let path = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
         let url = format!("{base}{path}");
         let request = origin_request(&url, req).map_err(|e| OriginError::Unreachable(e.to_string()))?;
@@ -139,14 +190,6 @@ impl Host for WorkersHost {
             }
         };
         convert::response_to_http(response).await.map_err(|e| OriginError::Unreachable(e.to_string()))
-    }
-
-    fn geo(&self, _req: &http::Request<Bytes>) -> Geo {
-        self.geo.clone()
-    }
-
-    fn now(&self) -> Timestamp {
-        Timestamp(js_sys::Date::now() as u64)
     }
 }
 

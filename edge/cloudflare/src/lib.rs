@@ -8,6 +8,8 @@
 mod convert;
 mod host;
 
+use std::rc::Rc;
+
 use worker::{Context, Env, Request, Response, Result, event};
 
 use host::{OriginConfig, WorkersHost};
@@ -18,7 +20,12 @@ async fn fetch(request: Request, env: Env, ctx: Context) -> Result<Response> {
     let origin = OriginConfig::from_env(&env);
     let url = request.url()?;
     let request = convert::request_to_http(request).await?;
-    let host = WorkersHost::new(origin, geo, ctx, &url);
-    let response = linkedall_edge::handle(request, &host).await;
-    convert::response_from_http(response)
+    let ctx = Rc::new(ctx);
+    let host = Rc::new(WorkersHost::new(origin, geo, ctx.clone(), &url));
+    let served = linkedall_edge::serve(request, &*host).await;
+    if let Some(revalidation) = served.background {
+        // Stale-while-revalidate: the shopper has the stale page; refresh it after the response.
+        ctx.wait_until(async move { revalidation.run(&*host).await });
+    }
+    convert::response_from_http(served.response)
 }

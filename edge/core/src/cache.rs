@@ -20,7 +20,7 @@ pub const MAX_TAGS: usize = 64;
 pub const MAX_STALE_IF_ERROR_SECS: u64 = 24 * 60 * 60;
 
 /// Bump when the rendered HTML changes shape, so a deploy does not serve old markup.
-const KEY_VERSION: &str = "v1";
+const KEY_VERSION: &str = linkedall_shared::EDGE_CACHE_KEY_VERSION;
 
 /// The cache key of a catalog route, or `None` for routes that are never cached.
 ///
@@ -44,6 +44,25 @@ pub fn key(route: &Route, country: Option<&str>) -> Option<CacheKey> {
         Route::Asset { .. } | Route::Shop(_) | Route::NotFound { .. } | Route::Proxy => return None,
     };
     Some(CacheKey(format!("{KEY_VERSION}|{path}|country={}", country.unwrap_or("-"))))
+}
+
+/// Seconds past its TTL during which a page is served at once while the edge fetches a new
+/// copy in the background (stale-while-revalidate): five TTLs, so a page nobody asked for in
+/// a while is fetched in the foreground rather than shown very old.
+pub fn revalidate_window_secs(entry: &Cached) -> u64 {
+    u64::from(entry.ttl_secs) * 5
+}
+
+/// Whether a stale entry may be served while a background fetch replaces it.
+pub fn usable_while_revalidating(entry: &Cached, now: Timestamp) -> bool {
+    entry.status == 200
+        && entry.ttl_secs > 0
+        && entry.age_secs(now) <= u64::from(entry.ttl_secs) + revalidate_window_secs(entry)
+}
+
+/// `Cache-Status` for a stale page served while a background fetch replaces it.
+pub fn status_stale_while_revalidate(overdue_secs: u64) -> String {
+    format!("{CACHE_NAME}; hit; ttl=-{overdue_secs}; detail=stale-while-revalidate")
 }
 
 /// Seconds a page stays fresh: listings change as products come and go, a product page

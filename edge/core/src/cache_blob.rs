@@ -6,7 +6,7 @@ use crate::host::{Cached, Timestamp};
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-const FORMAT_VERSION: u8 = 1;
+const FORMAT_VERSION: u8 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Meta {
@@ -16,6 +16,7 @@ struct Meta {
     stored_at: u64,
     ttl_secs: u32,
     tags: Vec<String>,
+    purge_seq: u64,
 }
 
 /// One blob holding the whole entry, for hosts whose cache stores bytes (Workers Cache API
@@ -28,6 +29,7 @@ pub fn encode(entry: &Cached) -> Vec<u8> {
         stored_at: entry.stored_at.millis(),
         ttl_secs: entry.ttl_secs,
         tags: entry.tags.clone(),
+        purge_seq: entry.purge_seq,
     };
     // Encoding owned strings and integers into a Vec cannot fail.
     let mut blob = postcard::to_allocvec(&meta).unwrap_or_default();
@@ -45,6 +47,7 @@ pub fn decode(blob: &[u8]) -> Option<Cached> {
         stored_at: Timestamp(meta.stored_at),
         ttl_secs: meta.ttl_secs,
         tags: meta.tags,
+        purge_seq: meta.purge_seq,
     })
 }
 
@@ -61,6 +64,7 @@ mod tests {
             stored_at: Timestamp(42),
             ttl_secs: 60,
             tags: vec!["product:1".into()],
+            purge_seq: 7,
         };
         assert_eq!(decode(&encode(&entry)), Some(entry));
         assert_eq!(decode(b""), None);

@@ -7,11 +7,12 @@ use http::{Response, StatusCode, header};
 use linkedall_shared::{HomeFeed, Limit, ProductDetail, ProductList, SearchResults, VendorStorefront};
 
 use crate::cache;
-use crate::coalesce::{self, Outcome, Turn};
+use crate::coalesce::{self, Leader, Outcome, Turn};
 use crate::error::EdgeError;
-use crate::host::{Cached, Host};
+use crate::host::{CacheKey, Cached, Host};
 use crate::origin::{encode, fetch_document};
 use crate::pages::{ErrorPage, HomePage, ListingPage, ProductPage};
+use crate::purge_journal;
 use crate::route::Route;
 use crate::trace::RequestContext;
 
@@ -37,41 +38,89 @@ enum Rendered {
     },
 }
 
+/// A page fetch left for after the response: the stale copy was served, and this refreshes
+/// it (stale-while-revalidate). Hosts run it with [`Revalidation::run`] once the shopper has
+/// their answer (`ctx.waitUntil` on Workers, a local task natively); dropping it unrun only
+/// means a later request fetches the page.
+pub struct Revalidation {
+    route: Route,
+    country: Option<String>,
+    key: CacheKey,
+    ctx: RequestContext,
+    stale: Cached,
+    purge_seq: u64,
+    /// Holds the page's coalescing slot, so no other request starts the same fetch.
+    leader: Leader,
+}
+
+impl Revalidation {
+    pub async fn run<H: Host>(self, host: &H) {
+        let Revalidation { route, country, key, ctx, stale, purge_seq, leader } = self;
+        let outcome =
+            fetch_and_store(&route, country.as_deref(), host, &ctx, &key, Some(stale), purge_seq).await;
+        metrics::counter!("edge_revalidations_total", "route" => route.label()).increment(1);
+        tracing::info!(key = key.as_str(), cache_status = %outcome.cache_status, "revalidated in the background");
+        leader.finish(&outcome);
+    }
+}
+
 pub async fn serve<H: Host>(
     route: &Route,
     country: Option<&str>,
     if_none_match: Option<&str>,
     host: &H,
     ctx: &RequestContext,
-) -> Response<Bytes> {
+) -> (Response<Bytes>, Option<Revalidation>) {
     let label = route.label();
     let Some(key) = cache::key(route, country) else {
         // Only catalog routes reach here, and every catalog route has a key.
-        return error_response(&EdgeError::NotFound("that page does not exist".into()), country);
+        return (error_response(&EdgeError::NotFound("that page does not exist".into()), country), None);
     };
     let now = host.now();
-    let cached = host.cache_get(&key).await;
+    let journal = purge_journal::current(host, ctx).await;
+    let cached = host.cache_get(&key).await.filter(|entry| {
+        let purged = journal.purges(&key, entry);
+        if purged {
+            metrics::counter!("edge_cache_total", "route" => label, "result" => "purged").increment(1);
+        }
+        !purged
+    });
     if let Some(entry) = cached.as_ref().filter(|entry| entry.is_fresh(now)) {
         metrics::counter!("edge_cache_total", "route" => label, "result" => "hit").increment(1);
         let ttl_left = u64::from(entry.ttl_secs).saturating_sub(entry.age_secs(now));
-        return respond(entry, &cache::status_hit(ttl_left), if_none_match, now);
+        return (respond(entry, &cache::status_hit(ttl_left), if_none_match, now), None);
+    }
+    if let Some(entry) = cached.as_ref().filter(|entry| cache::usable_while_revalidating(entry, now)) {
+        metrics::counter!("edge_cache_total", "route" => label, "result" => "stale").increment(1);
+        let overdue = entry.age_secs(now).saturating_sub(u64::from(entry.ttl_secs));
+        let response = respond(entry, &cache::status_stale_while_revalidate(overdue), if_none_match, now);
+        let revalidation = coalesce::lead_if_idle(&key).map(|leader| Revalidation {
+            route: route.clone(),
+            country: country.map(str::to_owned),
+            key: key.clone(),
+            ctx: ctx.clone(),
+            stale: entry.clone(),
+            purge_seq: journal.known(),
+            leader,
+        });
+        return (response, revalidation);
     }
     let leader = match coalesce::turn(&key) {
         Turn::Lead(leader) => Some(leader),
         Turn::Wait(outcome) => match outcome.await {
             Ok(Outcome { entry, .. }) => {
                 metrics::counter!("edge_cache_total", "route" => label, "result" => "collapsed").increment(1);
-                return respond(&entry, &cache::status_collapsed(), if_none_match, now);
+                return (respond(&entry, &cache::status_collapsed(), if_none_match, now), None);
             }
             Err(_) => None,
         },
     };
     metrics::counter!("edge_cache_total", "route" => label, "result" => "miss").increment(1);
-    let response = fetch_and_store(route, country, host, ctx, &key, cached).await;
+    let response = fetch_and_store(route, country, host, ctx, &key, cached, journal.known()).await;
     if let Some(leader) = leader {
         leader.finish(&response);
     }
-    respond(&response.entry, &response.cache_status, if_none_match, now)
+    (respond(&response.entry, &response.cache_status, if_none_match, now), None)
 }
 
 /// Renders the page from the origin and stores it; on origin failure falls back to the stale
@@ -83,6 +132,7 @@ async fn fetch_and_store<H: Host>(
     ctx: &RequestContext,
     key: &crate::host::CacheKey,
     cached: Option<Cached>,
+    purge_seq: u64,
 ) -> Outcome {
     let label = route.label();
     let now = host.now();
@@ -97,7 +147,7 @@ async fn fetch_and_store<H: Host>(
     };
     match rendered {
         Ok(rendered) => {
-            let entry = into_entry(rendered, now);
+            let entry = into_entry(rendered, now, purge_seq);
             host.cache_put(key, entry.clone()).await;
             Outcome { entry, cache_status: cache::status_miss(true) }
         }
@@ -124,6 +174,7 @@ async fn fetch_and_store<H: Host>(
                 stored_at: now,
                 ttl_secs: 0,
                 tags: Vec::new(),
+                purge_seq,
             };
             Outcome { entry, cache_status: cache::status_miss(false) }
         }
@@ -232,7 +283,7 @@ async fn render<H: Host>(
     }
 }
 
-fn into_entry(rendered: Rendered, now: crate::host::Timestamp) -> Cached {
+fn into_entry(rendered: Rendered, now: crate::host::Timestamp, purge_seq: u64) -> Cached {
     match rendered {
         Rendered::Page { status, html, tags, ttl_secs } => Cached {
             status,
@@ -245,6 +296,7 @@ fn into_entry(rendered: Rendered, now: crate::host::Timestamp) -> Cached {
             stored_at: now,
             ttl_secs,
             tags: cache::bounded(tags),
+            purge_seq,
         },
         Rendered::Redirect { location, ttl_secs } => Cached {
             status: 301,
@@ -256,6 +308,7 @@ fn into_entry(rendered: Rendered, now: crate::host::Timestamp) -> Cached {
             stored_at: now,
             ttl_secs,
             tags: Vec::new(),
+            purge_seq,
         },
     }
 }

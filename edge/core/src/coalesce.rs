@@ -32,6 +32,19 @@ pub enum Turn {
     Wait(oneshot::Receiver<Outcome>),
 }
 
+/// Leads the fetch of `key` if nobody is fetching it; `None` otherwise. For background
+/// revalidation, where nobody waits: a page already being fetched needs no second fetch.
+pub fn lead_if_idle(key: &CacheKey) -> Option<Leader> {
+    IN_FLIGHT.with(|in_flight| {
+        let mut in_flight = in_flight.borrow_mut();
+        if in_flight.contains_key(key) {
+            return None;
+        }
+        in_flight.insert(key.clone(), Vec::new());
+        Some(Leader { key: key.clone() })
+    })
+}
+
 /// Decides whether this request fetches `key` or waits for the request already doing so.
 pub fn turn(key: &CacheKey) -> Turn {
     IN_FLIGHT.with(|in_flight| {

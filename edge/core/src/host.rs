@@ -6,6 +6,7 @@
 //! hosts are single-threaded and the native host runs one single-threaded executor per core.
 
 use bytes::Bytes;
+use linkedall_shared::OriginSite;
 
 /// Milliseconds since the Unix epoch, as the host's clock reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -29,6 +30,12 @@ impl CacheKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The page address in the key (`/c/fashion?cursor=4`): what URL and prefix purges match.
+    /// Keys are `version|path|variant`; a key of another shape is its own path.
+    pub fn path(&self) -> &str {
+        self.0.split('|').nth(1).unwrap_or(&self.0)
+    }
 }
 
 /// A response held in the host's cache.
@@ -43,6 +50,9 @@ pub struct Cached {
     pub ttl_secs: u32,
     /// Purge tags, e.g. `product:42`, `category:3`, `home`.
     pub tags: Vec<String>,
+    /// The newest purge journal entry this edge had applied when it stored the entry: any
+    /// later purge that matches the entry makes it a miss (see [`crate::purge_journal`]).
+    pub purge_seq: u64,
 }
 
 impl Cached {
@@ -83,6 +93,20 @@ pub trait Host {
     /// Sends a request to the origin. The URI is origin-relative (path and query); the host
     /// knows the origin's base URL.
     async fn fetch_origin(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, OriginError>;
+    /// Sends a request to the origin at `site`. A host with one origin for every site keeps
+    /// this default, which ignores the site.
+    async fn fetch_origin_at(
+        &self,
+        site: OriginSite,
+        req: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, OriginError> {
+        let _ = site;
+        self.fetch_origin(req).await
+    }
+    /// The origin sites this host has an address for; empty for a host with one origin.
+    fn origin_sites(&self) -> Vec<OriginSite> {
+        Vec::new()
+    }
     fn geo(&self, req: &http::Request<Bytes>) -> Geo;
     fn now(&self) -> Timestamp;
 }

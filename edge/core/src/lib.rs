@@ -16,8 +16,10 @@ mod coalesce;
 pub mod error;
 mod host;
 pub mod origin;
+pub mod origin_pool;
 pub mod pages;
 pub mod proxy;
+pub mod purge_journal;
 pub mod route;
 pub mod shop;
 pub mod trace;
@@ -26,18 +28,39 @@ use bytes::Bytes;
 use http::{HeaderValue, Request, Response};
 use tracing::Instrument;
 
+pub use catalog::Revalidation;
 pub use error::EdgeError;
 pub use host::{CacheKey, Cached, Geo, Host, OriginError, Timestamp};
+pub use linkedall_shared::{EDGE_CACHE_KEY_PATH, OriginSite};
 use route::Route;
 use trace::RequestContext;
 
-/// Serves one request. Never panics on outside input: every failure becomes a page (HTML) or
-/// a problem document (API paths) with a status that says what happened.
+/// Serves one request, running any background work before returning. Never panics on outside
+/// input: every failure becomes a page (HTML) or a problem document (API paths) with a status
+/// that says what happened. Hosts that can work after answering use [`serve`] instead.
 pub async fn handle<H: Host>(request: Request<Bytes>, host: &H) -> Response<Bytes> {
-    let ctx = RequestContext::from_headers(request.headers(), host.now());
+    let served = serve(request, host).await;
+    if let Some(revalidation) = served.background {
+        revalidation.run(host).await;
+    }
+    served.response
+}
+
+/// A response, and the work to do after sending it.
+pub struct Served {
+    pub response: Response<Bytes>,
+    /// A stale page was served: refresh it once the shopper has the answer.
+    pub background: Option<Revalidation>,
+}
+
+/// Serves one request; what is left to do after answering is in [`Served::background`].
+pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
+    let mut ctx = RequestContext::from_headers(request.headers(), host.now());
     let route = Route::parse(request.method(), request.uri().path(), request.uri().query());
     let geo = host.geo(&request);
     let country = geo.country.as_deref();
+    ctx.region = country
+        .map_or(linkedall_shared::ELSEWHERE.region, |c| linkedall_shared::Market::of_country(c).region);
     let span = tracing::info_span!(
         "edge",
         request_id = %ctx.request_id,
@@ -45,6 +68,7 @@ pub async fn handle<H: Host>(request: Request<Bytes>, host: &H) -> Response<Byte
         route = route.label(),
         country = country.unwrap_or("-"),
     );
+    let mut background = None;
     let mut response = async {
         match &route {
             Route::Proxy => {
@@ -65,7 +89,10 @@ pub async fn handle<H: Host>(request: Request<Bytes>, host: &H) -> Response<Byte
             catalog_route => {
                 let if_none_match =
                     request.headers().get(http::header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
-                catalog::serve(catalog_route, country, if_none_match, host, &ctx).await
+                let (response, revalidation) =
+                    catalog::serve(catalog_route, country, if_none_match, host, &ctx).await;
+                background = revalidation;
+                response
             }
         }
     }
@@ -78,7 +105,7 @@ pub async fn handle<H: Host>(request: Request<Bytes>, host: &H) -> Response<Byte
     metrics::counter!("edge_requests_total", "route" => route.label(), "status" => status.to_string())
         .increment(1);
     span.in_scope(|| tracing::info!(status, "served"));
-    response
+    Served { response, background }
 }
 
 /// API clients get a problem document, not an HTML page, when the origin is unreachable.

@@ -4,30 +4,82 @@
 //! [`fetch_document`].
 
 use bytes::Bytes;
-use linkedall_shared::wire;
+use linkedall_shared::{OriginSite, wire};
 use serde::de::DeserializeOwned;
 
 use crate::error::EdgeError;
 use crate::host::{Host, OriginError};
+use crate::origin_pool;
 use crate::trace::{REQUEST_ID, RequestContext, TRACEPARENT};
 
 /// Sends one request to the origin through the host, timed and counted. The caller has set
 /// the request id and `traceparent` headers.
+///
+/// When the host knows several origin sites the request goes to the shopper's region's pool
+/// ([`origin_pool`]): a site that is unreachable — or, for requests safe to repeat (GET,
+/// HEAD), one that times out or answers 502/503/504 — is marked failed and the next site is
+/// tried within the same request. A write that may have reached a site is never sent twice.
 pub async fn send<H: Host>(
     host: &H,
+    ctx: &RequestContext,
     request: http::Request<Bytes>,
 ) -> Result<http::Response<Bytes>, OriginError> {
+    let sites = host.origin_sites();
+    if sites.is_empty() {
+        return timed(host, None, host.fetch_origin(request)).await;
+    }
+    let sites = origin_pool::order(ctx.region, &sites, host.now());
+    let repeatable = matches!(*request.method(), http::Method::GET | http::Method::HEAD);
+    let (parts, body) = request.into_parts();
+    let mut last = Err(OriginError::Unreachable("no origin site is configured".into()));
+    for (attempt, site) in sites.iter().copied().enumerate() {
+        if attempt > 0 {
+            metrics::counter!("edge_origin_failovers_total", "to" => site.name()).increment(1);
+            tracing::warn!(site = site.name(), attempt, "trying the next origin site");
+        }
+        let mut copy = http::Request::new(body.clone());
+        *copy.method_mut() = parts.method.clone();
+        *copy.uri_mut() = parts.uri.clone();
+        *copy.headers_mut() = parts.headers.clone();
+        let result = timed(host, Some(site), host.fetch_origin_at(site, copy)).await;
+        let failed = match &result {
+            Ok(response) => repeatable && matches!(response.status().as_u16(), 502..=504),
+            Err(OriginError::Unreachable(_)) => true,
+            Err(OriginError::Timeout(_)) => repeatable,
+        };
+        if !failed {
+            if result.is_ok() {
+                origin_pool::succeeded(site);
+            }
+            return result;
+        }
+        origin_pool::failed(site, host.now());
+        let can_retry = repeatable || matches!(result, Err(OriginError::Unreachable(_)));
+        last = result;
+        if !can_retry {
+            break;
+        }
+    }
+    last
+}
+
+async fn timed<H: Host>(
+    host: &H,
+    site: Option<OriginSite>,
+    fetch: impl std::future::Future<Output = Result<http::Response<Bytes>, OriginError>>,
+) -> Result<http::Response<Bytes>, OriginError> {
     let started = host.now();
-    let result = host.fetch_origin(request).await;
+    let result = fetch.await;
     let seconds = host.now().millis().saturating_sub(started.millis()) as f64 / 1000.0;
-    metrics::histogram!("edge_origin_fetch_seconds").record(seconds);
+    let site = site.map_or("origin", OriginSite::name);
+    metrics::histogram!("edge_origin_fetch_seconds", "site" => site).record(seconds);
     if let Err(error) = &result {
         let kind = match error {
             OriginError::Unreachable(_) => "unreachable",
             OriginError::Timeout(_) => "timeout",
         };
-        metrics::counter!("edge_origin_errors_total", "kind" => kind).increment(1);
-        tracing::warn!(%error, "origin request failed");
+        metrics::counter!("edge_origin_errors_total", "kind" => kind, "site" => site).increment(1);
+        tracing::warn!(%error, site, "origin request failed");
     }
     result
 }
@@ -47,7 +99,7 @@ pub async fn fetch_document<T: DeserializeOwned, H: Host>(
         .header(TRACEPARENT, ctx.traceparent())
         .body(Bytes::new())
         .map_err(|e| EdgeError::NotFound(format!("invalid address: {e}")))?;
-    let response = send(host, request).await?;
+    let response = send(host, ctx, request).await?;
     let detail = || problem_detail(response.body());
     match response.status().as_u16() {
         200 => Ok(wire::decode(response.body()).inspect_err(|error| {

@@ -49,7 +49,7 @@ impl From<&ProductCard> for CardView {
             path: card.path(),
             name: card.name.clone(),
             price: card.price.to_string(),
-            stock: stock_label(card.stock.units()),
+            stock: card.stock.label(),
             low_stock: !card.stock.is_available() || card.stock.is_low(),
             image: card.image.clone(),
             vendor: format!("{} · {}", card.vendor_name, card.vendor_city),
@@ -59,14 +59,6 @@ impl From<&ProductCard> for CardView {
 
 fn cards(items: &[ProductCard]) -> Vec<CardView> {
     items.iter().map(CardView::from).collect()
-}
-
-fn stock_label(units: u32) -> String {
-    match units {
-        0 => "Out of stock".into(),
-        1..=5 => format!("Only {units} left"),
-        _ => "In stock".into(),
-    }
 }
 
 #[derive(Template)]
@@ -189,7 +181,7 @@ impl ProductPage {
             name: product.name.clone(),
             description: product.description.clone(),
             price: product.price.to_string(),
-            stock: stock_label(product.stock.units()),
+            stock: product.stock.label(),
             low_stock: !product.stock.is_available() || product.stock.is_low(),
             image: product.image.clone(),
             vendor_name: vendor.name.clone(),

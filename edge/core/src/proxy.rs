@@ -38,7 +38,7 @@ pub async fn forward<H: Host>(
     parts.uri = parts.uri.path_and_query().map_or("/", |pq| pq.as_str()).parse().unwrap_or_default();
     set(&mut parts.headers, REQUEST_ID, &ctx.request_id);
     set(&mut parts.headers, TRACEPARENT, &ctx.traceparent());
-    let mut response = origin::send(host, Request::from_parts(parts, body)).await?;
+    let mut response = origin::send(host, ctx, Request::from_parts(parts, body)).await?;
     strip_hop_by_hop(response.headers_mut());
     set(response.headers_mut(), "cache-status", &cache::status_bypass());
     Ok(response)

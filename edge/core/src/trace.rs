@@ -11,6 +11,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use http::HeaderMap;
+use linkedall_shared::{ELSEWHERE, Region};
 
 use crate::host::Timestamp;
 
@@ -26,6 +27,8 @@ pub struct RequestContext {
     /// The edge's own span id: the parent of the origin's span.
     pub span_id: String,
     pub flags: String,
+    /// The shopper's region, which picks the origin sites to try (set once geo is known).
+    pub region: Region,
 }
 
 impl RequestContext {
@@ -39,7 +42,7 @@ impl RequestContext {
             .map_or_else(|| format!("edge-{}", ids.hex(16)), str::to_owned);
         let parent = headers.get(TRACEPARENT).and_then(|v| v.to_str().ok()).and_then(parse_traceparent);
         let (trace_id, flags) = parent.unwrap_or_else(|| (ids.hex(32), "01".to_owned()));
-        RequestContext { request_id, trace_id, span_id: ids.hex(16), flags }
+        RequestContext { request_id, trace_id, span_id: ids.hex(16), flags, region: ELSEWHERE.region }
     }
 
     /// The `traceparent` header value naming the edge's span as the parent.

@@ -16,6 +16,8 @@ struct FakeHost {
     origin_up: Cell<bool>,
     fetches: RefCell<Vec<http::Request<Bytes>>>,
     now: Cell<u64>,
+    /// The origin's purge journal (its reads are not counted in `fetches`).
+    purges: RefCell<Vec<Purge>>,
 }
 
 impl Host for FakeHost {
@@ -27,6 +29,19 @@ impl Host for FakeHost {
     }
     async fn fetch_origin(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, OriginError> {
         let path = req.uri().to_string();
+        if let Some(after) = path.strip_prefix("/api/v1/cache/purges?after=") {
+            if !self.origin_up.get() {
+                return Err(OriginError::Unreachable("connection refused".into()));
+            }
+            let after: u64 = after.parse().unwrap();
+            let purges = self.purges.borrow();
+            let feed = PurgeFeed {
+                purges: purges.iter().filter(|p| p.seq > after).cloned().collect(),
+                latest: purges.last().map_or(0, |p| p.seq),
+                truncated: false,
+            };
+            return Ok(http::Response::new(Bytes::from(wire::encode(&feed))));
+        }
         self.fetches.borrow_mut().push(req);
         if !self.origin_up.get() {
             return Err(OriginError::Unreachable("connection refused".into()));
@@ -117,6 +132,7 @@ fn host() -> FakeHost {
         origin_up: Cell::new(true),
         fetches: RefCell::default(),
         now: Cell::new(1_000_000),
+        purges: RefCell::default(),
     }
 }
 
@@ -156,8 +172,12 @@ fn a_second_request_is_a_hit_until_the_ttl_runs_out() {
     assert!(cache_status(&second).starts_with("linkedall-edge; hit; ttl="), "{}", cache_status(&second));
     assert_eq!(host.fetches.borrow().len(), 1, "the hit did not reach the origin");
     host.now.set(host.now.get() + 61_000);
-    assert!(cache_status(&get(&host, "/c/fashion")).contains("fwd=miss"), "stale after 60 s");
-    let entry = host.cache.borrow().values().next().cloned().unwrap();
+    let stale = get(&host, "/c/fashion");
+    assert!(cache_status(&stale).contains("stale-while-revalidate"), "stale after 60 s");
+    assert_eq!(host.fetches.borrow().len(), 2, "and refreshed (inline, by `handle`)");
+    assert!(cache_status(&get(&host, "/c/fashion")).contains("; hit"));
+    let entry =
+        host.cache.borrow().iter().find(|(k, _)| k.path() == "/c/fashion").map(|(_, e)| e).cloned().unwrap();
     assert!(entry.tags.contains(&"category:2".to_owned()) && entry.tags.contains(&"product:1".to_owned()));
 }
 
@@ -253,11 +273,16 @@ fn when_the_origin_fails_a_stale_page_is_served_for_up_to_a_day() {
     let host = host();
     assert_eq!(get(&host, "/c/fashion").status(), 200);
     host.origin_up.set(false);
+    // Within the revalidation window the stale page is served at once, and the failed
+    // refresh keeps it.
     host.now.set(host.now.get() + 120_000);
+    assert!(cache_status(&get(&host, "/c/fashion")).contains("stale-while-revalidate"));
+    // Past that window, the origin is asked first and its failure falls back to the page.
+    host.now.set(host.now.get() + 600_000);
     let stale = get(&host, "/c/fashion");
     assert_eq!(stale.status(), 200);
     assert!(text(&stale).contains("Maasai shuka"));
-    assert_eq!(cache_status(&stale), "linkedall-edge; hit; ttl=-60; detail=stale-if-error");
+    assert_eq!(cache_status(&stale), "linkedall-edge; hit; ttl=-660; detail=stale-if-error");
     host.now.set(host.now.get() + 25 * 3600 * 1000);
     assert_eq!(get(&host, "/c/fashion").status(), 503, "too old to stand in");
 }
@@ -315,4 +340,77 @@ fn concurrent_misses_while_the_origin_is_down_share_one_error_page() {
     let responses = block_on(futures_util::future::join_all(requests));
     assert_eq!(host.0.fetches.borrow().len(), 1);
     assert!(responses.iter().all(|r| r.status() == 503));
+}
+
+fn purge(host: &FakeHost, selector: PurgeSelector) {
+    let mut purges = host.purges.borrow_mut();
+    let seq = purges.len() as u64 + 1;
+    purges.push(Purge { seq, selector });
+}
+
+#[test]
+fn a_purge_makes_every_page_that_showed_the_product_a_miss_within_the_refresh_interval() {
+    let host = host();
+    for path in ["/", "/c/fashion", "/p/1-kitenge-skirt"] {
+        assert!(cache_status(&get(&host, path)).contains("fwd=miss"));
+        assert!(cache_status(&get(&host, path)).contains("hit"), "{path}");
+    }
+    purge(&host, PurgeSelector::Tag("product:1".into()));
+    host.now.set(host.now.get() + linkedall_edge::purge_journal::REFRESH_MILLIS);
+    let before = host.fetches.borrow().len();
+    for path in ["/", "/c/fashion", "/p/1-kitenge-skirt"] {
+        assert!(cache_status(&get(&host, path)).contains("fwd=miss"), "{path} was purged");
+        assert!(cache_status(&get(&host, path)).contains("hit"), "{path} is cached again after the purge");
+    }
+    assert_eq!(host.fetches.borrow().len(), before + 3);
+    // A purge naming something else leaves the pages alone; a prefix reaches its pages only.
+    purge(&host, PurgeSelector::Tag("product:77".into()));
+    purge(&host, PurgeSelector::Prefix("/c/".into()));
+    host.now.set(host.now.get() + linkedall_edge::purge_journal::REFRESH_MILLIS);
+    assert!(cache_status(&get(&host, "/p/1-kitenge-skirt")).contains("hit"));
+    assert!(cache_status(&get(&host, "/")).contains("hit"));
+    assert!(cache_status(&get(&host, "/c/fashion")).contains("fwd=miss"));
+}
+
+#[test]
+fn a_purged_page_is_not_served_stale_when_the_origin_fails() {
+    let host = host();
+    get(&host, "/p/1-kitenge-skirt");
+    purge(&host, PurgeSelector::Url("/p/1-kitenge-skirt".into()));
+    host.now.set(host.now.get() + linkedall_edge::purge_journal::REFRESH_MILLIS);
+    // The journal is read (origin up), then the origin fails for the page itself.
+    let journal = block_on(linkedall_edge::purge_journal::current(&host, &ctx()));
+    assert_eq!(journal.known(), 1);
+    host.origin_up.set(false);
+    assert_eq!(get(&host, "/p/1-kitenge-skirt").status(), 503);
+}
+
+fn ctx() -> linkedall_edge::trace::RequestContext {
+    linkedall_edge::trace::RequestContext::from_headers(&http::HeaderMap::new(), Timestamp(0))
+}
+
+#[test]
+fn a_stale_page_is_served_at_once_and_refreshed_after_the_answer() {
+    let host = host();
+    get(&host, "/c/fashion");
+    host.now.set(host.now.get() + 61_000);
+    let fetches = host.fetches.borrow().len();
+    let request = || http::Request::get("/c/fashion").header("x-country", "KE").body(Bytes::new()).unwrap();
+    let first = block_on(linkedall_edge::serve(request(), &host));
+    assert!(
+        cache_status(&first.response).contains("detail=stale-while-revalidate"),
+        "{}",
+        cache_status(&first.response)
+    );
+    assert_eq!(host.fetches.borrow().len(), fetches, "answered without waiting for the origin");
+    // A second shopper meanwhile gets the stale page too, and starts no second fetch.
+    let second = block_on(linkedall_edge::serve(request(), &host));
+    assert!(cache_status(&second.response).contains("stale-while-revalidate"));
+    assert!(second.background.is_none());
+    block_on(first.background.expect("a refresh is due").run(&host));
+    assert_eq!(host.fetches.borrow().len(), fetches + 1);
+    assert!(cache_status(&get(&host, "/c/fashion")).contains("; hit; ttl="), "fresh again");
+    // Far past the window the page is fetched in the foreground.
+    host.now.set(host.now.get() + 3_600_000);
+    assert!(cache_status(&get(&host, "/c/fashion")).contains("fwd=miss"));
 }

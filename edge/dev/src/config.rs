@@ -1,5 +1,6 @@
 //! Settings of the native edge host.
 
+use linkedall_shared::OriginSite;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 #[derive(Clone)]
@@ -17,6 +18,21 @@ pub struct EdgeDevConfig {
     /// Where `/metrics` reads from. `None` installs a process-wide recorder on first use;
     /// pass the origin's handle when both run in one process, so one page shows both.
     pub metrics: Option<PrometheusHandle>,
+    /// Origin base URLs per site (`nairobi=http://…`): shoppers go to their region's nearest
+    /// healthy site. Empty: every request goes to `origin_url`.
+    pub origin_sites: Vec<(OriginSite, String)>,
+}
+
+/// Parses `site=url` (`nairobi=http://10.0.0.5:8080`), as `--origin-site` takes it.
+pub fn parse_origin_site(raw: &str) -> Result<(OriginSite, String), String> {
+    let (name, url) = raw
+        .split_once('=')
+        .ok_or_else(|| format!("{raw:?}: expected site=url, e.g. nairobi=http://127.0.0.1:8081"))?;
+    let site =
+        OriginSite::ALL.into_iter().find(|site| site.name() == name.trim().to_ascii_lowercase()).ok_or_else(
+            || format!("{name:?} is not an origin site: expected lagos, nairobi, johannesburg or cairo"),
+        )?;
+    Ok((site, url.trim().to_owned()))
 }
 
 impl Default for EdgeDevConfig {
@@ -28,6 +44,7 @@ impl Default for EdgeDevConfig {
             workers: std::thread::available_parallelism().map_or(2, usize::from),
             origin_timeout_ms: 5_000,
             metrics: None,
+            origin_sites: Vec::new(),
         }
     }
 }

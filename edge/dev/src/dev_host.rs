@@ -10,6 +10,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, Timestamp};
+use linkedall_shared::OriginSite;
 
 use crate::memory_cache::MemoryCache;
 
@@ -18,6 +19,8 @@ pub struct DevHost {
     pub client: Client<HttpConnector, Full<Bytes>>,
     /// `scheme://authority` of the origin, no trailing slash.
     pub origin: String,
+    /// `scheme://authority` per origin site, when the edge routes by region.
+    pub sites: Arc<Vec<(OriginSite, String)>>,
     pub geo_header: http::HeaderName,
     pub timeout: Duration,
 }
@@ -43,23 +46,22 @@ impl Host for DevHost {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, OriginError> {
-        let (mut parts, body) = request.into_parts();
-        let path = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
-        parts.uri = format!("{}{path}", self.origin)
-            .parse()
-            .map_err(|e| OriginError::Unreachable(format!("bad origin URL: {e}")))?;
-        let send = self.client.request(http::Request::from_parts(parts, Full::new(body)));
-        let response = tokio::time::timeout(self.timeout, send)
-            .await
-            .map_err(|_| OriginError::Timeout(self.timeout.as_millis() as u64))?
-            .map_err(|e| OriginError::Unreachable(e.to_string()))?;
-        let (parts, body) = response.into_parts();
-        let body = tokio::time::timeout(self.timeout, body.collect())
-            .await
-            .map_err(|_| OriginError::Timeout(self.timeout.as_millis() as u64))?
-            .map_err(|e| OriginError::Unreachable(e.to_string()))?
-            .to_bytes();
-        Ok(http::Response::from_parts(parts, body))
+        self.fetch_from(&self.origin, request).await
+    }
+
+    async fn fetch_origin_at(
+        &self,
+        site: OriginSite,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, OriginError> {
+        match self.sites.iter().find(|(s, _)| *s == site) {
+            Some((_, base)) => self.fetch_from(base, request).await,
+            None => self.fetch_origin(request).await,
+        }
+    }
+
+    fn origin_sites(&self) -> Vec<OriginSite> {
+        self.sites.iter().map(|(site, _)| *site).collect()
     }
 
     fn geo(&self, request: &http::Request<Bytes>) -> Geo {
@@ -75,5 +77,32 @@ impl Host for DevHost {
 
     fn now(&self) -> Timestamp {
         Timestamp(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64))
+    }
+}
+
+impl DevHost {
+    /// One request to the origin at `base`, bounded by the timeout end to end.
+    async fn fetch_from(
+        &self,
+        base: &str,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, OriginError> {
+        let (mut parts, body) = request.into_parts();
+        let path = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+        parts.uri = format!("{base}{path}")
+            .parse()
+            .map_err(|e| OriginError::Unreachable(format!("bad origin URL: {e}")))?;
+        let send = self.client.request(http::Request::from_parts(parts, Full::new(body)));
+        let response = tokio::time::timeout(self.timeout, send)
+            .await
+            .map_err(|_| OriginError::Timeout(self.timeout.as_millis() as u64))?
+            .map_err(|e| OriginError::Unreachable(e.to_string()))?;
+        let (parts, body) = response.into_parts();
+        let body = tokio::time::timeout(self.timeout, body.collect())
+            .await
+            .map_err(|_| OriginError::Timeout(self.timeout.as_millis() as u64))?
+            .map_err(|e| OriginError::Unreachable(e.to_string()))?
+            .to_bytes();
+        Ok(http::Response::from_parts(parts, body))
     }
 }

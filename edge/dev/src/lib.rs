@@ -7,5 +7,5 @@ mod dev_host;
 mod memory_cache;
 mod server;
 
-pub use config::EdgeDevConfig;
+pub use config::{EdgeDevConfig, parse_origin_site};
 pub use server::{EdgeServer, MAX_BODY_BYTES};

@@ -24,6 +24,10 @@ struct Cli {
     /// Milliseconds an origin request may take before the shopper gets the "unavailable" page.
     #[arg(long, env = "LINKEDALL_EDGE_ORIGIN_TIMEOUT_MS", default_value_t = 5_000)]
     origin_timeout_ms: u64,
+    /// An origin site's base URL, `site=url` (repeat per site; or comma-separated in the
+    /// variable): shoppers go to their region's nearest healthy site.
+    #[arg(long = "origin-site", env = "LINKEDALL_ORIGIN_SITES", value_delimiter = ',', value_parser = linkedall_edge_dev::parse_origin_site)]
+    origin_sites: Vec<(linkedall_shared::OriginSite, String)>,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -45,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
             cache_capacity: cli.cache_capacity,
             origin_timeout_ms: cli.origin_timeout_ms,
             workers: cli.workers.unwrap_or(defaults.workers),
+            origin_sites: cli.origin_sites,
             ..defaults
         },
     )?;

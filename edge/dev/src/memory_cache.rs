@@ -96,6 +96,7 @@ mod tests {
             stored_at: Timestamp(0),
             ttl_secs: 60,
             tags: vec![],
+            purge_seq: 0,
         }
     }
 

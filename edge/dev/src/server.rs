@@ -55,12 +55,25 @@ impl EdgeServer {
             std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("geo header name: {e}"))
         })?;
         let origin = origin_base(&config.origin_url)?;
+        let sites = Arc::new(
+            config
+                .origin_sites
+                .iter()
+                .map(|(site, url)| Ok((*site, origin_base(url)?)))
+                .collect::<std::io::Result<Vec<_>>>()?,
+        );
         let (stop, stopped) = watch::channel(false);
         let mut threads = Vec::new();
         for index in 0..config.workers.max(1) {
             let listener = listener.try_clone()?;
-            let (cache, metrics, geo_header, origin, stopped) =
-                (cache.clone(), metrics.clone(), geo_header.clone(), origin.clone(), stopped.clone());
+            let (cache, metrics, geo_header, origin, sites, stopped) = (
+                cache.clone(),
+                metrics.clone(),
+                geo_header.clone(),
+                origin.clone(),
+                sites.clone(),
+                stopped.clone(),
+            );
             let timeout = Duration::from_millis(config.origin_timeout_ms);
             let thread =
                 std::thread::Builder::new().name(format!("edge-worker-{index}")).spawn(move || {
@@ -70,7 +83,14 @@ impl EdgeServer {
                         .expect("tokio runtime");
                     let local = tokio::task::LocalSet::new();
                     let worker = Rc::new(Worker {
-                        host: DevHost { cache, client: DevHost::client(), origin, geo_header, timeout },
+                        host: DevHost {
+                            cache,
+                            client: DevHost::client(),
+                            origin,
+                            sites,
+                            geo_header,
+                            timeout,
+                        },
                         metrics,
                     });
                     local.block_on(&runtime, accept_loop(listener, worker, stopped));
@@ -143,7 +163,7 @@ async fn accept_loop(
                 let worker = worker.clone();
                 let service = service_fn(move |request| {
                     let worker = worker.clone();
-                    async move { Ok::<_, Infallible>(serve(request, &worker).await) }
+                    async move { Ok::<_, Infallible>(serve(request, worker).await) }
                 });
                 let connection = graceful.watch(
                     http1::Builder::new()
@@ -165,7 +185,7 @@ async fn accept_loop(
     let _ = tokio::time::timeout(DRAIN, graceful.shutdown()).await;
 }
 
-async fn serve(request: http::Request<Incoming>, worker: &Worker) -> http::Response<Full<Bytes>> {
+async fn serve(request: http::Request<Incoming>, worker: Rc<Worker>) -> http::Response<Full<Bytes>> {
     match request.uri().path() {
         "/metrics" => return text(200, "text/plain; version=0.0.4", worker.metrics.render()),
         "/healthz" => return text(200, "application/json", r#"{"status":"ok"}"#.into()),
@@ -185,7 +205,12 @@ async fn serve(request: http::Request<Incoming>, worker: &Worker) -> http::Respo
             );
         }
     };
-    linkedall_edge::handle(http::Request::from_parts(parts, body), &worker.host).await.map(Full::new)
+    let served = linkedall_edge::serve(http::Request::from_parts(parts, body), &worker.host).await;
+    if let Some(revalidation) = served.background {
+        // After the answer: the shopper got the stale page at once.
+        tokio::task::spawn_local(async move { revalidation.run(&worker.host).await });
+    }
+    served.response.map(Full::new)
 }
 
 fn text(status: u16, content_type: &'static str, body: String) -> http::Response<Full<Bytes>> {

@@ -8,6 +8,7 @@ mod health;
 mod images;
 mod orders;
 mod payments;
+mod purge;
 mod search;
 mod vendor;
 mod vendors;
@@ -44,6 +45,11 @@ pub struct AppState {
     pub passwords: Passwords,
     pub login_limit: Arc<LoginLimiter>,
     pub payments: Arc<dyn PaymentProvider>,
+    /// The operators' token for `/admin/*` (besides signed-in admins); none means admins only.
+    pub admin_token: Option<Arc<str>>,
+    /// This origin's site name (`lagos`, `nairobi` …), sent as `x-linkedall-site` on every
+    /// response so edges and operators see which region answered.
+    pub site: Arc<str>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -70,6 +76,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/vendor/orders/{id}/deliver", post(vendor::deliver))
         .route("/api/v1/payments/webhook", post(payments::webhook))
         .route("/api/v1/payments/sandbox/{reference}", post(payments::sandbox_approve))
+        .route("/api/v1/cache/purges", get(purge::feed))
+        .route("/admin/purge", post(purge::purge))
         .route("/images/products/{file}", get(images::product_picture))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -78,7 +86,21 @@ pub fn router(state: AppState) -> Router {
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(observe::observe))
+        .layer(middleware::from_fn_with_state(state.site.clone(), name_site))
         .with_state(state)
+}
+
+/// Says which origin site answered.
+async fn name_site(
+    axum::extract::State(site): axum::extract::State<Arc<str>>,
+    request: Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    if let Ok(value) = axum::http::HeaderValue::from_str(&site) {
+        response.headers_mut().insert("x-linkedall-site", value);
+    }
+    response
 }
 
 async fn no_such_route(request: Request) -> Error {

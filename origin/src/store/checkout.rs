@@ -127,6 +127,7 @@ macro_rules! checkout_queries {
             // Reserve stock, in product order; prices come from the catalog row we just locked.
             let mut parts: BTreeMap<VendorId, Vec<OrderItem>> = BTreeMap::new();
             let mut sold_out = Vec::new();
+            let mut relabelled = Vec::new();
             let mut total: Option<Money> = None;
             for line in &lines {
                 let reserved: Option<(i64, String, i64, i32)> = sqlx::query_as(
@@ -160,6 +161,9 @@ macro_rules! checkout_queries {
                     Some(total) => total.plus(line_total)?,
                     None => line_total,
                 });
+                if crate::store::purges::label_changed(stock_left + line.quantity as i32, stock_left) {
+                    relabelled.extend(crate::store::purges::product_changed(line.product));
+                }
                 if stock_left == 0 {
                     sold_out.push((line.product, VendorId::new(vendor_id)));
                 }
@@ -230,6 +234,9 @@ macro_rules! checkout_queries {
                 super::outbox::record(&mut tx, &Event::about_product("product.out_of_stock", product.get(), payload))
                     .await?;
             }
+            // Pages show a stock label, not the count: only a sale that changes the label
+            // ("In stock" → "Only 5 left" → … → "Out of stock") changes a cached page.
+            super::purges::record(&mut tx, &relabelled).await?;
 
             let body = serde_json::to_string(&order).map_err(|e| Error::Corrupt(e.to_string()))?;
             sqlx::query(

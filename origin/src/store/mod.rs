@@ -109,6 +109,7 @@ pub mod checkout;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
+pub mod purges;
 pub mod reservations;
 pub mod vendor_products;
 

@@ -148,14 +148,19 @@ macro_rules! order_queries {
             .fetch_all(&mut *tx)
             .await
             .map_err(db())?;
+            let mut relabelled = Vec::new();
             for (product, quantity) in &items {
-                sqlx::query("UPDATE products SET stock = stock + $1 WHERE id = $2")
+                let stock: i32 = sqlx::query_scalar("UPDATE products SET stock = stock + $1 WHERE id = $2 RETURNING stock")
                     .bind(quantity)
                     .bind(product)
-                    .execute(&mut *tx)
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(db())?;
+                if crate::store::purges::label_changed(stock - quantity, stock) {
+                    relabelled.extend(crate::store::purges::product_changed(ProductId::new(*product)));
+                }
             }
+            super::purges::record(&mut tx, &relabelled).await?;
             let refund: Option<String> = sqlx::query_scalar(
                 "UPDATE payments SET state = 'refunded' WHERE order_id = $1 AND state = 'completed' RETURNING reference",
             )

@@ -10,6 +10,9 @@ const NOW: &str = "now()";
 const DAY_AGO: &str = "now() - interval '24 hours'";
 /// How the reservation sweeper locks the expired orders it picks.
 const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
+/// Taken before writing to the purge journal and held until commit, so journal sequence
+/// numbers follow commit order.
+const PURGE_LOCK: &str = "SELECT pg_advisory_xact_lock(7465726)";
 /// How long an unpaid order holds its stock.
 const RESERVATION_ENDS: &str = "now() + interval '30 minutes'";
 
@@ -36,6 +39,10 @@ pub mod orders {
 
 pub mod outbox {
     crate::store::outbox::outbox_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
+}
+
+pub mod purges {
+    crate::store::purges::purge_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
 }
 
 pub mod payments {

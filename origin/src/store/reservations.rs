@@ -69,14 +69,20 @@ macro_rules! reservation_queries {
                 super::outbox::record(&mut tx, &Event::about_order("order.cancelled", id, payload)).await?;
             }
             // Put stock back in product order, as checkout takes it, so the two never deadlock.
+            let mut relabelled = Vec::new();
             for (product, quantity) in released {
-                sqlx::query("UPDATE products SET stock = stock + $1 WHERE id = $2")
+                let stock: i64 = sqlx::query_scalar("UPDATE products SET stock = stock + $1 WHERE id = $2 RETURNING CAST(stock AS BIGINT)")
                     .bind(quantity)
                     .bind(product)
-                    .execute(&mut *tx)
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(db())?;
+                let before = i32::try_from(stock - quantity).unwrap_or(i32::MAX);
+                if crate::store::purges::label_changed(before, i32::try_from(stock).unwrap_or(i32::MAX)) {
+                    relabelled.extend(crate::store::purges::product_changed(linkedall_shared::ProductId::new(product)));
+                }
             }
+            super::purges::record(&mut tx, &relabelled).await?;
             tx.commit().await.map_err(db())?;
             Ok(expired.into_iter().map(|(id, _)| id).collect())
         }

@@ -11,6 +11,9 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 const DAY_AGO: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-24 hours')";
 /// How the reservation sweeper locks the expired orders it picks.
 const SKIP_LOCKED: &str = "";
+/// Taken before writing to the purge journal and held until commit, so journal sequence
+/// numbers follow commit order (SQLite has one writer already).
+const PURGE_LOCK: &str = "SELECT 1";
 /// How long an unpaid order holds its stock.
 const RESERVATION_ENDS: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+30 minutes')";
 
@@ -39,6 +42,10 @@ pub mod orders {
 
 pub mod outbox {
     crate::store::outbox::outbox_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod purges {
+    crate::store::purges::purge_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
 }
 
 pub mod payments {

@@ -89,6 +89,11 @@ macro_rules! vendor_product_queries {
                 "price": { "currency": currency.code(), "minor": product.price_minor }, "stock": product.stock,
             });
             super::outbox::record(&mut tx, &Event::about_product("product.created", id, payload)).await?;
+            let listed = crate::store::purges::product_listed(
+                linkedall_shared::CategoryId::new(product.category_id),
+                vendor,
+            );
+            super::purges::record(&mut tx, &listed).await?;
             tx.commit().await.map_err(db())?;
             Ok(ProductId::new(id))
         }
@@ -137,6 +142,8 @@ macro_rules! vendor_product_queries {
                 let payload = json!({ "product_id": id, "vendor_id": vendor });
                 super::outbox::record(&mut tx, &Event::about_product("product.out_of_stock", id.get(), payload)).await?;
             }
+            // Every field a vendor changes is shown on some page that carries the product's tag.
+            super::purges::record(&mut tx, &crate::store::purges::product_changed(id)).await?;
             tx.commit().await.map_err(db())
         }
     };

@@ -149,7 +149,7 @@ impl<'a, H: Host> Visit<'a, H> {
         let request = request
             .body(Bytes::from(json.unwrap_or_default()))
             .map_err(|e| Failure::Broken(EdgeError::NotFound(format!("invalid address: {e}"))))?;
-        let response = origin::send(self.host, request).await.map_err(EdgeError::from)?;
+        let response = origin::send(self.host, self.ctx, request).await.map_err(EdgeError::from)?;
         self.set_cookies.borrow_mut().extend(response.headers().get_all(header::SET_COOKIE).iter().cloned());
         let status = response.status().as_u16();
         match status {

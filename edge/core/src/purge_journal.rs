@@ -1,0 +1,229 @@
+//! Purges at the edge: each edge instance follows the origin's purge journal and treats a
+//! cached page as gone when a purge newer than the page reaches it.
+//!
+//! This works on every host, with or without a purge API: nothing is deleted, entries are
+//! judged when read. Each cached entry records the journal position its edge had reached when
+//! storing it ([`Cached::purge_seq`]); a purge with a higher number that names the entry's
+//! tag, address or a prefix of it, or everything, makes the entry a miss. The journal is read
+//! again when it is older than [`REFRESH_MILLIS`], so a purge reaches every page within about
+//! that long plus one origin round trip. Hosts that keep no state between requests (Spin
+//! starts an instance per request) find the journal in their cache under [`JOURNAL_KEY`]
+//! rather than reading it whole from the origin each time.
+//!
+//! The journal kept here is bounded ([`MAX_ENTRIES`]); when older entries are dropped, or the
+//! origin says this edge is too far behind, everything cached before the dropped position is
+//! treated as purged — a purge may cost extra origin fetches, never a stale price.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+use bytes::Bytes;
+use linkedall_shared::{Purge, PurgeFeed};
+use serde::{Deserialize, Serialize};
+
+use crate::host::{CacheKey, Cached, Host, Timestamp};
+use crate::origin::fetch_document;
+use crate::trace::RequestContext;
+
+/// How old the journal may be before a request reads it again.
+pub const REFRESH_MILLIS: u64 = 500;
+
+/// The most purges an edge remembers.
+pub const MAX_ENTRIES: usize = 4096;
+
+/// Where hosts without per-instance memory keep the journal between requests.
+pub const JOURNAL_KEY: &str = "linkedall-purge-journal";
+
+/// The purges this instance knows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Journal {
+    /// The newest journal position applied.
+    known: u64,
+    /// Entries stored below this position are purged (older purges were forgotten).
+    floor: u64,
+    entries: VecDeque<Purge>,
+    /// When the origin's journal was last read (host clock, ms).
+    checked_at: u64,
+}
+
+impl Journal {
+    /// The position new cache entries are stamped with.
+    pub fn known(&self) -> u64 {
+        self.known
+    }
+
+    /// Whether `entry`, cached under `key`, has been purged since it was stored.
+    pub fn purges(&self, key: &CacheKey, entry: &Cached) -> bool {
+        if entry.purge_seq < self.floor {
+            return true;
+        }
+        let path = key.path();
+        self.entries
+            .iter()
+            .rev()
+            .take_while(|purge| purge.seq > entry.purge_seq)
+            .any(|purge| purge.selector.reaches(path, &entry.tags))
+    }
+
+    /// Folds in a feed read after [`Journal::known`].
+    pub fn apply(&mut self, feed: PurgeFeed, now: Timestamp) {
+        self.checked_at = now.millis();
+        if feed.truncated || feed.latest < self.known {
+            // Too far behind, or the origin's journal was reset: forget everything cached so far.
+            tracing::warn!(
+                known = self.known,
+                latest = feed.latest,
+                "purge journal gap: treating the cache as purged"
+            );
+            metrics::counter!("edge_purge_journal_resets_total").increment(1);
+            self.entries.clear();
+            self.floor = feed.latest.max(self.known) + 1;
+            self.known = feed.latest.max(self.known) + 1;
+            return;
+        }
+        for purge in feed.purges {
+            if purge.seq <= self.known {
+                continue;
+            }
+            self.known = purge.seq;
+            metrics::counter!("edge_purges_applied_total").increment(1);
+            tracing::info!(seq = purge.seq, selector = ?purge.selector, "purge applied");
+            self.entries.push_back(purge);
+        }
+        self.known = self.known.max(feed.latest);
+        while self.entries.len() > MAX_ENTRIES {
+            if let Some(dropped) = self.entries.pop_front() {
+                self.floor = self.floor.max(dropped.seq + 1);
+            }
+        }
+    }
+
+    fn due(&self, now: Timestamp) -> bool {
+        now.millis().saturating_sub(self.checked_at) >= REFRESH_MILLIS || now.millis() < self.checked_at
+    }
+}
+
+struct State {
+    journal: Option<Journal>,
+    refreshing: bool,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = const { RefCell::new(State { journal: None, refreshing: false }) };
+}
+
+/// The journal, read again from the origin first when it is due. Concurrent requests of one
+/// instance share one read; an origin that does not answer leaves the journal as it was (and
+/// is asked again after [`REFRESH_MILLIS`]).
+pub async fn current<H: Host>(host: &H, ctx: &RequestContext) -> Journal {
+    let now = host.now();
+    let loaded = STATE.with_borrow(|state| state.journal.clone());
+    let journal = match loaded {
+        Some(journal) => journal,
+        None => {
+            let from_cache = host
+                .cache_get(&CacheKey(JOURNAL_KEY.into()))
+                .await
+                .and_then(|entry| postcard::from_bytes::<Journal>(&entry.body).ok())
+                .unwrap_or_default();
+            STATE.with_borrow_mut(|state| state.journal.get_or_insert(from_cache).clone())
+        }
+    };
+    if !journal.due(now) || STATE.with_borrow(|state| state.refreshing) {
+        return journal;
+    }
+    STATE.with_borrow_mut(|state| state.refreshing = true);
+    let path = format!("/api/v1/cache/purges?after={}", journal.known);
+    let fetched = fetch_document::<PurgeFeed, H>(host, &path, ctx).await;
+    let journal = STATE.with_borrow_mut(|state| {
+        state.refreshing = false;
+        let journal = state.journal.get_or_insert_with(Journal::default);
+        match fetched {
+            Ok(feed) => journal.apply(feed, now),
+            Err(error) => {
+                tracing::warn!(%error, "purge journal could not be read; keeping the one we have");
+                journal.checked_at = now.millis();
+            }
+        }
+        journal.clone()
+    });
+    metrics::gauge!("edge_purge_journal_position").set(journal.known as f64);
+    let blob = Cached {
+        status: 200,
+        headers: Vec::new(),
+        body: Bytes::from(postcard::to_allocvec(&journal).unwrap_or_default()),
+        stored_at: now,
+        ttl_secs: 24 * 60 * 60,
+        tags: Vec::new(),
+        purge_seq: 0,
+    };
+    host.cache_put(&CacheKey(JOURNAL_KEY.into()), blob).await;
+    journal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linkedall_shared::PurgeSelector;
+
+    fn entry(tags: &[&str], purge_seq: u64) -> Cached {
+        Cached {
+            status: 200,
+            headers: Vec::new(),
+            body: Bytes::new(),
+            stored_at: Timestamp(0),
+            ttl_secs: 60,
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            purge_seq,
+        }
+    }
+
+    fn feed(purges: &[(u64, PurgeSelector)], latest: u64) -> PurgeFeed {
+        PurgeFeed {
+            purges: purges
+                .iter()
+                .map(|(seq, selector)| Purge { seq: *seq, selector: selector.clone() })
+                .collect(),
+            latest,
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn a_purge_reaches_only_pages_stored_before_it_that_it_names() {
+        let key = CacheKey("v1|/c/fashion|cur=NGN".into());
+        let mut journal = Journal::default();
+        journal.apply(feed(&[(3, PurgeSelector::Tag("product:9".into()))], 3), Timestamp(1));
+        assert!(journal.purges(&key, &entry(&["product:9"], 2)));
+        assert!(!journal.purges(&key, &entry(&["product:9"], 3)), "stored after the purge");
+        assert!(!journal.purges(&key, &entry(&["product:8"], 2)), "another product");
+        journal.apply(feed(&[(4, PurgeSelector::Prefix("/c/".into()))], 4), Timestamp(2));
+        assert!(journal.purges(&key, &entry(&[], 3)));
+        assert!(!journal.purges(&CacheKey("v1|/p/1-x|cur=NGN".into()), &entry(&[], 3)));
+        journal.apply(feed(&[(5, PurgeSelector::Url("/c/fashion".into()))], 5), Timestamp(3));
+        assert!(journal.purges(&key, &entry(&[], 4)));
+        journal.apply(feed(&[(6, PurgeSelector::Everything)], 6), Timestamp(4));
+        assert!(journal.purges(&CacheKey("v1|/|cur=KES".into()), &entry(&["home"], 5)));
+        assert_eq!(journal.known(), 6);
+    }
+
+    #[test]
+    fn an_edge_too_far_behind_forgets_everything_it_held() {
+        let mut journal = Journal::default();
+        journal.apply(PurgeFeed { purges: Vec::new(), latest: 5000, truncated: true }, Timestamp(1));
+        assert!(journal.purges(&CacheKey("v1|/|x".into()), &entry(&[], 4999)));
+        assert!(!journal.purges(&CacheKey("v1|/|x".into()), &entry(&[], journal.known())));
+    }
+
+    #[test]
+    fn the_journal_stays_bounded_and_what_it_forgets_counts_as_purged() {
+        let mut journal = Journal::default();
+        let purges: Vec<_> = (1..=(MAX_ENTRIES as u64 + 10))
+            .map(|seq| (seq, PurgeSelector::Tag(format!("product:{seq}"))))
+            .collect();
+        journal.apply(feed(&purges, MAX_ENTRIES as u64 + 10), Timestamp(1));
+        assert_eq!(journal.entries.len(), MAX_ENTRIES);
+        assert!(journal.purges(&CacheKey("v1|/|x".into()), &entry(&["home"], 5)), "below the floor");
+        assert!(!journal.purges(&CacheKey("v1|/|x".into()), &entry(&["home"], 20)));
+    }
+}

@@ -1,0 +1,132 @@
+//! Purging the edge caches: `POST /admin/purge` for admins, and the journal every edge reads,
+//! `GET /api/v1/cache/purges?after=N`.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::Response;
+use linkedall_shared::{MAX_SELECTORS_PER_PURGE, PurgeSelector};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use crate::error::{Error, Result};
+use crate::negotiate::Format;
+use crate::params::QueryParams;
+use crate::session::Session;
+
+/// What an admin asks to purge. Any mix; at least one thing.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PurgeRequest {
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub urls: Vec<String>,
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+    #[serde(default)]
+    pub everything: bool,
+}
+
+impl PurgeRequest {
+    /// The selectors, each checked; refused whole if any is invalid or there are too many.
+    fn selectors(&self) -> Result<Vec<PurgeSelector>> {
+        let mut selectors = Vec::new();
+        for tag in &self.tags {
+            selectors.push(PurgeSelector::tag(tag)?);
+        }
+        for url in &self.urls {
+            selectors.push(PurgeSelector::url(url)?);
+        }
+        for prefix in &self.prefixes {
+            selectors.push(PurgeSelector::prefix(prefix)?);
+        }
+        if self.everything {
+            selectors.push(PurgeSelector::Everything);
+        }
+        selectors.sort();
+        selectors.dedup();
+        if selectors.is_empty() {
+            return Err(Error::Unprocessable(
+                "nothing to purge: give `tags`, `urls`, `prefixes` or `\"everything\": true`".into(),
+            ));
+        }
+        if selectors.len() > MAX_SELECTORS_PER_PURGE {
+            return Err(Error::Unprocessable(format!(
+                "{} tags, URLs and prefixes in one purge; at most {MAX_SELECTORS_PER_PURGE} are accepted — split the request",
+                selectors.len()
+            )));
+        }
+        Ok(selectors)
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct PurgeAccepted {
+    /// The journal's sequence number after this purge: edges that have read this far have
+    /// applied it.
+    pub seq: u64,
+    pub selectors: usize,
+}
+
+/// Someone allowed to purge: the operators' admin token (`Authorization: Bearer`, set by
+/// `LINKEDALL_ADMIN_TOKEN`) or a signed-in admin. No credentials → 401; a signed-in
+/// account that is not an admin → 403.
+pub struct Admin;
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let bearer = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        if let (Some(given), Some(expected)) = (bearer, state.admin_token.as_deref())
+            && constant_time_eq(given.as_bytes(), expected.as_bytes())
+        {
+            return Ok(Admin);
+        }
+        let session = Session::from_request_parts(parts, state).await?;
+        if session.user.is_admin() {
+            Ok(Admin)
+        } else {
+            Err(Error::Forbidden("purging the cache is for admins".into()))
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// `POST /admin/purge` `{"tags":[…],"urls":[…],"prefixes":[…],"everything":false}` → 202.
+pub async fn purge(
+    State(state): State<AppState>,
+    _admin: Admin,
+    body: std::result::Result<Json<PurgeRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<PurgeAccepted>)> {
+    let Json(request) = body?;
+    let selectors = request.selectors()?;
+    let seq = state.store.purge(&selectors).await?;
+    metrics::counter!("cache_purge_requests_total").increment(1);
+    tracing::info!(seq, selectors = selectors.len(), ?selectors, "cache purge recorded");
+    Ok((StatusCode::ACCEPTED, Json(PurgeAccepted { seq, selectors: selectors.len() })))
+}
+
+/// `GET /api/v1/cache/purges?after=N`: journal entries after `N` (JSON or postcard).
+pub async fn feed(State(state): State<AppState>, format: Format, params: QueryParams) -> Result<Response> {
+    let after = params
+        .parsed("after", |raw| {
+            raw.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| Error::InvalidParameter {
+                name: "after",
+                message: "expected a whole number of 0 or more".into(),
+            })
+        })?
+        .unwrap_or(0);
+    Ok(format.render(&state.store.purge_feed(after).await?))
+}

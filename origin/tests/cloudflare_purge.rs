@@ -1,0 +1,152 @@
+//! Purges reach Cloudflare's purge API: merged, in calls of at most 100, within the plan's
+//! rate budget, and never dropped — against a local imitation of the API that records calls
+//! and can refuse them with 429 as Cloudflare does past the limit.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use linkedall_origin::cloudflare_purge::{CloudflareSettings, PurgeBudget};
+use linkedall_origin::store::Backend;
+use linkedall_origin::testing::{TEST_ADMIN_TOKEN, TestDatabase, TestOptions, TestOrigin};
+use serde_json::{Value, json};
+
+#[derive(Clone, Default)]
+struct Imitation {
+    calls: Arc<Mutex<Vec<Value>>>,
+    /// Calls to refuse with 429 before accepting again.
+    refuse: Arc<Mutex<u32>>,
+}
+
+async fn purge_cache(
+    State(imitation): State<Imitation>,
+    Path(zone): Path<String>,
+    headers: HeaderMap,
+    axum::Json(body): axum::Json<Value>,
+) -> (StatusCode, axum::Json<Value>) {
+    assert_eq!(zone, "zone-123");
+    assert_eq!(headers["authorization"], "Bearer cf-token");
+    let mut refuse = imitation.refuse.lock().unwrap();
+    if *refuse > 0 {
+        *refuse -= 1;
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            axum::Json(json!({ "success": false, "errors": [{ "code": 1134, "message": "rate limited" }] })),
+        );
+    }
+    imitation.calls.lock().unwrap().push(body);
+    (StatusCode::OK, axum::Json(json!({ "success": true, "errors": [], "result": { "id": "zone-123" } })))
+}
+
+async fn imitation() -> (Imitation, String) {
+    let imitation = Imitation::default();
+    let app =
+        Router::new().route("/zones/{zone}/purge_cache", post(purge_cache)).with_state(imitation.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (imitation, url)
+}
+
+fn tags_sent(imitation: &Imitation) -> Vec<String> {
+    let mut tags: Vec<String> = imitation
+        .calls
+        .lock()
+        .unwrap()
+        .iter()
+        .flat_map(|call| call["tags"].as_array().cloned().unwrap_or_default())
+        .map(|t| t.as_str().unwrap().to_owned())
+        .collect();
+    tags.sort();
+    tags
+}
+
+async fn purge_tags(origin: &TestOrigin, tags: Vec<String>) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/admin/purge", origin.url()))
+        .bearer_auth(TEST_ADMIN_TOKEN)
+        .json(&json!({ "tags": tags }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+}
+
+async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..200 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+#[tokio::test]
+async fn purges_are_batched_within_the_plan_and_none_is_lost() {
+    let Some(db) = TestDatabase::new(Backend::Postgres).await else { return };
+    let (imitation, api_base) = imitation().await;
+    // A plan with a bucket of 2 calls that refills very slowly: what fits goes now, the rest
+    // waits in the queue.
+    let budget = PurgeBudget { calls_per_second: 0.001, bucket: 2, selectors_per_call: 100 };
+    let cloudflare = CloudflareSettings {
+        api_base,
+        zone_id: "zone-123".into(),
+        api_token: "cf-token".into(),
+        shop_host: "linkedall.africa".into(),
+        budget,
+        poll_every: Duration::from_millis(50),
+    };
+    let origin = TestOrigin::spawn_with(
+        db,
+        TestOptions { cloudflare: Some(cloudflare.clone()), ..TestOptions::default() },
+    )
+    .await;
+    let all: Vec<String> = (0..250).map(|i| format!("product:{i:03}")).collect();
+    purge_tags(&origin, all[..100].to_vec()).await;
+    purge_tags(&origin, all[50..150].to_vec()).await; // 50 repeated: merged
+    purge_tags(&origin, all[150..].to_vec()).await;
+    wait_until("two calls went out", || imitation.calls.lock().unwrap().len() == 2).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(imitation.calls.lock().unwrap().len(), 2, "the budget holds the rest back");
+    assert!(imitation.calls.lock().unwrap().iter().all(|c| c["tags"].as_array().unwrap().len() <= 100));
+    let sent = tags_sent(&imitation);
+    let mut unique = sent.clone();
+    unique.dedup();
+    assert_eq!(sent, unique, "merged: no tag sent twice");
+    assert!(sent.len() < all.len() && sent.iter().all(|t| all.contains(t)), "the rest waits");
+
+    // A forwarder that stops with purges queued leaves them in the journal: the next one
+    // (with budget to spare, and Cloudflare refusing the first call) sends the rest.
+    let mut origin = origin;
+    origin.stop().await;
+    *imitation.refuse.lock().unwrap() = 1;
+    let fresh = CloudflareSettings {
+        budget: PurgeBudget { calls_per_second: 50.0, bucket: 10, ..budget },
+        ..cloudflare
+    };
+    let db = std::mem::replace(&mut origin.db, TestDatabase::new(Backend::Postgres).await.unwrap());
+    let origin =
+        TestOrigin::spawn_with(db, TestOptions { cloudflare: Some(fresh), ..TestOptions::default() }).await;
+    wait_until("every tag reached Cloudflare", || {
+        let sent = tags_sent(&imitation);
+        all.iter().all(|tag| sent.contains(tag))
+    })
+    .await;
+    purge_tags(&origin, vec!["home".into()]).await;
+    let everything = reqwest::Client::new()
+        .post(format!("{}/admin/purge", origin.url()))
+        .bearer_auth(TEST_ADMIN_TOKEN)
+        .json(&json!({ "everything": true, "urls": ["/c/fashion"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(everything.status(), 202);
+    wait_until("purge everything went out", || {
+        imitation.calls.lock().unwrap().iter().any(|c| c["purge_everything"] == json!(true))
+    })
+    .await;
+}

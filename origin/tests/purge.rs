@@ -1,0 +1,191 @@
+//! The purge journal over HTTP: `POST /admin/purge` (admins only), and the purges catalog
+//! changes record by themselves, read back as edges read them (`GET /api/v1/cache/purges`).
+
+use linkedall_origin::store::Backend;
+use linkedall_origin::testing::{TEST_ADMIN_TOKEN, TestDatabase, TestOrigin};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn spawn(backend: Backend) -> Option<TestOrigin> {
+    let db = TestDatabase::new(backend).await?.seeded(20).await;
+    Some(TestOrigin::spawn(db).await)
+}
+
+macro_rules! on_both_backends {
+    ($($check:ident),* $(,)?) => {
+        mod sqlite { $(#[tokio::test] async fn $check() {
+            if let Some(origin) = super::spawn(super::Backend::Sqlite).await { super::$check(origin).await }
+        })* }
+        mod postgres { $(#[tokio::test] async fn $check() {
+            if let Some(origin) = super::spawn(super::Backend::Postgres).await { super::$check(origin).await }
+        })* }
+    };
+}
+
+on_both_backends!(
+    purging_needs_an_admin,
+    an_admin_purge_reaches_the_journal_in_order,
+    bad_purges_are_refused_whole,
+    catalog_changes_purge_the_pages_that_showed_them,
+);
+
+async fn purge(origin: &TestOrigin, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+    let mut request = reqwest::Client::new().post(format!("{}/admin/purge", origin.url())).json(&body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// The journal after `after`, as (kind, value) pairs.
+async fn journal(origin: &TestOrigin, after: u64) -> (u64, Vec<String>) {
+    let feed: Value = reqwest::get(format!("{}/api/v1/cache/purges?after={after}", origin.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entries = feed["purges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| match &p["selector"] {
+            Value::String(s) => s.clone(),
+            Value::Object(o) => {
+                let (kind, value) = o.iter().next().unwrap();
+                format!("{kind}:{}", value.as_str().unwrap())
+            }
+            other => panic!("unexpected selector {other}"),
+        })
+        .collect();
+    (feed["latest"].as_u64().unwrap(), entries)
+}
+
+async fn register(origin: &TestOrigin, email: &str, vendor: bool) -> String {
+    let mut body = json!({ "email": email, "password": "correct horse battery" });
+    if vendor {
+        body["role"] = json!("vendor");
+        body["shop"] = json!({ "name": "Ada's Fabrics", "city": "Lagos", "country": "NG" });
+    }
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/register", origin.url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+}
+
+async fn purging_needs_an_admin(origin: TestOrigin) {
+    let body = json!({ "tags": ["home"] });
+    let (status, problem) = purge(&origin, None, body.clone()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{problem}");
+    assert_eq!(problem["status"], 401);
+    let (status, _) = purge(&origin, Some("not-the-token"), body.clone()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let shopper = register(&origin, "shopper@example.com", false).await;
+    let (status, problem) = purge(&origin, Some(&shopper), body.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    assert_eq!(journal(&origin, 0).await, (0, vec![]), "refused purges leave nothing behind");
+    let (status, accepted) = purge(&origin, Some(TEST_ADMIN_TOKEN), body).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{accepted}");
+}
+
+async fn an_admin_purge_reaches_the_journal_in_order(origin: TestOrigin) {
+    let (status, first) = purge(
+        &origin,
+        Some(TEST_ADMIN_TOKEN),
+        json!({ "tags": ["product:7", "home", "home"], "urls": ["https://shop.example/c/fashion?cursor=3"], "prefixes": ["/v/"] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(first["selectors"], 4, "duplicates are merged: {first}");
+    let (_, second) = purge(&origin, Some(TEST_ADMIN_TOKEN), json!({ "everything": true })).await;
+    let (latest, entries) = journal(&origin, 0).await;
+    assert_eq!(latest, second["seq"].as_u64().unwrap());
+    assert_eq!(entries.len(), 5);
+    assert!(entries[..4].contains(&"Url:/c/fashion?cursor=3".to_owned()), "{entries:?}");
+    assert!(entries[..4].contains(&"Tag:product:7".to_owned()), "{entries:?}");
+    assert!(entries[..4].contains(&"Prefix:/v/".to_owned()), "{entries:?}");
+    assert_eq!(entries[4], "Everything");
+    let (_, after_first) = journal(&origin, first["seq"].as_u64().unwrap()).await;
+    assert_eq!(after_first, vec!["Everything".to_owned()]);
+    let (_, none) = journal(&origin, latest).await;
+    assert!(none.is_empty());
+}
+
+async fn bad_purges_are_refused_whole(origin: TestOrigin) {
+    let admin = Some(TEST_ADMIN_TOKEN);
+    for (body, needle) in [
+        (json!({}), "nothing to purge"),
+        (json!({ "tags": ["home", "Not A Tag"] }), "not a tag"),
+        (json!({ "urls": ["c/fashion"] }), "not a page address"),
+        (json!({ "tags": (0..101).map(|i| format!("product:{i}")).collect::<Vec<_>>() }), "at most 100"),
+        (json!({ "tagz": ["home"] }), "unknown field"),
+    ] {
+        let (status, problem) = purge(&origin, admin, body.clone()).await;
+        assert!(status.is_client_error(), "{body}: {status}");
+        let detail = problem["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains(needle), "{body}: {detail}");
+    }
+    assert_eq!(journal(&origin, 0).await, (0, vec![]));
+    let problem: Value = reqwest::get(format!("{}/api/v1/cache/purges?after=-1", origin.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(problem["status"], 400);
+}
+
+async fn catalog_changes_purge_the_pages_that_showed_them(origin: TestOrigin) {
+    let http = reqwest::Client::new();
+    let vendor = register(&origin, "ada@example.com", true).await;
+    let created: Value = http
+        .post(format!("{}/api/v1/vendor/products", origin.url()))
+        .bearer_auth(&vendor)
+        .json(&json!({ "category_id": 2, "name": "Adire scarf", "price_minor": 250000, "stock": 7 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["product"]["id"].as_i64().unwrap();
+    let vendor_id = created["vendor"]["id"].as_i64().unwrap();
+    let (seq, listed) = journal(&origin, 0).await;
+    assert_eq!(
+        listed,
+        vec!["Tag:category:2".to_owned(), format!("Tag:vendor:{vendor_id}"), "Tag:search".to_owned()]
+    );
+
+    let patch = |body: Value| {
+        http.patch(format!("{}/api/v1/vendor/products/{id}", origin.url()))
+            .bearer_auth(&vendor)
+            .json(&body)
+            .send()
+    };
+    assert!(patch(json!({ "price_minor": 199000 })).await.unwrap().status().is_success());
+    let (seq, repriced) = journal(&origin, seq).await;
+    assert_eq!(repriced, vec![format!("Tag:product:{id}")]);
+
+    // Seven in stock shows "In stock"; buying one leaves six: the page does not change.
+    let shopper = register(&origin, "kofi@example.com", false).await;
+    let buy = |n: u32, key: &'static str| {
+        http.post(format!("{}/api/v1/orders", origin.url()))
+            .bearer_auth(&shopper)
+            .header("idempotency-key", key)
+            .json(&json!({ "items": [{ "product_id": id, "quantity": n }] }))
+            .send()
+    };
+    assert_eq!(buy(1, "order-1").await.unwrap().status(), StatusCode::CREATED);
+    let (seq, unchanged) = journal(&origin, seq).await;
+    assert!(unchanged.is_empty(), "{unchanged:?}");
+    // Six → five shows "Only 5 left": purged.
+    assert_eq!(buy(1, "order-2").await.unwrap().status(), StatusCode::CREATED);
+    let (_, relabelled) = journal(&origin, seq).await;
+    assert_eq!(relabelled, vec![format!("Tag:product:{id}")]);
+}
