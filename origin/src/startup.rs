@@ -11,6 +11,9 @@ use tokio::net::TcpListener;
 use crate::accounts::Passwords;
 use crate::config::{AuthSettings, Settings};
 use crate::error::Result;
+use crate::events::consumers;
+use crate::events::purge::LoggedPurges;
+use crate::events::service::EventsPlan;
 use crate::login_limit::LoginLimiter;
 use crate::payments::paystack::PaystackProvider;
 use crate::payments::{PaymentProvider, SandboxProvider};
@@ -30,6 +33,9 @@ pub struct Origin {
     pub state: AppState,
     /// How often [`Origin::serve`]'s reservation sweeper runs.
     pub sweep_every: Duration,
+    /// The relay and consumers [`Origin::serve`] runs beside the server (none by default;
+    /// [`Origin::build`] takes them from the settings).
+    pub events: EventsPlan,
 }
 
 impl Origin {
@@ -46,7 +52,15 @@ impl Origin {
                 origin.with_session_cache(SessionCache::redis(url, settings.redis_prefix.clone()).await?);
         }
         origin.sweep_every = settings.reservation_sweep_every();
-        Ok(origin)
+        let plan = EventsPlan {
+            bus: settings.bus_choice()?,
+            relay: true,
+            consumers: origin.state.consumers.as_ref().clone(),
+            policy: settings.retry_policy(),
+            poll_every: Duration::from_millis(settings.relay_poll_ms.max(1)),
+            batch: crate::events::relay::DEFAULT_BATCH,
+        };
+        Ok(origin.with_events(plan))
     }
 
     /// An origin over an existing store, with the development secrets.
@@ -81,8 +95,10 @@ impl Origin {
                 passwords: Passwords::new(auth.password_cost),
                 login_limit: Arc::new(LoginLimiter::default()),
                 payments,
+                consumers: Arc::new(consumers::all(LoggedPurges::default())),
             },
             sweep_every: DEFAULT_SWEEP_EVERY,
+            events: EventsPlan::off(),
         })
     }
 
@@ -95,6 +111,17 @@ impl Origin {
     /// Sweeps expired reservations every `every`.
     pub fn with_sweep_interval(mut self, every: Duration) -> Origin {
         self.sweep_every = every;
+        self
+    }
+
+    /// Runs `plan`'s relay and consumers beside the server. Its consumers also become the
+    /// ones the admin API replays dead letters into (the lead wires a real edge purge here:
+    /// `consumers::all(edge_purge_sink)`).
+    pub fn with_events(mut self, plan: EventsPlan) -> Origin {
+        if !plan.consumers.is_empty() {
+            self.state.consumers = Arc::new(plan.consumers.clone());
+        }
+        self.events = plan;
         self
     }
 
@@ -118,11 +145,15 @@ impl Origin {
         );
         let (stop_sweeping, sweeper) =
             ReservationSweeper::new(self.state.store.clone(), self.sweep_every).spawn();
+        let events = crate::events::service::spawn(self.state.store.clone(), self.events.clone());
         // Connect info gives the login rate limiter the client's address.
         let service = self.router().into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
         stop_sweeping.stop();
         let _ = sweeper.await;
+        if let Some(events) = events {
+            events.stop().await;
+        }
         served?;
         tracing::info!("origin stopped");
         Ok(())
