@@ -7,6 +7,9 @@ use clap::{Args, ValueEnum};
 
 use crate::accounts::PasswordCost;
 use crate::error::{Error, Result};
+use crate::events::jetstream::StreamNames;
+use crate::events::runner::RetryPolicy;
+use crate::events::service::BusChoice;
 use crate::payments::paystack::PaystackSettings;
 use crate::supabase::SupabaseSettings;
 
@@ -115,6 +118,39 @@ pub struct Settings {
     /// their stock.
     #[arg(long, env = "LINKEDALL_RESERVATION_SWEEP_SECS", default_value_t = 30)]
     pub reservation_sweep_secs: u64,
+
+    /// Where events go: `jetstream` (needs the NATS URL), `in-process`, or `off` (they wait in
+    /// the outbox). By default JetStream when a NATS URL is set, in-process otherwise.
+    #[arg(long, env = "LINKEDALL_EVENTS", value_enum)]
+    pub events: Option<EventsMode>,
+
+    /// NATS server with JetStream (`nats://127.0.0.1:4222`).
+    #[arg(long, env = "LINKEDALL_NATS_URL")]
+    pub nats_url: Option<String>,
+
+    /// JetStream stream of the events (`<name>_DEAD` holds the dead letters).
+    #[arg(long, env = "LINKEDALL_EVENTS_STREAM", default_value = "LINKEDALL_EVENTS")]
+    pub events_stream: String,
+
+    /// First subject token: events on `<prefix>.events.<type>`, dead letters on `<prefix>.dead.<consumer>`.
+    #[arg(long, env = "LINKEDALL_EVENTS_SUBJECT_PREFIX", default_value = "linkedall")]
+    pub events_subject_prefix: String,
+
+    /// Deliveries of one event to one consumer before it becomes a dead letter.
+    #[arg(long, env = "LINKEDALL_EVENTS_MAX_DELIVERIES", default_value_t = 5)]
+    pub events_max_deliveries: u32,
+
+    /// Milliseconds between outbox polls when the relay has caught up.
+    #[arg(long, env = "LINKEDALL_RELAY_POLL_MS", default_value_t = 200)]
+    pub relay_poll_ms: u64,
+}
+
+/// Where published events go (see [`Settings::events`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EventsMode {
+    Off,
+    InProcess,
+    Jetstream,
 }
 
 /// Paystack's public API.
@@ -224,6 +260,12 @@ impl Settings {
             redis_url: None,
             redis_prefix: "linkedall:".into(),
             reservation_sweep_secs: 30,
+            events: None,
+            nats_url: None,
+            events_stream: "LINKEDALL_EVENTS".into(),
+            events_subject_prefix: "linkedall".into(),
+            events_max_deliveries: 5,
+            relay_poll_ms: 200,
         }
     }
 
@@ -239,6 +281,30 @@ impl Settings {
             budget: self.cloudflare_plan.budget(),
             poll_every: Duration::from_secs(1),
         })
+    }
+
+    /// The bus the settings choose; JetStream without a NATS URL is a configuration error.
+    pub fn bus_choice(&self) -> Result<BusChoice> {
+        let mode = self.events.unwrap_or(if self.nats_url.is_some() {
+            EventsMode::Jetstream
+        } else {
+            EventsMode::InProcess
+        });
+        Ok(match mode {
+            EventsMode::Off => BusChoice::Off,
+            EventsMode::InProcess => BusChoice::InProcess,
+            EventsMode::Jetstream => BusChoice::JetStream {
+                url: self.nats_url.clone().filter(|u| !u.is_empty()).ok_or_else(|| {
+                    Error::Config("LINKEDALL_EVENTS=jetstream needs LINKEDALL_NATS_URL".into())
+                })?,
+                names: StreamNames::with_stream(&self.events_stream, &self.events_subject_prefix),
+            },
+        })
+    }
+
+    /// The retry policy of the consumers.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy { max_deliveries: self.events_max_deliveries.max(1), ..RetryPolicy::default() }
     }
 
     pub fn reservation_sweep_every(&self) -> Duration {

@@ -86,6 +86,9 @@ pub enum Error {
     /// Another service we call (Cloudflare's API) failed: the message says which and why.
     #[error("{0}")]
     Upstream(String),
+    /// The event bus (NATS JetStream) did not take or give an event: the message says which.
+    #[error("event bus error: {0}")]
+    EventBus(String),
 
     #[error("could not apply database migrations: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
@@ -133,7 +136,8 @@ impl Error {
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Error::Database { source: sqlx::Error::PoolTimedOut, .. }
             | Error::Cache { .. }
-            | Error::KeySet(_) => StatusCode::SERVICE_UNAVAILABLE,
+            | Error::KeySet(_)
+            | Error::EventBus(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::PaymentProvider(_) | Error::Upstream(_) => StatusCode::BAD_GATEWAY,
             Error::Database { .. }
             | Error::Migration(_)
@@ -164,7 +168,7 @@ impl Error {
             Error::NoSuchRoute { .. } => "no-such-route",
             Error::MethodNotAllowed { .. } => "method-not-allowed",
             Error::Database { source: sqlx::Error::PoolTimedOut, .. } => "overloaded",
-            Error::Cache { .. } | Error::KeySet(_) => "unavailable",
+            Error::Cache { .. } | Error::KeySet(_) | Error::EventBus(_) => "unavailable",
             Error::PaymentProvider(_) => "payment-provider",
             Error::Upstream(_) => "upstream",
             _ => "internal",

@@ -2,6 +2,8 @@
 
 use clap::{Parser, Subcommand};
 use linkedall_origin::config::{LogFormat, Settings};
+use linkedall_origin::events;
+use linkedall_origin::events::replay::ReplayOptions;
 use linkedall_origin::seed::{SeedOptions, seed};
 use linkedall_origin::store::{PoolSettings, Store};
 use linkedall_origin::{Origin, telemetry};
@@ -36,6 +38,22 @@ enum Command {
         #[arg(long)]
         reset: bool,
     },
+    /// Publish the outbox to the bus and run the consumers, without serving HTTP (several
+    /// relays may run against one PostgreSQL database).
+    Relay {
+        /// Only relay; leave consuming to other processes.
+        #[arg(long)]
+        no_consumers: bool,
+    },
+    /// Rebuild the read models (order history, vendor sales, analytics) from the event store.
+    Replay {
+        /// Start from the newest snapshot instead of from nothing.
+        #[arg(long)]
+        from_snapshot: bool,
+        /// Save a snapshot of the read models every N events.
+        #[arg(long)]
+        snapshot_every: Option<u64>,
+    },
 }
 
 #[tokio::main]
@@ -47,6 +65,28 @@ async fn main() -> anyhow::Result<()> {
             let origin = Origin::build(&cli.settings).await?;
             let listener = tokio::net::TcpListener::bind(cli.settings.listen).await?;
             origin.serve(listener, shutdown_signal()).await?;
+        }
+        Command::Relay { no_consumers } => {
+            let mut origin = Origin::build(&cli.settings).await?;
+            if no_consumers {
+                origin.events.consumers.clear();
+            }
+            let Some(events) = events::service::spawn(origin.state.store.clone(), origin.events.clone())
+            else {
+                anyhow::bail!("LINKEDALL_EVENTS=off: there is nothing to relay to");
+            };
+            shutdown_signal().await;
+            events.stop().await;
+        }
+        Command::Replay { from_snapshot, snapshot_every } => {
+            let store = Store::connect(&cli.settings.database_url, &PoolSettings::default()).await?;
+            store.migrate().await?;
+            let report =
+                events::replay::rebuild(&store, ReplayOptions { from_snapshot, snapshot_every }).await?;
+            println!(
+                "replayed {} events after #{} into the read models ({} snapshots taken)",
+                report.events, report.started_after, report.snapshots_taken
+            );
         }
         Command::Seed { products, seed: rng_seed, reset } => {
             let store = Store::connect(&cli.settings.database_url, &PoolSettings::default()).await?;

@@ -10,8 +10,12 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tracing::Instrument;
 
+use crate::events::Cause;
+
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
+/// The shopper's country as the edge saw it (the edge's `--geo-header` default).
+pub const COUNTRY: HeaderName = HeaderName::from_static("x-linkedall-country");
 
 /// The route template that served a response (`/api/v1/products/{id}`), so metrics are
 /// labelled by route rather than by every distinct URL.
@@ -69,6 +73,20 @@ fn random_hex(bytes: usize) -> String {
     uuid::Uuid::new_v4().simple().to_string()[..bytes * 2].to_owned()
 }
 
+/// The client's address: the first `x-forwarded-for` hop (set by the edge or the load
+/// balancer in front), else the peer of the connection.
+fn client_ip(request: &Request) -> Option<String> {
+    let forwarded = request
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
+    let peer =
+        || request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    forwarded.or_else(peer).map(|ip| ip.to_string())
+}
+
 /// An incoming request id is kept if it is short and plain; anything else is replaced.
 fn request_id(headers: &HeaderMap) -> String {
     headers
@@ -96,11 +114,22 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
         method = %method,
         path = %path,
     );
+    let cause = Cause {
+        traceparent: Some(traceparent.header_value()),
+        client_ip: client_ip(&request),
+        country: request
+            .headers()
+            .get(&COUNTRY)
+            .and_then(|v| v.to_str().ok())
+            .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()))
+            .map(str::to_ascii_uppercase),
+    };
     request
         .extensions_mut()
         .insert(TraceContext { request_id: request_id.clone(), traceparent: traceparent.clone() });
 
-    let mut response = next.run(request).instrument(span.clone()).await;
+    // Events written while serving the request remember its trace, address and country.
+    let mut response = cause.scope(next.run(request).instrument(span.clone())).await;
 
     let elapsed = started.elapsed();
     let status = response.status();

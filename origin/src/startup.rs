@@ -12,6 +12,9 @@ use crate::accounts::Passwords;
 use crate::cloudflare_purge::{CloudflarePurger, CloudflareSettings};
 use crate::config::{AuthSettings, Settings};
 use crate::error::Result;
+use crate::events::consumers;
+use crate::events::purge::JournalPurges;
+use crate::events::service::EventsPlan;
 use crate::login_limit::LoginLimiter;
 use crate::payments::paystack::PaystackProvider;
 use crate::payments::{PaymentProvider, SandboxProvider};
@@ -36,6 +39,9 @@ pub struct Origin {
     pub sweep_every: Duration,
     /// Where purges are forwarded to Cloudflare, when configured.
     pub cloudflare: Option<CloudflareSettings>,
+    /// The relay and consumers [`Origin::serve`] runs beside the server (none by default;
+    /// [`Origin::build`] takes them from the settings).
+    pub events: EventsPlan,
 }
 
 impl Origin {
@@ -56,7 +62,15 @@ impl Origin {
         origin.state.admin_token =
             settings.admin_token.as_deref().filter(|t| !t.trim().is_empty()).map(Arc::from);
         origin.state.site = Arc::from(settings.site.as_str());
-        Ok(origin)
+        let plan = EventsPlan {
+            bus: settings.bus_choice()?,
+            relay: true,
+            consumers: origin.state.consumers.as_ref().clone(),
+            policy: settings.retry_policy(),
+            poll_every: Duration::from_millis(settings.relay_poll_ms.max(1)),
+            batch: crate::events::relay::DEFAULT_BATCH,
+        };
+        Ok(origin.with_events(plan))
     }
 
     /// An origin over an existing store, with the development secrets.
@@ -81,6 +95,7 @@ impl Origin {
             None => Arc::new(SandboxProvider::new(auth.payment_webhook_secret.as_bytes())),
         };
         tracing::info!(provider = payments.name(), "payment provider");
+        let purges = JournalPurges::new(store.clone());
         Ok(Origin {
             state: AppState {
                 store,
@@ -93,9 +108,11 @@ impl Origin {
                 payments,
                 admin_token: None,
                 site: Arc::from(DEFAULT_SITE),
+                consumers: Arc::new(consumers::all(purges)),
             },
             sweep_every: DEFAULT_SWEEP_EVERY,
             cloudflare: None,
+            events: EventsPlan::off(),
         })
     }
 
@@ -129,6 +146,17 @@ impl Origin {
         self
     }
 
+    /// Runs `plan`'s relay and consumers beside the server. Its consumers also become the
+    /// ones the admin API replays dead letters into (the lead wires a real edge purge here:
+    /// `consumers::all(edge_purge_sink)`).
+    pub fn with_events(mut self, plan: EventsPlan) -> Origin {
+        if !plan.consumers.is_empty() {
+            self.state.consumers = Arc::new(plan.consumers.clone());
+        }
+        self.events = plan;
+        self
+    }
+
     pub fn router(&self) -> Router {
         router(self.state.clone())
     }
@@ -153,6 +181,7 @@ impl Origin {
             Some(settings) => Some(CloudflarePurger::new(self.state.store.clone(), settings)?.spawn()),
             None => None,
         };
+        let events = crate::events::service::spawn(self.state.store.clone(), self.events.clone());
         // Connect info gives the login rate limiter the client's address.
         let service = self.router().into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
@@ -161,6 +190,9 @@ impl Origin {
         if let Some((stop_purging, purger)) = purger {
             stop_purging.stop();
             let _ = purger.await;
+        }
+        if let Some(events) = events {
+            events.stop().await;
         }
         served?;
         tracing::info!("origin stopped");

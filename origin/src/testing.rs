@@ -217,6 +217,8 @@ pub struct TestOptions {
     pub site: Option<String>,
     /// Forward purges to this (imitation of) Cloudflare.
     pub cloudflare: Option<crate::cloudflare_purge::CloudflareSettings>,
+    /// The relay and consumers the origin runs (none by default: events stay in the outbox).
+    pub events: crate::events::service::EventsPlan,
 }
 
 /// The admin token of a default [`TestOrigin`].
@@ -231,6 +233,7 @@ impl Default for TestOptions {
             admin_token: Some(TEST_ADMIN_TOKEN.into()),
             site: None,
             cloudflare: None,
+            events: crate::events::service::EventsPlan::off(),
         }
     }
 }
@@ -253,7 +256,8 @@ impl TestOrigin {
         let mut origin = Origin::with_store_and_auth(db.store.clone(), options.auth)
             .await
             .expect("origin builds")
-            .with_sweep_interval(options.sweep_every);
+            .with_sweep_interval(options.sweep_every)
+            .with_events(options.events);
         if let Some(cache) = options.session_cache {
             origin = origin.with_session_cache(cache);
         }
@@ -300,4 +304,54 @@ pub fn init_test_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let _ = tracing_subscriber::fmt().json().with_env_filter(filter).with_test_writer().try_init();
+}
+
+pub const DEFAULT_NATS_URL: &str = "nats://127.0.0.1:4222";
+
+pub fn nats_url() -> String {
+    std::env::var("NATS_URL").ok().filter(|u| u.starts_with("nats")).unwrap_or(DEFAULT_NATS_URL.into())
+}
+
+/// JetStream streams of one test (unique names, so tests run side by side), deleted afterwards.
+pub struct TestNats {
+    pub url: String,
+    pub names: crate::events::jetstream::StreamNames,
+    pub bus: crate::events::jetstream::JetStreamBus,
+}
+
+impl TestNats {
+    /// `None` when NATS is unreachable outside CI.
+    pub async fn new() -> Option<TestNats> {
+        let url = nats_url();
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let names = crate::events::jetstream::StreamNames::with_stream(&format!("T_{id}"), &format!("t{id}"));
+        match crate::events::jetstream::JetStreamBus::connect(&url, names.clone()).await {
+            Ok(bus) => Some(TestNats { url, names, bus }),
+            Err(error) if in_ci() => panic!("NATS JetStream at {url} is required when CI=true: {error}"),
+            Err(error) => {
+                eprintln!(
+                    "SKIPPED: NATS at {url} is unreachable ({error}); set CI=true to make this a failure"
+                );
+                None
+            }
+        }
+    }
+
+    pub fn choice(&self) -> crate::events::service::BusChoice {
+        crate::events::service::BusChoice::JetStream { url: self.url.clone(), names: self.names.clone() }
+    }
+}
+
+impl Drop for TestNats {
+    fn drop(&mut self) {
+        let (url, names) = (self.url.clone(), self.names.clone());
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                let bus = crate::events::jetstream::JetStreamBus::connect(&url, names).await.ok()?;
+                bus.delete_streams().await.ok()
+            })
+        })
+        .join();
+    }
 }

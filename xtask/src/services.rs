@@ -14,6 +14,12 @@ pub fn redis_url() -> String {
     std::env::var("REDIS_URL").ok().filter(|u| u.starts_with("redis")).unwrap_or(DEFAULT_REDIS_URL.into())
 }
 
+pub const DEFAULT_NATS_URL: &str = "nats://127.0.0.1:4222";
+
+pub fn nats_url() -> String {
+    std::env::var("NATS_URL").ok().filter(|u| u.starts_with("nats")).unwrap_or(DEFAULT_NATS_URL.into())
+}
+
 pub fn postgres_url() -> String {
     std::env::var("DATABASE_URL")
         .ok()
@@ -37,7 +43,8 @@ fn reachable(address: &str) -> bool {
 /// Fails when a required service is down in CI; warns (tests will skip) elsewhere.
 pub fn check(ci: bool) -> Result<()> {
     check_one("PostgreSQL", "DATABASE_URL", &postgres_url(), 5432, ci)?;
-    check_one("Redis", "REDIS_URL", &redis_url(), 6379, ci)
+    check_one("Redis", "REDIS_URL", &redis_url(), 6379, ci)?;
+    check_one("NATS JetStream", "NATS_URL", &nats_url(), 4222, ci)
 }
 
 fn check_one(service: &str, variable: &str, url: &str, default_port: u16, ci: bool) -> Result<()> {
@@ -73,5 +80,7 @@ mod tests {
             super::host_port("redis://:secret@cache.internal/0", 6379).unwrap(),
             "cache.internal:6379"
         );
+        assert_eq!(super::host_port("nats://127.0.0.1:4222", 4222).unwrap(), "127.0.0.1:4222");
+        assert_eq!(super::host_port("nats://bus.internal", 4222).unwrap(), "bus.internal:4222");
     }
 }

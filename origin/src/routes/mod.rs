@@ -4,6 +4,8 @@
 mod accounts;
 mod cart;
 mod catalog;
+mod dead_letters;
+mod event_reads;
 mod health;
 mod images;
 mod orders;
@@ -24,6 +26,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::accounts::Passwords;
 use crate::error::Error;
+use crate::events::consumer::Consumer;
 use crate::login_limit::LoginLimiter;
 use crate::observe;
 use crate::payments::PaymentProvider;
@@ -50,6 +53,8 @@ pub struct AppState {
     /// This origin's site name (`lagos`, `nairobi` …), sent as `x-linkedall-site` on every
     /// response so edges and operators see which region answered.
     pub site: Arc<str>,
+    /// The consumers of events, which dead letters are replayed into.
+    pub consumers: Arc<Vec<Arc<dyn Consumer>>>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -58,7 +63,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/categories", get(catalog::categories))
         .route("/api/v1/products", get(catalog::products))
         .route("/api/v1/products/{id}", get(catalog::product))
+        .route("/api/v1/products/{id}/bought-together", get(event_reads::bought_together))
         .route("/api/v1/vendors/{id}", get(vendors::storefront))
+        .route("/api/v1/schemas", get(event_reads::schemas))
+        .route("/api/v1/schemas/{kind}/{version}", get(event_reads::schema))
+        .route("/api/v1/admin/analytics/orders", get(event_reads::order_analytics))
+        .route("/api/v1/admin/events/lag", get(event_reads::lag))
+        .route("/api/v1/admin/dead-letters", get(dead_letters::list))
+        .route("/api/v1/admin/dead-letters/{id}/replay", post(dead_letters::replay))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/auth/register", post(accounts::register))
         .route("/api/v1/auth/login", post(accounts::login))

@@ -70,7 +70,9 @@ pub async fn place(
         Claim::New(claimed) => claimed,
     };
     let store = state.store.clone();
-    let placed = tokio::spawn(async move {
+    // The task outlives a dropped request; it keeps the request's cause for its events.
+    let cause = crate::events::Cause::current();
+    let placed = tokio::spawn(cause.scope(async move {
         let placed = store.place_order(user.id, &purchase, &claimed).await;
         if placed.is_err()
             && let Err(error) = store.release_idempotency_key(&claimed).await
@@ -78,7 +80,7 @@ pub async fn place(
             tracing::warn!(%error, "could not release an idempotency key; it expires in 24 h");
         }
         placed
-    })
+    }))
     .await
     .map_err(|e| Error::Corrupt(format!("the checkout task failed: {e}")))?;
     let order = placed?;

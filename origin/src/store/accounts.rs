@@ -76,7 +76,7 @@ macro_rules! account_queries {
                 sqlx::Error::Database(ref d) if d.is_unique_violation() => Error::EmailTaken,
                 e => db()(e),
             })?;
-            let event = json!({ "user_id": id, "role": role, "vendor_id": vendor_id });
+            let event = json!({ "user_id": id, "role": role, "vendor_id": vendor_id, "source": "password" });
             super::outbox::record(&mut tx, &Event::about_user("user.created", id, event)).await?;
             tx.commit().await.map_err(db())?;
             Ok(CurrentUser { id, role, vendor_id: vendor_id.map(VendorId::new) })

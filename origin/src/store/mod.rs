@@ -10,10 +10,10 @@
 //! (in `postgres.rs` and `sqlite.rs`) and its `impl Store` methods. Every write that changes
 //! state appends its events to the outbox in the same transaction.
 
-mod postgres;
+pub(crate) mod postgres;
 mod queries;
 mod rows;
-mod sqlite;
+pub(crate) mod sqlite;
 mod timing;
 
 use std::str::FromStr;

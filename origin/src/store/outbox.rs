@@ -1,5 +1,6 @@
 //! The outbox: events written in the transaction of the change they describe, read in order
-//! by the relay that publishes them (another issue) and by tests.
+//! by the relay that publishes them (`events/relay.rs`), and kept afterwards as the event store
+//! that `origin replay` rebuilds read models from.
 
 use serde_json::Value;
 
@@ -20,20 +21,33 @@ pub struct OutboxRow {
 macro_rules! outbox_queries {
     ($pool:ty, $conn:ty, $backend:literal) => {
         use crate::error::{Error, Result};
-        use crate::events::Event;
+        use crate::events::{Cause, Event};
         use crate::store::outbox::OutboxRow;
         use crate::store::timing::QueryTimer;
 
-        /// Appends `event` inside the caller's transaction.
+        /// Appends `event` inside the caller's transaction, caused by the request being served.
         pub async fn record(conn: &mut $conn, event: &Event) -> Result<()> {
+            record_caused(conn, event, &Cause::current()).await
+        }
+
+        /// Appends `event` inside the caller's transaction with an explicit cause (a consumer
+        /// reacting to another event carries that event's trace on).
+        pub async fn record_caused(conn: &mut $conn, event: &Event, cause: &Cause) -> Result<()> {
             let _t = QueryTimer::start($backend, "outbox_record");
-            sqlx::query("INSERT INTO outbox (type, subject, payload) VALUES ($1, $2, $3)")
-                .bind(event.kind)
-                .bind(&event.subject)
-                .bind(sqlx::types::Json(&event.payload))
-                .execute(conn)
-                .await
-                .map_err(Error::db("writing an outbox event"))?;
+            sqlx::query(
+                "INSERT INTO outbox (type, subject, payload, schema_version, traceparent, client_ip, country) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(event.kind)
+            .bind(&event.subject)
+            .bind(sqlx::types::Json(&event.payload))
+            .bind(crate::events::catalogue::current_version(event.kind) as i32)
+            .bind(cause.traceparent.as_deref())
+            .bind(cause.client_ip.as_deref())
+            .bind(cause.country.as_deref())
+            .execute(conn)
+            .await
+            .map_err(Error::db("writing an outbox event"))?;
             // Counted when written; a rolled-back transaction takes its events with it, which
             // the relay's published counter (not this one) reflects.
             metrics::counter!("outbox_events_written_total", "type" => event.kind).increment(1);
@@ -44,7 +58,7 @@ macro_rules! outbox_queries {
             let _t = QueryTimer::start($backend, "outbox_unpublished");
             sqlx::query_as(
                 "SELECT CAST(id AS TEXT) AS id, type, subject, payload FROM outbox \
-                 WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1",
+                 WHERE published_at IS NULL ORDER BY seq LIMIT $1",
             )
             .bind(limit)
             .fetch_all(pool)

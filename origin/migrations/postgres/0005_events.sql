@@ -1,0 +1,94 @@
+-- Event streaming: the outbox becomes the event store (a total order, the trace context of the
+-- request that caused each change), and the consumers' own tables.
+--
+-- Every consumer records the ids it has processed in the same transaction as its effect, so a
+-- redelivered event changes nothing twice. Read models rebuilt by `origin replay` are the
+-- `order_history`, `vendor_sales` and `order_analytics` tables.
+
+ALTER TABLE outbox ADD COLUMN seq BIGSERIAL;
+ALTER TABLE outbox ADD COLUMN schema_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE outbox ADD COLUMN traceparent TEXT;
+ALTER TABLE outbox ADD COLUMN client_ip TEXT;
+ALTER TABLE outbox ADD COLUMN country TEXT;
+CREATE UNIQUE INDEX outbox_seq ON outbox (seq);
+CREATE INDEX outbox_unsent_seq ON outbox (seq) WHERE published_at IS NULL;
+
+CREATE TABLE processed_events (
+    consumer     TEXT NOT NULL,
+    event_id     TEXT NOT NULL,
+    processed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (consumer, event_id)
+);
+
+CREATE TABLE dead_letters (
+    id          TEXT PRIMARY KEY,
+    consumer    TEXT NOT NULL,
+    event_id    TEXT NOT NULL,
+    event_type  TEXT NOT NULL,
+    envelope    TEXT NOT NULL,
+    error       TEXT NOT NULL,
+    deliveries  INTEGER NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+    replayed_at TIMESTAMPTZ,
+    UNIQUE (consumer, event_id)
+);
+
+CREATE TABLE stock_levels (
+    product_id BIGINT PRIMARY KEY,
+    level      TEXT NOT NULL CHECK (level IN ('ok', 'low', 'out')),
+    stock      BIGINT NOT NULL
+);
+
+CREATE TABLE order_analytics (
+    minute     TEXT NOT NULL,
+    currency   TEXT NOT NULL,
+    country    TEXT NOT NULL,
+    orders     BIGINT NOT NULL,
+    gmv_minor  BIGINT NOT NULL,
+    PRIMARY KEY (minute, currency, country)
+);
+
+CREATE TABLE fraud_observations (
+    order_id     BIGINT PRIMARY KEY,
+    shopper_id   BIGINT NOT NULL,
+    client_ip    TEXT,
+    currency     TEXT NOT NULL,
+    amount_minor BIGINT NOT NULL,
+    at           TEXT NOT NULL,
+    score        INTEGER NOT NULL,
+    reasons      TEXT NOT NULL,
+    held         BOOLEAN NOT NULL
+);
+CREATE INDEX fraud_observations_shopper ON fraud_observations (shopper_id, at);
+CREATE INDEX fraud_observations_ip ON fraud_observations (client_ip, at);
+
+CREATE TABLE co_purchases (
+    product_id BIGINT NOT NULL,
+    with_id    BIGINT NOT NULL,
+    times      BIGINT NOT NULL,
+    PRIMARY KEY (product_id, with_id)
+);
+
+CREATE TABLE order_history (
+    order_id    BIGINT PRIMARY KEY,
+    shopper_id  BIGINT NOT NULL,
+    state       TEXT NOT NULL,
+    currency    TEXT NOT NULL,
+    total_minor BIGINT NOT NULL,
+    last_seq    BIGINT NOT NULL
+);
+
+CREATE TABLE vendor_sales (
+    vendor_id   BIGINT NOT NULL,
+    currency    TEXT NOT NULL,
+    orders      BIGINT NOT NULL,
+    gross_minor BIGINT NOT NULL,
+    PRIMARY KEY (vendor_id, currency)
+);
+
+CREATE TABLE read_model_snapshots (
+    id         BIGSERIAL PRIMARY KEY,
+    last_seq   BIGINT NOT NULL,
+    state      TEXT NOT NULL,
+    taken_at   TIMESTAMPTZ NOT NULL DEFAULT now()
+);

@@ -1,0 +1,60 @@
+//! What a consumer is, and how one event is applied to it exactly once.
+//!
+//! [`process`] opens a transaction, records (consumer, event id) in `processed_events` and
+//! applies the event in that same transaction: if the id was already there (a redelivery, a
+//! replayed dead letter that had succeeded meanwhile) nothing is applied, and if the effect
+//! fails the record rolls back with it, so the event is tried again.
+
+use futures_util::future::BoxFuture;
+
+use crate::error::Result;
+use crate::events::envelope::Envelope;
+use crate::events::tx::EventTx;
+use crate::store::Store;
+
+/// A reaction to events. Its `name` is its durable identity: the JetStream consumer's name
+/// and the key of its processed ids, so renaming a consumer makes it start over.
+pub trait Consumer: Send + Sync + 'static {
+    fn name(&self) -> &'static str;
+
+    /// Whether this consumer reacts to events of `kind`; others are acknowledged untouched.
+    fn wants(&self, kind: &str) -> bool;
+
+    /// Applies `event` inside `tx`. Work outside the database (an edge purge) must be
+    /// idempotent: it is repeated if the transaction then fails to commit.
+    fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>>;
+}
+
+/// What [`process`] did with an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Applied,
+    /// Processed before: changed nothing.
+    AlreadyProcessed,
+    /// Not a type this consumer reacts to.
+    NotWanted,
+}
+
+impl Outcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Applied => "applied",
+            Outcome::AlreadyProcessed => "duplicate",
+            Outcome::NotWanted => "skipped",
+        }
+    }
+}
+
+/// Applies `event` to `consumer` at most once (see the module docs).
+pub async fn process(store: &Store, consumer: &dyn Consumer, event: &Envelope) -> Result<Outcome> {
+    if !consumer.wants(&event.kind) {
+        return Ok(Outcome::NotWanted);
+    }
+    let mut tx = EventTx::begin(store).await?;
+    if !tx.mark_processed(consumer.name(), &event.id).await? {
+        return Ok(Outcome::AlreadyProcessed);
+    }
+    consumer.apply(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(Outcome::Applied)
+}

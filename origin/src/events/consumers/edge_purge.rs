@@ -1,0 +1,68 @@
+//! Edge purge: a product or vendor changed, so every cached page showing it is stale. The
+//! tags are those the edge puts on its pages: a page that shows a product carries
+//! `product:ID` (its own page, and every listing, search result and home shelf it appears
+//! on), so a change to a product purges that one tag. A new product is not on any page yet:
+//! the listings it joins are purged instead (`category:ID`, `vendor:ID`, `search`).
+//!
+//! Catalog writes already record these purges in their own transaction (`store::purges`);
+//! this consumer records them again from the event, which covers changes whose writer did
+//! not (image uploads, vendor changes) and is harmless otherwise: a repeated purge of one
+//! tag costs at most one extra origin fetch per page.
+
+use futures_util::future::BoxFuture;
+use serde_json::Value;
+
+use crate::error::Result;
+use crate::events::consumer::Consumer;
+use crate::events::envelope::Envelope;
+use crate::events::purge::PurgeSink;
+use crate::events::tx::EventTx;
+
+pub struct EdgePurge<S> {
+    sink: S,
+}
+
+impl<S: PurgeSink> EdgePurge<S> {
+    pub fn new(sink: S) -> Self {
+        Self { sink }
+    }
+}
+
+/// The tags an event makes stale.
+pub fn tags_for(event: &Envelope) -> Vec<String> {
+    let id = |field: &str| event.data.get(field).and_then(Value::as_i64);
+    let mut tags = Vec::new();
+    if event.kind.starts_with("vendor.") {
+        tags.extend(id("vendor_id").map(|vendor| format!("vendor:{vendor}")));
+        return tags;
+    }
+    if let Some(product) = id("product_id") {
+        tags.push(format!("product:{product}"));
+    }
+    if event.kind == "product.created" {
+        tags.extend(id("category_id").map(|category| format!("category:{category}")));
+        tags.extend(id("vendor_id").map(|vendor| format!("vendor:{vendor}")));
+        tags.push("search".into());
+    }
+    tags
+}
+
+impl<S: PurgeSink> Consumer for EdgePurge<S> {
+    fn name(&self) -> &'static str {
+        "edge-purge"
+    }
+
+    fn wants(&self, kind: &str) -> bool {
+        kind.starts_with("product.") || kind.starts_with("vendor.")
+    }
+
+    fn apply<'a>(&'a self, _tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let tags = tags_for(event);
+            if tags.is_empty() {
+                return Ok(());
+            }
+            self.sink.purge(tags).await
+        })
+    }
+}

@@ -1,0 +1,234 @@
+//! Fraud checks on every new order. Each signal adds to a score:
+//!
+//! - velocity: more than [`FraudRules::orders_per_account`] orders from one account, or
+//!   [`FraudRules::orders_per_address`] from one client address, within ten minutes;
+//! - an amount far above the account's history (over three standard deviations above its
+//!   mean and over twice the mean, with at least three earlier orders in that currency);
+//! - a large order (≥ [`FraudRules::large_order_minor`]) from an account younger than a day.
+//!
+//! At or above the threshold the order is held for review: `fraud_observations.held` is set
+//! and `order.held_for_review` is emitted, in the transaction that records the check. (Card
+//! velocity needs card fingerprints from the payment provider, which we do not receive yet.)
+
+use futures_util::future::BoxFuture;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{Duration, OffsetDateTime};
+
+use crate::error::{Error, Result};
+use crate::events::catalogue::{OrderCreated, OrderHeld};
+use crate::events::consumer::Consumer;
+use crate::events::envelope::Envelope;
+use crate::events::tx::{EventTx, on_conn};
+use crate::events::{Cause, Event};
+
+/// The thresholds of the checks.
+#[derive(Debug, Clone)]
+pub struct FraudRules {
+    pub orders_per_account: i64,
+    pub orders_per_address: i64,
+    pub large_order_minor: i64,
+    pub hold_at: u32,
+}
+
+impl Default for FraudRules {
+    fn default() -> Self {
+        Self { orders_per_account: 3, orders_per_address: 5, large_order_minor: 1_000_000, hold_at: 70 }
+    }
+}
+
+#[derive(Default)]
+pub struct FraudCheck {
+    pub rules: FraudRules,
+}
+
+/// `time` minus `ago`, as `YYYY-MM-DDTHH:MM:SS` (a prefix of both backends' stored times,
+/// so it compares as text).
+fn before(time: &str, ago: Duration) -> Result<String> {
+    let at = OffsetDateTime::parse(time, &Rfc3339)
+        .map_err(|e| Error::Corrupt(format!("event time {time:?} is not RFC 3339: {e}")))?;
+    (at - ago)
+        .format(format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"))
+        .map_err(|e| Error::Corrupt(e.to_string()))
+}
+
+/// The score and its reasons for one order, given what the account and address did before.
+pub fn score(rules: &FraudRules, signals: &Signals) -> (u32, Vec<String>) {
+    let mut score = 0;
+    let mut reasons = Vec::new();
+    if signals.recent_by_account >= rules.orders_per_account {
+        score += 40;
+        reasons.push(format!("{} orders from this account in 10 minutes", signals.recent_by_account + 1));
+    }
+    if signals.recent_by_address >= rules.orders_per_address {
+        score += 30;
+        reasons.push(format!("{} orders from this address in 10 minutes", signals.recent_by_address + 1));
+    }
+    if let Some((mean, deviation)) = signals.history
+        && signals.amount_minor as f64 > mean + 3.0 * deviation
+        && signals.amount_minor as f64 > 2.0 * mean
+    {
+        score += 30;
+        reasons.push(format!("amount {} far above this account's usual {mean:.0}", signals.amount_minor));
+    }
+    if signals.new_account && signals.amount_minor >= rules.large_order_minor {
+        score += 40;
+        reasons.push("a large order from an account opened today".into());
+    }
+    (score, reasons)
+}
+
+/// What the checks look at.
+#[derive(Debug, Clone, Default)]
+pub struct Signals {
+    pub amount_minor: i64,
+    pub recent_by_account: i64,
+    pub recent_by_address: i64,
+    /// Mean and standard deviation of the account's earlier orders, with three or more.
+    pub history: Option<(f64, f64)>,
+    pub new_account: bool,
+}
+
+impl Consumer for FraudCheck {
+    fn name(&self) -> &'static str {
+        "fraud"
+    }
+
+    fn wants(&self, kind: &str) -> bool {
+        kind == "order.created"
+    }
+
+    fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let db = || Error::db("checking an order for fraud");
+            let order: OrderCreated = event.data_as()?;
+            let window = before(&event.time, Duration::minutes(10))?;
+            let ip = event.clientip.clone();
+            let recent_by_account: i64 = on_conn!(&mut *tx, conn => sqlx::query_scalar(
+                "SELECT count(*) FROM fraud_observations WHERE shopper_id = $1 AND at >= $2",
+            )
+            .bind(order.shopper_id)
+            .bind(&window)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db())?);
+            let recent_by_address: i64 = match &ip {
+                Some(ip) => on_conn!(&mut *tx, conn => sqlx::query_scalar(
+                    "SELECT count(*) FROM fraud_observations WHERE client_ip = $1 AND at >= $2",
+                )
+                .bind(ip)
+                .bind(&window)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(db())?),
+                None => 0,
+            };
+            let amounts: Vec<i64> = on_conn!(&mut *tx, conn => sqlx::query_scalar(
+                "SELECT CAST(amount_minor AS BIGINT) FROM fraud_observations WHERE shopper_id = $1 AND currency = $2",
+            )
+            .bind(order.shopper_id)
+            .bind(&order.total.currency)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db())?);
+            let history = (amounts.len() >= 3).then(|| {
+                let n = amounts.len() as f64;
+                let mean = amounts.iter().map(|&a| a as f64).sum::<f64>() / n;
+                let variance = amounts.iter().map(|&a| (a as f64 - mean).powi(2)).sum::<f64>() / n;
+                (mean, variance.sqrt())
+            });
+            let day_before = before(&event.time, Duration::days(1))?;
+            let opened: Option<String> = match &mut *tx {
+                EventTx::Postgres(t) => sqlx::query_scalar(
+                    "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM users WHERE id = $1",
+                )
+                .bind(order.shopper_id)
+                .fetch_optional(&mut **t)
+                .await
+                .map_err(db())?,
+                EventTx::Sqlite(t) => sqlx::query_scalar("SELECT substr(created_at, 1, 19) FROM users WHERE id = $1")
+                    .bind(order.shopper_id)
+                    .fetch_optional(&mut **t)
+                    .await
+                    .map_err(db())?,
+            };
+            let signals = Signals {
+                amount_minor: order.total.minor,
+                recent_by_account,
+                recent_by_address,
+                history,
+                new_account: opened.is_some_and(|opened| opened >= day_before),
+            };
+            let (score, reasons) = score(&self.rules, &signals);
+            let held = score >= self.rules.hold_at;
+            on_conn!(&mut *tx, conn => sqlx::query(
+                "INSERT INTO fraud_observations (order_id, shopper_id, client_ip, currency, amount_minor, at, score, reasons, held) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(order.id)
+            .bind(order.shopper_id)
+            .bind(ip.as_deref())
+            .bind(&order.total.currency)
+            .bind(order.total.minor)
+            .bind(&event.time)
+            .bind(score as i32)
+            .bind(reasons.join("; "))
+            .bind(held)
+            .execute(&mut *conn)
+            .await
+            .map_err(db())?.rows_affected());
+            metrics::histogram!("fraud_score").record(f64::from(score));
+            if held {
+                let payload = OrderHeld { order_id: order.id, shopper_id: order.shopper_id, score, reasons };
+                let cause = Cause { traceparent: event.traceparent.clone(), ..Cause::default() };
+                tx.emit(
+                    &Event::typed("order.held_for_review", format!("order/{}", order.id), &payload),
+                    &cause,
+                )
+                .await?;
+                metrics::counter!("fraud_orders_held_total").increment(1);
+                tracing::warn!(order = order.id, score, reasons = ?payload.reasons, "order held for fraud review");
+            }
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_account_placing_a_large_order_quickly_is_held() {
+        let rules = FraudRules::default();
+        let calm = Signals { amount_minor: 5_000, ..Signals::default() };
+        assert_eq!(score(&rules, &calm).0, 0);
+        let hurried = Signals {
+            amount_minor: 2_000_000,
+            recent_by_account: 3,
+            new_account: true,
+            ..Signals::default()
+        };
+        let (points, reasons) = score(&rules, &hurried);
+        assert!(points >= rules.hold_at, "{points} {reasons:?}");
+        assert_eq!(reasons.len(), 2);
+    }
+
+    #[test]
+    fn an_amount_far_above_the_accounts_history_counts() {
+        let rules = FraudRules::default();
+        let usual = Signals { amount_minor: 9_000, history: Some((5_000.0, 500.0)), ..Signals::default() };
+        assert_eq!(score(&rules, &usual).0, 0, "less than twice the mean");
+        let odd = Signals { amount_minor: 50_000, history: Some((5_000.0, 500.0)), ..Signals::default() };
+        assert_eq!(score(&rules, &odd).0, 30);
+    }
+
+    #[test]
+    fn windows_are_text_prefixes_of_stored_times() {
+        assert_eq!(
+            before("2026-11-25T10:31:07.123456Z", Duration::minutes(10)).unwrap(),
+            "2026-11-25T10:21:07"
+        );
+        assert!("2026-11-25T10:21:07.5Z" >= "2026-11-25T10:21:07");
+    }
+}

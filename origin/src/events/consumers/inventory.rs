@@ -1,0 +1,138 @@
+//! Inventory: keeps each product's stock level (`ok`, `low`, `out`) in `stock_levels` from
+//! the events that move stock, and announces a product falling to the low-stock threshold
+//! with `product.low_stock`, once per crossing.
+//!
+//! Reaching zero is announced by the store itself: checkout and the vendor's stock update
+//! write `product.out_of_stock` in the transaction that took the last unit, so it is exactly
+//! once by construction; this consumer records it (level `out`) and does not repeat it.
+//! Stock released by a cancellation (put back by the cancel's own transaction) moves the level
+//! back up, so a later sell-down is announced again.
+
+use futures_util::future::BoxFuture;
+
+use crate::error::{Error, Result};
+use crate::events::catalogue::{OrderCancelled, OrderCreated, StockAlert};
+use crate::events::consumer::Consumer;
+use crate::events::envelope::Envelope;
+use crate::events::tx::{EventTx, on_conn};
+use crate::events::{Cause, Event};
+
+/// At or below this many units a product is low on stock.
+pub const LOW_STOCK: i64 = 5;
+
+pub struct Inventory;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Ok,
+    Low,
+    Out,
+}
+
+impl Level {
+    fn of(stock: i64) -> Level {
+        match stock {
+            ..=0 => Level::Out,
+            s if s <= LOW_STOCK => Level::Low,
+            _ => Level::Ok,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Level::Ok => "ok",
+            Level::Low => "low",
+            Level::Out => "out",
+        }
+    }
+
+    fn parse(s: &str) -> Level {
+        match s {
+            "low" => Level::Low,
+            "out" => Level::Out,
+            _ => Level::Ok,
+        }
+    }
+}
+
+/// The products whose stock `event` moved.
+fn products_of(event: &Envelope) -> Result<Vec<i64>> {
+    Ok(match event.kind.as_str() {
+        "order.created" => {
+            let order: OrderCreated = event.data_as()?;
+            order.parts.iter().flat_map(|p| p.items.iter().map(|i| i.product_id)).collect()
+        }
+        "order.cancelled" => {
+            event.data_as::<OrderCancelled>()?.released.iter().map(|r| r.product_id).collect()
+        }
+        _ => event.data.get("product_id").and_then(serde_json::Value::as_i64).into_iter().collect(),
+    })
+}
+
+impl Consumer for Inventory {
+    fn name(&self) -> &'static str {
+        "inventory"
+    }
+
+    fn wants(&self, kind: &str) -> bool {
+        matches!(
+            kind,
+            "order.created"
+                | "order.cancelled"
+                | "product.created"
+                | "product.updated"
+                | "product.out_of_stock"
+        )
+    }
+
+    fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let db = || Error::db("tracking stock levels");
+            let mut products = products_of(event)?;
+            products.sort_unstable();
+            products.dedup();
+            for product in products {
+                let now: Option<(i64, i64)> = on_conn!(&mut *tx, conn => sqlx::query_as(
+                    "SELECT CAST(stock AS BIGINT), vendor_id FROM products WHERE id = $1",
+                )
+                .bind(product)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db())?);
+                let Some((stock, vendor_id)) = now else { continue };
+                let before: Option<String> = on_conn!(&mut *tx, conn => sqlx::query_scalar(
+                    "SELECT level FROM stock_levels WHERE product_id = $1",
+                )
+                .bind(product)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db())?);
+                let before = before.as_deref().map(Level::parse);
+                let level = Level::of(stock);
+                on_conn!(&mut *tx, conn => sqlx::query(
+                    "INSERT INTO stock_levels (product_id, level, stock) VALUES ($1, $2, $3) \
+                     ON CONFLICT (product_id) DO UPDATE SET level = excluded.level, stock = excluded.stock",
+                )
+                .bind(product)
+                .bind(level.as_str())
+                .bind(stock)
+                .execute(&mut *conn)
+                .await
+                .map_err(db())?.rows_affected());
+                if level == Level::Low && before != Some(Level::Low) {
+                    let alert = StockAlert { product_id: product, vendor_id, stock: Some(stock) };
+                    let cause = Cause { traceparent: event.traceparent.clone(), ..Cause::default() };
+                    tx.emit(&Event::typed("product.low_stock", format!("product/{product}"), &alert), &cause)
+                        .await?;
+                    metrics::counter!("inventory_alerts_total", "level" => "low").increment(1);
+                    tracing::info!(product, stock, "product is low on stock");
+                }
+                if level == Level::Out && before != Some(Level::Out) {
+                    metrics::counter!("inventory_alerts_total", "level" => "out").increment(1);
+                    tracing::info!(product, "product is out of stock");
+                }
+            }
+            Ok(())
+        })
+    }
+}

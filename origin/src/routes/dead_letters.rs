@@ -1,0 +1,59 @@
+//! The admin's view of dead letters: list them, replay one after fixing its cause.
+
+use axum::Json;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use serde_json::{Value, json};
+
+use super::AppState;
+use crate::error::{Error, Result};
+use crate::events::dead_letters;
+use crate::params::QueryParams;
+use crate::session::CurrentUser;
+
+fn admin_only(user: &CurrentUser) -> Result<()> {
+    if user.is_admin() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("only an admin may handle dead letters".into()))
+    }
+}
+
+/// `GET /api/v1/admin/dead-letters[?all=true]`: waiting dead letters, newest first (with
+/// `all=true` the replayed ones too).
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    params: QueryParams,
+) -> Result<Json<Value>> {
+    admin_only(&user)?;
+    let all = match params.get("all") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(Error::InvalidParameter {
+                name: "all",
+                message: format!("`{}` is not true or false", super::catalog::truncate(other)),
+            });
+        }
+    };
+    let letters = dead_letters::list(&state.store, all, 500).await?;
+    Ok(Json(json!({ "dead_letters": letters })))
+}
+
+/// `POST /api/v1/admin/dead-letters/{id}/replay`: applies the event to its consumer again.
+pub async fn replay(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Json<dead_letters::Replayed>> {
+    admin_only(&user)?;
+    let Path(id) = path?;
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return Err(Error::InvalidParameter {
+            name: "id",
+            message: format!("`{}` is not a dead letter id", super::catalog::truncate(&id)),
+        });
+    }
+    Ok(Json(dead_letters::replay(&state.store, &state.consumers, &id).await?))
+}
