@@ -9,6 +9,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::accounts::Passwords;
+use crate::catalog_cache::{self, CatalogCache, RedisCatalog};
 use crate::config::{AuthSettings, Settings};
 use crate::error::Result;
 use crate::login_limit::LoginLimiter;
@@ -45,6 +46,15 @@ impl Origin {
             origin =
                 origin.with_session_cache(SessionCache::redis(url, settings.redis_prefix.clone()).await?);
         }
+        // The catalog cache shares the session cache's Redis connection when there is one.
+        let catalog_cache = match origin.state.session_cache.connection() {
+            Some(connection) => CatalogCache::redis(
+                RedisCatalog::with_connection(connection, settings.redis_prefix.clone()),
+                settings.catalog_cache_ttl(),
+            ),
+            None => CatalogCache::memory(settings.catalog_cache_bytes(), settings.catalog_cache_ttl()),
+        };
+        origin = origin.with_catalog_cache(catalog_cache);
         origin.sweep_every = settings.reservation_sweep_every();
         Ok(origin)
     }
@@ -80,6 +90,10 @@ impl Origin {
                 supabase,
                 passwords: Passwords::new(auth.password_cost),
                 login_limit: Arc::new(LoginLimiter::default()),
+                catalog_cache: CatalogCache::memory(
+                    catalog_cache::DEFAULT_MEMORY_BYTES,
+                    catalog_cache::DEFAULT_TTL,
+                ),
                 payments,
             },
             sweep_every: DEFAULT_SWEEP_EVERY,
@@ -89,6 +103,12 @@ impl Origin {
     /// Keeps sessions in `cache` (Redis) instead of this process's memory.
     pub fn with_session_cache(mut self, cache: SessionCache) -> Origin {
         self.state.session_cache = cache;
+        self
+    }
+
+    /// Keeps catalog answers in `cache` instead of the default in-memory one.
+    pub fn with_catalog_cache(mut self, cache: CatalogCache) -> Origin {
+        self.state.catalog_cache = cache;
         self
     }
 
@@ -114,10 +134,12 @@ impl Origin {
             %addr,
             backend = ?self.state.store.backend(),
             session_cache = self.state.session_cache.backend(),
+            catalog_cache = self.state.catalog_cache.backend(),
             "origin listening"
         );
-        let (stop_sweeping, sweeper) =
-            ReservationSweeper::new(self.state.store.clone(), self.sweep_every).spawn();
+        let (stop_sweeping, sweeper) = ReservationSweeper::new(self.state.store.clone(), self.sweep_every)
+            .with_catalog_cache(self.state.catalog_cache.clone())
+            .spawn();
         // Connect info gives the login rate limiter the client's address.
         let service = self.router().into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;

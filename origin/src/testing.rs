@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 
 use crate::Origin;
 use crate::accounts::PasswordCost;
+use crate::catalog_cache::{CatalogCache, RedisCatalog};
 use crate::config::AuthSettings;
 use crate::seed::{SeedOptions, seed};
 use crate::session_cache::SessionCache;
@@ -155,6 +156,13 @@ impl TestRedis {
         }
     }
 
+    /// A catalog cache in this Redis, under this test's prefix, sharing the session cache's
+    /// connection.
+    pub fn catalog_cache(&self, ttl: Duration) -> CatalogCache {
+        let connection = self.cache.connection().expect("a Redis session cache has a connection");
+        CatalogCache::redis(RedisCatalog::with_connection(connection, self.prefix.clone()), ttl)
+    }
+
     /// The keys this test wrote, without their prefix, sorted.
     pub fn keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = self
@@ -208,6 +216,8 @@ pub struct TestOptions {
     pub auth: AuthSettings,
     /// In memory unless a test brings its [`TestRedis`] cache.
     pub session_cache: Option<SessionCache>,
+    /// The default in-memory catalog cache unless a test brings one.
+    pub catalog_cache: Option<CatalogCache>,
     /// An hour by default, so the sweeper never runs (nor holds a connection when the test's
     /// schema is dropped); the reservation tests set it short, and stop the origin at the end.
     pub sweep_every: Duration,
@@ -215,7 +225,12 @@ pub struct TestOptions {
 
 impl Default for TestOptions {
     fn default() -> Self {
-        Self { auth: test_auth(), session_cache: None, sweep_every: Duration::from_secs(3600) }
+        Self {
+            auth: test_auth(),
+            session_cache: None,
+            catalog_cache: None,
+            sweep_every: Duration::from_secs(3600),
+        }
     }
 }
 
@@ -240,6 +255,9 @@ impl TestOrigin {
             .with_sweep_interval(options.sweep_every);
         if let Some(cache) = options.session_cache {
             origin = origin.with_session_cache(cache);
+        }
+        if let Some(cache) = options.catalog_cache {
+            origin = origin.with_catalog_cache(cache);
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
         let addr = listener.local_addr().expect("bound address");

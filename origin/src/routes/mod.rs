@@ -22,6 +22,7 @@ use std::sync::Arc;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::accounts::Passwords;
+use crate::catalog_cache::CatalogCache;
 use crate::error::Error;
 use crate::login_limit::LoginLimiter;
 use crate::observe;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub supabase: Option<Arc<SupabaseVerifier>>,
     pub passwords: Passwords,
     pub login_limit: Arc<LoginLimiter>,
+    /// Encoded catalog answers; invalidated by the write routes after they commit.
+    pub catalog_cache: CatalogCache,
     pub payments: Arc<dyn PaymentProvider>,
 }
 
