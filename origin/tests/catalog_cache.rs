@@ -350,3 +350,68 @@ async fn redis_entries_and_product_generations_expire() {
     );
     assert_eq!(redis.ttl("catalog:gen"), -1, "the catalog generation never expires");
 }
+
+/// A word matching more than 1,000 products is ranked among its newest matches, so a product
+/// listed today shows up for it (and the search stays fast on a million products).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_for_a_common_word_shows_the_newest_listings() {
+    let Some((origin, _redis)) = spawn(Cache::Memory).await else { return };
+    let Store::Postgres(pool) = &origin.db.store else { unreachable!("a PostgreSQL database") };
+    sqlx::query(
+        "INSERT INTO products (vendor_id, category_id, name, slug, description, currency, price_minor, stock) \
+         SELECT p.vendor_id, p.category_id, 'Baobab powder ' || g, 'baobab-powder-' || g, 'Dried fruit pulp.', \
+                p.currency, 1000, 10 \
+         FROM generate_series(1, 1100) AS g, (SELECT * FROM products ORDER BY id LIMIT 1) AS p",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    let vendor = Account::register(&origin, "baobab@example.com", Some("Baobab Hub")).await;
+    let newest = vendor.list_product("Baobab baobab fruit powder", 1_200, 8).await;
+
+    let (status, results, _) = get(&origin, "/api/v1/search?q=baobab&limit=20").await;
+    assert_eq!(status, StatusCode::OK);
+    let ids: Vec<i64> =
+        results["items"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len(), 20);
+    assert_eq!(ids[0], newest, "the newest listing, whose name says it twice, ranks first: {ids:?}");
+    assert!(ids.iter().all(|id| newest - id < 200), "ranked among the newest matches: {ids:?}");
+}
+
+/// The reservation sweeper gives an unpaid order's stock back; the cached product page and
+/// listings show it without waiting for their TTL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stock_released_by_the_reservation_sweeper_is_visible_before_the_ttl() {
+    let Some(db) = TestDatabase::new(Backend::Postgres).await else { return };
+    let options = TestOptions {
+        catalog_cache: Some(CatalogCache::memory(1 << 20, TTL)),
+        sweep_every: Duration::from_millis(100),
+        ..TestOptions::default()
+    };
+    let mut origin = TestOrigin::spawn_with(db.seeded(20).await, options).await;
+    let vendor = Account::register(&origin, "loom@example.com", Some("Bolga Looms")).await;
+    let id = vendor.list_product("Bolga market basket", 6_000, 4).await;
+    let shopper = Account::register(&origin, "late@example.com", None).await;
+    let buy = json!({ "items": [{ "product_id": id, "quantity": 3 }] });
+    let (status, order) = shopper.send(Method::POST, "/api/v1/orders", buy, Some("unpaid")).await;
+    assert_eq!(status, StatusCode::CREATED, "{order}");
+    let product_path = format!("/api/v1/products/{id}");
+    assert_eq!(cached(&origin, &product_path).await["product"]["stock"], 1);
+
+    let Store::Postgres(pool) = &origin.db.store else { unreachable!("a PostgreSQL database") };
+    sqlx::query("UPDATE orders SET expires_at = now() - interval '1 minute' WHERE id = $1")
+        .bind(order["id"].as_i64().unwrap())
+        .execute(pool)
+        .await
+        .unwrap();
+    let mut stock = Value::Null;
+    for _ in 0..50 {
+        stock = get(&origin, &product_path).await.1["product"]["stock"].clone();
+        if stock == 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(stock, 4, "the released stock shows within seconds, not after the 60 s TTL");
+    origin.stop().await;
+}
