@@ -97,7 +97,7 @@ rows+=("$(under_load "database only: wrk -c$connections ${duration}s")")
 stop_origin
 
 echo "== Redis catalog cache, prefix $prefix"
-LINKEDALL_REDIS_PREFIX="$prefix" start_origin --redis-url "$redis_url"
+start_origin --redis-url "$redis_url" --redis-prefix "$prefix"
 rows+=("$(one_pass "Redis cache cold: first pass (every URL a miss)")")
 rows+=("$(under_load "Redis cache warm: wrk -c$connections ${duration}s")")
 stop_origin

@@ -415,3 +415,45 @@ async fn stock_released_by_the_reservation_sweeper_is_visible_before_the_ttl() {
     assert_eq!(stock, 4, "the released stock shows within seconds, not after the 60 s TTL");
     origin.stop().await;
 }
+
+/// The race every cache-aside design must survive, made deterministic: a write commits and
+/// invalidates while a reader is between its database read (the old row) and its store.
+async fn a_read_racing_a_write_never_leaves_the_old_answer(cache: CatalogCache) {
+    use linkedall_origin::catalog_cache::{CacheKey, Kind};
+    use linkedall_origin::negotiate::Format;
+
+    let id = linkedall_shared::ProductId::new(7);
+    let body = |response: axum::response::Response| async {
+        let cache_status = response.headers()["cache-status"].to_str().unwrap().to_owned();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        (serde_json::from_slice::<String>(&bytes).unwrap(), cache_status)
+    };
+    for key in [CacheKey::product(id), CacheKey::listing(Kind::Search, "limit=20:q=pot")] {
+        let raced = cache
+            .serve(key.clone(), Format::Json, || async {
+                // The reader has read the old row; now the write commits and bumps.
+                cache.products_changed(&[id], "test").await;
+                Ok("old")
+            })
+            .await
+            .unwrap();
+        assert_eq!(body(raced).await.0, "old", "the racing reader itself answers what it read");
+        let (answer, cache_status) =
+            body(cache.serve(key.clone(), Format::Json, || async { Ok("new") }).await.unwrap()).await;
+        assert_eq!(answer, "new", "{key:?}: the next read is not the old answer ({cache_status})");
+        let (answer, cache_status) =
+            body(cache.serve(key.clone(), Format::Json, || async { Ok("newer") }).await.unwrap()).await;
+        assert_eq!((answer.as_str(), cache_status.contains("hit")), ("new", true), "{key:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_racing_a_write_never_leaves_the_old_answer_in_memory() {
+    a_read_racing_a_write_never_leaves_the_old_answer(CatalogCache::memory(1 << 20, TTL)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_racing_a_write_never_leaves_the_old_answer_in_redis() {
+    let Some(redis) = TestRedis::new().await else { return };
+    a_read_racing_a_write_never_leaves_the_old_answer(redis.catalog_cache(TTL)).await;
+}
