@@ -375,7 +375,7 @@ async fn a_search_for_a_common_word_shows_the_newest_listings() {
         results["items"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
     assert_eq!(ids.len(), 20);
     assert_eq!(ids[0], newest, "the newest listing, whose name says it twice, ranks first: {ids:?}");
-    assert!(ids.iter().all(|id| newest - id < 200), "ranked among the newest matches: {ids:?}");
+    assert!(ids.iter().all(|id| newest - id < 100), "ranked among the newest matches: {ids:?}");
 }
 
 /// The reservation sweeper gives an unpaid order's stock back; the cached product page and

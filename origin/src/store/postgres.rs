@@ -54,8 +54,8 @@ pub mod vendor_products {
 const EXACT_RANKING_UP_TO: i64 = 1_000;
 
 /// A query matching more than [`EXACT_RANKING_UP_TO`] products is ranked among this many of
-/// its newest matches.
-const NEWEST_CANDIDATES: i64 = 200;
+/// its newest matches (or `limit`, when more).
+const NEWEST_CANDIDATES: i64 = 100;
 
 /// `websearch_to_tsquery` accepts any text a shopper types (quotes, minus, `or`) without a
 /// syntax error; `ts_rank_cd` orders by how well and how densely the words match (names are
@@ -66,11 +66,15 @@ const NEWEST_CANDIDATES: i64 = 200;
 /// (0.7 s measured, see BENCHMARKS.md). So the work is bounded: a first statement reads at most
 /// 1,001 matches with their rank (stopping early, whatever plan PostgreSQL picks). Up to 1,000
 /// matches, those are all of them and the ranking is exact. Beyond, the query is a browse of a
-/// common word and is ranked among its 200 newest matches, found by walking the primary key
-/// backwards — newest listings first is what a shopper browsing a common word wants, and the
-/// walk is short because such matches are dense. That plan is pinned (no bitmap or sequential
+/// common word and is ranked among its 100 newest matches, found by walking the primary key
+/// backwards — newest listings first is what a shopper browsing a common word wants. The walk
+/// is short because such matches are dense: on 1,000,000 products at least one row in a
+/// thousand matches, so it reads at most ~100,000 rows in table order, and far fewer for common
+/// words. That plan is pinned (no bitmap or sequential
 /// scan, no parallel workers) because PostgreSQL underestimates multi-word matches ("ankara
-/// dress": 380 estimated, 15,288 found) and would otherwise rank every match.
+/// dress": 380 estimated, 15,288 found) and would otherwise rank every match; JIT is off for it
+/// because the same underestimate prices the walk above `jit_above_cost`, and compiling cost
+/// more (13 ms measured) than the walk saves.
 pub async fn search(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<ProductCard>> {
     let _t = QueryTimer::start("postgres", "search");
     let db = || Error::db("searching products");
@@ -90,7 +94,7 @@ pub async fn search(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<Produc
         let mut tx = pool.begin().await.map_err(db())?;
         sqlx::query(
             "SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true), \
-             set_config('max_parallel_workers_per_gather', '0', true)",
+             set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)",
         )
         .execute(&mut *tx)
         .await
@@ -101,7 +105,7 @@ pub async fn search(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<Produc
              ORDER BY ts_rank_cd(c.search, websearch_to_tsquery('english', $1)) DESC, c.id LIMIT $3",
         )
         .bind(query)
-        .bind(NEWEST_CANDIDATES)
+        .bind(NEWEST_CANDIDATES.max(limit))
         .bind(limit)
         .fetch_all(&mut *tx)
         .await
