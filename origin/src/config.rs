@@ -114,6 +114,16 @@ pub struct Settings {
     #[arg(long, env = "LINKEDALL_REDIS_PREFIX", default_value = "linkedall:")]
     pub redis_prefix: String,
 
+    /// Seconds the catalog cache keeps an answer (home, lists, products, storefronts, search):
+    /// in Redis with `--redis-url`, in memory otherwise. 0 switches the cache off.
+    #[arg(long, env = "LINKEDALL_CATALOG_CACHE_TTL_SECS", default_value_t = 60)]
+    pub catalog_cache_ttl_secs: u64,
+
+    /// Megabytes the in-memory catalog cache holds (used without `--redis-url`); the least
+    /// recently used answers are evicted beyond it.
+    #[arg(long, env = "LINKEDALL_CATALOG_CACHE_MB", default_value_t = 64)]
+    pub catalog_cache_mb: u64,
+
     /// Seconds between sweeps that cancel unpaid orders past their reservation and release
     /// their stock.
     #[arg(long, env = "LINKEDALL_RESERVATION_SWEEP_SECS", default_value_t = 30)]
@@ -259,6 +269,8 @@ impl Settings {
             shop_host: "linkedall.africa".into(),
             redis_url: None,
             redis_prefix: "linkedall:".into(),
+            catalog_cache_ttl_secs: 60,
+            catalog_cache_mb: 64,
             reservation_sweep_secs: 30,
             events: None,
             nats_url: None,
@@ -305,6 +317,14 @@ impl Settings {
     /// The retry policy of the consumers.
     pub fn retry_policy(&self) -> RetryPolicy {
         RetryPolicy { max_deliveries: self.events_max_deliveries.max(1), ..RetryPolicy::default() }
+    }
+
+    pub fn catalog_cache_ttl(&self) -> Duration {
+        Duration::from_secs(self.catalog_cache_ttl_secs)
+    }
+
+    pub fn catalog_cache_bytes(&self) -> usize {
+        usize::try_from(self.catalog_cache_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
     }
 
     pub fn reservation_sweep_every(&self) -> Duration {

@@ -2,7 +2,8 @@
 //! clients and as the versioned postcard wire format to the edge.
 //!
 //! A request's path through this crate: [`observe`] (request id, trace context, metrics) →
-//! [`routes`] (parse input) → [`store`] (SQL per backend) → [`negotiate`] (JSON or postcard),
+//! [`routes`] (parse input) → [`catalog_cache`] (encoded answers, Redis or memory; catalog reads
+//! only) → [`store`] (SQL per backend) → [`negotiate`] (JSON or postcard),
 //! with every failure an [`error::Error`] rendered as RFC 9457 problem details.
 //!
 //! Writes take the same path: a route authenticates with [`session`], parses input into the
@@ -18,6 +19,7 @@
 
 pub mod accounts;
 pub mod cart;
+pub mod catalog_cache;
 pub mod cloudflare_purge;
 pub mod config;
 pub mod error;

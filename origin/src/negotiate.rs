@@ -3,6 +3,7 @@
 
 use std::convert::Infallible;
 
+use axum::body::Bytes;
 use axum::extract::FromRequestParts;
 use axum::http::{HeaderValue, header, request::Parts};
 use axum::response::{IntoResponse, Response};
@@ -29,6 +30,33 @@ impl Format {
                 response
             }
         }
+    }
+}
+
+impl Format {
+    /// `value` encoded in this format, as the body [`Format::render`] would send; the catalog
+    /// cache keeps these bytes.
+    pub fn encode<T: Serialize>(self, value: &T) -> crate::error::Result<Bytes> {
+        match self {
+            Format::Json => serde_json::to_vec(value)
+                .map(Bytes::from)
+                .map_err(|e| crate::error::Error::Corrupt(format!("encoding JSON: {e}"))),
+            Format::Postcard => Ok(Bytes::from(wire::encode(value))),
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Postcard => wire::MEDIA_TYPE,
+        }
+    }
+
+    /// A 200 answer with `body`, already encoded in this format.
+    pub fn respond(self, body: Bytes) -> Response {
+        let mut response = body.into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(self.content_type()));
+        response
     }
 }
 

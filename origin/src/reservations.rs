@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+use crate::catalog_cache::CatalogCache;
 use crate::store::Store;
 
 /// Orders cancelled per transaction; a sweep repeats full batches until the backlog is gone.
@@ -15,6 +16,8 @@ const BATCH: i64 = 200;
 pub struct ReservationSweeper {
     store: Store,
     every: Duration,
+    /// Told which products got stock back, after each batch commits.
+    catalog_cache: CatalogCache,
 }
 
 /// Tells a running sweeper to stop; dropping it does too.
@@ -28,7 +31,13 @@ impl StopSweeping {
 
 impl ReservationSweeper {
     pub fn new(store: Store, every: Duration) -> Self {
-        Self { store, every }
+        Self { store, every, catalog_cache: CatalogCache::off() }
+    }
+
+    /// Invalidates the released products' cached pages in `cache` after each batch.
+    pub fn with_catalog_cache(mut self, cache: CatalogCache) -> Self {
+        self.catalog_cache = cache;
+        self
     }
 
     /// Starts sweeping on a task of its own; the handle stops it between batches.
@@ -51,6 +60,7 @@ impl ReservationSweeper {
                 match self.store.expire_reservations(BATCH).await {
                     Ok(expired) if !expired.is_empty() => {
                         tracing::info!(orders = ?expired, "unpaid orders expired; their stock is released");
+                        self.stock_released(&expired).await;
                         if (expired.len() as i64) < BATCH || *stopped.borrow() {
                             break;
                         }
@@ -64,5 +74,16 @@ impl ReservationSweeper {
             }
         }
         tracing::info!("reservation sweeper stopped");
+    }
+
+    /// Tells the catalog cache which products got stock back from the committed `orders`.
+    async fn stock_released(&self, orders: &[i64]) {
+        match self.store.products_of_orders(orders).await {
+            Ok(products) => self.catalog_cache.products_changed(&products, "reservation expired").await,
+            Err(error) => {
+                tracing::error!(%error, "could not list the released products; invalidating the whole catalog cache");
+                self.catalog_cache.catalog_changed("reservation expired").await;
+            }
+        }
     }
 }

@@ -120,12 +120,16 @@ impl SessionCache {
     /// A cache in the Redis at `url`, its keys starting with `prefix` (`linkedall:` in
     /// production; unique per test). Fails when Redis does not answer within 5 s.
     pub async fn redis(url: &str, prefix: impl Into<String>) -> Result<SessionCache> {
-        let client = redis::Client::open(url).map_err(Error::cache("opening the Redis URL"))?;
-        let connection = tokio::time::timeout(Duration::from_secs(5), ConnectionManager::new(client))
-            .await
-            .map_err(|_| Error::Config(format!("Redis at {url} did not answer within 5 s")))?
-            .map_err(Error::cache("connecting to Redis"))?;
+        let connection = connect_redis(url, Duration::from_secs(5)).await?;
         Ok(SessionCache::Redis(RedisCache { connection, prefix: prefix.into() }))
+    }
+
+    /// The Redis connection, for other caches of this origin to share (it is multiplexed).
+    pub fn connection(&self) -> Option<ConnectionManager> {
+        match self {
+            SessionCache::Memory(_) => None,
+            SessionCache::Redis(redis) => Some(redis.connection.clone()),
+        }
     }
 
     pub fn backend(&self) -> &'static str {
@@ -267,6 +271,18 @@ impl RedisCache {
         }
         redis::cmd("DEL").arg(&keys).query_async(&mut connection).await.map_err(Error::cache("deleting keys"))
     }
+}
+
+/// A connection to the Redis at `url` that reconnects by itself after a failure; fails when
+/// Redis does not answer within `within`. Every Redis user of the origin connects through this.
+pub(crate) async fn connect_redis(url: &str, within: Duration) -> Result<ConnectionManager> {
+    let client = redis::Client::open(url).map_err(Error::cache("opening the Redis URL"))?;
+    tokio::time::timeout(within, ConnectionManager::new(client))
+        .await
+        .map_err(|_| {
+            Error::Config(format!("Redis at {url} did not answer within {} ms", within.as_millis()))
+        })?
+        .map_err(Error::cache("connecting to Redis"))
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

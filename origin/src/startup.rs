@@ -9,6 +9,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::accounts::Passwords;
+use crate::catalog_cache::{self, CatalogCache, RedisCatalog};
 use crate::cloudflare_purge::{CloudflarePurger, CloudflareSettings};
 use crate::config::{AuthSettings, Settings};
 use crate::error::Result;
@@ -57,6 +58,15 @@ impl Origin {
             origin =
                 origin.with_session_cache(SessionCache::redis(url, settings.redis_prefix.clone()).await?);
         }
+        // The catalog cache shares the session cache's Redis connection when there is one.
+        let catalog_cache = match origin.state.session_cache.connection() {
+            Some(connection) => CatalogCache::redis(
+                RedisCatalog::with_connection(connection, settings.redis_prefix.clone()),
+                settings.catalog_cache_ttl(),
+            ),
+            None => CatalogCache::memory(settings.catalog_cache_bytes(), settings.catalog_cache_ttl()),
+        };
+        origin = origin.with_catalog_cache(catalog_cache);
         origin.sweep_every = settings.reservation_sweep_every();
         origin.cloudflare = settings.cloudflare();
         origin.state.admin_token =
@@ -105,6 +115,10 @@ impl Origin {
                 supabase,
                 passwords: Passwords::new(auth.password_cost),
                 login_limit: Arc::new(LoginLimiter::default()),
+                catalog_cache: CatalogCache::memory(
+                    catalog_cache::DEFAULT_MEMORY_BYTES,
+                    catalog_cache::DEFAULT_TTL,
+                ),
                 payments,
                 admin_token: None,
                 site: Arc::from(DEFAULT_SITE),
@@ -137,6 +151,12 @@ impl Origin {
     /// Forwards the purge journal to Cloudflare's purge API.
     pub fn with_cloudflare(mut self, settings: CloudflareSettings) -> Origin {
         self.cloudflare = Some(settings);
+        self
+    }
+
+    /// Keeps catalog answers in `cache` instead of the default in-memory one.
+    pub fn with_catalog_cache(mut self, cache: CatalogCache) -> Origin {
+        self.state.catalog_cache = cache;
         self
     }
 
@@ -173,10 +193,12 @@ impl Origin {
             %addr,
             backend = ?self.state.store.backend(),
             session_cache = self.state.session_cache.backend(),
+            catalog_cache = self.state.catalog_cache.backend(),
             "origin listening"
         );
-        let (stop_sweeping, sweeper) =
-            ReservationSweeper::new(self.state.store.clone(), self.sweep_every).spawn();
+        let (stop_sweeping, sweeper) = ReservationSweeper::new(self.state.store.clone(), self.sweep_every)
+            .with_catalog_cache(self.state.catalog_cache.clone())
+            .spawn();
         let purger = match self.cloudflare.clone() {
             Some(settings) => Some(CloudflarePurger::new(self.state.store.clone(), settings)?.spawn()),
             None => None,

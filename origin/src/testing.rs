@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 
 use crate::Origin;
 use crate::accounts::PasswordCost;
+use crate::catalog_cache::{CatalogCache, RedisCatalog};
 use crate::config::AuthSettings;
 use crate::seed::{SeedOptions, seed};
 use crate::session_cache::SessionCache;
@@ -155,6 +156,13 @@ impl TestRedis {
         }
     }
 
+    /// A catalog cache in this Redis, under this test's prefix, sharing the session cache's
+    /// connection.
+    pub fn catalog_cache(&self, ttl: Duration) -> CatalogCache {
+        let connection = self.cache.connection().expect("a Redis session cache has a connection");
+        CatalogCache::redis(RedisCatalog::with_connection(connection, self.prefix.clone()), ttl)
+    }
+
     /// The keys this test wrote, without their prefix, sorted.
     pub fn keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = self
@@ -208,6 +216,8 @@ pub struct TestOptions {
     pub auth: AuthSettings,
     /// In memory unless a test brings its [`TestRedis`] cache.
     pub session_cache: Option<SessionCache>,
+    /// The default in-memory catalog cache unless a test brings one.
+    pub catalog_cache: Option<CatalogCache>,
     /// An hour by default, so the sweeper never runs (nor holds a connection when the test's
     /// schema is dropped); the reservation tests set it short, and stop the origin at the end.
     pub sweep_every: Duration,
@@ -229,6 +239,7 @@ impl Default for TestOptions {
         Self {
             auth: test_auth(),
             session_cache: None,
+            catalog_cache: None,
             sweep_every: Duration::from_secs(3600),
             admin_token: Some(TEST_ADMIN_TOKEN.into()),
             site: None,
@@ -269,6 +280,9 @@ impl TestOrigin {
         }
         if let Some(cloudflare) = options.cloudflare {
             origin = origin.with_cloudflare(cloudflare);
+        }
+        if let Some(cache) = options.catalog_cache {
+            origin = origin.with_catalog_cache(cache);
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
         let addr = listener.local_addr().expect("bound address");

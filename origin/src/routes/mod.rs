@@ -25,6 +25,7 @@ use std::sync::Arc;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::accounts::Passwords;
+use crate::catalog_cache::CatalogCache;
 use crate::error::Error;
 use crate::events::consumer::Consumer;
 use crate::login_limit::LoginLimiter;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub supabase: Option<Arc<SupabaseVerifier>>,
     pub passwords: Passwords,
     pub login_limit: Arc<LoginLimiter>,
+    /// Encoded catalog answers; invalidated by the write routes after they commit.
+    pub catalog_cache: CatalogCache,
     pub payments: Arc<dyn PaymentProvider>,
     /// The operators' token for `/admin/*` (besides signed-in admins); none means admins only.
     pub admin_token: Option<Arc<str>>,

@@ -6,6 +6,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use linkedall_shared::ProductId;
 use serde::Deserialize;
 
 use super::AppState;
@@ -69,11 +70,14 @@ pub async fn place(
         }
         Claim::New(claimed) => claimed,
     };
-    let store = state.store.clone();
+    let (store, catalog_cache) = (state.store.clone(), state.catalog_cache.clone());
     // The task outlives a dropped request; it keeps the request's cause for its events.
     let cause = crate::events::Cause::current();
     let placed = tokio::spawn(cause.scope(async move {
         let placed = store.place_order(user.id, &purchase, &claimed).await;
+        if let Ok(order) = &placed {
+            catalog_cache.products_changed(&order_products(order), "stock taken by an order").await;
+        }
         if placed.is_err()
             && let Err(error) = store.release_idempotency_key(&claimed).await
         {
@@ -112,6 +116,10 @@ pub async fn cancel(
     path: std::result::Result<Path<String>, PathRejection>,
 ) -> Result<Json<Order>> {
     let cancelled = state.store.cancel_order(order_id(path)?, user).await?;
+    state
+        .catalog_cache
+        .products_changed(&order_products(&cancelled.order), "stock released by a cancellation")
+        .await;
     if let Some(reference) = &cancelled.refund {
         // Recorded as refunded in the cancelling transaction; the provider is told after it
         // committed, never while holding row locks.
@@ -120,6 +128,15 @@ pub async fn cancel(
         }
     }
     Ok(Json(cancelled.order))
+}
+
+/// The products in `order`, whose stock it took or gave back.
+fn order_products(order: &Order) -> Vec<ProductId> {
+    let mut products: Vec<ProductId> =
+        order.parts.iter().flat_map(|part| part.items.iter().map(|item| item.product_id)).collect();
+    products.sort();
+    products.dedup();
+    products
 }
 
 /// `POST /api/v1/orders/{id}/pay`: starts a charge with the payment provider for an order

@@ -5,6 +5,7 @@ use axum::response::Response;
 use linkedall_shared::Limit;
 
 use super::AppState;
+use crate::catalog_cache::{CacheKey, Kind};
 use crate::error::{Error, Result};
 use crate::negotiate::Format;
 use crate::params::QueryParams;
@@ -29,5 +30,6 @@ pub async fn search(State(state): State<AppState>, format: Format, params: Query
         });
     }
     let limit = params.parsed("limit", Limit::parse)?.unwrap_or_default();
-    Ok(format.render(&state.store.search(query, limit).await?))
+    let key = CacheKey::listing(Kind::Search, format!("limit={}:q={query}", limit.get()));
+    state.catalog_cache.serve(key, format, || state.store.search(query, limit)).await
 }

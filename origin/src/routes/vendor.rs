@@ -21,7 +21,9 @@ pub async fn create_product(
     body: std::result::Result<Json<NewProduct>, JsonRejection>,
 ) -> Result<(StatusCode, Json<ProductDetail>)> {
     let Json(product) = body?;
-    Ok((StatusCode::CREATED, Json(state.store.create_product(vendor.vendor_id, &product).await?)))
+    let created = state.store.create_product(vendor.vendor_id, &product).await?;
+    state.catalog_cache.catalog_changed("product created").await;
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 /// `GET /api/v1/vendor/products?cursor=&limit=`: the signed-in vendor's own shop and a page of
@@ -51,7 +53,15 @@ pub async fn update_product(
 ) -> Result<Json<ProductDetail>> {
     let Path(raw) = path?;
     let Json(changes) = body?;
-    Ok(Json(state.store.update_product(vendor.vendor_id, ProductId::parse(&raw)?, &changes).await?))
+    let id = ProductId::parse(&raw)?;
+    let updated = state.store.update_product(vendor.vendor_id, id, &changes).await;
+    // Also after a failure past validation: the change may have committed before re-reading
+    // the product failed.
+    if !matches!(updated, Err(Error::NotFound { .. } | Error::Forbidden(_) | Error::InvalidParameter { .. }))
+    {
+        state.catalog_cache.products_changed(&[id], "product updated").await;
+    }
+    Ok(Json(updated?))
 }
 
 /// `GET /api/v1/vendor/orders`: the newest parts to fulfil.

@@ -5,6 +5,7 @@ use axum::response::Response;
 use linkedall_shared::{Cursor, Limit, VendorId};
 
 use super::AppState;
+use crate::catalog_cache::{CacheKey, Kind};
 use crate::error::{Error, Result};
 use crate::negotiate::Format;
 use crate::params::QueryParams;
@@ -20,10 +21,18 @@ pub async fn storefront(
     let id = VendorId::parse(&raw)?;
     let limit = params.parsed("limit", Limit::parse)?.unwrap_or_default();
     let cursor = params.parsed("cursor", Cursor::parse)?;
-    let storefront = state
-        .store
-        .vendor_storefront(id, cursor, limit)
-        .await?
-        .ok_or_else(|| Error::NotFound { what: format!("vendor {id}") })?;
-    Ok(format.render(&storefront))
+    let key = CacheKey::listing(
+        Kind::Vendor,
+        format!("{id}:limit={}:cursor={}", limit.get(), cursor.map_or(0, |c| c.last_product().get())),
+    );
+    state
+        .catalog_cache
+        .serve(key, format, || async {
+            state
+                .store
+                .vendor_storefront(id, cursor, limit)
+                .await?
+                .ok_or_else(|| Error::NotFound { what: format!("vendor {id}") })
+        })
+        .await
 }
