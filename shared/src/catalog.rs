@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CategoryId, Money, ProductId, VendorId};
+use crate::{CategoryId, Money, Photo, ProductId, VendorId};
 
 /// Units of a product a vendor has on hand and not yet promised to an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -77,6 +77,8 @@ pub struct Product {
     pub stock: Stock,
     /// Path of the product's picture on the origin, e.g. `/images/products/42.svg`.
     pub image: String,
+    /// The vendor's photo, once one is uploaded; pages prefer it to `image`.
+    pub photo: Option<Photo>,
 }
 
 impl Product {
@@ -96,6 +98,7 @@ pub struct ProductCard {
     pub price: Money,
     pub stock: Stock,
     pub image: String,
+    pub photo: Option<Photo>,
     pub vendor_id: VendorId,
     pub vendor_name: String,
     pub vendor_city: String,

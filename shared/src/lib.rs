@@ -14,6 +14,7 @@ mod feeds;
 mod ids;
 pub mod image_options;
 mod market;
+mod media;
 mod money;
 mod page;
 mod purge;
@@ -25,6 +26,7 @@ pub use error::DomainError;
 pub use feeds::{HomeFeed, ProductDetail, ProductList, SearchResults, VendorStorefront};
 pub use ids::{CategoryId, ProductId, VendorId};
 pub use market::{ELSEWHERE, Language, MARKETS, Market, OriginSite, Region};
+pub use media::{MediaPath, Photo, PhotoFormat, Preset};
 pub use money::{Currency, Money};
 pub use page::{Cursor, Limit};
 pub use purge::{

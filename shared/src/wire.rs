@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::DomainError;
 
 /// The version of the wire format this build writes and reads.
-pub const WIRE_VERSION: u8 = 1;
+pub const WIRE_VERSION: u8 = 2;
 
 /// The media type a client puts in `Accept` to get this format instead of JSON.
 pub const MEDIA_TYPE: &str = "application/x-postcard";
@@ -51,6 +51,7 @@ mod tests {
                 price: Money::new(Currency::NGN, 18_500_000),
                 stock: Stock(12),
                 image: "/images/products/7.svg".into(),
+                photo: None,
             },
             vendor: Vendor {
                 id: VendorId::new(3),

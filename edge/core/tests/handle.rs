@@ -76,6 +76,7 @@ fn card(id: i64, name: &str, minor: i64) -> ProductCard {
         price: Money::new(Currency::KES, minor),
         stock: Stock(3),
         image: format!("/images/products/{id}.svg"),
+        photo: None,
         vendor_id: VendorId::new(1),
         vendor_name: "Gikomba Styles Ltd".into(),
         vendor_city: "Nairobi".into(),
@@ -113,6 +114,7 @@ fn host() -> FakeHost {
             price: Money::new(Currency::KES, 250_000),
             stock: Stock(3),
             image: "/images/products/1.svg".into(),
+            photo: None,
         },
         vendor: Vendor {
             id: VendorId::new(1),

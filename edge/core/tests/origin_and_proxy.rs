@@ -59,6 +59,7 @@ fn card(id: i64) -> ProductCard {
         price: Money::new(Currency::GHS, 35_000),
         stock: Stock(0),
         image: format!("/images/products/{id}.svg"),
+        photo: None,
         vendor_id: VendorId::new(4),
         vendor_name: "Kumasi Weavers".into(),
         vendor_city: "Kumasi".into(),

@@ -131,9 +131,10 @@ impl CacheKey {
 
     /// The key's name within its generation, one per representation: `search:json:limit=20:q=ankara`.
     fn name(&self, format: Format) -> String {
+        // Postcard is not self-describing: a new wire version must not read an old one's bytes.
         let format = match format {
-            Format::Json => "json",
-            Format::Postcard => "postcard",
+            Format::Json => "json".to_owned(),
+            Format::Postcard => format!("postcard{}", linkedall_shared::wire::WIRE_VERSION),
         };
         format!("{}:{format}:{}", self.kind.as_str(), self.params)
     }
@@ -351,7 +352,10 @@ mod tests {
         );
         let product = CacheKey::product(ProductId::new(42));
         assert_eq!(product.guard, Guard::Product(ProductId::new(42)));
-        assert_eq!(product.name(Format::Postcard), "product:postcard:42");
+        assert_eq!(
+            product.name(Format::Postcard),
+            format!("product:postcard{}:42", linkedall_shared::wire::WIRE_VERSION)
+        );
     }
 
     #[test]

@@ -73,6 +73,7 @@ impl TryFrom<CardRow> for ProductCard {
             price: money(&row.currency, row.price_minor, id)?,
             stock: stock(row.stock),
             image: image_path(id),
+            photo: None,
             vendor_id: VendorId::new(row.vendor_id),
             vendor_name: row.vendor_name,
             vendor_city: row.vendor_city,
@@ -109,6 +110,7 @@ impl TryFrom<ProductRow> for Product {
             price: money(&row.currency, row.price_minor, id)?,
             stock: stock(row.stock),
             image: image_path(id),
+            photo: None,
         })
     }
 }

@@ -120,6 +120,7 @@ fn card(id: i64, name: &str, minor: i64) -> ProductCard {
         price: Money::new(Currency::NGN, minor),
         stock: Stock(3),
         image: format!("/images/products/{id}.svg"),
+        photo: None,
         vendor_id: VendorId::new(1),
         vendor_name: "Balogun Fabrics".into(),
         vendor_city: "Lagos".into(),
