@@ -11,6 +11,12 @@
 #   pgbench -M prepared -c$PG_CLIENTS -j2 -T$DURATION -f benches/orders/checkout.sql
 # and prints one table with both and the ratio. Everything runs on this machine, so the load
 # generator shares the cores with the origin and PostgreSQL.
+#
+#   EVENTS=jetstream bash benches/orders.sh   # the events benchmark (benches/events.sh)
+#
+# With EVENTS set (jetstream or in-process) the origin runs the relay and every consumer on that
+# bus (JetStream: a stream of this run's own, deleted afterwards); after wrk it waits for the
+# consumers to catch up and prints benches/events/report.sql: events per second and lag per stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in wrk pgbench psql curl; do
@@ -27,9 +33,28 @@ duration=${DURATION:-15}
 connections=${CONNECTIONS:-64}
 pg_clients=${PG_CLIENTS:-16}
 db_connections=${DB_CONNECTIONS:-16}
+events=${EVENTS:-}
+events_args=()
+stream=
+if [ -n "$events" ]; then
+  events_args=(--events "$events")
+  if [ "$events" = jetstream ]; then
+    nats_url=${NATS_URL:-nats://127.0.0.1:4222}
+    stream="LINKEDALL_BENCH_$$"
+    events_args+=(--nats-url "$nats_url" --events-stream "$stream" --events-subject-prefix "bench$$")
+  fi
+fi
 work=$(mktemp -d)
+delete_stream() { # JetStream's API over the plain NATS protocol: no client needed
+  local hostport=${nats_url#nats://}
+  exec 3<>"/dev/tcp/${hostport%:*}/${hostport#*:}" || return 0
+  printf 'CONNECT {"verbose":false}\r\nPUB $JS.API.STREAM.DELETE.%s 0\r\n\r\nPUB $JS.API.STREAM.DELETE.%s_DEAD 0\r\n\r\nPING\r\n' "$1" "$1" >&3
+  timeout 2 head -c 200 <&3 >/dev/null || true
+  exec 3>&-
+}
 cleanup() {
   [ -n "${origin_pid:-}" ] && kill -INT "$origin_pid" 2>/dev/null && wait "$origin_pid" 2>/dev/null || true
+  [ -n "$stream" ] && delete_stream "$stream"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -44,7 +69,7 @@ psql -q "$db_url" -c "UPDATE products SET stock = 1000000000"
 
 echo "== origin on 127.0.0.1:$port ($db_connections database connections)"
 RUST_LOG=warn "$origin" --database-url "$db_url" --origin-listen "127.0.0.1:$port" \
-  --db-max-connections "$db_connections" 2>"$work/origin.log" &
+  --db-max-connections "$db_connections" "${events_args[@]}" 2>"$work/origin.log" &
 origin_pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 
@@ -66,6 +91,20 @@ result=$(grep '^RESULT' <<<"$wrk_out")
 field() { sed -E "s/.*$1=([^ ]+).*/\1/" <<<"$result"; }
 http_orders=$((after - before))
 http_rate=$(awk -v n="$http_orders" -v s="$(field duration_s)" 'BEGIN { printf "%.0f", n / s }')
+
+if [ -n "$events" ]; then
+  echo "== waiting for the relay and consumers to catch up ($events)"
+  last=-1
+  for _ in $(seq 1 300); do
+    state=$(psql -qtA "$db_url" -c "SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL) || ' ' || (SELECT count(*) FROM processed_events)")
+    [ "${state%% *}" = 0 ] && [ "${state#* }" = "$last" ] && break
+    last=${state#* }
+    sleep 2
+  done
+  echo "machine: $(nproc) cores, $(date -u +%F); $http_orders orders in $(field duration_s) s ($http_rate/s) while events flowed"
+  psql -q "$db_url" -f benches/events/report.sql
+  if [ -n "${SKIP_PGBENCH:-}" ]; then exit 0; fi
+fi
 
 kill -INT "$origin_pid"; wait "$origin_pid" 2>/dev/null || true; origin_pid=
 echo "== pgbench -M prepared -c$pg_clients -j2 -T$duration (the same transaction, no HTTP)"

@@ -35,6 +35,7 @@ on_both_backends!(
     sessions_work_by_cookie_and_bearer_and_login_is_rate_limited,
     a_cart_is_priced_from_the_catalog_and_checkout_empties_it,
     an_idempotency_key_older_than_a_day_is_claimed_afresh,
+    an_order_held_for_fraud_review_ships_only_after_an_admin_releases_it,
 );
 
 /// An HTTP client signed in as one account.
@@ -64,6 +65,21 @@ impl Account {
             token: session["token"].as_str().unwrap().to_owned(),
             vendor_id: session["vendor_id"].as_i64(),
         }
+    }
+
+    /// Signs `account` in again (after its role changed) and returns the new session.
+    async fn sign_in_again(origin: &TestOrigin, account: Account, email: &str) -> Account {
+        let body = json!({ "email": email, "password": "correct horse battery" });
+        let response = account
+            .http
+            .post(format!("{}/api/v1/auth/login", origin.url()))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let session: Value = response.json().await.unwrap();
+        Account { token: session["token"].as_str().unwrap().to_owned(), ..account }
     }
 
     async fn send(
@@ -117,6 +133,14 @@ async fn scalar(store: &Store, sql: &str) -> i64 {
         Store::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
     }
     .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+async fn execute(store: &Store, sql: &str) {
+    match store {
+        Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 async fn stock(store: &Store, product: i64) -> i64 {
@@ -547,4 +571,56 @@ async fn an_idempotency_key_older_than_a_day_is_claimed_afresh(origin: TestOrigi
     assert_eq!(status, StatusCode::CREATED, "{second}");
     assert_ne!(first["id"], second["id"]);
     assert_eq!(stock(&origin.db.store, beads).await, 7);
+}
+
+async fn an_order_held_for_fraud_review_ships_only_after_an_admin_releases_it(origin: TestOrigin) {
+    let store = &origin.db.store;
+    let vendor = Account::register(&origin, "shop@example.com", Some(("Kente House", "GH"))).await;
+    let cloth = vendor.list_product("Kente cloth", 90_000, 5).await;
+    let shopper = Account::register(&origin, "buyer@example.com", None).await;
+    let admin = Account::register(&origin, "admin@example.com", None).await;
+    execute(store, "UPDATE users SET role = 'admin' WHERE email = 'admin@example.com'").await;
+    let admin = Account::sign_in_again(&origin, admin, "admin@example.com").await;
+
+    let (_, order) = shopper.order(buy(cloth, 2), "held").await;
+    let id = order["id"].as_i64().unwrap();
+    let (_, payment) = shopper.post(&format!("/api/v1/orders/{id}/pay"), json!({})).await;
+    let success = json!({ "event": "charge.success", "data": { "reference": payment["reference"], "amount": 2 * 90_000 } });
+    assert_eq!(webhook(&origin, &success, TEST_WEBHOOK_SECRET).await, StatusCode::OK);
+    // What the fraud consumer writes when it holds an order (its scoring is tested with the
+    // consumers in events.rs).
+    execute(
+        store,
+        &format!(
+            "INSERT INTO fraud_observations (order_id, shopper_id, client_ip, currency, amount_minor, at, score, reasons, held) \
+             VALUES ({id}, 1, NULL, 'NGN', 180000, '2026-11-30T12:00:00Z', 80, 'new account; large order', TRUE)"
+        ),
+    )
+    .await;
+
+    let (status, problem) = vendor.post(&format!("/api/v1/vendor/orders/{id}/ship"), json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("held for fraud review"), "{problem}");
+    assert_eq!(shopper.get(&format!("/api/v1/orders/{id}")).await.1["state"], "confirmed");
+
+    // Only admins see and release held orders.
+    assert_eq!(vendor.get("/api/v1/admin/orders/held").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        vendor.post(&format!("/api/v1/admin/orders/{id}/release"), json!({})).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, held) = admin.get("/api/v1/admin/orders/held").await;
+    assert_eq!(status, StatusCode::OK, "{held}");
+    assert_eq!(held["held"][0]["order_id"], id, "{held}");
+    assert_eq!(held["held"][0]["reasons"], json!(["new account", "large order"]));
+    assert_eq!(admin.post("/api/v1/admin/orders/abc/release", json!({})).await.0, StatusCode::BAD_REQUEST);
+    let (status, released) = admin.post(&format!("/api/v1/admin/orders/{id}/release"), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{released}");
+    let (status, again) = admin.post(&format!("/api/v1/admin/orders/{id}/release"), json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "released once: {again}");
+    assert_eq!(admin.get("/api/v1/admin/orders/held").await.1["held"], json!([]));
+    assert_eq!(event_types(store).await.iter().filter(|t| *t == "order.released_from_review").count(), 1);
+
+    let (status, part) = vendor.post(&format!("/api/v1/vendor/orders/{id}/ship"), json!({})).await;
+    assert_eq!((status, part["state"].as_str()), (StatusCode::OK, Some("shipped")), "{part}");
 }

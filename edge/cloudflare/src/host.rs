@@ -25,13 +25,15 @@ const CACHE_KEY_PATH: &str = linkedall_edge::EDGE_CACHE_KEY_PATH;
 const DEFAULT_ORIGIN_TIMEOUT_MS: u64 = 10_000;
 
 /// Where the origin is, from the worker's variables (`ORIGIN_URL`, `ORIGIN_TIMEOUT_MS`, and
-/// per site `ORIGIN_LAGOS`, `ORIGIN_NAIROBI`, `ORIGIN_JOHANNESBURG`, `ORIGIN_CAIRO`).
+/// per site `ORIGIN_LAGOS`, `ORIGIN_NAIROBI`, `ORIGIN_JOHANNESBURG`, `ORIGIN_CAIRO`), and how
+/// long cached pages stand in for it when it does not answer (`MAX_STALE_SECS`).
 pub struct OriginConfig {
     /// Base URL without a trailing slash; `None` when the variable is missing.
     base_url: Option<String>,
     timeout_ms: u64,
     /// Base URLs of the origin sites that have a variable; the core routes by region.
     sites: Vec<(OriginSite, String)>,
+    max_stale_secs: u64,
 }
 
 impl OriginConfig {
@@ -52,6 +54,9 @@ impl OriginConfig {
                     (!url.is_empty()).then_some((site, url))
                 })
                 .collect(),
+            max_stale_secs: var("MAX_STALE_SECS")
+                .and_then(|secs| secs.trim().parse().ok())
+                .unwrap_or(linkedall_edge::cache::DEFAULT_MAX_STALE_SECS),
         }
     }
 }
@@ -113,7 +118,7 @@ impl Host for WorkersHost {
         let headers = Headers::new();
         // The Cache API drops the blob once it is too old even to stand in for a failed origin
         // (stale-if-error); freshness itself is the core's decision, from `stored_at`.
-        let keep_secs = u64::from(entry.ttl_secs) + linkedall_edge::cache::MAX_STALE_IF_ERROR_SECS;
+        let keep_secs = u64::from(entry.ttl_secs).saturating_add(self.origin.max_stale_secs);
         let stored = headers
             .set("cache-control", &format!("public, max-age={keep_secs}"))
             .and_then(|()| headers.set("content-type", "application/octet-stream"))
@@ -158,6 +163,10 @@ impl Host for WorkersHost {
 
     fn now(&self) -> Timestamp {
         Timestamp(js_sys::Date::now() as u64)
+    }
+
+    fn max_stale_secs(&self) -> u64 {
+        self.origin.max_stale_secs
     }
 }
 

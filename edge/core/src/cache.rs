@@ -15,9 +15,10 @@ pub const NOT_FOUND_TTL_SECS: u32 = 30;
 /// category or vendor only, which a purge reaches just the same.
 pub const MAX_TAGS: usize = 64;
 
-/// How long past its TTL a page may still be served when the origin fails (stale-if-error):
-/// a day, so a shop whose origin is down keeps its catalog browsable.
-pub const MAX_STALE_IF_ERROR_SECS: u64 = 24 * 60 * 60;
+/// How long past its TTL a page may still be served when the origin fails (stale-if-error),
+/// unless the host is configured otherwise ([`crate::Host::max_stale_secs`]): a day, so a shop
+/// whose origin is down keeps its catalog browsable.
+pub const DEFAULT_MAX_STALE_SECS: u64 = 24 * 60 * 60;
 
 /// Bump when the rendered HTML changes shape, so a deploy does not serve old markup.
 const KEY_VERSION: &str = linkedall_shared::EDGE_CACHE_KEY_VERSION;
@@ -104,9 +105,10 @@ pub fn status_stale_if_error(overdue_secs: u64) -> String {
     format!("{CACHE_NAME}; hit; ttl=-{overdue_secs}; detail=stale-if-error")
 }
 
-/// Whether a stale entry may stand in for an origin that failed.
-pub fn usable_if_error(entry: &Cached, now: Timestamp) -> bool {
-    entry.status == 200 && entry.age_secs(now) <= u64::from(entry.ttl_secs) + MAX_STALE_IF_ERROR_SECS
+/// Whether a stale entry may stand in for an origin that failed, at most `max_stale_secs`
+/// past its TTL.
+pub fn usable_if_error(entry: &Cached, now: Timestamp, max_stale_secs: u64) -> bool {
+    entry.status == 200 && entry.age_secs(now) <= u64::from(entry.ttl_secs).saturating_add(max_stale_secs)
 }
 
 /// A strong validator for a page body: FNV-1a over the bytes, quoted as RFC 9110 wants.

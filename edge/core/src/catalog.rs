@@ -13,8 +13,10 @@ use crate::host::{CacheKey, Cached, Host};
 use crate::origin::{encode, fetch_document};
 use crate::pages::{ErrorPage, HomePage, ListingPage, ProductPage};
 use crate::purge_journal;
+use crate::read_only;
 use crate::route::Route;
 use crate::trace::RequestContext;
+use crate::warming::{self, Warming};
 
 /// How browsers may cache a page: they must check back every time, so a price change at the
 /// origin reaches the shopper as soon as the edge has it.
@@ -38,11 +40,19 @@ enum Rendered {
     },
 }
 
-/// A page fetch left for after the response: the stale copy was served, and this refreshes
-/// it (stale-while-revalidate). Hosts run it with [`Revalidation::run`] once the shopper has
-/// their answer (`ctx.waitUntil` on Workers, a local task natively); dropping it unrun only
-/// means a later request fetches the page.
-pub struct Revalidation {
+/// Work left for after the response (`ctx.waitUntil` on Workers, a local task natively,
+/// inline on Spin); dropping it unrun only means a later request fetches the pages.
+///
+/// - Refresh: a stale copy was served, and this fetches it again (stale-while-revalidate).
+/// - Warming: the most requested pages a new purge reached, or the previous deploy's most
+///   requested pages, are fetched before shoppers ask (see [`crate::warming`]).
+#[derive(Default)]
+pub struct Background {
+    refresh: Option<Refresh>,
+    warming: Option<Warming>,
+}
+
+struct Refresh {
     route: Route,
     country: Option<String>,
     key: CacheKey,
@@ -53,14 +63,40 @@ pub struct Revalidation {
     leader: Leader,
 }
 
-impl Revalidation {
+impl Background {
+    pub fn is_empty(&self) -> bool {
+        self.refresh.is_none() && self.warming.is_none()
+    }
+
     pub async fn run<H: Host>(self, host: &H) {
-        let Revalidation { route, country, key, ctx, stale, purge_seq, leader } = self;
-        let outcome =
-            fetch_and_store(&route, country.as_deref(), host, &ctx, &key, Some(stale), purge_seq).await;
-        metrics::counter!("edge_revalidations_total", "route" => route.label()).increment(1);
-        tracing::info!(key = key.as_str(), cache_status = %outcome.cache_status, "revalidated in the background");
-        leader.finish(&outcome);
+        if let Some(Refresh { route, country, key, ctx, stale, purge_seq, leader }) = self.refresh {
+            let outcome =
+                fetch_and_store(&route, country.as_deref(), host, &ctx, &key, Some(stale), purge_seq).await;
+            metrics::counter!("edge_revalidations_total", "route" => route.label()).increment(1);
+            tracing::info!(key = key.as_str(), cache_status = %outcome.cache_status, "revalidated in the background");
+            leader.finish(&outcome);
+        }
+        if let Some(warming) = self.warming {
+            let ctx = RequestContext::from_headers(&http::HeaderMap::new(), host.now());
+            for page in warming.pages_to_fetch(host).await {
+                // A page some request is fetching right now needs no second fetch.
+                let Some(leader) = coalesce::lead_if_idle(&page.key) else { continue };
+                let outcome = fetch_and_store(
+                    &page.route,
+                    page.country.as_deref(),
+                    host,
+                    &ctx,
+                    &page.key,
+                    None,
+                    warming.journal().known(),
+                )
+                .await;
+                metrics::counter!("edge_warmed_pages_total", "route" => page.route.label()).increment(1);
+                tracing::info!(key = page.key.as_str(), cache_status = %outcome.cache_status, "warmed");
+                leader.finish(&outcome);
+            }
+            warming.save(host).await;
+        }
     }
 }
 
@@ -70,14 +106,18 @@ pub async fn serve<H: Host>(
     if_none_match: Option<&str>,
     host: &H,
     ctx: &RequestContext,
-) -> (Response<Bytes>, Option<Revalidation>) {
+) -> (Response<Bytes>, Background) {
     let label = route.label();
     let Some(key) = cache::key(route, country) else {
         // Only catalog routes reach here, and every catalog route has a key.
-        return (error_response(&EdgeError::NotFound("that page does not exist".into()), country), None);
+        return (
+            error_response(&EdgeError::NotFound("that page does not exist".into()), country),
+            Background::default(),
+        );
     };
     let now = host.now();
     let journal = purge_journal::current(host, ctx).await;
+    warming::record(&key, route, country);
     let cached = host.cache_get(&key).await.filter(|entry| {
         let purged = journal.purges(&key, entry);
         if purged {
@@ -85,16 +125,17 @@ pub async fn serve<H: Host>(
         }
         !purged
     });
+    let background = Background { refresh: None, warming: warming::due(&journal, now, cached.is_none()) };
     if let Some(entry) = cached.as_ref().filter(|entry| entry.is_fresh(now)) {
         metrics::counter!("edge_cache_total", "route" => label, "result" => "hit").increment(1);
         let ttl_left = u64::from(entry.ttl_secs).saturating_sub(entry.age_secs(now));
-        return (respond(entry, &cache::status_hit(ttl_left), if_none_match, now), None);
+        return (respond(entry, &cache::status_hit(ttl_left), if_none_match, now), background);
     }
     if let Some(entry) = cached.as_ref().filter(|entry| cache::usable_while_revalidating(entry, now)) {
         metrics::counter!("edge_cache_total", "route" => label, "result" => "stale").increment(1);
         let overdue = entry.age_secs(now).saturating_sub(u64::from(entry.ttl_secs));
         let response = respond(entry, &cache::status_stale_while_revalidate(overdue), if_none_match, now);
-        let revalidation = coalesce::lead_if_idle(&key).map(|leader| Revalidation {
+        let refresh = coalesce::lead_if_idle(&key).map(|leader| Refresh {
             route: route.clone(),
             country: country.map(str::to_owned),
             key: key.clone(),
@@ -103,14 +144,14 @@ pub async fn serve<H: Host>(
             purge_seq: journal.known(),
             leader,
         });
-        return (response, revalidation);
+        return (response, Background { refresh, ..background });
     }
     let leader = match coalesce::turn(&key) {
         Turn::Lead(leader) => Some(leader),
         Turn::Wait(outcome) => match outcome.await {
             Ok(Outcome { entry, .. }) => {
                 metrics::counter!("edge_cache_total", "route" => label, "result" => "collapsed").increment(1);
-                return (respond(&entry, &cache::status_collapsed(), if_none_match, now), None);
+                return (respond(&entry, &cache::status_collapsed(), if_none_match, now), background);
             }
             Err(_) => None,
         },
@@ -120,7 +161,7 @@ pub async fn serve<H: Host>(
     if let Some(leader) = leader {
         leader.finish(&response);
     }
-    (respond(&response.entry, &response.cache_status, if_none_match, now), None)
+    (respond(&response.entry, &response.cache_status, if_none_match, now), background)
 }
 
 /// Renders the page from the origin and stores it; on origin failure falls back to the stale
@@ -152,11 +193,18 @@ async fn fetch_and_store<H: Host>(
             Outcome { entry, cache_status: cache::status_miss(true) }
         }
         // stale-if-error: a page the shopper could have seen a moment ago beats an error page.
-        Err(error) if cached.as_ref().is_some_and(|entry| cache::usable_if_error(entry, now)) => {
+        // It says that the shop is read-only for now, and how old it is.
+        Err(error)
+            if cached
+                .as_ref()
+                .is_some_and(|entry| cache::usable_if_error(entry, now, host.max_stale_secs())) =>
+        {
             let entry = cached.expect("checked above");
             metrics::counter!("edge_cache_total", "route" => label, "result" => "stale").increment(1);
-            tracing::warn!(%error, age = entry.age_secs(now), "origin failed; serving the stale copy");
+            metrics::counter!("edge_read_only_pages_total", "route" => label).increment(1);
+            tracing::warn!(%error, age = entry.age_secs(now), "origin failed; serving the stale copy read-only");
             let overdue = entry.age_secs(now).saturating_sub(u64::from(entry.ttl_secs));
+            let entry = read_only::with_notice(&entry, entry.age_secs(now));
             Outcome { entry, cache_status: cache::status_stale_if_error(overdue) }
         }
         Err(error) => {

@@ -109,4 +109,9 @@ pub trait Host {
     }
     fn geo(&self, req: &http::Request<Bytes>) -> Geo;
     fn now(&self) -> Timestamp;
+    /// How long past its TTL a cached page may stand in for origins that do not answer
+    /// (read-only mode); configured per host.
+    fn max_stale_secs(&self) -> u64 {
+        crate::cache::DEFAULT_MAX_STALE_SECS
+    }
 }

@@ -20,15 +20,17 @@ pub mod origin_pool;
 pub mod pages;
 pub mod proxy;
 pub mod purge_journal;
+pub mod read_only;
 pub mod route;
 pub mod shop;
 pub mod trace;
+pub mod warming;
 
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response};
 use tracing::Instrument;
 
-pub use catalog::Revalidation;
+pub use catalog::Background;
 pub use error::EdgeError;
 pub use host::{CacheKey, Cached, Geo, Host, OriginError, Timestamp};
 pub use linkedall_shared::{EDGE_CACHE_KEY_PATH, OriginSite};
@@ -40,8 +42,8 @@ use trace::RequestContext;
 /// that says what happened. Hosts that can work after answering use [`serve`] instead.
 pub async fn handle<H: Host>(request: Request<Bytes>, host: &H) -> Response<Bytes> {
     let served = serve(request, host).await;
-    if let Some(revalidation) = served.background {
-        revalidation.run(host).await;
+    if let Some(background) = served.background {
+        background.run(host).await;
     }
     served.response
 }
@@ -49,8 +51,8 @@ pub async fn handle<H: Host>(request: Request<Bytes>, host: &H) -> Response<Byte
 /// A response, and the work to do after sending it.
 pub struct Served {
     pub response: Response<Bytes>,
-    /// A stale page was served: refresh it once the shopper has the answer.
-    pub background: Option<Revalidation>,
+    /// Pages to fetch once the shopper has the answer: a stale page served, or pages to warm.
+    pub background: Option<Background>,
 }
 
 /// Serves one request; what is left to do after answering is in [`Served::background`].
@@ -89,9 +91,9 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
             catalog_route => {
                 let if_none_match =
                     request.headers().get(http::header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
-                let (response, revalidation) =
+                let (response, work) =
                     catalog::serve(catalog_route, country, if_none_match, host, &ctx).await;
-                background = revalidation;
+                background = (!work.is_empty()).then_some(work);
                 response
             }
         }

@@ -285,8 +285,58 @@ fn when_the_origin_fails_a_stale_page_is_served_for_up_to_a_day() {
     assert_eq!(stale.status(), 200);
     assert!(text(&stale).contains("Maasai shuka"));
     assert_eq!(cache_status(&stale), "linkedall-edge; hit; ttl=-660; detail=stale-if-error");
+    assert!(text(&stale).contains("The shop is briefly read-only"), "read-only notice");
+    assert!(text(&stale).contains("as it was 12 minutes ago"));
+    // The notice is part of the copy served, not of the cached page.
+    let cached = host
+        .cache
+        .borrow()
+        .iter()
+        .find(|(key, _)| key.path() == "/c/fashion")
+        .map(|(_, page)| page.clone())
+        .unwrap();
+    assert!(!std::str::from_utf8(&cached.body).unwrap().contains("read-only"));
     host.now.set(host.now.get() + 25 * 3600 * 1000);
     assert_eq!(get(&host, "/c/fashion").status(), 503, "too old to stand in");
+}
+
+/// A host configured with a shorter max-stale than the default day.
+struct ShortMaxStale(FakeHost);
+
+impl Host for ShortMaxStale {
+    async fn cache_get(&self, key: &CacheKey) -> Option<Cached> {
+        self.0.cache_get(key).await
+    }
+    async fn cache_put(&self, key: &CacheKey, entry: Cached) {
+        self.0.cache_put(key, entry).await
+    }
+    async fn fetch_origin(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, OriginError> {
+        self.0.fetch_origin(req).await
+    }
+    fn geo(&self, req: &http::Request<Bytes>) -> Geo {
+        self.0.geo(req)
+    }
+    fn now(&self) -> Timestamp {
+        self.0.now()
+    }
+    fn max_stale_secs(&self) -> u64 {
+        3600
+    }
+}
+
+#[test]
+fn read_only_mode_ends_at_the_hosts_max_stale() {
+    let host = ShortMaxStale(host());
+    let request = |path: &str| http::Request::get(path).body(Bytes::new()).unwrap();
+    assert_eq!(block_on(handle(request("/p/1-kitenge-skirt"), &host)).status(), 200);
+    host.0.origin_up.set(false);
+    // TTL 300 s, revalidation window past it; 50 minutes later it is still served read-only.
+    host.0.now.set(host.0.now.get() + 3_300_000);
+    let stale = block_on(handle(request("/p/1-kitenge-skirt"), &host));
+    assert_eq!(stale.status(), 200);
+    assert!(text(&stale).contains("briefly read-only"));
+    host.0.now.set(host.0.now.get() + 3_600_000);
+    assert_eq!(block_on(handle(request("/p/1-kitenge-skirt"), &host)).status(), 503, "past max-stale");
 }
 
 /// A fetch that yields once before answering, so concurrent requests really overlap.
@@ -352,7 +402,7 @@ fn purge(host: &FakeHost, selector: PurgeSelector) {
 
 #[test]
 fn a_purge_makes_every_page_that_showed_the_product_a_miss_within_the_refresh_interval() {
-    let host = host();
+    let mut host = host();
     for path in ["/", "/c/fashion", "/p/1-kitenge-skirt"] {
         assert!(cache_status(&get(&host, path)).contains("fwd=miss"));
         assert!(cache_status(&get(&host, path)).contains("hit"), "{path}");
@@ -360,18 +410,28 @@ fn a_purge_makes_every_page_that_showed_the_product_a_miss_within_the_refresh_in
     purge(&host, PurgeSelector::Tag("product:1".into()));
     host.now.set(host.now.get() + linkedall_edge::purge_journal::REFRESH_MILLIS);
     let before = host.fetches.borrow().len();
-    for path in ["/", "/c/fashion", "/p/1-kitenge-skirt"] {
-        assert!(cache_status(&get(&host, path)).contains("fwd=miss"), "{path} was purged");
-        assert!(cache_status(&get(&host, path)).contains("hit"), "{path} is cached again after the purge");
+    let mut detail: ProductDetail = wire::decode(&host.documents["/api/v1/products/1"]).unwrap();
+    detail.product.price = Money::new(Currency::KES, 200_000);
+    host.documents.insert("/api/v1/products/1".into(), wire::encode(&detail));
+    assert!(cache_status(&get(&host, "/")).contains("fwd=miss"), "the home page was purged");
+    // That request's background work warmed the other pages the purge reached, so shoppers
+    // find them fetched again already.
+    for path in ["/c/fashion", "/p/1-kitenge-skirt"] {
+        assert!(cache_status(&get(&host, path)).contains("; hit; ttl="), "{path} was warmed");
     }
-    assert_eq!(host.fetches.borrow().len(), before + 3);
+    assert!(
+        text(&get(&host, "/p/1-kitenge-skirt")).contains("KSh 2,000.00"),
+        "the warmed copy is the new one"
+    );
+    assert_eq!(host.fetches.borrow().len(), before + 3, "one fetch per purged page");
     // A purge naming something else leaves the pages alone; a prefix reaches its pages only.
     purge(&host, PurgeSelector::Tag("product:77".into()));
     purge(&host, PurgeSelector::Prefix("/c/".into()));
     host.now.set(host.now.get() + linkedall_edge::purge_journal::REFRESH_MILLIS);
+    assert!(cache_status(&get(&host, "/c/fashion")).contains("fwd=miss"));
     assert!(cache_status(&get(&host, "/p/1-kitenge-skirt")).contains("hit"));
     assert!(cache_status(&get(&host, "/")).contains("hit"));
-    assert!(cache_status(&get(&host, "/c/fashion")).contains("fwd=miss"));
+    assert_eq!(host.fetches.borrow().len(), before + 4);
 }
 
 #[test]

@@ -21,6 +21,9 @@ pub struct EdgeDevConfig {
     /// Origin base URLs per site (`nairobi=http://…`): shoppers go to their region's nearest
     /// healthy site. Empty: every request goes to `origin_url`.
     pub origin_sites: Vec<(OriginSite, String)>,
+    /// Seconds past its TTL a cached page may still be served, read-only, when no origin
+    /// answers.
+    pub max_stale_secs: u64,
 }
 
 /// Parses `site=url` (`nairobi=http://10.0.0.5:8080`), as `--origin-site` takes it.
@@ -45,6 +48,7 @@ impl Default for EdgeDevConfig {
             origin_timeout_ms: 5_000,
             metrics: None,
             origin_sites: Vec::new(),
+            max_stale_secs: linkedall_edge::cache::DEFAULT_MAX_STALE_SECS,
         }
     }
 }

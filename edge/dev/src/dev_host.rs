@@ -23,6 +23,8 @@ pub struct DevHost {
     pub sites: Arc<Vec<(OriginSite, String)>>,
     pub geo_header: http::HeaderName,
     pub timeout: Duration,
+    /// Seconds past its TTL a cached page may stand in for origins that do not answer.
+    pub max_stale_secs: u64,
 }
 
 impl DevHost {
@@ -77,6 +79,10 @@ impl Host for DevHost {
 
     fn now(&self) -> Timestamp {
         Timestamp(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64))
+    }
+
+    fn max_stale_secs(&self) -> u64 {
+        self.max_stale_secs
     }
 }
 

@@ -28,6 +28,10 @@ struct Cli {
     /// variable): shoppers go to their region's nearest healthy site.
     #[arg(long = "origin-site", env = "LINKEDALL_ORIGIN_SITES", value_delimiter = ',', value_parser = linkedall_edge_dev::parse_origin_site)]
     origin_sites: Vec<(linkedall_shared::OriginSite, String)>,
+    /// Seconds past its TTL a cached page may still be served, with a read-only notice, when
+    /// no origin answers.
+    #[arg(long, env = "LINKEDALL_EDGE_MAX_STALE_SECS", default_value_t = linkedall_edge::cache::DEFAULT_MAX_STALE_SECS)]
+    max_stale_secs: u64,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -50,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
             origin_timeout_ms: cli.origin_timeout_ms,
             workers: cli.workers.unwrap_or(defaults.workers),
             origin_sites: cli.origin_sites,
+            max_stale_secs: cli.max_stale_secs,
             ..defaults
         },
     )?;

@@ -75,6 +75,7 @@ impl EdgeServer {
                 stopped.clone(),
             );
             let timeout = Duration::from_millis(config.origin_timeout_ms);
+            let max_stale_secs = config.max_stale_secs;
             let thread =
                 std::thread::Builder::new().name(format!("edge-worker-{index}")).spawn(move || {
                     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -90,6 +91,7 @@ impl EdgeServer {
                             sites,
                             geo_header,
                             timeout,
+                            max_stale_secs,
                         },
                         metrics,
                     });

@@ -32,6 +32,8 @@ pub struct SpinConfig {
     geo_header: String,
     /// How long the origin may take to answer before the shopper gets the error page.
     origin_timeout_ms: u64,
+    /// How long past its TTL a cached page stands in for an origin that does not answer.
+    max_stale_secs: u64,
 }
 
 impl SpinConfig {
@@ -46,6 +48,9 @@ impl SpinConfig {
             origin_timeout_ms: var("origin_timeout_ms")
                 .and_then(|ms| ms.trim().parse().ok())
                 .unwrap_or(DEFAULT_ORIGIN_TIMEOUT_MS),
+            max_stale_secs: var("max_stale_secs")
+                .and_then(|secs| secs.trim().parse().ok())
+                .unwrap_or(linkedall_edge::cache::DEFAULT_MAX_STALE_SECS),
         }
     }
 }
@@ -122,5 +127,9 @@ impl Host for SpinHost {
         // wasm32-wasip2's SystemTime reads wasi:clocks/wall-clock; it does not panic there.
         let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
         Timestamp(u64::try_from(millis).unwrap_or(u64::MAX))
+    }
+
+    fn max_stale_secs(&self) -> u64 {
+        self.config.max_stale_secs
     }
 }

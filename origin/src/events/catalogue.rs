@@ -117,6 +117,13 @@ pub struct OrderHeld {
     pub reasons: Vec<String>,
 }
 
+/// `order.released_from_review`: an admin released a held order; its parts may ship.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct OrderReleased {
+    pub order_id: i64,
+    pub released_by: i64,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct PaymentInitiated {
     pub order_id: i64,
@@ -216,6 +223,7 @@ catalogue![
     ("order.delivered", 1, PartMoved, "a vendor's part of an order was delivered"),
     ("order.cancelled", 1, OrderCancelled, "an order was cancelled and its stock released"),
     ("order.held_for_review", 1, OrderHeld, "the fraud check holds an order for a person to review"),
+    ("order.released_from_review", 1, OrderReleased, "an admin released a held order; its parts may ship"),
     ("payment.initiated", 1, PaymentInitiated, "a charge was started with the payment provider"),
     ("payment.completed", 1, PaymentOutcome, "the provider took the payment"),
     ("payment.failed", 1, PaymentOutcome, "the provider refused the payment"),

@@ -6,6 +6,7 @@ mod cart;
 mod catalog;
 mod dead_letters;
 mod event_reads;
+mod fraud_review;
 mod health;
 mod images;
 mod orders;
@@ -71,6 +72,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/schemas", get(event_reads::schemas))
         .route("/api/v1/schemas/{kind}/{version}", get(event_reads::schema))
         .route("/api/v1/admin/analytics/orders", get(event_reads::order_analytics))
+        .route("/api/v1/admin/orders/held", get(fraud_review::held))
+        .route("/api/v1/admin/orders/{id}/release", post(fraud_review::release))
         .route("/api/v1/admin/events/lag", get(event_reads::lag))
         .route("/api/v1/admin/dead-letters", get(dead_letters::list))
         .route("/api/v1/admin/dead-letters/{id}/replay", post(dead_letters::replay))

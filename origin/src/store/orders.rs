@@ -10,6 +10,15 @@ use crate::error::Result;
 use crate::order::{Order, OrderPart, Transition};
 use crate::session::CurrentUser;
 
+/// An order the fraud check holds for review.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HeldOrder {
+    pub order_id: i64,
+    pub score: i32,
+    pub reasons: Vec<String>,
+    pub held_at: String,
+}
+
 /// A cancelled order, and the completed payment to refund with the provider, if any.
 pub struct Cancelled {
     pub order: Order,
@@ -203,6 +212,22 @@ macro_rules! order_queries {
                     .map_err(db())?;
             let state = OrderState::from_column(&state.ok_or_else(|| Error::NotFound { what: format!("order {id}") })?)?;
             let next = state.apply(transition, what)?;
+            if transition == Transition::Ship {
+                let held: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM fraud_observations WHERE order_id = $1 AND held AND released_at IS NULL",
+                )
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db())?;
+                if held > 0 {
+                    return Err(Error::IllegalTransition {
+                        what: what(),
+                        action: transition.verb(),
+                        state: "held for fraud review until an admin releases it",
+                    });
+                }
+            }
             let changed = sqlx::query(
                 "UPDATE order_parts SET state = $3 WHERE order_id = $1 AND vendor_id = $2 AND state = $4",
             )
@@ -241,6 +266,44 @@ macro_rules! order_queries {
                 .into_iter()
                 .find(|p| p.vendor_id == vendor)
                 .ok_or_else(|| Error::Corrupt(format!("order {id} lost its part for vendor {vendor}")))
+        }
+
+        /// Releases order `id` from fraud review, by `admin`; false when it is not held.
+        pub async fn release_held(pool: &$pool, id: i64, admin: i64, at: &str) -> Result<bool> {
+            let _t = QueryTimer::start($backend, "release_held_order");
+            let db = || Error::db("releasing an order from review");
+            let mut tx = super::begin_write(pool).await?;
+            let released = sqlx::query(
+                "UPDATE fraud_observations SET released_at = $2, released_by = $3 \
+                 WHERE order_id = $1 AND held AND released_at IS NULL",
+            )
+            .bind(id)
+            .bind(at)
+            .bind(admin)
+            .execute(&mut *tx)
+            .await
+            .map_err(db())?
+            .rows_affected();
+            if released == 0 {
+                return Ok(false);
+            }
+            let payload = json!({ "order_id": id, "released_by": admin });
+            super::outbox::record(&mut tx, &Event::about_order("order.released_from_review", id, payload)).await?;
+            tx.commit().await.map_err(db())?;
+            Ok(true)
+        }
+
+        /// Orders held for review and not released, newest first: (order, score, reasons, at).
+        pub async fn held(pool: &$pool, limit: i64) -> Result<Vec<(i64, i32, String, String)>> {
+            let _t = QueryTimer::start($backend, "held_orders");
+            sqlx::query_as(
+                "SELECT order_id, score, reasons, at FROM fraud_observations \
+                 WHERE held AND released_at IS NULL ORDER BY at DESC, order_id DESC LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+            .map_err(Error::db("listing orders held for review"))
         }
     };
 }
@@ -291,6 +354,42 @@ impl Store {
     /// Cancels order `id` for its shopper or an admin, releasing its stock.
     pub async fn cancel_order(&self, id: i64, actor: CurrentUser) -> Result<Cancelled> {
         on_backend!(self, orders::cancel(id, actor))
+    }
+
+    /// Releases order `id` from fraud review so its parts may ship. Only admins may; an order
+    /// that is not held (or was released already) is a 409.
+    pub async fn release_held_order(&self, id: i64, actor: CurrentUser) -> Result<()> {
+        if !actor.is_admin() {
+            return Err(crate::Error::Forbidden("only an admin may release an order from review".into()));
+        }
+        let at = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .map_err(|e| crate::Error::Corrupt(format!("formatting the time: {e}")))?;
+        if on_backend!(self, orders::release_held(id, actor.id, &at))? {
+            tracing::info!(order = id, admin = actor.id, "order released from fraud review");
+            metrics::counter!("fraud_orders_released_total").increment(1);
+            Ok(())
+        } else {
+            Err(crate::Error::IllegalTransition {
+                what: format!("order {id}"),
+                action: "release",
+                state: "not held for review",
+            })
+        }
+    }
+
+    /// Orders waiting for a person's review, newest first (at most 200).
+    pub async fn held_orders(&self) -> Result<Vec<HeldOrder>> {
+        let rows = on_backend!(self, orders::held(200))?;
+        Ok(rows
+            .into_iter()
+            .map(|(order_id, score, reasons, held_at)| HeldOrder {
+                order_id,
+                score,
+                reasons: reasons.split("; ").filter(|r| !r.is_empty()).map(str::to_owned).collect(),
+                held_at,
+            })
+            .collect())
     }
 
     /// Ships or delivers `vendor`'s part of order `id`.
