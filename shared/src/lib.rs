@@ -11,6 +11,7 @@
 mod catalog;
 mod error;
 mod feeds;
+mod fx;
 mod ids;
 pub mod image_options;
 mod market;
@@ -24,6 +25,7 @@ pub mod wire;
 pub use catalog::{Category, Product, ProductCard, Stock, Vendor};
 pub use error::DomainError;
 pub use feeds::{HomeFeed, ProductDetail, ProductList, SearchResults, VendorStorefront};
+pub use fx::{FxRates, ShownPrice};
 pub use ids::{CategoryId, ProductId, VendorId};
 pub use market::{ELSEWHERE, Language, MARKETS, Market, OriginSite, Region};
 pub use media::{MediaPath, Photo, PhotoFormat, Preset};

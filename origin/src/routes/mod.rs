@@ -2,11 +2,13 @@
 //! answer in the negotiated format.
 
 mod accounts;
+mod admin;
 mod cart;
 mod catalog;
 mod dead_letters;
 mod event_reads;
 mod fraud_review;
+mod fx_rates;
 mod health;
 mod images;
 mod orders;
@@ -20,7 +22,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::http::Method;
 use axum::middleware;
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 use std::sync::Arc;
 
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -95,6 +97,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/payments/webhook", post(payments::webhook))
         .route("/api/v1/payments/sandbox/{reference}", post(payments::sandbox_approve))
         .route("/api/v1/cache/purges", get(purge::feed))
+        .route("/api/v1/fx-rates", get(fx_rates::show))
+        .route("/api/v1/admin/fx-rates", put(fx_rates::set))
         .route("/admin/purge", post(purge::purge))
         .route("/images/products/{file}", get(images::product_picture))
         .route("/healthz", get(health::healthz))

@@ -2,19 +2,18 @@
 //! `GET /api/v1/cache/purges?after=N`.
 
 use axum::Json;
+use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::Response;
 use linkedall_shared::{MAX_SELECTORS_PER_PURGE, PurgeSelector};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
+use super::admin::Admin;
 use crate::error::{Error, Result};
 use crate::negotiate::Format;
 use crate::params::QueryParams;
-use crate::session::Session;
 
 /// What an admin asks to purge. Any mix; at least one thing.
 #[derive(Debug, Default, Deserialize)]
@@ -69,39 +68,6 @@ pub struct PurgeAccepted {
     /// applied it.
     pub seq: u64,
     pub selectors: usize,
-}
-
-/// Someone allowed to purge: the operators' admin token (`Authorization: Bearer`, set by
-/// `LINKEDALL_ADMIN_TOKEN`) or a signed-in admin. No credentials → 401; a signed-in
-/// account that is not an admin → 403.
-pub struct Admin;
-
-impl FromRequestParts<AppState> for Admin {
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let bearer = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        if let (Some(given), Some(expected)) = (bearer, state.admin_token.as_deref())
-            && constant_time_eq(given.as_bytes(), expected.as_bytes())
-        {
-            return Ok(Admin);
-        }
-        let session = Session::from_request_parts(parts, state).await?;
-        if session.user.is_admin() {
-            Ok(Admin)
-        } else {
-            Err(Error::Forbidden("purging the cache is for admins".into()))
-        }
-    }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// `POST /admin/purge` `{"tags":[…],"urls":[…],"prefixes":[…],"everything":false}` → 202.

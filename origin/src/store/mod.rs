@@ -106,6 +106,7 @@ macro_rules! on_backend {
 pub mod accounts;
 pub mod carts;
 pub mod checkout;
+pub mod fx_rates;
 pub mod order_items;
 pub mod orders;
 pub mod outbox;

@@ -41,6 +41,10 @@ pub mod outbox {
     crate::store::outbox::outbox_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
 }
 
+pub mod fx_rates {
+    crate::store::fx_rates::fx_rate_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
+}
+
 pub mod purges {
     crate::store::purges::purge_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
 }

@@ -44,6 +44,10 @@ pub mod outbox {
     crate::store::outbox::outbox_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
 }
 
+pub mod fx_rates {
+    crate::store::fx_rates::fx_rate_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
 pub mod purges {
     crate::store::purges::purge_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
 }

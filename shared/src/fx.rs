@@ -1,0 +1,146 @@
+//! Exchange rates, for showing a price in the shopper's currency.
+//!
+//! Vendors price in their own currency and shoppers pay in it; a converted price is only a
+//! guide, so pages show it marked as converted next to the real one. The origin publishes the
+//! rates it holds (`GET /api/v1/fx-rates`); the edge converts with integer arithmetic, never
+//! floats.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Currency, Money};
+
+/// How many units of each currency one US dollar buys, in millionths of a unit
+/// (1 USD = 1,550.25 NGN is `(NGN, 1_550_250_000)`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FxRates {
+    /// When the rates were last set, RFC 3339.
+    pub as_of: String,
+    pub per_usd_micros: Vec<(Currency, u64)>,
+}
+
+impl FxRates {
+    /// Units of `currency` per US dollar, in millionths; `None` when unknown.
+    pub fn rate(&self, currency: Currency) -> Option<u64> {
+        if currency == Currency::USD {
+            return Some(1_000_000);
+        }
+        self.per_usd_micros.iter().find(|(c, _)| *c == currency).map(|(_, rate)| *rate).filter(|r| *r > 0)
+    }
+
+    /// `money` in `to`, rounded half away from zero to `to`'s minor unit; `None` when a rate
+    /// is unknown or the result does not fit.
+    pub fn convert(&self, money: Money, to: Currency) -> Option<Money> {
+        if money.currency == to {
+            return Some(money);
+        }
+        let (from_rate, to_rate) = (self.rate(money.currency)?, self.rate(to)?);
+        // minor_to = minor_from × (to_rate / from_rate) × 10^(exp_to − exp_from)
+        let numerator = i128::from(money.minor)
+            .checked_mul(i128::from(to_rate))?
+            .checked_mul(10i128.pow(to.exponent()))?;
+        let denominator = i128::from(from_rate) * 10i128.pow(money.currency.exponent());
+        let half = denominator / 2;
+        let rounded =
+            if numerator >= 0 { (numerator + half) / denominator } else { (numerator - half) / denominator };
+        i64::try_from(rounded).ok().map(|minor| Money::new(to, minor))
+    }
+}
+
+/// A price as a shopper in a market reads it: in their currency when it differs and a rate is
+/// known (marked as converted), always with the price the vendor set, which is what is paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownPrice {
+    /// The vendor's price: what the shopper pays.
+    pub price: Money,
+    /// The price in the shopper's currency, when it differs and could be converted.
+    pub converted: Option<Money>,
+}
+
+impl ShownPrice {
+    pub fn new(price: Money, shopper_currency: Currency, rates: Option<&FxRates>) -> ShownPrice {
+        let converted = (price.currency != shopper_currency)
+            .then(|| rates.and_then(|rates| rates.convert(price, shopper_currency)))
+            .flatten();
+        ShownPrice { price, converted }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rates() -> FxRates {
+        FxRates {
+            as_of: "2026-11-30T00:00:00Z".into(),
+            per_usd_micros: vec![
+                (Currency::NGN, 1_550_000_000),
+                (Currency::KES, 129_000_000),
+                (Currency::XOF, 605_000_000),
+                (Currency::TND, 3_100_000),
+            ],
+        }
+    }
+
+    #[test]
+    fn converts_through_the_dollar_with_each_currencys_minor_unit() {
+        let rates = rates();
+        // ₦15,500.00 = $10.00 = KSh 1,290.00
+        assert_eq!(
+            rates.convert(Money::new(Currency::NGN, 1_550_000), Currency::KES),
+            Some(Money::new(Currency::KES, 129_000))
+        );
+        assert_eq!(
+            rates.convert(Money::new(Currency::NGN, 1_550_000), Currency::USD),
+            Some(Money::new(Currency::USD, 1_000))
+        );
+        // CFA has no minor unit, the Tunisian dinar three decimals.
+        assert_eq!(
+            rates.convert(Money::new(Currency::USD, 1_000), Currency::XOF),
+            Some(Money::new(Currency::XOF, 6_050))
+        );
+        assert_eq!(
+            rates.convert(Money::new(Currency::USD, 1_000), Currency::TND),
+            Some(Money::new(Currency::TND, 31_000))
+        );
+        // Rounded half away from zero: 1 kobo is 0.0832 Kenyan cents.
+        assert_eq!(
+            rates.convert(Money::new(Currency::NGN, 1), Currency::KES),
+            Some(Money::new(Currency::KES, 0))
+        );
+        assert_eq!(
+            rates.convert(Money::new(Currency::NGN, 6), Currency::KES),
+            Some(Money::new(Currency::KES, 0))
+        );
+        assert_eq!(
+            rates.convert(Money::new(Currency::NGN, 7), Currency::KES),
+            Some(Money::new(Currency::KES, 1))
+        );
+        assert_eq!(
+            rates.convert(Money::new(Currency::NGN, -7), Currency::KES),
+            Some(Money::new(Currency::KES, -1))
+        );
+    }
+
+    #[test]
+    fn unknown_rates_and_overflow_give_no_conversion() {
+        let rates = rates();
+        assert_eq!(rates.convert(Money::new(Currency::ZAR, 100), Currency::KES), None);
+        assert_eq!(rates.convert(Money::new(Currency::USD, i64::MAX), Currency::XOF), None);
+        assert_eq!(
+            rates.convert(Money::new(Currency::ZAR, 100), Currency::ZAR),
+            Some(Money::new(Currency::ZAR, 100))
+        );
+    }
+
+    #[test]
+    fn a_shown_price_is_converted_only_for_another_currency() {
+        let rates = rates();
+        let naira = Money::new(Currency::NGN, 1_550_000);
+        assert_eq!(ShownPrice::new(naira, Currency::NGN, Some(&rates)).converted, None);
+        assert_eq!(
+            ShownPrice::new(naira, Currency::KES, Some(&rates)).converted,
+            Some(Money::new(Currency::KES, 129_000))
+        );
+        assert_eq!(ShownPrice::new(naira, Currency::KES, None).converted, None);
+    }
+}
