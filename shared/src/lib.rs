@@ -13,6 +13,7 @@ mod error;
 mod feeds;
 mod ids;
 pub mod image_options;
+pub mod image_signature;
 mod market;
 mod media;
 mod money;
