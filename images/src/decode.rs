@@ -3,7 +3,9 @@
 //! orientation is applied so every later step sees the photo upright.
 
 use std::io::Cursor;
-use std::time::Instant;
+// std's Instant panics on wasm32-unknown-unknown (workerd); web-time reads performance.now()
+// there and is std's Instant elsewhere.
+use web_time::Instant;
 
 use image::ImageDecoder;
 use image::metadata::Orientation;

@@ -5,7 +5,9 @@
 //! origin's build — and lossless (`image-webp`, pure Rust, quality ignored) otherwise, which
 //! is what a wasm build gets: the edge serves the origin's pre-generated lossy presets.
 
-use std::time::Instant;
+// std's Instant panics on wasm32-unknown-unknown (workerd); web-time reads performance.now()
+// there and is std's Instant elsewhere.
+use web_time::Instant;
 
 use crate::error::{ImageError, Result};
 use crate::pixels::Pixels;

@@ -1,7 +1,9 @@
 //! Resizing with `fast_image_resize` (Lanczos3; SIMD on x86-64, NEON and wasm simd128),
 //! about 17× faster than the `image` crate's own resize. Never enlarges.
 
-use std::time::Instant;
+// std's Instant panics on wasm32-unknown-unknown (workerd); web-time reads performance.now()
+// there and is std's Instant elsewhere.
+use web_time::Instant;
 
 use fast_image_resize::images::Image;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};

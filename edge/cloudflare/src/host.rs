@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::future::{Either, select};
-use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, OriginSite, Timestamp};
+use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, OriginSite, SigningKeys, Timestamp};
 use worker::js_sys::{self, Reflect, Uint8Array};
 use worker::wasm_bindgen::JsValue;
 use worker::{
@@ -32,6 +32,8 @@ pub struct OriginConfig {
     timeout_ms: u64,
     /// Base URLs of the origin sites that have a variable; the core routes by region.
     sites: Vec<(OriginSite, String)>,
+    /// Keys verifying signed image URLs: the `IMAGE_SIGNING_KEYS` secret (`kid:secret,…`).
+    image_signing_keys: SigningKeys,
 }
 
 impl OriginConfig {
@@ -52,6 +54,18 @@ impl OriginConfig {
                     (!url.is_empty()).then_some((site, url))
                 })
                 .collect(),
+            image_signing_keys: env
+                .secret("IMAGE_SIGNING_KEYS")
+                .map(|secret| secret.to_string())
+                .or_else(|_| env.var("IMAGE_SIGNING_KEYS").map(|var| var.to_string()))
+                .ok()
+                .map(|keys| {
+                    SigningKeys::parse(&keys).unwrap_or_else(|error| {
+                        worker::console_warn!("IMAGE_SIGNING_KEYS ignored: {error}");
+                        SigningKeys::none()
+                    })
+                })
+                .unwrap_or_default(),
         }
     }
 }
@@ -158,6 +172,10 @@ impl Host for WorkersHost {
 
     fn now(&self) -> Timestamp {
         Timestamp(js_sys::Date::now() as u64)
+    }
+
+    fn image_signing_keys(&self) -> SigningKeys {
+        self.origin.image_signing_keys.clone()
     }
 }
 

@@ -7,6 +7,7 @@
 
 use bytes::Bytes;
 use linkedall_shared::OriginSite;
+use linkedall_shared::image_signature::SigningKeys;
 
 /// Milliseconds since the Unix epoch, as the host's clock reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -109,4 +110,9 @@ pub trait Host {
     }
     fn geo(&self, req: &http::Request<Bytes>) -> Geo;
     fn now(&self) -> Timestamp;
+    /// Keys that verify signed image URLs (`/cdn-cgi/image/…?sig=`), from the host's
+    /// configuration. The default has none: only preset sizes are served.
+    fn image_signing_keys(&self) -> SigningKeys {
+        SigningKeys::none()
+    }
 }

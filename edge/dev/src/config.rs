@@ -1,6 +1,7 @@
 //! Settings of the native edge host.
 
 use linkedall_shared::OriginSite;
+use linkedall_shared::image_signature::SigningKeys;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 #[derive(Clone)]
@@ -21,6 +22,8 @@ pub struct EdgeDevConfig {
     /// Origin base URLs per site (`nairobi=http://…`): shoppers go to their region's nearest
     /// healthy site. Empty: every request goes to `origin_url`.
     pub origin_sites: Vec<(OriginSite, String)>,
+    /// Keys that verify signed image URLs (`kid:secret,…`); none: only preset sizes are served.
+    pub image_signing_keys: SigningKeys,
 }
 
 /// Parses `site=url` (`nairobi=http://10.0.0.5:8080`), as `--origin-site` takes it.
@@ -45,6 +48,7 @@ impl Default for EdgeDevConfig {
             origin_timeout_ms: 5_000,
             metrics: None,
             origin_sites: Vec::new(),
+            image_signing_keys: SigningKeys::none(),
         }
     }
 }

@@ -11,6 +11,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, Timestamp};
 use linkedall_shared::OriginSite;
+use linkedall_shared::image_signature::SigningKeys;
 
 use crate::memory_cache::MemoryCache;
 
@@ -23,6 +24,7 @@ pub struct DevHost {
     pub sites: Arc<Vec<(OriginSite, String)>>,
     pub geo_header: http::HeaderName,
     pub timeout: Duration,
+    pub image_signing_keys: SigningKeys,
 }
 
 impl DevHost {
@@ -77,6 +79,10 @@ impl Host for DevHost {
 
     fn now(&self) -> Timestamp {
         Timestamp(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64))
+    }
+
+    fn image_signing_keys(&self) -> SigningKeys {
+        self.image_signing_keys.clone()
     }
 }
 

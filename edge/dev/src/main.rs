@@ -28,6 +28,14 @@ struct Cli {
     /// variable): shoppers go to their region's nearest healthy site.
     #[arg(long = "origin-site", env = "LINKEDALL_ORIGIN_SITES", value_delimiter = ',', value_parser = linkedall_edge_dev::parse_origin_site)]
     origin_sites: Vec<(linkedall_shared::OriginSite, String)>,
+    /// Keys verifying signed image URLs, `kid:secret` pairs separated by commas; the first
+    /// signs. Without any, only preset image sizes are served.
+    #[arg(long, env = "LINKEDALL_IMAGE_SIGNING_KEYS", default_value = "", hide_env_values = true, value_parser = parse_keys)]
+    image_signing_keys: linkedall_shared::image_signature::SigningKeys,
+}
+
+fn parse_keys(raw: &str) -> Result<linkedall_shared::image_signature::SigningKeys, String> {
+    linkedall_shared::image_signature::SigningKeys::parse(raw).map_err(|e| e.to_string())
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -50,6 +58,7 @@ async fn main() -> anyhow::Result<()> {
             origin_timeout_ms: cli.origin_timeout_ms,
             workers: cli.workers.unwrap_or(defaults.workers),
             origin_sites: cli.origin_sites,
+            image_signing_keys: cli.image_signing_keys,
             ..defaults
         },
     )?;

@@ -75,6 +75,7 @@ impl EdgeServer {
                 stopped.clone(),
             );
             let timeout = Duration::from_millis(config.origin_timeout_ms);
+            let image_signing_keys = config.image_signing_keys.clone();
             let thread =
                 std::thread::Builder::new().name(format!("edge-worker-{index}")).spawn(move || {
                     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -90,6 +91,7 @@ impl EdgeServer {
                             sites,
                             geo_header,
                             timeout,
+                            image_signing_keys,
                         },
                         metrics,
                     });

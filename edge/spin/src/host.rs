@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use futures_util::future::{Either, select};
-use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, Timestamp};
+use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, SigningKeys, Timestamp};
 use spin_sdk::key_value::Store;
 use spin_sdk::variables;
 
@@ -32,6 +32,8 @@ pub struct SpinConfig {
     geo_header: String,
     /// How long the origin may take to answer before the shopper gets the error page.
     origin_timeout_ms: u64,
+    /// Keys verifying signed image URLs (`image_signing_keys`: `kid:secret,…`).
+    image_signing_keys: SigningKeys,
 }
 
 impl SpinConfig {
@@ -46,6 +48,14 @@ impl SpinConfig {
             origin_timeout_ms: var("origin_timeout_ms")
                 .and_then(|ms| ms.trim().parse().ok())
                 .unwrap_or(DEFAULT_ORIGIN_TIMEOUT_MS),
+            image_signing_keys: var("image_signing_keys")
+                .map(|keys| {
+                    SigningKeys::parse(&keys).unwrap_or_else(|error| {
+                        eprintln!("image_signing_keys ignored: {error}");
+                        SigningKeys::none()
+                    })
+                })
+                .unwrap_or_default(),
         }
     }
 }
@@ -116,6 +126,10 @@ impl Host for SpinHost {
             .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()))
             .map(str::to_ascii_uppercase);
         Geo { country, ..Geo::default() }
+    }
+
+    fn image_signing_keys(&self) -> SigningKeys {
+        self.config.image_signing_keys.clone()
     }
 
     fn now(&self) -> Timestamp {
