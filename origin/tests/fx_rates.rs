@@ -37,7 +37,8 @@ async fn rates(origin: &TestOrigin) -> FxRates {
 }
 
 async fn set(origin: &TestOrigin, token: Option<&str>, body: Value) -> (StatusCode, Value) {
-    let mut request = reqwest::Client::new().put(format!("{}/api/v1/admin/fx-rates", origin.url())).json(&body);
+    let mut request =
+        reqwest::Client::new().put(format!("{}/api/v1/admin/fx-rates", origin.url())).json(&body);
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
@@ -46,7 +47,8 @@ async fn set(origin: &TestOrigin, token: Option<&str>, body: Value) -> (StatusCo
 }
 
 async fn rates_are_public_and_convert_prices(origin: TestOrigin) {
-    let json: Value = reqwest::get(format!("{}/api/v1/fx-rates", origin.url())).await.unwrap().json().await.unwrap();
+    let json: Value =
+        reqwest::get(format!("{}/api/v1/fx-rates", origin.url())).await.unwrap().json().await.unwrap();
     assert!(json["per_usd_micros"].as_array().unwrap().len() >= 40, "{json}");
     let rates = rates(&origin).await;
     assert!(rates.as_of.starts_with("20"), "{rates:?}");

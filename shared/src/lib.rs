@@ -14,6 +14,7 @@ mod feeds;
 mod fx;
 mod ids;
 pub mod image_options;
+pub mod image_signature;
 mod market;
 mod media;
 mod money;

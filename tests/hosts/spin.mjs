@@ -10,6 +10,8 @@
 //   --origin URL      the component's `origin_url` variable                   [ORIGIN_URL]
 //   --geo-header H    the component's `geo_header` variable   [default x-linkedall-country]
 //   --origin-timeout-ms N   the component's `origin_timeout_ms` variable  [default 5000]
+//   --image-signing-keys K  the component's `image_signing_keys` variable (kid:secret,…)
+//                           [IMAGE_SIGNING_KEYS, default none: only preset image sizes]
 //   --component FILE  the component     [default target/wasm/spin/linkedall_edge_spin.wasm]
 //
 // Prints `listening on http://127.0.0.1:PORT` once the component answers; stops on
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     origin: { type: "string", default: process.env.ORIGIN_URL ?? "http://127.0.0.1:8080" },
     "geo-header": { type: "string", default: "x-linkedall-country" },
     "origin-timeout-ms": { type: "string", default: "5000" },
+    "image-signing-keys": { type: "string", default: process.env.IMAGE_SIGNING_KEYS ?? "" },
     component: {
       type: "string",
       default: path.join(root, "target/wasm/spin/linkedall_edge_spin.wasm"),
@@ -75,6 +78,7 @@ const child = spawn(
       SPIN_VARIABLE_ORIGIN_URL: args.origin,
       SPIN_VARIABLE_GEO_HEADER: args["geo-header"],
       SPIN_VARIABLE_ORIGIN_TIMEOUT_MS: args["origin-timeout-ms"],
+      SPIN_VARIABLE_IMAGE_SIGNING_KEYS: args["image-signing-keys"],
     },
   },
 );

@@ -7,6 +7,8 @@
 //   --port N          port to listen on, 127.0.0.1 only; 0 picks a free one   [PORT, default 8787]
 //   --origin URL      the worker's ORIGIN_URL variable                        [ORIGIN_URL]
 //   --origin-timeout-ms N   the worker's ORIGIN_TIMEOUT_MS variable    [default 10000, as wrangler.toml]
+//   --image-signing-keys K  the worker's IMAGE_SIGNING_KEYS secret (kid:secret,…)
+//                           [IMAGE_SIGNING_KEYS, default none: only preset image sizes]
 //   --bundle DIR      the bundle `cargo xtask wasm worker` wrote  [default target/wasm/worker-bundle]
 //
 // Workers learn the shopper's country from `request.cf`, which only Cloudflare's network sets.
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     port: { type: "string", default: process.env.PORT ?? "8787" },
     origin: { type: "string", default: process.env.ORIGIN_URL ?? "http://127.0.0.1:8080" },
     "origin-timeout-ms": { type: "string", default: "10000" },
+    "image-signing-keys": { type: "string", default: process.env.IMAGE_SIGNING_KEYS ?? "" },
     bundle: { type: "string", default: path.join(root, "target/wasm/worker-bundle") },
   },
 });
@@ -48,7 +51,12 @@ const mf = new Miniflare({
     { type: "CompiledWasm", include: ["**/*.wasm"] },
   ],
   compatibilityDate: "2026-04-20",
-  bindings: { ORIGIN_URL: args.origin, ORIGIN_TIMEOUT_MS: args["origin-timeout-ms"], LINKEDALL_ENV: "test" },
+  bindings: {
+    ORIGIN_URL: args.origin,
+    ORIGIN_TIMEOUT_MS: args["origin-timeout-ms"],
+    IMAGE_SIGNING_KEYS: args["image-signing-keys"],
+    LINKEDALL_ENV: "test",
+  },
   // No request to Cloudflare for a default `cf` object: everything stays on this machine.
   cf: {},
 });

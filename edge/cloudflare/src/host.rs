@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::future::{Either, select};
-use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, OriginSite, Timestamp};
+use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, OriginSite, SigningKeys, Timestamp};
 use worker::js_sys::{self, Reflect, Uint8Array};
 use worker::wasm_bindgen::JsValue;
 use worker::{
@@ -34,6 +34,8 @@ pub struct OriginConfig {
     /// Base URLs of the origin sites that have a variable; the core routes by region.
     sites: Vec<(OriginSite, String)>,
     max_stale_secs: u64,
+    /// Keys verifying signed image URLs: the `IMAGE_SIGNING_KEYS` secret (`kid:secret,…`).
+    image_signing_keys: SigningKeys,
 }
 
 impl OriginConfig {
@@ -57,6 +59,18 @@ impl OriginConfig {
             max_stale_secs: var("MAX_STALE_SECS")
                 .and_then(|secs| secs.trim().parse().ok())
                 .unwrap_or(linkedall_edge::cache::DEFAULT_MAX_STALE_SECS),
+            image_signing_keys: env
+                .secret("IMAGE_SIGNING_KEYS")
+                .map(|secret| secret.to_string())
+                .or_else(|_| env.var("IMAGE_SIGNING_KEYS").map(|var| var.to_string()))
+                .ok()
+                .map(|keys| {
+                    SigningKeys::parse(&keys).unwrap_or_else(|error| {
+                        worker::console_warn!("IMAGE_SIGNING_KEYS ignored: {error}");
+                        SigningKeys::none()
+                    })
+                })
+                .unwrap_or_default(),
         }
     }
 }
@@ -167,6 +181,10 @@ impl Host for WorkersHost {
 
     fn max_stale_secs(&self) -> u64 {
         self.origin.max_stale_secs
+    }
+
+    fn image_signing_keys(&self) -> SigningKeys {
+        self.origin.image_signing_keys.clone()
     }
 }
 

@@ -27,8 +27,9 @@ const KEY_VERSION: &str = linkedall_shared::EDGE_CACHE_KEY_VERSION;
 ///
 /// Only what changes the page is in the key: the route's own parameters (in a fixed order,
 /// so `?b&a` and `?a&b` share an entry; tracking parameters never reach here because
-/// [`Route::parse`] keeps only known ones) and the shopper's country, which the page shows.
-pub fn key(route: &Route, country: Option<&str>) -> Option<CacheKey> {
+/// [`Route::parse`] keeps only known ones), the shopper's country, which the page shows,
+/// and whether it is the lite page ([`wants_lite`]).
+pub fn key(route: &Route, country: Option<&str>, lite: bool) -> Option<CacheKey> {
     let path = match route {
         Route::Home => "/".to_owned(),
         Route::Category { slug, cursor } => match cursor {
@@ -42,9 +43,34 @@ pub fn key(route: &Route, country: Option<&str>) -> Option<CacheKey> {
             None => format!("/v/{id}-{slug}"),
         },
         Route::Search { query } => format!("/search?q={}", normalise_query(query)),
-        Route::Asset { .. } | Route::Shop(_) | Route::NotFound { .. } | Route::Proxy => return None,
+        Route::Asset { .. }
+        | Route::Image { .. }
+        | Route::Shop(_)
+        | Route::NotFound { .. }
+        | Route::Proxy => {
+            return None;
+        }
     };
-    Some(CacheKey(format!("{KEY_VERSION}|{path}|country={}", country.unwrap_or("-"))))
+    let lite = if lite { ",lite" } else { "" };
+    Some(CacheKey(format!("{KEY_VERSION}|{path}|country={}{lite}", country.unwrap_or("-"))))
+}
+
+/// `Vary` of catalog pages: the request headers [`wants_lite`] reads.
+pub const LITE_VARY: &str = "Save-Data, ECT";
+
+/// Whether the shopper gets the lite page (no large images, thumbnails only): `?lite=1`, or
+/// their browser saving data (`Save-Data: on`) or on a 2G connection (`ECT: 2g` or
+/// `slow-2g`). `?lite=0` asks for the full page whatever the headers say.
+pub fn wants_lite(headers: &http::HeaderMap, query: Option<&str>) -> bool {
+    match crate::route::param(query, "lite").as_deref() {
+        Some("1" | "true" | "on") => return true,
+        Some("0" | "false" | "off") => return false,
+        _ => {}
+    }
+    let header =
+        |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(|v| v.trim().to_ascii_lowercase());
+    header("save-data").is_some_and(|v| v == "on")
+        || header("ect").is_some_and(|v| v == "2g" || v == "slow-2g")
 }
 
 /// Seconds past its TTL during which a page is served at once while the edge fetches a new
@@ -73,7 +99,11 @@ pub fn ttl_secs(route: &Route) -> u32 {
         Route::Home | Route::Category { .. } | Route::Search { .. } => 60,
         Route::Vendor { .. } => 120,
         Route::Product { .. } => 300,
-        Route::Asset { .. } | Route::Shop(_) | Route::NotFound { .. } | Route::Proxy => 0,
+        Route::Asset { .. }
+        | Route::Image { .. }
+        | Route::Shop(_)
+        | Route::NotFound { .. }
+        | Route::Proxy => 0,
     }
 }
 
@@ -146,15 +176,37 @@ mod tests {
     fn keys_hold_only_what_changes_the_page() {
         let a = Route::parse(&http::Method::GET, "/c/fashion", Some("utm_source=ig&cursor=40&fbclid=x"));
         let b = Route::parse(&http::Method::GET, "/c/fashion", Some("cursor=40"));
-        assert_eq!(key(&a, Some("NG")), key(&b, Some("NG")));
-        assert_ne!(key(&a, Some("NG")), key(&a, Some("KE")));
+        assert_eq!(key(&a, Some("NG"), false), key(&b, Some("NG"), false));
+        assert_ne!(key(&a, Some("NG"), false), key(&a, Some("KE"), false));
         let product = Route::Product { id: ProductId::new(9), slug: "old-name".into() };
-        assert_eq!(key(&product, None).unwrap().as_str(), "v1|/p/9-old-name|country=-");
-        let search = |q: &str| key(&Route::Search { query: q.into() }, None);
+        assert_eq!(key(&product, None, false).unwrap().as_str(), "v2|/p/9-old-name|country=-");
+        assert_eq!(key(&product, None, true).unwrap().as_str(), "v2|/p/9-old-name|country=-,lite");
+        let search = |q: &str| key(&Route::Search { query: q.into() }, None, false);
         assert_eq!(search("Shea  BUTTER"), search("shea butter"));
-        assert_eq!(key(&Route::Proxy, None), None);
+        assert_eq!(key(&Route::Proxy, None, false), None);
         let paged = Route::Category { slug: "x".into(), cursor: Some(Cursor::after(ProductId::new(3))) };
-        assert_ne!(key(&paged, None), key(&Route::Category { slug: "x".into(), cursor: None }, None));
+        assert_ne!(
+            key(&paged, None, false),
+            key(&Route::Category { slug: "x".into(), cursor: None }, None, false)
+        );
+    }
+
+    #[test]
+    fn lite_pages_come_from_save_data_a_2g_connection_or_the_lite_parameter() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut map = http::HeaderMap::new();
+            for (name, value) in pairs {
+                map.insert(*name, http::HeaderValue::from_static(value));
+            }
+            map
+        };
+        assert!(!wants_lite(&headers(&[]), None));
+        assert!(wants_lite(&headers(&[("save-data", "on")]), None));
+        assert!(wants_lite(&headers(&[("ect", "slow-2g")]), None));
+        assert!(wants_lite(&headers(&[("ect", "2g")]), Some("cursor=4")));
+        assert!(!wants_lite(&headers(&[("ect", "4g")]), None));
+        assert!(wants_lite(&headers(&[]), Some("lite=1&utm_source=x")));
+        assert!(!wants_lite(&headers(&[("save-data", "on")]), Some("lite=0")), "the shopper's choice wins");
     }
 
     #[test]

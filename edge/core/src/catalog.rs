@@ -55,6 +55,7 @@ pub struct Background {
 struct Refresh {
     route: Route,
     country: Option<String>,
+    lite: bool,
     key: CacheKey,
     ctx: RequestContext,
     stale: Cached,
@@ -69,9 +70,10 @@ impl Background {
     }
 
     pub async fn run<H: Host>(self, host: &H) {
-        if let Some(Refresh { route, country, key, ctx, stale, purge_seq, leader }) = self.refresh {
+        if let Some(Refresh { route, country, lite, key, ctx, stale, purge_seq, leader }) = self.refresh {
             let outcome =
-                fetch_and_store(&route, country.as_deref(), host, &ctx, &key, Some(stale), purge_seq).await;
+                fetch_and_store(&route, country.as_deref(), lite, host, &ctx, &key, Some(stale), purge_seq)
+                    .await;
             metrics::counter!("edge_revalidations_total", "route" => route.label()).increment(1);
             tracing::info!(key = key.as_str(), cache_status = %outcome.cache_status, "revalidated in the background");
             leader.finish(&outcome);
@@ -84,6 +86,7 @@ impl Background {
                 let outcome = fetch_and_store(
                     &page.route,
                     page.country.as_deref(),
+                    page.lite,
                     host,
                     &ctx,
                     &page.key,
@@ -103,12 +106,13 @@ impl Background {
 pub async fn serve<H: Host>(
     route: &Route,
     country: Option<&str>,
+    lite: bool,
     if_none_match: Option<&str>,
     host: &H,
     ctx: &RequestContext,
 ) -> (Response<Bytes>, Background) {
     let label = route.label();
-    let Some(key) = cache::key(route, country) else {
+    let Some(key) = cache::key(route, country, lite) else {
         // Only catalog routes reach here, and every catalog route has a key.
         return (
             error_response(&EdgeError::NotFound("that page does not exist".into()), country),
@@ -117,7 +121,7 @@ pub async fn serve<H: Host>(
     };
     let now = host.now();
     let journal = purge_journal::current(host, ctx).await;
-    warming::record(&key, route, country);
+    warming::record(&key, route, country, lite);
     let cached = host.cache_get(&key).await.filter(|entry| {
         let purged = journal.purges(&key, entry);
         if purged {
@@ -138,6 +142,7 @@ pub async fn serve<H: Host>(
         let refresh = coalesce::lead_if_idle(&key).map(|leader| Refresh {
             route: route.clone(),
             country: country.map(str::to_owned),
+            lite,
             key: key.clone(),
             ctx: ctx.clone(),
             stale: entry.clone(),
@@ -157,7 +162,7 @@ pub async fn serve<H: Host>(
         },
     };
     metrics::counter!("edge_cache_total", "route" => label, "result" => "miss").increment(1);
-    let response = fetch_and_store(route, country, host, ctx, &key, cached, journal.known()).await;
+    let response = fetch_and_store(route, country, lite, host, ctx, &key, cached, journal.known()).await;
     if let Some(leader) = leader {
         leader.finish(&response);
     }
@@ -166,9 +171,11 @@ pub async fn serve<H: Host>(
 
 /// Renders the page from the origin and stores it; on origin failure falls back to the stale
 /// copy (stale-if-error) or an error page. The outcome is what every coalesced request sees.
+#[allow(clippy::too_many_arguments)]
 async fn fetch_and_store<H: Host>(
     route: &Route,
     country: Option<&str>,
+    lite: bool,
     host: &H,
     ctx: &RequestContext,
     key: &crate::host::CacheKey,
@@ -177,7 +184,7 @@ async fn fetch_and_store<H: Host>(
 ) -> Outcome {
     let label = route.label();
     let now = host.now();
-    let rendered = match render(route, country, host, ctx).await {
+    let rendered = match render(route, country, lite, host, ctx).await {
         Err(EdgeError::NotFound(message)) => Ok(Rendered::Page {
             status: 404,
             html: ErrorPage::not_found(&message, country).render().unwrap_or_else(|_| message.clone()),
@@ -257,6 +264,7 @@ fn respond(
 async fn render<H: Host>(
     route: &Route,
     country: Option<&str>,
+    lite: bool,
     host: &H,
     ctx: &RequestContext,
 ) -> Result<Rendered, EdgeError> {
@@ -272,7 +280,7 @@ async fn render<H: Host>(
             let mut tags = vec!["home".to_owned()];
             tags.extend(feed.featured.iter().map(|p| format!("product:{}", p.id)));
             tags.extend(feed.categories.iter().map(|c| format!("category:{}", c.id)));
-            Ok(page(HomePage::new(&feed, country).render()?, tags))
+            Ok(page(HomePage::new(&feed, country, lite).render()?, tags))
         }
         Route::Category { slug, cursor } => {
             let mut path = format!("/api/v1/products?category={}&limit={}", encode(slug), PAGE_SIZE.get());
@@ -282,7 +290,7 @@ async fn render<H: Host>(
             let list: ProductList = fetch_document(host, &path, ctx).await?;
             let mut tags: Vec<String> = list.category.iter().map(|c| format!("category:{}", c.id)).collect();
             tags.extend(list.items.iter().map(|p| format!("product:{}", p.id)));
-            Ok(page(ListingPage::category(&list, slug, country).render()?, tags))
+            Ok(page(ListingPage::category(&list, slug, country, lite).render()?, tags))
         }
         Route::Product { id, slug } => {
             let detail: ProductDetail = fetch_document(host, &format!("/api/v1/products/{id}"), ctx).await?;
@@ -297,7 +305,7 @@ async fn render<H: Host>(
                 format!("vendor:{}", detail.vendor.id),
                 format!("category:{}", detail.category.id),
             ];
-            Ok(page(ProductPage::new(&detail, country).render()?, tags))
+            Ok(page(ProductPage::new(&detail, country, lite).render()?, tags))
         }
         Route::Vendor { id, slug, cursor } => {
             let mut path = format!("/api/v1/vendors/{id}?limit={}", PAGE_SIZE.get());
@@ -313,21 +321,23 @@ async fn render<H: Host>(
             }
             let mut tags = vec![format!("vendor:{id}")];
             tags.extend(storefront.products.iter().map(|p| format!("product:{}", p.id)));
-            Ok(page(ListingPage::vendor(&storefront, country).render()?, tags))
+            Ok(page(ListingPage::vendor(&storefront, country, lite).render()?, tags))
         }
         Route::Search { query } if query.is_empty() => {
-            Ok(page(ListingPage::search(None, query, country).render()?, vec!["search".into()]))
+            Ok(page(ListingPage::search(None, query, country, lite).render()?, vec!["search".into()]))
         }
         Route::Search { query } => {
             let path = format!("/api/v1/search?q={}&limit={}", encode(query), PAGE_SIZE.get());
             let results: SearchResults = fetch_document(host, &path, ctx).await?;
             let mut tags = vec!["search".to_owned()];
             tags.extend(results.items.iter().map(|p| format!("product:{}", p.id)));
-            Ok(page(ListingPage::search(Some(&results), query, country).render()?, tags))
+            Ok(page(ListingPage::search(Some(&results), query, country, lite).render()?, tags))
         }
-        Route::Asset { .. } | Route::Shop(_) | Route::NotFound { .. } | Route::Proxy => {
-            Err(EdgeError::NotFound("that page does not exist".into()))
-        }
+        Route::Asset { .. }
+        | Route::Image { .. }
+        | Route::Shop(_)
+        | Route::NotFound { .. }
+        | Route::Proxy => Err(EdgeError::NotFound("that page does not exist".into())),
     }
 }
 
@@ -339,6 +349,8 @@ fn into_entry(rendered: Rendered, now: crate::host::Timestamp, purge_seq: u64) -
                 ("content-type".into(), "text/html; charset=utf-8".into()),
                 ("cache-control".into(), BROWSER_CACHE_CONTROL.into()),
                 ("etag".into(), cache::etag(html.as_bytes())),
+                // Lite pages (small images only) are chosen by these request headers.
+                ("vary".into(), cache::LITE_VARY.into()),
             ],
             body: Bytes::from(html),
             stored_at: now,

@@ -7,6 +7,7 @@
 
 use bytes::Bytes;
 use linkedall_shared::OriginSite;
+use linkedall_shared::image_signature::SigningKeys;
 
 /// Milliseconds since the Unix epoch, as the host's clock reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -113,5 +114,11 @@ pub trait Host {
     /// (read-only mode); configured per host.
     fn max_stale_secs(&self) -> u64 {
         crate::cache::DEFAULT_MAX_STALE_SECS
+    }
+
+    /// Keys that verify signed image URLs (`/cdn-cgi/image/…?sig=`), from the host's
+    /// configuration. The default has none: only preset sizes are served.
+    fn image_signing_keys(&self) -> SigningKeys {
+        SigningKeys::none()
     }
 }

@@ -4,7 +4,7 @@
 //! Host-agnostic: every runtime (native dev host, Cloudflare Workers, Spin) implements
 //! [`Host`] and calls [`handle`]. A request's path through this crate: [`route`] (parse the
 //! URL) → [`cache`] (key, TTL, tags, `Cache-Status`) → [`origin`] (postcard documents) →
-//! [`pages`] (HTML), or [`proxy`] for everything that is not a catalog page. The signed-in
+//! [`pages`] (HTML), [`images`] for `/cdn-cgi/image/…`, or [`proxy`] for everything that is not a catalog page. The signed-in
 //! pages (cart, checkout, orders, vendor dashboard) go through [`shop`] instead: rendered per
 //! request with the shopper's cookie, never cached.
 
@@ -15,9 +15,13 @@ mod catalog;
 mod coalesce;
 pub mod error;
 mod host;
+mod image_fit;
+mod image_resize;
+pub mod images;
 pub mod origin;
 pub mod origin_pool;
 pub mod pages;
+mod placeholder;
 pub mod proxy;
 pub mod purge_journal;
 pub mod read_only;
@@ -33,6 +37,7 @@ use tracing::Instrument;
 pub use catalog::Background;
 pub use error::EdgeError;
 pub use host::{CacheKey, Cached, Geo, Host, OriginError, Timestamp};
+pub use linkedall_shared::image_signature::SigningKeys;
 pub use linkedall_shared::{EDGE_CACHE_KEY_PATH, OriginSite};
 use route::Route;
 use trace::RequestContext;
@@ -84,6 +89,7 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
             Route::Asset { hashed_name } => assets::serve(hashed_name).unwrap_or_else(|| {
                 catalog::error_response(&EdgeError::NotFound("there is no such file".into()), country)
             }),
+            Route::Image { options, source } => images::serve(&request, options, source, host, &ctx).await,
             Route::Shop(page) => shop::serve(*page, request, host, &ctx, country).await,
             Route::NotFound { reason } => {
                 catalog::error_response(&EdgeError::NotFound(reason.clone()), country)
@@ -91,8 +97,9 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
             catalog_route => {
                 let if_none_match =
                     request.headers().get(http::header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
+                let lite = cache::wants_lite(request.headers(), request.uri().query());
                 let (response, work) =
-                    catalog::serve(catalog_route, country, if_none_match, host, &ctx).await;
+                    catalog::serve(catalog_route, country, lite, if_none_match, host, &ctx).await;
                 background = (!work.is_empty()).then_some(work);
                 response
             }

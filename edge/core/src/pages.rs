@@ -4,10 +4,12 @@
 
 use askama::Template;
 use linkedall_shared::{
-    Category, HomeFeed, ProductCard, ProductDetail, ProductList, SearchResults, VendorStorefront,
+    Category, HomeFeed, Photo, Preset, ProductCard, ProductDetail, ProductList, SearchResults,
+    VendorStorefront,
 };
 
 use crate::assets;
+use crate::placeholder;
 
 /// What every page shows around its content.
 pub struct Layout {
@@ -18,6 +20,8 @@ pub struct Layout {
     /// ISO country code the shopper is in, when the host knows it.
     pub country: Option<String>,
     pub query: String,
+    /// A lite page (`Save-Data`, a 2G connection or `?lite=1`): small images only.
+    pub lite: bool,
 }
 
 impl Layout {
@@ -28,6 +32,90 @@ impl Layout {
             icon: assets::url("logo.svg"),
             country: country.map(str::to_owned),
             query: String::new(),
+            lite: false,
+        }
+    }
+
+    fn lite(mut self, lite: bool) -> Layout {
+        self.lite = lite;
+        self
+    }
+}
+
+/// The address of a photo at a preset width, in the browser's best format:
+/// `/cdn-cgi/image/width=400,format=auto/media/products/…` (presets need no signature).
+pub fn preset_url(original: &str, width: u32) -> String {
+    format!("/cdn-cgi/image/width={width},format=auto{original}")
+}
+
+/// How a page shows a product photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoUse {
+    /// A card in a listing: a quarter to a half of the screen wide.
+    Card,
+    /// The product page's main image: half to all of the screen wide.
+    Detail,
+    /// A lite page: the thumbnail only, whatever the screen.
+    Lite,
+}
+
+/// An `<img>` of a vendor's photo: preset widths in the `/cdn-cgi/image/` grammar (no
+/// signature needed), the intrinsic size so the layout does not jump, and the ThumbHash
+/// placeholder painted behind it until the photo arrives.
+pub struct PhotoView {
+    pub src: String,
+    /// Empty on lite pages (one small image, nothing for the browser to choose).
+    pub srcset: String,
+    pub sizes: &'static str,
+    pub width: u32,
+    pub height: u32,
+    /// A `style` value painting the placeholder, or empty.
+    pub placeholder: String,
+}
+
+impl PhotoView {
+    pub fn new(photo: &Photo, usage: PhotoUse) -> PhotoView {
+        let original = photo.original_path();
+        let (default, choices, sizes): (Preset, &[Preset], &'static str) = match usage {
+            PhotoUse::Card => (
+                Preset::Card,
+                &[Preset::Thumb, Preset::Card, Preset::Detail],
+                "(min-width: 64rem) 17rem, (min-width: 40rem) 33vw, 50vw",
+            ),
+            PhotoUse::Detail => (
+                Preset::Detail,
+                &[Preset::Card, Preset::Detail, Preset::Zoom],
+                "(min-width: 72rem) 35rem, (min-width: 48rem) 50vw, 100vw",
+            ),
+            PhotoUse::Lite => (Preset::Thumb, &[], ""),
+        };
+        // Presets wider than the original are not made larger than it: offer only real widths
+        // (and always the smallest, so a tiny original still has one).
+        let offered: Vec<Preset> = choices
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(i, preset)| *i == 0 || preset.width() <= photo.width)
+            .map(|(_, preset)| preset)
+            .collect();
+        let srcset = offered
+            .iter()
+            .map(|preset| {
+                format!("{} {}w", preset_url(&original, preset.width()), preset.width().min(photo.width))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let width = default.width().min(photo.width.max(1));
+        let placeholder = placeholder::data_url(&photo.thumbhash)
+            .map(|url| format!("background:#ddd url({url}) center/cover no-repeat"))
+            .unwrap_or_default();
+        PhotoView {
+            src: preset_url(&original, default.width()),
+            srcset,
+            sizes,
+            width,
+            height: photo.height_at(width),
+            placeholder,
         }
     }
 }
@@ -40,12 +128,16 @@ pub struct CardView {
     pub stock: String,
     pub low_stock: bool,
     pub image: String,
+    /// The vendor's photo when there is one; `image` (the generated picture) otherwise.
+    pub photo: Option<PhotoView>,
     pub vendor: String,
 }
 
-impl From<&ProductCard> for CardView {
-    fn from(card: &ProductCard) -> Self {
+impl CardView {
+    fn new(card: &ProductCard, lite: bool) -> Self {
+        let usage = if lite { PhotoUse::Lite } else { PhotoUse::Card };
         CardView {
+            photo: card.photo.as_ref().map(|photo| PhotoView::new(photo, usage)),
             path: card.path(),
             name: card.name.clone(),
             price: card.price.to_string(),
@@ -57,8 +149,8 @@ impl From<&ProductCard> for CardView {
     }
 }
 
-fn cards(items: &[ProductCard]) -> Vec<CardView> {
-    items.iter().map(CardView::from).collect()
+fn cards(items: &[ProductCard], lite: bool) -> Vec<CardView> {
+    items.iter().map(|card| CardView::new(card, lite)).collect()
 }
 
 #[derive(Template)]
@@ -70,11 +162,11 @@ pub struct HomePage {
 }
 
 impl HomePage {
-    pub fn new(feed: &HomeFeed, country: Option<&str>) -> Self {
+    pub fn new(feed: &HomeFeed, country: Option<&str>, lite: bool) -> Self {
         HomePage {
-            layout: Layout::new("Linked All — shop Africa's marketplace", country),
+            layout: Layout::new("Linked All — shop Africa's marketplace", country).lite(lite),
             categories: feed.categories.clone(),
-            featured: cards(&feed.featured),
+            featured: cards(&feed.featured, lite),
         }
     }
 }
@@ -91,34 +183,34 @@ pub struct ListingPage {
 }
 
 impl ListingPage {
-    pub fn category(list: &ProductList, slug: &str, country: Option<&str>) -> Self {
+    pub fn category(list: &ProductList, slug: &str, country: Option<&str>, lite: bool) -> Self {
         let (heading, intro) = list
             .category
             .as_ref()
             .map_or((slug.to_owned(), String::new()), |c| (c.name.clone(), c.description.clone()));
         ListingPage {
-            layout: Layout::new(format!("{heading} — Linked All"), country),
+            layout: Layout::new(format!("{heading} — Linked All"), country).lite(lite),
             heading,
             intro,
-            products: cards(&list.items),
+            products: cards(&list.items, lite),
             next_page: list.next_cursor.map(|c| format!("/c/{slug}?cursor={c}")),
             empty_message: "Nothing here yet — vendors are stocking up.".into(),
         }
     }
 
-    pub fn vendor(storefront: &VendorStorefront, country: Option<&str>) -> Self {
+    pub fn vendor(storefront: &VendorStorefront, country: Option<&str>, lite: bool) -> Self {
         let vendor = &storefront.vendor;
         ListingPage {
-            layout: Layout::new(format!("{} — Linked All", vendor.name), country),
+            layout: Layout::new(format!("{} — Linked All", vendor.name), country).lite(lite),
             heading: vendor.name.clone(),
             intro: format!("{} ({}, {}).", vendor.description, vendor.city, vendor.country),
-            products: cards(&storefront.products),
+            products: cards(&storefront.products, lite),
             next_page: storefront.next_cursor.map(|c| format!("/v/{}-{}?cursor={c}", vendor.id, vendor.slug)),
             empty_message: "This shop has no products on sale right now.".into(),
         }
     }
 
-    pub fn search(results: Option<&SearchResults>, query: &str, country: Option<&str>) -> Self {
+    pub fn search(results: Option<&SearchResults>, query: &str, country: Option<&str>, lite: bool) -> Self {
         let mut layout = Layout::new(
             if query.is_empty() {
                 "Search — Linked All".to_owned()
@@ -126,7 +218,8 @@ impl ListingPage {
                 format!("“{query}” — Linked All")
             },
             country,
-        );
+        )
+        .lite(lite);
         layout.query = query.to_owned();
         let (heading, empty_message) = match results {
             None => (
@@ -142,7 +235,7 @@ impl ListingPage {
             layout,
             heading,
             intro: String::new(),
-            products: results.map(|r| cards(&r.items)).unwrap_or_default(),
+            products: results.map(|r| cards(&r.items, lite)).unwrap_or_default(),
             next_page: None,
             empty_message,
         }
@@ -163,6 +256,8 @@ pub struct ProductPage {
     pub stock: String,
     pub low_stock: bool,
     pub image: String,
+    /// The vendor's photo when there is one; `image` otherwise.
+    pub photo: Option<PhotoView>,
     pub vendor_name: String,
     pub vendor_path: String,
     pub vendor_place: String,
@@ -171,10 +266,12 @@ pub struct ProductPage {
 }
 
 impl ProductPage {
-    pub fn new(detail: &ProductDetail, country: Option<&str>) -> Self {
+    pub fn new(detail: &ProductDetail, country: Option<&str>, lite: bool) -> Self {
         let (product, vendor, category) = (&detail.product, &detail.vendor, &detail.category);
+        let usage = if lite { PhotoUse::Lite } else { PhotoUse::Detail };
         ProductPage {
-            layout: Layout::new(format!("{} — Linked All", product.name), country),
+            layout: Layout::new(format!("{} — Linked All", product.name), country).lite(lite),
+            photo: product.photo.as_ref().map(|photo| PhotoView::new(photo, usage)),
             id: product.id.get(),
             path: product.path(),
             available: product.stock.is_available(),

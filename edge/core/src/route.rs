@@ -28,6 +28,12 @@ pub enum Route {
     Asset {
         hashed_name: String,
     },
+    /// `/cdn-cgi/image/<options>/<source>`: a product photo resized (see [`crate::images`]).
+    /// Both parts are raw here; the image route parses and answers each with its own problem.
+    Image {
+        options: String,
+        source: String,
+    },
     /// A signed-in shopper's or vendor's page (cart, checkout, orders, dashboard): rendered per
     /// request, never cached. Reached by GET and POST alike; see [`crate::shop`].
     Shop(ShopPage),
@@ -136,6 +142,9 @@ impl Route {
                 Route::Search { query }
             }
             (true, ["assets", name]) => Route::Asset { hashed_name: (*name).to_owned() },
+            (true, ["cdn-cgi", "image", options, source @ ..]) if !source.is_empty() => {
+                Route::Image { options: (*options).to_owned(), source: source.join("/") }
+            }
             _ => Route::Proxy,
         }
     }
@@ -149,6 +158,7 @@ impl Route {
             Route::Vendor { .. } => "vendor",
             Route::Search { .. } => "search",
             Route::Asset { .. } => "asset",
+            Route::Image { .. } => "image",
             Route::Shop(page) => page.label(),
             Route::NotFound { .. } => "not_found",
             Route::Proxy => "proxy",
@@ -216,6 +226,13 @@ mod tests {
             Route::Vendor { id: VendorId::new(7), slug: "ikeja-gadgets".into(), cursor: None }
         );
         assert_eq!(get("/search", Some("q=+shea+butter+")), Route::Search { query: "shea butter".into() });
+        assert_eq!(
+            get("/cdn-cgi/image/width=400,format=auto/media/products/4/ab.jpg", Some("sig=k.x")),
+            Route::Image {
+                options: "width=400,format=auto".into(),
+                source: "media/products/4/ab.jpg".into()
+            }
+        );
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub const SAVE_AFTER_REQUESTS: u64 = 200;
 pub struct Page {
     pub route: Route,
     pub country: Option<String>,
+    pub lite: bool,
     pub key: CacheKey,
 }
 
@@ -46,6 +47,7 @@ pub struct Page {
 struct Counted {
     route: Route,
     country: Option<String>,
+    lite: bool,
     hits: u64,
 }
 
@@ -53,8 +55,8 @@ struct Counted {
 #[derive(Debug, Serialize, Deserialize)]
 struct Saved {
     key_version: String,
-    /// Page address (path and query) and country, most requested first.
-    pages: Vec<(String, Option<String>)>,
+    /// Page address (path and query), country and lite variant, most requested first.
+    pages: Vec<(String, Option<String>, bool)>,
 }
 
 #[derive(Default)]
@@ -74,7 +76,7 @@ thread_local! {
 }
 
 /// Counts a request for the page under `key`.
-pub fn record(key: &CacheKey, route: &Route, country: Option<&str>) {
+pub fn record(key: &CacheKey, route: &Route, country: Option<&str>, lite: bool) {
     POPULAR.with_borrow_mut(|popular| {
         popular.requests += 1;
         if popular.requests.is_multiple_of(HALVE_EVERY) {
@@ -93,7 +95,7 @@ pub fn record(key: &CacheKey, route: &Route, country: Option<&str>) {
         }
         popular.pages.insert(
             key.clone(),
-            Counted { route: route.clone(), country: country.map(str::to_owned), hits: 1 },
+            Counted { route: route.clone(), country: country.map(str::to_owned), lite, hits: 1 },
         );
     });
 }
@@ -107,6 +109,7 @@ fn most_requested(popular: &Popular, limit: usize) -> Vec<Page> {
         .map(|(key, page)| Page {
             route: page.route.clone(),
             country: page.country.clone(),
+            lite: page.lite,
             key: key.clone(),
         })
         .collect()
@@ -196,15 +199,15 @@ impl Warming {
             Saved { key_version: linkedall_shared::EDGE_CACHE_KEY_VERSION.to_owned(), pages: saved.pages };
         put_saved(host, &resaved).await;
         let mut pages = Vec::new();
-        for (address, country) in resaved.pages {
+        for (address, country, lite) in resaved.pages {
             let (path, query) = match address.split_once('?') {
                 Some((path, query)) => (path, Some(query)),
                 None => (address.as_str(), None),
             };
             let route = Route::parse(&http::Method::GET, path, query);
-            let Some(key) = cache::key(&route, country.as_deref()) else { continue };
+            let Some(key) = cache::key(&route, country.as_deref(), lite) else { continue };
             if host.cache_get(&key).await.is_none() {
-                pages.push(Page { route, country, key });
+                pages.push(Page { route, country, lite, key });
             }
             if pages.len() == WARM_AT_ONCE {
                 break;
@@ -218,7 +221,10 @@ impl Warming {
         let Some(pages) = &self.save else { return };
         let saved = Saved {
             key_version: linkedall_shared::EDGE_CACHE_KEY_VERSION.to_owned(),
-            pages: pages.iter().map(|page| (page.key.path().to_owned(), page.country.clone())).collect(),
+            pages: pages
+                .iter()
+                .map(|page| (page.key.path().to_owned(), page.country.clone(), page.lite))
+                .collect(),
         };
         put_saved(host, &saved).await;
     }
@@ -253,7 +259,7 @@ mod tests {
 
     fn page(id: i64) -> (CacheKey, Route) {
         let route = Route::parse(&http::Method::GET, &format!("/p/{id}-thing"), None);
-        (cache::key(&route, Some("KE")).unwrap(), route)
+        (cache::key(&route, Some("KE"), false).unwrap(), route)
     }
 
     #[test]
@@ -262,11 +268,11 @@ mod tests {
         for id in 1..=TRACKED as i64 {
             let (key, route) = page(id);
             for _ in 0..(id % 7 + 2) {
-                record(&key, &route, Some("KE"));
+                record(&key, &route, Some("KE"), false);
             }
         }
         let (newcomer, route) = page(9_999);
-        record(&newcomer, &route, Some("KE"));
+        record(&newcomer, &route, Some("KE"), false);
         POPULAR.with_borrow(|popular| {
             assert_eq!(popular.pages.len(), TRACKED);
             assert!(popular.pages.contains_key(&newcomer));
@@ -280,10 +286,10 @@ mod tests {
         reset();
         let (old, old_route) = page(1);
         for _ in 0..(HALVE_EVERY - 1) {
-            record(&old, &old_route, None);
+            record(&old, &old_route, None, false);
         }
         let (new, new_route) = page(2);
-        record(&new, &new_route, None);
+        record(&new, &new_route, None, false);
         POPULAR.with_borrow(|popular| assert_eq!(popular.pages[&old].hits, (HALVE_EVERY - 1) / 2));
     }
 
@@ -318,7 +324,10 @@ mod tests {
         let host = CacheOnly::default();
         let previous = Saved {
             key_version: "v0-previous-deploy".into(),
-            pages: vec![("/c/fashion?cursor=4".into(), Some("KE".into())), ("/p/7-shuka".into(), None)],
+            pages: vec![
+                ("/c/fashion?cursor=4".into(), Some("KE".into()), false),
+                ("/p/7-shuka".into(), None, true),
+            ],
         };
         futures_executor::block_on(put_saved(&host, &previous));
         let first_miss = due(&Journal::default(), Timestamp(0), true).expect("a first miss loads the list");
@@ -326,6 +335,7 @@ mod tests {
         let addresses: Vec<&str> = pages.iter().map(|page| page.key.path()).collect();
         assert_eq!(addresses, ["/c/fashion?cursor=4", "/p/7-shuka"]);
         assert_eq!(pages[0].country.as_deref(), Some("KE"));
+        assert!(pages[1].lite, "the lite variant is warmed as such");
         // Saved again under this deploy's version: the next instance finds nothing to warm.
         reset();
         let next = due(&Journal::default(), Timestamp(0), true).expect("loads");

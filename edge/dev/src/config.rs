@@ -1,6 +1,7 @@
 //! Settings of the native edge host.
 
 use linkedall_shared::OriginSite;
+use linkedall_shared::image_signature::SigningKeys;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 #[derive(Clone)]
@@ -24,6 +25,8 @@ pub struct EdgeDevConfig {
     /// Seconds past its TTL a cached page may still be served, read-only, when no origin
     /// answers.
     pub max_stale_secs: u64,
+    /// Keys that verify signed image URLs (`kid:secret,…`); none: only preset sizes are served.
+    pub image_signing_keys: SigningKeys,
 }
 
 /// Parses `site=url` (`nairobi=http://10.0.0.5:8080`), as `--origin-site` takes it.
@@ -49,6 +52,7 @@ impl Default for EdgeDevConfig {
             metrics: None,
             origin_sites: Vec::new(),
             max_stale_secs: linkedall_edge::cache::DEFAULT_MAX_STALE_SECS,
+            image_signing_keys: SigningKeys::none(),
         }
     }
 }

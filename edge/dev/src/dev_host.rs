@@ -11,6 +11,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, Timestamp};
 use linkedall_shared::OriginSite;
+use linkedall_shared::image_signature::SigningKeys;
 
 use crate::memory_cache::MemoryCache;
 
@@ -25,6 +26,7 @@ pub struct DevHost {
     pub timeout: Duration,
     /// Seconds past its TTL a cached page may stand in for origins that do not answer.
     pub max_stale_secs: u64,
+    pub image_signing_keys: SigningKeys,
 }
 
 impl DevHost {
@@ -83,6 +85,10 @@ impl Host for DevHost {
 
     fn max_stale_secs(&self) -> u64 {
         self.max_stale_secs
+    }
+
+    fn image_signing_keys(&self) -> SigningKeys {
+        self.image_signing_keys.clone()
     }
 }
 

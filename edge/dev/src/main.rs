@@ -32,6 +32,14 @@ struct Cli {
     /// no origin answers.
     #[arg(long, env = "LINKEDALL_EDGE_MAX_STALE_SECS", default_value_t = linkedall_edge::cache::DEFAULT_MAX_STALE_SECS)]
     max_stale_secs: u64,
+    /// Keys verifying signed image URLs, `kid:secret` pairs separated by commas; the first
+    /// signs. Without any, only preset image sizes are served.
+    #[arg(long, env = "LINKEDALL_IMAGE_SIGNING_KEYS", default_value = "", hide_env_values = true, value_parser = parse_keys)]
+    image_signing_keys: linkedall_shared::image_signature::SigningKeys,
+}
+
+fn parse_keys(raw: &str) -> Result<linkedall_shared::image_signature::SigningKeys, String> {
+    linkedall_shared::image_signature::SigningKeys::parse(raw).map_err(|e| e.to_string())
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -55,6 +63,7 @@ async fn main() -> anyhow::Result<()> {
             workers: cli.workers.unwrap_or(defaults.workers),
             origin_sites: cli.origin_sites,
             max_stale_secs: cli.max_stale_secs,
+            image_signing_keys: cli.image_signing_keys,
             ..defaults
         },
     )?;

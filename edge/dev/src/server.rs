@@ -76,6 +76,7 @@ impl EdgeServer {
             );
             let timeout = Duration::from_millis(config.origin_timeout_ms);
             let max_stale_secs = config.max_stale_secs;
+            let image_signing_keys = config.image_signing_keys.clone();
             let thread =
                 std::thread::Builder::new().name(format!("edge-worker-{index}")).spawn(move || {
                     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -92,6 +93,7 @@ impl EdgeServer {
                             geo_header,
                             timeout,
                             max_stale_secs,
+                            image_signing_keys,
                         },
                         metrics,
                     });

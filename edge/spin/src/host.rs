@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use futures_util::future::{Either, select};
-use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, Timestamp};
+use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, SigningKeys, Timestamp};
 use spin_sdk::key_value::Store;
 use spin_sdk::variables;
 
@@ -34,6 +34,8 @@ pub struct SpinConfig {
     origin_timeout_ms: u64,
     /// How long past its TTL a cached page stands in for an origin that does not answer.
     max_stale_secs: u64,
+    /// Keys verifying signed image URLs (`image_signing_keys`: `kid:secret,…`).
+    image_signing_keys: SigningKeys,
 }
 
 impl SpinConfig {
@@ -51,6 +53,14 @@ impl SpinConfig {
             max_stale_secs: var("max_stale_secs")
                 .and_then(|secs| secs.trim().parse().ok())
                 .unwrap_or(linkedall_edge::cache::DEFAULT_MAX_STALE_SECS),
+            image_signing_keys: var("image_signing_keys")
+                .map(|keys| {
+                    SigningKeys::parse(&keys).unwrap_or_else(|error| {
+                        eprintln!("image_signing_keys ignored: {error}");
+                        SigningKeys::none()
+                    })
+                })
+                .unwrap_or_default(),
         }
     }
 }
@@ -121,6 +131,10 @@ impl Host for SpinHost {
             .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()))
             .map(str::to_ascii_uppercase);
         Geo { country, ..Geo::default() }
+    }
+
+    fn image_signing_keys(&self) -> SigningKeys {
+        self.config.image_signing_keys.clone()
     }
 
     fn now(&self) -> Timestamp {
