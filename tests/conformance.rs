@@ -228,7 +228,7 @@ async fn conforms(kind: Kind) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("Delivering to: KE"), "{kind:?} geo");
+    assert!(page.contains("Prices in KES"), "{kind:?} geo");
 
     // A vendor's price change reaches every cached page that showed the price, and an admin's
     // purge empties what it names, with nobody purging by hand.

@@ -27,8 +27,9 @@ const KEY_VERSION: &str = linkedall_shared::EDGE_CACHE_KEY_VERSION;
 ///
 /// Only what changes the page is in the key: the route's own parameters (in a fixed order,
 /// so `?b&a` and `?a&b` share an entry; tracking parameters never reach here because
-/// [`Route::parse`] keeps only known ones), the shopper's country, which the page shows,
-/// and whether it is the lite page ([`wants_lite`]).
+/// [`Route::parse`] keeps only known ones), the currency of the shopper's market (prices are
+/// also shown in it; countries sharing a currency share pages) and whether it is the lite
+/// page ([`wants_lite`]).
 pub fn key(route: &Route, country: Option<&str>, lite: bool) -> Option<CacheKey> {
     let path = match route {
         Route::Home => "/".to_owned(),
@@ -52,7 +53,8 @@ pub fn key(route: &Route, country: Option<&str>, lite: bool) -> Option<CacheKey>
         }
     };
     let lite = if lite { ",lite" } else { "" };
-    Some(CacheKey(format!("{KEY_VERSION}|{path}|country={}{lite}", country.unwrap_or("-"))))
+    let currency = crate::pages::market_currency(country);
+    Some(CacheKey(format!("{KEY_VERSION}|{path}|currency={currency}{lite}")))
 }
 
 /// `Vary` of catalog pages: the request headers [`wants_lite`] reads.
@@ -178,9 +180,11 @@ mod tests {
         let b = Route::parse(&http::Method::GET, "/c/fashion", Some("cursor=40"));
         assert_eq!(key(&a, Some("NG"), false), key(&b, Some("NG"), false));
         assert_ne!(key(&a, Some("NG"), false), key(&a, Some("KE"), false));
+        assert_eq!(key(&a, Some("SN"), false), key(&a, Some("CI"), false), "both price in CFA francs");
+        assert_eq!(key(&a, Some("FR"), false), key(&a, None, false), "outside Africa: US dollars");
         let product = Route::Product { id: ProductId::new(9), slug: "old-name".into() };
-        assert_eq!(key(&product, None, false).unwrap().as_str(), "v2|/p/9-old-name|country=-");
-        assert_eq!(key(&product, None, true).unwrap().as_str(), "v2|/p/9-old-name|country=-,lite");
+        assert_eq!(key(&product, None, false).unwrap().as_str(), "v3|/p/9-old-name|currency=USD");
+        assert_eq!(key(&product, Some("ke"), true).unwrap().as_str(), "v3|/p/9-old-name|currency=KES,lite");
         let search = |q: &str| key(&Route::Search { query: q.into() }, None, false);
         assert_eq!(search("Shea  BUTTER"), search("shea butter"));
         assert_eq!(key(&Route::Proxy, None, false), None);

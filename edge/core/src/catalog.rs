@@ -9,9 +9,10 @@ use linkedall_shared::{HomeFeed, Limit, ProductDetail, ProductList, SearchResult
 use crate::cache;
 use crate::coalesce::{self, Leader, Outcome, Turn};
 use crate::error::EdgeError;
+use crate::fx_rates;
 use crate::host::{CacheKey, Cached, Host};
 use crate::origin::{encode, fetch_document};
-use crate::pages::{ErrorPage, HomePage, ListingPage, ProductPage};
+use crate::pages::{ErrorPage, HomePage, ListingPage, ProductPage, Shopper};
 use crate::purge_journal;
 use crate::read_only;
 use crate::route::Route;
@@ -274,13 +275,15 @@ async fn render<H: Host>(
         tags,
         ttl_secs: cache::ttl_secs(route),
     };
+    let rates = fx_rates::current(host, ctx).await;
+    let shopper = Shopper::new(country, lite, rates.as_deref());
     match route {
         Route::Home => {
             let feed: HomeFeed = fetch_document(host, "/api/v1/home", ctx).await?;
             let mut tags = vec!["home".to_owned()];
             tags.extend(feed.featured.iter().map(|p| format!("product:{}", p.id)));
             tags.extend(feed.categories.iter().map(|c| format!("category:{}", c.id)));
-            Ok(page(HomePage::new(&feed, country, lite).render()?, tags))
+            Ok(page(HomePage::new(&feed, &shopper).render()?, tags))
         }
         Route::Category { slug, cursor } => {
             let mut path = format!("/api/v1/products?category={}&limit={}", encode(slug), PAGE_SIZE.get());
@@ -290,7 +293,7 @@ async fn render<H: Host>(
             let list: ProductList = fetch_document(host, &path, ctx).await?;
             let mut tags: Vec<String> = list.category.iter().map(|c| format!("category:{}", c.id)).collect();
             tags.extend(list.items.iter().map(|p| format!("product:{}", p.id)));
-            Ok(page(ListingPage::category(&list, slug, country, lite).render()?, tags))
+            Ok(page(ListingPage::category(&list, slug, &shopper).render()?, tags))
         }
         Route::Product { id, slug } => {
             let detail: ProductDetail = fetch_document(host, &format!("/api/v1/products/{id}"), ctx).await?;
@@ -305,7 +308,7 @@ async fn render<H: Host>(
                 format!("vendor:{}", detail.vendor.id),
                 format!("category:{}", detail.category.id),
             ];
-            Ok(page(ProductPage::new(&detail, country, lite).render()?, tags))
+            Ok(page(ProductPage::new(&detail, &shopper).render()?, tags))
         }
         Route::Vendor { id, slug, cursor } => {
             let mut path = format!("/api/v1/vendors/{id}?limit={}", PAGE_SIZE.get());
@@ -321,17 +324,17 @@ async fn render<H: Host>(
             }
             let mut tags = vec![format!("vendor:{id}")];
             tags.extend(storefront.products.iter().map(|p| format!("product:{}", p.id)));
-            Ok(page(ListingPage::vendor(&storefront, country, lite).render()?, tags))
+            Ok(page(ListingPage::vendor(&storefront, &shopper).render()?, tags))
         }
         Route::Search { query } if query.is_empty() => {
-            Ok(page(ListingPage::search(None, query, country, lite).render()?, vec!["search".into()]))
+            Ok(page(ListingPage::search(None, query, &shopper).render()?, vec!["search".into()]))
         }
         Route::Search { query } => {
             let path = format!("/api/v1/search?q={}&limit={}", encode(query), PAGE_SIZE.get());
             let results: SearchResults = fetch_document(host, &path, ctx).await?;
             let mut tags = vec!["search".to_owned()];
             tags.extend(results.items.iter().map(|p| format!("product:{}", p.id)));
-            Ok(page(ListingPage::search(Some(&results), query, country, lite).render()?, tags))
+            Ok(page(ListingPage::search(Some(&results), query, &shopper).render()?, tags))
         }
         Route::Asset { .. }
         | Route::Image { .. }

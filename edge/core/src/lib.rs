@@ -14,6 +14,7 @@ pub mod cache_blob;
 mod catalog;
 mod coalesce;
 pub mod error;
+mod fx_rates;
 mod host;
 mod image_fit;
 mod image_resize;

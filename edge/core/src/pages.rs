@@ -4,8 +4,8 @@
 
 use askama::Template;
 use linkedall_shared::{
-    Category, HomeFeed, Photo, Preset, ProductCard, ProductDetail, ProductList, SearchResults,
-    VendorStorefront,
+    Category, Currency, FxRates, HomeFeed, Market, Money, Photo, Preset, ProductCard, ProductDetail,
+    ProductList, SearchResults, ShownPrice, VendorStorefront,
 };
 
 use crate::assets;
@@ -17,8 +17,10 @@ pub struct Layout {
     pub stylesheet: String,
     /// The logo, also the favicon: a few hundred bytes of SVG, content-hashed like the CSS.
     pub icon: String,
-    /// ISO country code the shopper is in, when the host knows it.
-    pub country: Option<String>,
+    /// The currency of the shopper's market (from their country; US dollars when unknown or
+    /// outside Africa): prices are also shown in it. The page shows no more of the country,
+    /// so it is cached per currency, not per country.
+    pub currency: Currency,
     pub query: String,
     /// A lite page (`Save-Data`, a 2G connection or `?lite=1`): small images only.
     pub lite: bool,
@@ -30,7 +32,7 @@ impl Layout {
             title: title.into(),
             stylesheet: assets::url("app.css"),
             icon: assets::url("logo.svg"),
-            country: country.map(str::to_owned),
+            currency: market_currency(country),
             query: String::new(),
             lite: false,
         }
@@ -40,6 +42,45 @@ impl Layout {
         self.lite = lite;
         self
     }
+}
+
+/// The currency of `country`'s market; US dollars when unknown or outside Africa.
+pub fn market_currency(country: Option<&str>) -> Currency {
+    Market::of_country(country.unwrap_or_default()).currency
+}
+
+/// What about the shopper changes a catalog page: the currency prices are also shown in (with
+/// the rates to convert with) and lite mode. The cache key holds the same two things.
+pub struct Shopper<'a> {
+    pub country: Option<&'a str>,
+    pub currency: Currency,
+    pub rates: Option<&'a FxRates>,
+    pub lite: bool,
+}
+
+impl<'a> Shopper<'a> {
+    pub fn new(country: Option<&'a str>, lite: bool, rates: Option<&'a FxRates>) -> Shopper<'a> {
+        Shopper { country, currency: market_currency(country), rates, lite }
+    }
+
+    fn layout(&self, title: impl Into<String>) -> Layout {
+        Layout::new(title, self.country).lite(self.lite)
+    }
+
+    fn price(&self, price: Money) -> PriceView {
+        let shown = ShownPrice::new(price, self.currency, self.rates);
+        PriceView {
+            amount: shown.price.to_string(),
+            converted: shown.converted.map(|money| money.to_string()),
+        }
+    }
+}
+
+/// A price as a page shows it: the vendor's (what is paid) and, marked as converted, the
+/// same in the shopper's currency.
+pub struct PriceView {
+    pub amount: String,
+    pub converted: Option<String>,
 }
 
 /// The address of a photo at a preset width, in the browser's best format:
@@ -124,7 +165,7 @@ impl PhotoView {
 pub struct CardView {
     pub path: String,
     pub name: String,
-    pub price: String,
+    pub price: PriceView,
     pub stock: String,
     pub low_stock: bool,
     pub image: String,
@@ -134,13 +175,13 @@ pub struct CardView {
 }
 
 impl CardView {
-    fn new(card: &ProductCard, lite: bool) -> Self {
-        let usage = if lite { PhotoUse::Lite } else { PhotoUse::Card };
+    fn new(card: &ProductCard, shopper: &Shopper) -> Self {
+        let usage = if shopper.lite { PhotoUse::Lite } else { PhotoUse::Card };
         CardView {
             photo: card.photo.as_ref().map(|photo| PhotoView::new(photo, usage)),
             path: card.path(),
             name: card.name.clone(),
-            price: card.price.to_string(),
+            price: shopper.price(card.price),
             stock: card.stock.label(),
             low_stock: !card.stock.is_available() || card.stock.is_low(),
             image: card.image.clone(),
@@ -149,8 +190,8 @@ impl CardView {
     }
 }
 
-fn cards(items: &[ProductCard], lite: bool) -> Vec<CardView> {
-    items.iter().map(|card| CardView::new(card, lite)).collect()
+fn cards(items: &[ProductCard], shopper: &Shopper) -> Vec<CardView> {
+    items.iter().map(|card| CardView::new(card, shopper)).collect()
 }
 
 #[derive(Template)]
@@ -162,11 +203,11 @@ pub struct HomePage {
 }
 
 impl HomePage {
-    pub fn new(feed: &HomeFeed, country: Option<&str>, lite: bool) -> Self {
+    pub fn new(feed: &HomeFeed, shopper: &Shopper) -> Self {
         HomePage {
-            layout: Layout::new("Linked All — shop Africa's marketplace", country).lite(lite),
+            layout: shopper.layout("Linked All — shop Africa's marketplace"),
             categories: feed.categories.clone(),
-            featured: cards(&feed.featured, lite),
+            featured: cards(&feed.featured, shopper),
         }
     }
 }
@@ -183,43 +224,39 @@ pub struct ListingPage {
 }
 
 impl ListingPage {
-    pub fn category(list: &ProductList, slug: &str, country: Option<&str>, lite: bool) -> Self {
+    pub fn category(list: &ProductList, slug: &str, shopper: &Shopper) -> Self {
         let (heading, intro) = list
             .category
             .as_ref()
             .map_or((slug.to_owned(), String::new()), |c| (c.name.clone(), c.description.clone()));
         ListingPage {
-            layout: Layout::new(format!("{heading} — Linked All"), country).lite(lite),
+            layout: shopper.layout(format!("{heading} — Linked All")),
             heading,
             intro,
-            products: cards(&list.items, lite),
+            products: cards(&list.items, shopper),
             next_page: list.next_cursor.map(|c| format!("/c/{slug}?cursor={c}")),
             empty_message: "Nothing here yet — vendors are stocking up.".into(),
         }
     }
 
-    pub fn vendor(storefront: &VendorStorefront, country: Option<&str>, lite: bool) -> Self {
+    pub fn vendor(storefront: &VendorStorefront, shopper: &Shopper) -> Self {
         let vendor = &storefront.vendor;
         ListingPage {
-            layout: Layout::new(format!("{} — Linked All", vendor.name), country).lite(lite),
+            layout: shopper.layout(format!("{} — Linked All", vendor.name)),
             heading: vendor.name.clone(),
             intro: format!("{} ({}, {}).", vendor.description, vendor.city, vendor.country),
-            products: cards(&storefront.products, lite),
+            products: cards(&storefront.products, shopper),
             next_page: storefront.next_cursor.map(|c| format!("/v/{}-{}?cursor={c}", vendor.id, vendor.slug)),
             empty_message: "This shop has no products on sale right now.".into(),
         }
     }
 
-    pub fn search(results: Option<&SearchResults>, query: &str, country: Option<&str>, lite: bool) -> Self {
-        let mut layout = Layout::new(
-            if query.is_empty() {
-                "Search — Linked All".to_owned()
-            } else {
-                format!("“{query}” — Linked All")
-            },
-            country,
-        )
-        .lite(lite);
+    pub fn search(results: Option<&SearchResults>, query: &str, shopper: &Shopper) -> Self {
+        let mut layout = shopper.layout(if query.is_empty() {
+            "Search — Linked All".to_owned()
+        } else {
+            format!("“{query}” — Linked All")
+        });
         layout.query = query.to_owned();
         let (heading, empty_message) = match results {
             None => (
@@ -235,7 +272,7 @@ impl ListingPage {
             layout,
             heading,
             intro: String::new(),
-            products: results.map(|r| cards(&r.items, lite)).unwrap_or_default(),
+            products: results.map(|r| cards(&r.items, shopper)).unwrap_or_default(),
             next_page: None,
             empty_message,
         }
@@ -252,7 +289,7 @@ pub struct ProductPage {
     pub available: bool,
     pub name: String,
     pub description: String,
-    pub price: String,
+    pub price: PriceView,
     pub stock: String,
     pub low_stock: bool,
     pub image: String,
@@ -266,18 +303,18 @@ pub struct ProductPage {
 }
 
 impl ProductPage {
-    pub fn new(detail: &ProductDetail, country: Option<&str>, lite: bool) -> Self {
+    pub fn new(detail: &ProductDetail, shopper: &Shopper) -> Self {
         let (product, vendor, category) = (&detail.product, &detail.vendor, &detail.category);
-        let usage = if lite { PhotoUse::Lite } else { PhotoUse::Detail };
+        let usage = if shopper.lite { PhotoUse::Lite } else { PhotoUse::Detail };
         ProductPage {
-            layout: Layout::new(format!("{} — Linked All", product.name), country).lite(lite),
+            layout: shopper.layout(format!("{} — Linked All", product.name)),
             photo: product.photo.as_ref().map(|photo| PhotoView::new(photo, usage)),
             id: product.id.get(),
             path: product.path(),
             available: product.stock.is_available(),
             name: product.name.clone(),
             description: product.description.clone(),
-            price: product.price.to_string(),
+            price: shopper.price(product.price),
             stock: product.stock.label(),
             low_stock: !product.stock.is_available() || product.stock.is_low(),
             image: product.image.clone(),

@@ -42,6 +42,17 @@ impl Host for FakeHost {
             };
             return Ok(http::Response::new(Bytes::from(wire::encode(&feed))));
         }
+        // Exchange rates, read at most every few minutes (not counted either).
+        if path == "/api/v1/fx-rates" {
+            if !self.origin_up.get() {
+                return Err(OriginError::Unreachable("connection refused".into()));
+            }
+            let rates = FxRates {
+                as_of: "2026-11-30T00:00:00Z".into(),
+                per_usd_micros: vec![(Currency::KES, 125_000_000), (Currency::NGN, 1_500_000_000)],
+            };
+            return Ok(http::Response::new(Bytes::from(wire::encode(&rates))));
+        }
         self.fetches.borrow_mut().push(req);
         if !self.origin_up.get() {
             return Err(OriginError::Unreachable("connection refused".into()));
@@ -157,11 +168,35 @@ fn the_home_page_renders_products_prices_and_the_shoppers_country() {
     assert_eq!(response.status(), 200);
     let body = text(&response);
     assert!(body.contains("Kitenge skirt") && body.contains("KSh 2,500.00"), "{body}");
-    assert!(body.contains("Delivering to: KE"));
+    assert!(body.contains("Prices in KES"));
+    assert!(!body.contains("≈"), "Kenyan prices need no conversion for a shopper in Kenya");
     assert!(body.contains("/assets/app."), "links the hashed stylesheet");
     let fetch = &host.fetches.borrow()[0];
     assert_eq!(fetch.headers()["accept"], wire::MEDIA_TYPE);
     assert!(fetch.headers().contains_key("traceparent") && fetch.headers().contains_key("x-request-id"));
+}
+
+#[test]
+fn prices_are_also_shown_converted_to_the_shoppers_currency_and_cached_per_currency() {
+    let host = host();
+    let request = |country: &str| {
+        http::Request::get("/p/1-kitenge-skirt").header("x-country", country).body(Bytes::new()).unwrap()
+    };
+    let nigeria = block_on(handle(request("NG"), &host));
+    let body = text(&nigeria);
+    // KSh 2,500.00 = $20.00 = ₦30,000.00 at the origin's rates.
+    assert!(body.contains("KSh 2,500.00"), "the price the shopper pays");
+    assert!(body.contains("≈ ₦30,000.00") && body.contains("converted"), "{body}");
+    assert!(body.contains("Prices in NGN"));
+    // A shopper from a country without a rate sees the vendor's price alone, and one from
+    // outside Africa gets dollars; each currency is its own cache entry, countries sharing one
+    // share it.
+    assert!(!text(&block_on(handle(request("ZA"), &host))).contains("≈"));
+    assert!(text(&block_on(handle(request("US"), &host))).contains("≈ $20.00"));
+    let fetches = host.fetches.borrow().len();
+    assert!(cache_status(&block_on(handle(request("NG"), &host))).contains("hit"));
+    assert!(cache_status(&block_on(handle(request("FR"), &host))).contains("hit"), "FR shares the USD page");
+    assert_eq!(host.fetches.borrow().len(), fetches);
 }
 
 #[test]
