@@ -93,10 +93,14 @@ fn decode_jpeg(
     decoder.read_info().map_err(|error| malformed(format, error))?;
     let orientation = exif_orientation(decoder.exif_data());
     if let Some((want_width, want_height)) = at_least {
-        // In stored (not upright) axes.
+        // In stored (not upright) axes; the scale that covers both wanted sides, applied to
+        // both, since the decoder stops at the first side it covers.
         let (want_width, want_height) = upright(want_width, want_height, orientation);
-        let clamp = |v: u32| v.clamp(1, u32::from(u16::MAX)) as u16;
-        decoder.scale(clamp(want_width), clamp(want_height)).map_err(|error| malformed(format, error))?;
+        let scale = (f64::from(want_width) / f64::from(header.width))
+            .max(f64::from(want_height) / f64::from(header.height))
+            .min(1.0);
+        let side = |full: u32| (f64::from(full) * scale).ceil().clamp(1.0, f64::from(u16::MAX)) as u16;
+        decoder.scale(side(header.width), side(header.height)).map_err(|error| malformed(format, error))?;
     }
     if let Some(info) = decoder.info() {
         // The decoded buffer, plus the RGB copy a grey or CMYK photo is converted into.

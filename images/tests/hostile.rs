@@ -182,6 +182,11 @@ fn big_jpegs_decode_at_a_reduced_dct_scale() {
     assert_eq!((decoded.pixels.width(), decoded.pixels.height()), (500, 375), "decoded at 1/4");
     let card = resize_to_width(&decoded.pixels, 400).unwrap();
     assert_eq!((card.width(), card.height()), (400, 300));
+    let by_width_only = decode(&photo, &Limits::default(), Some((400, 1))).unwrap();
+    assert_eq!(by_width_only.pixels.width(), 500, "a side of 1 does not let the other shrink past 400");
+    let portrait = decode(&jpeg_with_exif(1600, 800, 6), &Limits::default(), Some((200, 1))).unwrap();
+    assert_eq!((portrait.width, portrait.height), (800, 1600));
+    assert_eq!(portrait.pixels.width(), 200, "1/4 of the stored height, which is the upright width");
     let full = decode(&photo, &Limits::default(), None).unwrap();
     assert_eq!(full.pixels.width(), 2000);
 }

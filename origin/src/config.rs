@@ -153,6 +153,30 @@ pub struct Settings {
     /// Milliseconds between outbox polls when the relay has caught up.
     #[arg(long, env = "LINKEDALL_RELAY_POLL_MS", default_value_t = 200)]
     pub relay_poll_ms: u64,
+
+    /// Folder of product photos (originals and variants), created if missing.
+    #[arg(long, env = "LINKEDALL_MEDIA_DIR", default_value = "data/media")]
+    pub media_dir: std::path::PathBuf,
+
+    /// Largest photo upload in megabytes (10^6 bytes), counted while it streams in.
+    #[arg(long, env = "LINKEDALL_MEDIA_MAX_UPLOAD_MB", default_value_t = 20)]
+    pub media_max_upload_mb: u64,
+
+    /// Longest side of an accepted photo, in pixels (checked on its header).
+    #[arg(long, env = "LINKEDALL_MEDIA_MAX_SIDE", default_value_t = 12_000)]
+    pub media_max_side: u32,
+
+    /// Most megapixels of an accepted photo (checked on its header).
+    #[arg(long, env = "LINKEDALL_MEDIA_MAX_MEGAPIXELS", default_value_t = 50)]
+    pub media_max_megapixels: u64,
+
+    /// Megabytes a decoder may allocate for one photo.
+    #[arg(long, env = "LINKEDALL_MEDIA_DECODE_MB", default_value_t = 256)]
+    pub media_decode_mb: u64,
+
+    /// Photos decoded or resized at once.
+    #[arg(long, env = "LINKEDALL_MEDIA_CONCURRENCY", default_value_t = 2)]
+    pub media_concurrency: usize,
 }
 
 /// Where published events go (see [`Settings::events`]).
@@ -278,6 +302,12 @@ impl Settings {
             events_subject_prefix: "linkedall".into(),
             events_max_deliveries: 5,
             relay_poll_ms: 200,
+            media_dir: std::env::temp_dir().join(format!("linkedall-media-{}", uuid::Uuid::new_v4())),
+            media_max_upload_mb: 20,
+            media_max_side: 12_000,
+            media_max_megapixels: 50,
+            media_decode_mb: 256,
+            media_concurrency: 2,
         }
     }
 
@@ -321,6 +351,19 @@ impl Settings {
 
     pub fn catalog_cache_ttl(&self) -> Duration {
         Duration::from_secs(self.catalog_cache_ttl_secs)
+    }
+
+    /// Upload and decoding limits of product photos.
+    pub fn media(&self) -> crate::media::MediaSettings {
+        crate::media::MediaSettings {
+            max_upload_bytes: self.media_max_upload_mb.saturating_mul(1_000_000),
+            limits: linkedall_images::Limits {
+                max_side: self.media_max_side,
+                max_pixels: self.media_max_megapixels.saturating_mul(1_000_000),
+                max_alloc: self.media_decode_mb.saturating_mul(1024 * 1024),
+            },
+            concurrent_processing: self.media_concurrency,
+        }
     }
 
     pub fn catalog_cache_bytes(&self) -> usize {

@@ -59,6 +59,17 @@ pub enum Error {
     #[error("{0}")]
     Unprocessable(String),
 
+    #[error("the upload is larger than the {} MB allowed; send a smaller photo", limit_bytes / 1_000_000)]
+    PayloadTooLarge { limit_bytes: u64 },
+
+    /// A photo refused (format, size, damage) or that could not be processed.
+    #[error("{0}")]
+    Photo(#[from] linkedall_images::ImageError),
+
+    /// The photo object store failed: the message says which operation and why.
+    #[error("media storage error: {0}")]
+    Media(String),
+
     #[error("the webhook signature does not match its body")]
     BadSignature,
 
@@ -134,6 +145,11 @@ impl Error {
             | Error::IdempotencyKeyInFlight => StatusCode::CONFLICT,
             Error::IdempotencyKeyReused | Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::Photo(linkedall_images::ImageError::UnsupportedFormat { .. }) => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
+            Error::Photo(photo) if photo.is_input_error() => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Database { source: sqlx::Error::PoolTimedOut, .. }
             | Error::Cache { .. }
             | Error::KeySet(_)
@@ -143,6 +159,8 @@ impl Error {
             | Error::Migration(_)
             | Error::Corrupt(_)
             | Error::Config(_)
+            | Error::Photo(_)
+            | Error::Media(_)
             | Error::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -171,6 +189,15 @@ impl Error {
             Error::Cache { .. } | Error::KeySet(_) | Error::EventBus(_) => "unavailable",
             Error::PaymentProvider(_) => "payment-provider",
             Error::Upstream(_) => "upstream",
+            Error::PayloadTooLarge { .. } => "payload-too-large",
+            Error::Photo(photo) if photo.is_input_error() => match photo {
+                linkedall_images::ImageError::Empty => "photo-empty",
+                linkedall_images::ImageError::UnsupportedFormat { .. } => "photo-unsupported-format",
+                linkedall_images::ImageError::Polyglot { .. } => "photo-polyglot",
+                linkedall_images::ImageError::TooLarge { .. } => "photo-too-large",
+                linkedall_images::ImageError::MemoryLimit { .. } => "photo-memory-limit",
+                _ => "photo-malformed",
+            },
             _ => "internal",
         }
     }

@@ -26,6 +26,7 @@ pub mod error;
 pub mod events;
 pub mod idempotency;
 pub mod login_limit;
+pub mod media;
 pub mod negotiate;
 pub mod observe;
 pub mod order;

@@ -17,6 +17,7 @@ use crate::events::consumers;
 use crate::events::purge::JournalPurges;
 use crate::events::service::EventsPlan;
 use crate::login_limit::LoginLimiter;
+use crate::media::MediaStore;
 use crate::payments::paystack::PaystackProvider;
 use crate::payments::{PaymentProvider, SandboxProvider};
 use crate::reservations::ReservationSweeper;
@@ -67,6 +68,7 @@ impl Origin {
             None => CatalogCache::memory(settings.catalog_cache_bytes(), settings.catalog_cache_ttl()),
         };
         origin = origin.with_catalog_cache(catalog_cache);
+        origin.state.media = MediaStore::local(&settings.media_dir, settings.media())?;
         origin.sweep_every = settings.reservation_sweep_every();
         origin.cloudflare = settings.cloudflare();
         origin.state.admin_token =
@@ -123,6 +125,7 @@ impl Origin {
                 admin_token: None,
                 site: Arc::from(DEFAULT_SITE),
                 consumers: Arc::new(consumers::all(purges)),
+                media: MediaStore::temporary()?,
             },
             sweep_every: DEFAULT_SWEEP_EVERY,
             cloudflare: None,
@@ -157,6 +160,12 @@ impl Origin {
     /// Keeps catalog answers in `cache` instead of the default in-memory one.
     pub fn with_catalog_cache(mut self, cache: CatalogCache) -> Origin {
         self.state.catalog_cache = cache;
+        self
+    }
+
+    /// Keeps product photos in `media` instead of a fresh temporary folder.
+    pub fn with_media(mut self, media: MediaStore) -> Origin {
+        self.state.media = media;
         self
     }
 

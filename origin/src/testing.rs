@@ -186,6 +186,14 @@ impl TestRedis {
     }
 }
 
+impl Drop for TestOrigin {
+    fn drop(&mut self) {
+        if let Some(root) = self.media.root() {
+            let _ = std::fs::remove_dir_all(root);
+        }
+    }
+}
+
 impl Drop for TestRedis {
     fn drop(&mut self) {
         let Some(mut connection) = self.sync_connection() else { return };
@@ -253,6 +261,8 @@ impl Default for TestOptions {
 pub struct TestOrigin {
     pub addr: SocketAddr,
     pub db: TestDatabase,
+    /// Its product photos, in a temporary folder removed with it.
+    pub media: crate::media::MediaStore,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -284,6 +294,7 @@ impl TestOrigin {
         if let Some(cache) = options.catalog_cache {
             origin = origin.with_catalog_cache(cache);
         }
+        let media = origin.state.media.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
         let addr = listener.local_addr().expect("bound address");
         let (stop, stopped) = oneshot::channel();
@@ -295,11 +306,31 @@ impl TestOrigin {
                 .await
                 .expect("origin serves");
         });
-        TestOrigin { addr, db, stop: Some(stop), task: Some(task) }
+        TestOrigin { addr, db, media, stop: Some(stop), task: Some(task) }
     }
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Paths (relative to the media folder) of every stored photo object, sorted.
+    pub fn media_objects(&self) -> Vec<String> {
+        fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, root, out);
+                } else if let Ok(relative) = path.strip_prefix(root) {
+                    out.push(relative.to_string_lossy().into_owned());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(root) = self.media.root() {
+            walk(root, root, &mut out);
+        }
+        out.sort();
+        out
     }
 
     /// Stops the origin and waits until its port is closed.

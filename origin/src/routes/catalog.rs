@@ -76,6 +76,6 @@ pub async fn product(
         .await
 }
 
-pub(super) fn truncate(text: &str) -> String {
+pub(crate) fn truncate(text: &str) -> String {
     text.chars().take(64).collect()
 }

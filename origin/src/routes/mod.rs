@@ -11,15 +11,17 @@ mod fraud_review;
 mod fx_rates;
 mod health;
 mod images;
+mod media;
 mod orders;
 mod payments;
+mod product_photos;
 mod purge;
 mod search;
 mod vendor;
 mod vendors;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::Method;
 use axum::middleware;
 use axum::routing::{get, patch, post, put};
@@ -32,6 +34,7 @@ use crate::catalog_cache::CatalogCache;
 use crate::error::Error;
 use crate::events::consumer::Consumer;
 use crate::login_limit::LoginLimiter;
+use crate::media::MediaStore;
 use crate::observe;
 use crate::payments::PaymentProvider;
 use crate::session::SessionKeys;
@@ -61,6 +64,8 @@ pub struct AppState {
     pub site: Arc<str>,
     /// The consumers of events, which dead letters are replayed into.
     pub consumers: Arc<Vec<Arc<dyn Consumer>>>,
+    /// Product photos' object store and upload limits.
+    pub media: MediaStore,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -91,6 +96,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/orders/{id}/pay", post(orders::pay))
         .route("/api/v1/vendor/products", get(vendor::products).post(vendor::create_product))
         .route("/api/v1/vendor/products/{id}", patch(vendor::update_product))
+        .route(
+            "/api/v1/vendor/products/{id}/images",
+            post(product_photos::upload)
+                .delete(product_photos::delete)
+                // The handler counts the photo's bytes itself; this only bounds the framing.
+                .layer(DefaultBodyLimit::max(
+                    usize::try_from(
+                        state.media.settings.max_upload_bytes + product_photos::MULTIPART_OVERHEAD,
+                    )
+                    .unwrap_or(usize::MAX),
+                )),
+        )
         .route("/api/v1/vendor/orders", get(vendor::orders))
         .route("/api/v1/vendor/orders/{id}/ship", post(vendor::ship))
         .route("/api/v1/vendor/orders/{id}/deliver", post(vendor::deliver))
@@ -101,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/admin/fx-rates", put(fx_rates::set))
         .route("/admin/purge", post(purge::purge))
         .route("/images/products/{file}", get(images::product_picture))
+        .route("/media/products/{*rest}", get(media::serve))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

@@ -111,6 +111,7 @@ pub mod order_items;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
+pub mod product_photos;
 pub mod purges;
 pub mod reservations;
 pub mod vendor_products;

@@ -57,6 +57,10 @@ pub mod reservations {
     crate::store::reservations::reservation_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
 }
 
+pub mod product_photos {
+    crate::store::product_photos::product_photo_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
+}
+
 pub mod vendor_products {
     crate::store::vendor_products::vendor_product_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
 }
@@ -128,7 +132,7 @@ pub async fn search(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<Produc
         return Ok(Vec::new());
     }
     let mut rows: Vec<CardRow> = sqlx::query_as(&format!(
-        "SELECT {CARD_COLUMNS} FROM products p JOIN vendors v ON v.id = p.vendor_id WHERE p.id = ANY($1)"
+        "SELECT {CARD_COLUMNS} FROM products p JOIN vendors v ON v.id = p.vendor_id {PHOTO_JOIN} WHERE p.id = ANY($1)"
     ))
     .bind(&ranked)
     .fetch_all(pool)

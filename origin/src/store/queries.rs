@@ -7,7 +7,12 @@ macro_rules! catalog_queries {
     ($pool:ty, $backend:literal) => {
         /// Columns of a product card; `p` is products, `v` its vendor.
         const CARD_COLUMNS: &str = "p.id, p.name, p.slug, p.currency, p.price_minor, p.stock, \
-             p.vendor_id, v.name AS vendor_name, v.city AS vendor_city, p.category_id";
+             p.vendor_id, v.name AS vendor_name, v.city AS vendor_city, p.category_id, \
+             ph.hash AS photo_hash, ph.format AS photo_format, ph.width AS photo_width, \
+             ph.height AS photo_height, ph.thumbhash AS photo_thumbhash";
+
+        /// Joins each product (`p`) with its photo, if any (`ph`), for [`CARD_COLUMNS`].
+        const PHOTO_JOIN: &str = "LEFT JOIN product_photos ph ON ph.product_id = p.id";
 
         use linkedall_shared::{Category, CategoryId, ProductCard, ProductDetail, ProductId, Vendor, VendorId};
 
@@ -53,7 +58,7 @@ macro_rules! catalog_queries {
         pub async fn featured(pool: &$pool, limit: u32) -> Result<Vec<ProductCard>> {
             let _t = QueryTimer::start($backend, "featured");
             let rows: Vec<CardRow> = sqlx::query_as(&format!(
-                "SELECT {CARD_COLUMNS} FROM products p JOIN vendors v ON v.id = p.vendor_id \
+                "SELECT {CARD_COLUMNS} FROM products p JOIN vendors v ON v.id = p.vendor_id {PHOTO_JOIN} \
                  WHERE p.featured AND p.stock > 0 ORDER BY p.id DESC LIMIT $1"
             ))
             .bind(i64::from(limit))
@@ -71,7 +76,7 @@ macro_rules! catalog_queries {
         ) -> Result<Vec<ProductCard>> {
             let _t = QueryTimer::start($backend, "products");
             let rows: Vec<CardRow> = sqlx::query_as(&format!(
-                "SELECT {CARD_COLUMNS} FROM products p JOIN vendors v ON v.id = p.vendor_id \
+                "SELECT {CARD_COLUMNS} FROM products p JOIN vendors v ON v.id = p.vendor_id {PHOTO_JOIN} \
                  WHERE (CAST($1 AS BIGINT) IS NULL OR p.category_id = $1) AND p.id > $2 \
                  ORDER BY p.id LIMIT $3"
             ))
@@ -86,10 +91,12 @@ macro_rules! catalog_queries {
 
         pub async fn product(pool: &$pool, id: ProductId) -> Result<Option<ProductDetail>> {
             let _t = QueryTimer::start($backend, "product");
-            let Some(row): Option<ProductRow> = sqlx::query_as(
-                "SELECT id, vendor_id, category_id, name, slug, description, currency, price_minor, stock \
-                 FROM products WHERE id = $1",
-            )
+            let Some(row): Option<ProductRow> = sqlx::query_as(&format!(
+                "SELECT p.id, p.vendor_id, p.category_id, p.name, p.slug, p.description, p.currency, p.price_minor, \
+                 p.stock, ph.hash AS photo_hash, ph.format AS photo_format, ph.width AS photo_width, \
+                 ph.height AS photo_height, ph.thumbhash AS photo_thumbhash \
+                 FROM products p {PHOTO_JOIN} WHERE p.id = $1"
+            ))
             .bind(id.get())
             .fetch_optional(pool)
             .await
@@ -128,7 +135,7 @@ macro_rules! catalog_queries {
                 return Ok(None);
             };
             let rows: Vec<CardRow> = sqlx::query_as(&format!(
-                "SELECT {CARD_COLUMNS} FROM products p JOIN vendors v ON v.id = p.vendor_id \
+                "SELECT {CARD_COLUMNS} FROM products p JOIN vendors v ON v.id = p.vendor_id {PHOTO_JOIN} \
                  WHERE p.vendor_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3"
             ))
             .bind(id.get())

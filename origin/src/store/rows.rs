@@ -8,6 +8,7 @@ use linkedall_shared::{
 };
 
 use crate::error::{Error, Result};
+use crate::store::product_photos::photo_of_columns;
 
 #[derive(sqlx::FromRow)]
 pub struct CategoryRow {
@@ -59,6 +60,11 @@ pub struct CardRow {
     pub vendor_name: String,
     pub vendor_city: String,
     pub category_id: i64,
+    pub photo_hash: Option<String>,
+    pub photo_format: Option<String>,
+    pub photo_width: Option<i32>,
+    pub photo_height: Option<i32>,
+    pub photo_thumbhash: Option<String>,
 }
 
 impl TryFrom<CardRow> for ProductCard {
@@ -73,7 +79,14 @@ impl TryFrom<CardRow> for ProductCard {
             price: money(&row.currency, row.price_minor, id)?,
             stock: stock(row.stock),
             image: image_path(id),
-            photo: None,
+            photo: photo_of_columns(
+                id,
+                row.photo_hash,
+                row.photo_format,
+                row.photo_width,
+                row.photo_height,
+                row.photo_thumbhash,
+            )?,
             vendor_id: VendorId::new(row.vendor_id),
             vendor_name: row.vendor_name,
             vendor_city: row.vendor_city,
@@ -93,6 +106,11 @@ pub struct ProductRow {
     pub currency: String,
     pub price_minor: i64,
     pub stock: i32,
+    pub photo_hash: Option<String>,
+    pub photo_format: Option<String>,
+    pub photo_width: Option<i32>,
+    pub photo_height: Option<i32>,
+    pub photo_thumbhash: Option<String>,
 }
 
 impl TryFrom<ProductRow> for Product {
@@ -110,7 +128,14 @@ impl TryFrom<ProductRow> for Product {
             price: money(&row.currency, row.price_minor, id)?,
             stock: stock(row.stock),
             image: image_path(id),
-            photo: None,
+            photo: photo_of_columns(
+                id,
+                row.photo_hash,
+                row.photo_format,
+                row.photo_width,
+                row.photo_height,
+                row.photo_thumbhash,
+            )?,
         })
     }
 }

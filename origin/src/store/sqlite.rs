@@ -60,6 +60,10 @@ pub mod reservations {
     crate::store::reservations::reservation_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
 }
 
+pub mod product_photos {
+    crate::store::product_photos::product_photo_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
 pub mod vendor_products {
     crate::store::vendor_products::vendor_product_queries!(
         sqlx::SqlitePool,
@@ -77,7 +81,7 @@ pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Vec<Pr
     };
     let rows: Vec<CardRow> = sqlx::query_as(&format!(
         "SELECT {CARD_COLUMNS} FROM products_fts f JOIN products p ON p.id = f.rowid \
-         JOIN vendors v ON v.id = p.vendor_id \
+         JOIN vendors v ON v.id = p.vendor_id {PHOTO_JOIN} \
          WHERE products_fts MATCH ?1 ORDER BY bm25(products_fts, 10.0, 1.0), p.id LIMIT ?2"
     ))
     .bind(fts_query)

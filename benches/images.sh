@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Product photo thumbnails (issue 6, benchmark): ms per image to turn a 2000×1500 JPEG into a
+# 400 px wide card, encoded as JPEG q80 and as WebP q80 — our native pipeline
+# (linkedall-images: DCT-scaled decode, fast_image_resize Lanczos3, jpeg-encoder / libwebp)
+# against vipsthumbnail, each one process over the same PHOTOS files; ratio ours/vips and
+# peak memory (/usr/bin/time -v). Target: native ≤ 0.75× vipsthumbnail.
+#
+#   bash benches/images.sh            # PHOTOS=40; installs libvips-tools with apt-get if missing
+#
+# vipsthumbnail is timed twice: with its default thread pool and with VIPS_CONCURRENCY=1 (our
+# pipeline is single-threaded per photo; the origin runs LINKEDALL_MEDIA_CONCURRENCY photos at
+# once instead).
+#
+# Hook for the edge's wasm column: when benches/images-wasm.mjs exists it is run as
+#   node benches/images-wasm.mjs <photos folder> <output folder>
+# and must print lines `wasm_jpeg_ms_per_image=<ms>` and `wasm_webp_ms_per_image=<ms>` (timed
+# in workerd/Miniflare over the same files); they are added to the table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+photos_count=${PHOTOS:-40}
+if ! command -v vipsthumbnail >/dev/null; then
+  echo "installing libvips-tools (vipsthumbnail)" >&2
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -q libvips-tools >&2; else sudo apt-get install -y -q libvips-tools >&2; fi
+fi
+command -v /usr/bin/time >/dev/null || { echo "missing /usr/bin/time (Debian package time)" >&2; exit 1; }
+
+cargo build --release -q -p linkedall-images --features native-webp --example thumbnail_bench
+bin=${CARGO_TARGET_DIR:-target}/release/examples/thumbnail_bench
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$bin" generate "$work/photos" "$photos_count"
+input_mb=$(du -sm "$work/photos" | cut -f1)
+
+now_ms() { date +%s%3N; }
+peak_mb() { awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' "$1"; }
+
+# ours: the program times its own loop (ms_per_image); wall time includes process start.
+ours() { # format
+  /usr/bin/time -v "$bin" run "$1" "$work/photos" "$work/ours-$1" >"$work/ours-$1.out" 2>"$work/ours-$1.time"
+  sed -n 's/^ms_per_image=\([0-9.]*\).*/\1/p' "$work/ours-$1.out"
+}
+vips() { # extension concurrency
+  local start end
+  start=$(now_ms)
+  VIPS_CONCURRENCY=$2 /usr/bin/time -v vipsthumbnail "$work"/photos/*.jpg -s 400x \
+    -o "$work/vips-$1-$2/%s.$1[Q=80,strip]" 2>"$work/vips-$1-$2.time" || { cat "$work/vips-$1-$2.time" >&2; exit 1; }
+  end=$(now_ms)
+  awk -v t=$((end - start)) -v n="$photos_count" 'BEGIN { printf "%.2f", t / n }'
+}
+mkdir -p "$work/vips-jpg-0" "$work/vips-webp-0" "$work/vips-jpg-1" "$work/vips-webp-1"
+
+ours_jpeg=$(ours jpeg); ours_webp=$(ours webp)
+vips_jpeg=$(vips jpg 0); vips_webp=$(vips webp 0)
+vips_jpeg1=$(vips jpg 1); vips_webp1=$(vips webp 1)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+wasm_jpeg="—"; wasm_webp="—"
+if [ -f benches/images-wasm.mjs ]; then
+  node benches/images-wasm.mjs "$work/photos" "$work/wasm" >"$work/wasm.out"
+  wasm_jpeg=$(sed -n 's/^wasm_jpeg_ms_per_image=//p' "$work/wasm.out")
+  wasm_webp=$(sed -n 's/^wasm_webp_ms_per_image=//p' "$work/wasm.out")
+fi
+
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+echo "photos: $photos_count × 2000×1500 JPEG q90 ($input_mb MB), card 400 px wide, q80; vips $(vipsthumbnail --vips-version 2>/dev/null | head -1)"
+echo
+echo "| pipeline | JPEG ms/image | WebP ms/image | peak RSS JPEG / WebP |"
+echo "|---|---|---|---|"
+echo "| linkedall-images native (1 thread) | $ours_jpeg | $ours_webp | $(peak_mb "$work/ours-jpeg.time") / $(peak_mb "$work/ours-webp.time") MB |"
+echo "| vipsthumbnail (default threads) | $vips_jpeg | $vips_webp | $(peak_mb "$work/vips-jpg-0.time") / $(peak_mb "$work/vips-webp-0.time") MB |"
+echo "| vipsthumbnail VIPS_CONCURRENCY=1 | $vips_jpeg1 | $vips_webp1 | $(peak_mb "$work/vips-jpg-1.time") / $(peak_mb "$work/vips-webp-1.time") MB |"
+echo "| wasm in workerd (benches/images-wasm.mjs) | $wasm_jpeg | $wasm_webp | |"
+echo
+echo "ratio ours / vipsthumbnail (default threads): JPEG $(ratio "$ours_jpeg" "$vips_jpeg"), WebP $(ratio "$ours_webp" "$vips_webp")"
+echo "ratio ours / vipsthumbnail (1 thread):        JPEG $(ratio "$ours_jpeg" "$vips_jpeg1"), WebP $(ratio "$ours_webp" "$vips_webp1")"
+echo "output bytes: ours JPEG $(du -sk "$work/ours-jpeg" | cut -f1) KB, vips JPEG $(du -sk "$work/vips-jpg-0" | cut -f1) KB; ours WebP $(du -sk "$work/ours-webp" | cut -f1) KB, vips WebP $(du -sk "$work/vips-webp-0" | cut -f1) KB"

@@ -1,0 +1,396 @@
+//! Product photo uploads over HTTP against a real origin: hostile files are refused with a
+//! clear 4xx problem and leave nothing behind (no row, no object) while the process stays
+//! small; a good photo is stored without its metadata, served with immutable caching, gets
+//! its variants, shows on the product page, and purges the product's pages.
+
+use std::time::{Duration, Instant};
+
+use linkedall_images::{Encoding, Pixels, encode};
+use linkedall_origin::store::Backend;
+use linkedall_origin::testing::{TestDatabase, TestOrigin};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn spawn(backend: Backend) -> Option<TestOrigin> {
+    let db = TestDatabase::new(backend).await?.seeded(5).await;
+    Some(TestOrigin::spawn(db).await)
+}
+
+macro_rules! on_both_backends {
+    ($($check:ident),* $(,)?) => {
+        mod sqlite { $(#[tokio::test] async fn $check() {
+            if let Some(origin) = super::spawn(super::Backend::Sqlite).await { super::$check(origin).await }
+        })* }
+        mod postgres { $(#[tokio::test] async fn $check() {
+            if let Some(origin) = super::spawn(super::Backend::Postgres).await { super::$check(origin).await }
+        })* }
+    };
+}
+
+on_both_backends!(
+    hostile_files_are_refused_and_leave_nothing_behind,
+    a_vendor_cannot_touch_another_vendors_product,
+    a_good_photo_is_stored_stripped_served_and_shown,
+);
+
+/// A photo-like gradient.
+fn gradient(width: u32, height: u32) -> Pixels {
+    let mut data = Vec::with_capacity((width * height * 3) as usize);
+    for y in 0..height {
+        for x in 0..width {
+            data.extend_from_slice(&[
+                (x * 255 / width) as u8,
+                (y * 255 / height) as u8,
+                ((x ^ y) & 0xff) as u8,
+            ]);
+        }
+    }
+    Pixels::from_rgb(width, height, data).unwrap()
+}
+
+fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    encode(&gradient(width, height), Encoding::Jpeg { quality: 85 }).unwrap()
+}
+
+/// A JPEG carrying EXIF: orientation 6 (rotate 90°) and a GPS-looking note.
+fn jpeg_with_exif(width: u32, height: u32) -> Vec<u8> {
+    let mut exif = b"Exif\0\0MM\0*\0\0\0\x08\0\x01".to_vec();
+    exif.extend_from_slice(&[0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+    exif.extend_from_slice(b"GPSLatitude 6.5244N GPSLongitude 3.3792E");
+    let plain = jpeg(width, height);
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&exif);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// A ~70-byte PNG declaring 50,000×50,000 pixels (10 GB decoded).
+fn png_bomb() -> Vec<u8> {
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let body = [kind, data].concat();
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+    };
+    chunk(b"IHDR", &[0, 0, 0xC3, 0x50, 0, 0, 0xC3, 0x50, 8, 2, 0, 0, 0]);
+    chunk(b"IDAT", &[0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01]);
+    chunk(b"IEND", &[]);
+    out
+}
+
+/// `cat photo.jpg archive.zip`: a JPEG that is also a ZIP (its end-of-central-directory at
+/// the end, where unzip looks).
+fn zip_jpeg_polyglot() -> Vec<u8> {
+    let mut file = jpeg(64, 48);
+    file.extend_from_slice(b"PK\x03\x04\x0a\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\0\0\0x");
+    file.extend_from_slice(b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    file
+}
+
+async fn register_vendor(origin: &TestOrigin, email: &str) -> String {
+    let body = json!({
+        "email": email, "password": "correct horse battery", "role": "vendor",
+        "shop": { "name": "Ada's Fabrics", "city": "Lagos", "country": "NG" },
+    });
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/register", origin.url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+}
+
+async fn create_product(origin: &TestOrigin, token: &str) -> i64 {
+    let created: Value = reqwest::Client::new()
+        .post(format!("{}/api/v1/vendor/products", origin.url()))
+        .bearer_auth(token)
+        .json(&json!({ "category_id": 2, "name": "Adire scarf", "price_minor": 250000, "stock": 7 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    created["product"]["id"].as_i64().unwrap()
+}
+
+/// Uploads `bytes` as the file field `photo` named `file_name`; (status, JSON body).
+async fn upload(
+    origin: &TestOrigin,
+    token: &str,
+    product: i64,
+    file_name: &str,
+    bytes: &[u8],
+) -> (StatusCode, Value) {
+    let boundary = "linkedall-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"{file_name}\"\r\n\
+         Content-Type: image/jpeg\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/vendor/products/{product}/images", origin.url()))
+        .bearer_auth(token)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+    let body = response.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        assert_eq!(content_type.as_deref(), Some("application/problem+json"), "{status} {body}");
+    }
+    (status, body)
+}
+
+async fn product_json(origin: &TestOrigin, product: i64) -> Value {
+    reqwest::get(format!("{}/api/v1/products/{product}", origin.url())).await.unwrap().json().await.unwrap()
+}
+
+/// Peak resident memory of this process (the origin runs inside it), in MB.
+fn peak_rss_mb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() / 1024
+}
+
+async fn hostile_files_are_refused_and_leave_nothing_behind(origin: TestOrigin) {
+    let vendor = register_vendor(&origin, "ada@example.com").await;
+    let product = create_product(&origin, &vendor).await;
+    let whole = jpeg(640, 480);
+    let wide =
+        encode(&Pixels::from_rgb(12_001, 2, vec![90; 12_001 * 2 * 3]).unwrap(), Encoding::Png).unwrap();
+    let too_big = {
+        let mut bytes = jpeg(64, 48);
+        // Past the 20 MB cap but within the framing allowance, so it is the count while
+        // streaming (not the Content-Length check) that refuses it.
+        bytes.resize(20_000_100, 0x55);
+        bytes
+    };
+    let cases: Vec<(&str, &str, Vec<u8>, StatusCode, &str)> = vec![
+        ("decompression bomb", "bomb.png", png_bomb(), StatusCode::UNPROCESSABLE_ENTITY, "photo-too-large"),
+        ("12,001 px side", "wide.png", wide, StatusCode::UNPROCESSABLE_ENTITY, "photo-too-large"),
+        (
+            "truncated JPEG",
+            "cut.jpg",
+            whole[..whole.len() / 2].to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "photo-malformed",
+        ),
+        (
+            "ZIP and JPEG",
+            "holiday.jpg",
+            zip_jpeg_polyglot(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "photo-polyglot",
+        ),
+        ("zero bytes", "empty.jpg", Vec::new(), StatusCode::UNPROCESSABLE_ENTITY, "photo-empty"),
+        (
+            "a GIF named .jpg",
+            "cat.jpg",
+            b"GIF89a\x01\0\x01\0\x80\0\0\0\0\0\xff\xff\xff,\0\0\0\0\x01\0\x01\0\0\x02\x02D\x01\0;".to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "photo-unsupported-format",
+        ),
+        ("over 20 MB", "huge.jpg", too_big, StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large"),
+    ];
+    for (case, file_name, bytes, status, kind) in cases {
+        let (got, problem) = upload(&origin, &vendor, product, file_name, &bytes).await;
+        assert_eq!(got, status, "{case}: {problem}");
+        assert_eq!(problem["type"], format!("/problems/{kind}"), "{case}: {problem}");
+        assert!(problem["detail"].as_str().is_some_and(|d| d.len() > 10), "{case}: {problem}");
+        assert_eq!(
+            product_json(&origin, product).await["product"]["photo"],
+            Value::Null,
+            "{case}: a row was left"
+        );
+        assert!(origin.media_objects().is_empty(), "{case}: objects were left: {:?}", origin.media_objects());
+    }
+    let peak = peak_rss_mb();
+    assert!(peak < 256, "peak RSS {peak} MB");
+    // A PNG named .jpg is still a PNG: the name is never trusted, the bytes are.
+    let png = encode(&gradient(64, 48), Encoding::Png).unwrap();
+    let (status, photo) = upload(&origin, &vendor, product, "actually-a-png.jpg", &png).await;
+    assert_eq!(status, StatusCode::CREATED, "{photo}");
+    assert_eq!(photo["format"], "Png");
+}
+
+async fn a_vendor_cannot_touch_another_vendors_product(origin: TestOrigin) {
+    let ada = register_vendor(&origin, "ada@example.com").await;
+    let kofi = register_vendor(&origin, "kofi@example.com").await;
+    let product = create_product(&origin, &ada).await;
+    let (status, problem) = upload(&origin, &kofi, product, "mine.jpg", &jpeg(320, 240)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    let (status, problem) = upload(&origin, &kofi, 999_999, "mine.jpg", &jpeg(320, 240)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+    assert!(origin.media_objects().is_empty());
+    let (status, _) = upload(&origin, &ada, product, "mine.jpg", &jpeg(320, 240)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let deleted = reqwest::Client::new()
+        .delete(format!("{}/api/v1/vendor/products/{product}/images", origin.url()))
+        .bearer_auth(&kofi)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::FORBIDDEN);
+    assert!(!product_json(&origin, product).await["product"]["photo"].is_null(), "still there");
+    // Shoppers (no vendor role) and anonymous callers are refused too.
+    let anonymous = reqwest::Client::new()
+        .post(format!("{}/api/v1/vendor/products/{product}/images", origin.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
+
+async fn journal(origin: &TestOrigin, after: u64) -> (u64, Vec<String>) {
+    let feed: Value = reqwest::get(format!("{}/api/v1/cache/purges?after={after}", origin.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entries = feed["purges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| match &p["selector"] {
+            Value::Object(o) => {
+                let (kind, value) = o.iter().next().unwrap();
+                format!("{kind}:{}", value.as_str().unwrap_or_default())
+            }
+            other => other.to_string(),
+        })
+        .collect();
+    (feed["latest"].as_u64().unwrap(), entries)
+}
+
+async fn wait_for_objects(origin: &TestOrigin, count: usize) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let objects = origin.media_objects();
+        if objects.len() >= count || started.elapsed() > Duration::from_secs(60) {
+            return objects;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn a_good_photo_is_stored_stripped_served_and_shown(origin: TestOrigin) {
+    let vendor = register_vendor(&origin, "ada@example.com").await;
+    let product = create_product(&origin, &vendor).await;
+    let (seq, _) = journal(&origin, 0).await;
+    let original = jpeg_with_exif(1800, 1200);
+    assert!(original.windows(4).any(|w| w == b"Exif"));
+
+    let (status, photo) = upload(&origin, &vendor, product, "scarf.jpg", &original).await;
+    assert_eq!(status, StatusCode::CREATED, "{photo}");
+    assert_eq!(
+        (photo["width"].as_u64(), photo["height"].as_u64()),
+        (Some(1200), Some(1800)),
+        "EXIF rotation applied"
+    );
+    assert_eq!(photo["format"], "Jpeg");
+    let hash = photo["hash"].as_str().unwrap().to_owned();
+    assert_eq!(hash.len(), 32);
+    assert!(photo["thumbhash"].as_str().is_some_and(|t| t.len() > 10), "{photo}");
+
+    let (_, purged) = journal(&origin, seq).await;
+    assert!(purged.contains(&format!("Tag:product:{product}")), "{purged:?}");
+    assert_eq!(product_json(&origin, product).await["product"]["photo"], photo, "the product page shows it");
+    let listing: Value = reqwest::get(format!("{}/api/v1/products?limit=100", origin.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let card =
+        listing["items"].as_array().unwrap().iter().find(|c| c["id"] == product).cloned().unwrap_or_default();
+    assert_eq!(card["photo"], photo, "cards show it too: {card}");
+
+    let served = reqwest::get(format!("{}/media/products/{product}/{hash}.jpg", origin.url())).await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.headers()["content-type"], "image/jpeg");
+    assert!(served.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    let bytes = served.bytes().await.unwrap();
+    assert!(!bytes.windows(4).any(|w| w == b"Exif"), "the served original carries EXIF");
+    assert!(!bytes.windows(3).any(|w| w == b"GPS"), "the served original carries GPS");
+
+    // A variant answers at once, made on request if the background job has not stored it.
+    let card_webp =
+        reqwest::get(format!("{}/media/products/{product}/{hash}/card.webp", origin.url())).await.unwrap();
+    assert_eq!(card_webp.status(), StatusCode::OK);
+    assert_eq!(card_webp.headers()["content-type"], "image/webp");
+    let objects = wait_for_objects(&origin, 9).await;
+    assert_eq!(objects.len(), 9, "the original and 4 presets × 2 formats: {objects:?}");
+    for object in &objects {
+        let stored = std::fs::read(origin.media.root().unwrap().join(object)).unwrap();
+        assert!(!stored.windows(4).any(|w| w == b"Exif"), "{object} carries EXIF");
+        assert!(!stored.windows(3).any(|w| w == b"GPS"), "{object} carries GPS");
+    }
+    let thumb =
+        reqwest::get(format!("{}/media/products/{product}/{hash}/thumb.jpg", origin.url())).await.unwrap();
+    let thumb = linkedall_images::decode(&thumb.bytes().await.unwrap(), &Default::default(), None).unwrap();
+    assert_eq!((thumb.width, thumb.height), (160, 240));
+    let zoom =
+        reqwest::get(format!("{}/media/products/{product}/{hash}/zoom.jpg", origin.url())).await.unwrap();
+    let zoom = linkedall_images::decode(&zoom.bytes().await.unwrap(), &Default::default(), None).unwrap();
+    assert_eq!((zoom.width, zoom.height), (1200, 1800), "never enlarged past the original");
+    let missing = reqwest::get(format!("{}/media/products/{product}/{}.jpg", origin.url(), "0".repeat(32)))
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+    // Replacing: the old objects go, the new photo is shown, the product is purged again.
+    let (seq, _) = journal(&origin, 0).await;
+    let (status, replaced) = upload(&origin, &vendor, product, "scarf2.jpg", &jpeg(800, 600)).await;
+    assert_eq!(status, StatusCode::CREATED, "{replaced}");
+    assert_ne!(replaced["hash"], photo["hash"]);
+    let (_, purged) = journal(&origin, seq).await;
+    assert!(purged.contains(&format!("Tag:product:{product}")), "{purged:?}");
+    assert_eq!(product_json(&origin, product).await["product"]["photo"], replaced);
+    let started = Instant::now();
+    while origin.media_objects().iter().any(|o| o.contains(&hash))
+        && started.elapsed() < Duration::from_secs(30)
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!origin.media_objects().iter().any(|o| o.contains(&hash)), "{:?}", origin.media_objects());
+
+    // Deleting: no row, no object, purged.
+    let (seq, _) = journal(&origin, 0).await;
+    wait_for_objects(&origin, 9).await;
+    let deleted = reqwest::Client::new()
+        .delete(format!("{}/api/v1/vendor/products/{product}/images", origin.url()))
+        .bearer_auth(&vendor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(product_json(&origin, product).await["product"]["photo"], Value::Null);
+    assert!(origin.media_objects().is_empty(), "{:?}", origin.media_objects());
+    let (_, purged) = journal(&origin, seq).await;
+    assert!(purged.contains(&format!("Tag:product:{product}")), "{purged:?}");
+    let peak = peak_rss_mb();
+    assert!(peak < 256, "peak RSS {peak} MB");
+}
