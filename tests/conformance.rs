@@ -49,6 +49,11 @@ impl Host {
     }
 
     async fn start(kind: Kind, origin_url: &str) -> Option<Host> {
+        Self::start_with_keys(kind, origin_url, "").await
+    }
+
+    /// Starts a host whose image signing keys are `keys` (`kid:secret,…`; empty for none).
+    async fn start_with_keys(kind: Kind, origin_url: &str, keys: &str) -> Option<Host> {
         match kind {
             Kind::Native => {
                 let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -59,6 +64,8 @@ impl Host {
                         workers: 2,
                         origin_timeout_ms: 3_000,
                         metrics: Some(linkedall_origin::telemetry::prometheus()),
+                        image_signing_keys: linkedall_shared::image_signature::SigningKeys::parse(keys)
+                            .unwrap(),
                         ..EdgeDevConfig::default()
                     },
                 )
@@ -70,20 +77,25 @@ impl Host {
                     process: None,
                 })
             }
-            Kind::Workerd => {
-                Self::launch(kind, "tests/hosts/worker.mjs", "target/wasm/worker-bundle/shim.mjs", origin_url)
-            }
+            Kind::Workerd => Self::launch(
+                kind,
+                "tests/hosts/worker.mjs",
+                "target/wasm/worker-bundle/shim.mjs",
+                origin_url,
+                keys,
+            ),
             Kind::Spin => Self::launch(
                 kind,
                 "tests/hosts/spin.mjs",
                 "target/wasm/spin/linkedall_edge_spin.wasm",
                 origin_url,
+                keys,
             ),
         }
     }
 
     /// Starts a node launcher and waits for its `listening on URL` line.
-    fn launch(kind: Kind, launcher: &str, artifact: &str, origin_url: &str) -> Option<Host> {
+    fn launch(kind: Kind, launcher: &str, artifact: &str, origin_url: &str, keys: &str) -> Option<Host> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let missing: Vec<PathBuf> =
             [root.join(artifact), root.join("node_modules")].into_iter().filter(|p| !p.exists()).collect();
@@ -100,6 +112,7 @@ impl Host {
         let mut child = Command::new("node")
             .current_dir(root)
             .args([launcher, "--port", "0", "--origin", origin_url, "--origin-timeout-ms", "3000"])
+            .args(["--image-signing-keys", keys])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -334,6 +347,9 @@ async fn a_price_change_reaches_every_cached_page(case: &Case, kind: Kind) {
     }
 }
 
+#[path = "conformance/images.rs"]
+mod images;
+
 #[tokio::test]
 async fn the_native_host_conforms() {
     conforms(Kind::Native).await;
@@ -347,4 +363,19 @@ async fn the_worker_in_workerd_conforms() {
 #[tokio::test]
 async fn the_spin_component_conforms() {
     conforms(Kind::Spin).await;
+}
+
+#[tokio::test]
+async fn the_native_host_serves_images() {
+    images::conforms(Kind::Native).await;
+}
+
+#[tokio::test]
+async fn the_worker_in_workerd_serves_images() {
+    images::conforms(Kind::Workerd).await;
+}
+
+#[tokio::test]
+async fn the_spin_component_serves_images() {
+    images::conforms(Kind::Spin).await;
 }

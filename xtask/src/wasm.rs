@@ -21,8 +21,9 @@ use crate::toolchain::{Toolchain, WasmRust, workspace_root};
 pub const WORKER_GZIP_LIMIT_BYTES: u64 = 3 * 1024 * 1024;
 
 /// wasm-opt features: what rustc's wasm32-unknown-unknown emits plus the exception handling
-/// wasm-bindgen's abort handler uses; nothing newer than workerd runs (worker-build's list).
-const WASM_OPT_FEATURES: [&str; 7] = [
+/// wasm-bindgen's abort handler uses (worker-build's list), and SIMD, which we compile in.
+const WASM_OPT_FEATURES: [&str; 8] = [
+    "simd",
     "mutable-globals",
     "sign-ext",
     "nontrapping-float-to-int",
@@ -155,10 +156,25 @@ pub fn build_spin(toolchain: &Toolchain) -> Result<Artifact> {
 }
 
 /// `cargo build --release` of an adapter crate; returns the `.wasm` it wrote.
+/// Code generation for both wasm artifacts: 128-bit SIMD, which `fast_image_resize` and the
+/// JPEG codecs use for image resizing at the edge. workerd (V8), node (jco serve) and Spin's
+/// wasmtime all run it; set `LINKEDALL_WASM_SIMD=0` to build without.
+const WASM_SIMD_RUSTFLAGS: &str = "-C target-feature=+simd128";
+
 fn cargo_build(toolchain: &Toolchain, crate_dir: &str, target: &str, lib_name: &str) -> Result<PathBuf> {
     let root = workspace_root();
     let target_dir = cargo_target_dir(toolchain);
     let mut cmd = toolchain.cargo(target);
+    if !std::env::var("LINKEDALL_WASM_SIMD").is_ok_and(|v| v == "0") {
+        // Added to whatever the toolchain (or the caller's environment) already passes.
+        let var = format!("CARGO_TARGET_{}_RUSTFLAGS", target.to_ascii_uppercase().replace('-', "_"));
+        let set = cmd.get_envs().find(|(name, _)| *name == var.as_str()).and_then(|(_, value)| value);
+        let existing = set
+            .map(|value| value.to_string_lossy().into_owned())
+            .or_else(|| std::env::var(&var).ok())
+            .unwrap_or_default();
+        cmd.env(&var, format!("{existing} {WASM_SIMD_RUSTFLAGS}").trim());
+    }
     cmd.args(["build", "--release", "--target", target, "--manifest-path"])
         .arg(root.join(crate_dir).join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", &target_dir)
