@@ -35,6 +35,9 @@ fn jpeg(width: u32, height: u32) -> Vec<u8> {
     encode(&Pixels::from_rgb(width, height, rgb).unwrap(), Encoding::Jpeg { quality: 85 }).unwrap()
 }
 
+/// Stored copies by path: bytes and media type.
+type MediaFiles = Arc<HashMap<String, (Vec<u8>, &'static str)>>;
+
 /// The stand-in origin: every stored copy of the photo, and a purge journal with nothing in it.
 async fn spawn_media_origin() -> String {
     let photo = photo();
@@ -48,19 +51,17 @@ async fn spawn_media_origin() -> String {
         files.insert(photo.variant_path(preset, PhotoFormat::Webp), (webp, "image/webp"));
     }
     let files = Arc::new(files);
-    let app = axum::Router::new().fallback(
-        |State(files): State<Arc<HashMap<String, (Vec<u8>, &'static str)>>>, request: Request| async move {
-            let path = request.uri().path().to_owned();
-            if path == "/api/v1/cache/purges" {
-                let feed = PurgeFeed { purges: Vec::new(), latest: 0, truncated: false };
-                return ([("content-type", wire::MEDIA_TYPE)], wire::encode(&feed)).into_response();
-            }
-            match files.get(&path) {
-                Some((bytes, media_type)) => ([("content-type", *media_type)], bytes.clone()).into_response(),
-                None => StatusCode::NOT_FOUND.into_response(),
-            }
-        },
-    );
+    let app = axum::Router::new().fallback(|State(files): State<MediaFiles>, request: Request| async move {
+        let path = request.uri().path().to_owned();
+        if path == "/api/v1/cache/purges" {
+            let feed = PurgeFeed { purges: Vec::new(), latest: 0, truncated: false };
+            return ([("content-type", wire::MEDIA_TYPE)], wire::encode(&feed)).into_response();
+        }
+        match files.get(&path) {
+            Some((bytes, media_type)) => ([("content-type", *media_type)], bytes.clone()).into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        }
+    });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app.with_state(files)).await.unwrap() });
