@@ -362,7 +362,10 @@ mod tests {
         let (call, _) = queue.next_call("linkedall.africa", 100).unwrap();
         assert_eq!(
             call,
-            PurgeCall::Prefixes(vec!["linkedall.africa/__linkedall-edge-cache/v1%7C%2Fc%2Fa%20b%7C".into()])
+            PurgeCall::Prefixes(vec![format!(
+                "linkedall.africa/__linkedall-edge-cache/{}%7C%2Fc%2Fa%20b%7C",
+                linkedall_shared::EDGE_CACHE_KEY_VERSION
+            )])
         );
         queue.add([PurgeSelector::Everything]);
         assert_eq!(queue.next_call("x", 100).unwrap().0, PurgeCall::Everything);
