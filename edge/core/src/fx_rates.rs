@@ -8,7 +8,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use bytes::Bytes;
 use linkedall_shared::FxRates;
 
 use crate::host::{CacheKey, Cached, Host, Timestamp};
@@ -44,7 +43,7 @@ pub async fn current<H: Host>(host: &H, ctx: &RequestContext) -> Option<Rc<FxRat
     let held = held.and_then(|(rates, _)| rates);
     if let Some(entry) = host.cache_get(&CacheKey(RATES_KEY.into())).await
         && fresh(entry.stored_at, now, REFRESH_SECS)
-        && let Ok(rates) = postcard::from_bytes::<FxRates>(&entry.body)
+        && let Some(rates) = entry.read_state::<FxRates>()
     {
         let rates = Rc::new(rates);
         RATES.set(Some((Some(rates.clone()), entry.stored_at)));
@@ -52,16 +51,7 @@ pub async fn current<H: Host>(host: &H, ctx: &RequestContext) -> Option<Rc<FxRat
     }
     match fetch_document::<FxRates, H>(host, "/api/v1/fx-rates", ctx).await {
         Ok(rates) => {
-            if let Ok(body) = postcard::to_allocvec(&rates) {
-                let entry = Cached {
-                    status: 200,
-                    headers: Vec::new(),
-                    body: Bytes::from(body),
-                    stored_at: now,
-                    ttl_secs: REFRESH_SECS as u32,
-                    tags: Vec::new(),
-                    purge_seq: 0,
-                };
+            if let Some(entry) = Cached::state(&rates, now, REFRESH_SECS as u32) {
                 host.cache_put(&CacheKey(RATES_KEY.into()), entry).await;
             }
             metrics::counter!("edge_fx_rate_reads_total", "result" => "ok").increment(1);

@@ -57,6 +57,25 @@ pub struct Cached {
 }
 
 impl Cached {
+    /// An edge's own state (purge journal, exchange rates, warming list) kept in the host's
+    /// cache beside the pages: `value` as postcard, untagged, kept `ttl_secs`.
+    pub fn state<T: serde::Serialize>(value: &T, stored_at: Timestamp, ttl_secs: u32) -> Option<Cached> {
+        Some(Cached {
+            status: 200,
+            headers: Vec::new(),
+            body: Bytes::from(postcard::to_allocvec(value).ok()?),
+            stored_at,
+            ttl_secs,
+            tags: Vec::new(),
+            purge_seq: 0,
+        })
+    }
+
+    /// The value [`Cached::state`] stored, if it still reads as `T`.
+    pub fn read_state<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        postcard::from_bytes(&self.body).ok()
+    }
+
     pub fn is_fresh(&self, now: Timestamp) -> bool {
         now < self.stored_at.plus_secs(u64::from(self.ttl_secs))
     }

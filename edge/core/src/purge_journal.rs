@@ -17,7 +17,6 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-use bytes::Bytes;
 use linkedall_shared::{Purge, PurgeFeed};
 use serde::{Deserialize, Serialize};
 
@@ -124,7 +123,7 @@ pub async fn current<H: Host>(host: &H, ctx: &RequestContext) -> Journal {
             let from_cache = host
                 .cache_get(&CacheKey(JOURNAL_KEY.into()))
                 .await
-                .and_then(|entry| postcard::from_bytes::<Journal>(&entry.body).ok())
+                .and_then(|entry| entry.read_state::<Journal>())
                 .unwrap_or_default();
             STATE.with_borrow_mut(|state| state.journal.get_or_insert(from_cache).clone())
         }
@@ -148,22 +147,16 @@ pub async fn current<H: Host>(host: &H, ctx: &RequestContext) -> Journal {
         journal.clone()
     });
     metrics::gauge!("edge_purge_journal_position").set(journal.known as f64);
-    let blob = Cached {
-        status: 200,
-        headers: Vec::new(),
-        body: Bytes::from(postcard::to_allocvec(&journal).unwrap_or_default()),
-        stored_at: now,
-        ttl_secs: 24 * 60 * 60,
-        tags: Vec::new(),
-        purge_seq: 0,
-    };
-    host.cache_put(&CacheKey(JOURNAL_KEY.into()), blob).await;
+    if let Some(blob) = Cached::state(&journal, now, 24 * 60 * 60) {
+        host.cache_put(&CacheKey(JOURNAL_KEY.into()), blob).await;
+    }
     journal
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
     use linkedall_shared::PurgeSelector;
 
     fn entry(tags: &[&str], purge_seq: u64) -> Cached {

@@ -12,7 +12,6 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use crate::cache;
@@ -191,7 +190,7 @@ impl Warming {
     /// warms them.
     async fn previous_deploys_pages<H: Host>(&self, host: &H) -> Vec<Page> {
         let Some(entry) = host.cache_get(&CacheKey(POPULAR_KEY.into())).await else { return Vec::new() };
-        let Ok(saved) = postcard::from_bytes::<Saved>(&entry.body) else { return Vec::new() };
+        let Some(saved) = entry.read_state::<Saved>() else { return Vec::new() };
         if saved.key_version == linkedall_shared::EDGE_CACHE_KEY_VERSION {
             return Vec::new();
         }
@@ -235,17 +234,9 @@ impl Warming {
 }
 
 async fn put_saved<H: Host>(host: &H, saved: &Saved) {
-    let Ok(body) = postcard::to_allocvec(saved) else { return };
-    let entry = Cached {
-        status: 200,
-        headers: Vec::new(),
-        body: Bytes::from(body),
-        stored_at: host.now(),
-        ttl_secs: 7 * 24 * 3600,
-        tags: Vec::new(),
-        purge_seq: 0,
-    };
-    host.cache_put(&CacheKey(POPULAR_KEY.into()), entry).await;
+    if let Some(entry) = Cached::state(saved, host.now(), 7 * 24 * 3600) {
+        host.cache_put(&CacheKey(POPULAR_KEY.into()), entry).await;
+    }
 }
 
 #[cfg(test)]
@@ -256,6 +247,7 @@ pub(crate) fn reset() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
 
     fn page(id: i64) -> (CacheKey, Route) {
         let route = Route::parse(&http::Method::GET, &format!("/p/{id}-thing"), None);
