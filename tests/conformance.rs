@@ -291,13 +291,10 @@ async fn a_price_change_reaches_every_cached_page(case: &Case, kind: Kind) {
         .await
         .unwrap();
     let id = created["product"]["id"].as_i64().expect("product created");
-    // The listing purges the new product's category and vendor; an edge that has not read
-    // them yet stamps the pages it stores with an older journal position, and the purges
-    // then drop those (newer) pages once more. Let the journal fall due first, as it does
-    // for every edge within its refresh interval. (Stamping pages with the origin's journal
-    // position at fetch time would remove this wait.)
-    // 700 ms: the edges' refresh interval (`purge_journal::REFRESH_MILLIS`, 500 ms) and some.
-    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    // The listing purged the new product's category and vendor, and this edge may not have
+    // read those purges yet. No wait is needed before asking for the pages: each page is
+    // stamped with the purge position its origin document reflects, so when the edge reads
+    // the listing's purges they do not drop the (newer) pages a second time.
     let product_page = format!("/p/{id}-quintessential-baobab-oil");
     let search_page = "/search?q=quintessential";
     let old_price = Money::new(Currency::NGN, 450_000).to_string();

@@ -302,11 +302,12 @@ async fn the_memory_cache_evicts_the_least_recently_used_answers_at_capacity() {
         Store::Sqlite(_) => unreachable!("a PostgreSQL database"),
     }
     .unwrap();
-    // Room for exactly the first two product answers (their JSON and their keys), not three.
+    // Room for exactly the first two product answers (their JSON, its 8-byte purge position
+    // and their keys), not three.
     let mut sizes = Vec::new();
     for id in &ids {
         let detail = db.store.product(linkedall_shared::ProductId::new(*id)).await.unwrap().unwrap();
-        sizes.push(serde_json::to_vec(&detail).unwrap().len() + format!("g0:product:json:{id}").len());
+        sizes.push(8 + serde_json::to_vec(&detail).unwrap().len() + format!("g0:product:json:s1:{id}").len());
     }
     let capacity = sizes[0] + sizes[1];
     let origin = TestOrigin::spawn_with(
@@ -425,25 +426,35 @@ async fn a_read_racing_a_write_never_leaves_the_old_answer(cache: CatalogCache) 
     let id = linkedall_shared::ProductId::new(7);
     let body = |response: axum::response::Response| async {
         let cache_status = response.headers()["cache-status"].to_str().unwrap().to_owned();
+        let purge_seq: u64 = response.headers()["x-linkedall-purge-seq"].to_str().unwrap().parse().unwrap();
         let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
-        (serde_json::from_slice::<String>(&bytes).unwrap(), cache_status)
+        (serde_json::from_slice::<String>(&bytes).unwrap(), cache_status, purge_seq)
     };
+    // The purge journal's position as each read starts: the write's purge is number 6.
+    let position = |seq: u64| async move { Ok(seq) };
     for key in [CacheKey::product(id), CacheKey::listing(Kind::Search, "limit=20:q=pot")] {
         let raced = cache
-            .serve(key.clone(), Format::Json, || async {
+            .serve(key.clone(), Format::Json, position(5), || async {
                 // The reader has read the old row; now the write commits and bumps.
                 cache.products_changed(&[id], "test").await;
                 Ok("old")
             })
             .await
             .unwrap();
-        assert_eq!(body(raced).await.0, "old", "the racing reader itself answers what it read");
-        let (answer, cache_status) =
-            body(cache.serve(key.clone(), Format::Json, || async { Ok("new") }).await.unwrap()).await;
+        let (answer, _, purge_seq) = body(raced).await;
+        assert_eq!(answer, "old", "the racing reader itself answers what it read");
+        assert_eq!(purge_seq, 5, "the old answer says it predates the write's purge, so edges drop it");
+        let (answer, cache_status, purge_seq) =
+            body(cache.serve(key.clone(), Format::Json, position(6), || async { Ok("new") }).await.unwrap())
+                .await;
         assert_eq!(answer, "new", "{key:?}: the next read is not the old answer ({cache_status})");
-        let (answer, cache_status) =
-            body(cache.serve(key.clone(), Format::Json, || async { Ok("newer") }).await.unwrap()).await;
+        assert_eq!(purge_seq, 6);
+        let (answer, cache_status, purge_seq) = body(
+            cache.serve(key.clone(), Format::Json, position(9), || async { Ok("newer") }).await.unwrap(),
+        )
+        .await;
         assert_eq!((answer.as_str(), cache_status.contains("hit")), ("new", true), "{key:?}");
+        assert_eq!(purge_seq, 6, "{key:?}: a hit carries the position its answer was read at, not today's");
     }
 }
 

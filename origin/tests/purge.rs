@@ -171,6 +171,10 @@ async fn catalog_changes_purge_the_pages_that_showed_them(origin: TestOrigin) {
     assert!(patch(json!({ "price_minor": 199000 })).await.unwrap().status().is_success());
     let (seq, repriced) = journal(&origin, seq).await;
     assert_eq!(repriced, vec![format!("Tag:product:{id}")]);
+    // The product's document says which purges it reflects, so an edge stamps its page with
+    // that rather than with its own (possibly older) copy of the journal.
+    let document = http.get(format!("{}/api/v1/products/{id}", origin.url())).send().await.unwrap();
+    assert_eq!(document.headers()["x-linkedall-purge-seq"].to_str().unwrap(), seq.to_string());
 
     // Seven in stock shows "In stock"; buying one leaves six: the page does not change.
     let shopper = register(&origin, "kofi@example.com", false).await;

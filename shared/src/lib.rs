@@ -33,6 +33,7 @@ pub use media::{MediaPath, Photo, PhotoFormat, Preset};
 pub use money::{Currency, Money};
 pub use page::{Cursor, Limit};
 pub use purge::{
-    EDGE_CACHE_KEY_PATH, EDGE_CACHE_KEY_VERSION, MAX_SELECTORS_PER_PURGE, Purge, PurgeFeed, PurgeSelector,
+    EDGE_CACHE_KEY_PATH, EDGE_CACHE_KEY_VERSION, MAX_SELECTORS_PER_PURGE, PURGE_SEQ_HEADER, Purge, PurgeFeed,
+    PurgeSelector,
 };
 pub use slug::slugify;

@@ -20,6 +20,13 @@ pub const EDGE_CACHE_KEY_VERSION: &str = "v3";
 /// them there.
 pub const EDGE_CACHE_KEY_PATH: &str = "/__linkedall-edge-cache/";
 
+/// Response header of the origin's catalog documents: the purge journal's newest position
+/// when the document was read from the database. Every purge numbered above it may be
+/// missing from the document, every purge at or below it is in it; an edge stamps the page it
+/// renders with this number (see the edge's `purge_journal`), not with how far its own copy
+/// of the journal has got, which may be behind or ahead of what the document reflects.
+pub const PURGE_SEQ_HEADER: &str = "x-linkedall-purge-seq";
+
 /// At most this many selectors in one purge request: the same bound Cloudflare puts on one
 /// call of its purge API.
 pub const MAX_SELECTORS_PER_PURGE: usize = 100;

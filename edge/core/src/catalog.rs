@@ -11,9 +11,9 @@ use crate::coalesce::{self, Leader, Outcome, Turn};
 use crate::error::EdgeError;
 use crate::fx_rates;
 use crate::host::{CacheKey, Cached, Host};
-use crate::origin::{encode, fetch_document};
+use crate::origin::{Document, encode, fetch_stamped_document};
 use crate::pages::{ErrorPage, HomePage, ListingPage, ProductPage, Shopper};
-use crate::purge_journal;
+use crate::purge_journal::{self, Stamp};
 use crate::read_only;
 use crate::route::Route;
 use crate::trace::RequestContext;
@@ -33,12 +33,11 @@ enum Rendered {
         html: String,
         tags: Vec<String>,
         ttl_secs: u32,
+        /// The purge position of the origin document it was rendered from.
+        purge_seq: Option<u64>,
     },
     /// An outdated slug: a permanent redirect to the canonical address, cached like a page.
-    Redirect {
-        location: String,
-        ttl_secs: u32,
-    },
+    Redirect { location: String, ttl_secs: u32, purge_seq: Option<u64> },
 }
 
 /// Work left for after the response (`ctx.waitUntil` on Workers, a local task natively,
@@ -60,7 +59,7 @@ struct Refresh {
     key: CacheKey,
     ctx: RequestContext,
     stale: Cached,
-    purge_seq: u64,
+    stamp: Stamp,
     /// Holds the page's coalescing slot, so no other request starts the same fetch.
     leader: Leader,
 }
@@ -71,10 +70,9 @@ impl Background {
     }
 
     pub async fn run<H: Host>(self, host: &H) {
-        if let Some(Refresh { route, country, lite, key, ctx, stale, purge_seq, leader }) = self.refresh {
+        if let Some(Refresh { route, country, lite, key, ctx, stale, stamp, leader }) = self.refresh {
             let outcome =
-                fetch_and_store(&route, country.as_deref(), lite, host, &ctx, &key, Some(stale), purge_seq)
-                    .await;
+                fetch_and_store(&route, country.as_deref(), lite, host, &ctx, &key, Some(stale), stamp).await;
             metrics::counter!("edge_revalidations_total", "route" => route.label()).increment(1);
             tracing::info!(key = key.as_str(), cache_status = %outcome.cache_status, "revalidated in the background");
             leader.finish(&outcome);
@@ -92,7 +90,7 @@ impl Background {
                     &ctx,
                     &page.key,
                     None,
-                    warming.journal().known(),
+                    warming.journal().stamp(),
                 )
                 .await;
                 metrics::counter!("edge_warmed_pages_total", "route" => page.route.label()).increment(1);
@@ -147,7 +145,7 @@ pub async fn serve<H: Host>(
             key: key.clone(),
             ctx: ctx.clone(),
             stale: entry.clone(),
-            purge_seq: journal.known(),
+            stamp: journal.stamp(),
             leader,
         });
         return (response, Background { refresh, ..background });
@@ -163,7 +161,7 @@ pub async fn serve<H: Host>(
         },
     };
     metrics::counter!("edge_cache_total", "route" => label, "result" => "miss").increment(1);
-    let response = fetch_and_store(route, country, lite, host, ctx, &key, cached, journal.known()).await;
+    let response = fetch_and_store(route, country, lite, host, ctx, &key, cached, journal.stamp()).await;
     if let Some(leader) = leader {
         leader.finish(&response);
     }
@@ -181,7 +179,7 @@ async fn fetch_and_store<H: Host>(
     ctx: &RequestContext,
     key: &crate::host::CacheKey,
     cached: Option<Cached>,
-    purge_seq: u64,
+    stamp: Stamp,
 ) -> Outcome {
     let label = route.label();
     let now = host.now();
@@ -191,12 +189,13 @@ async fn fetch_and_store<H: Host>(
             html: ErrorPage::not_found(&message, country).render().unwrap_or_else(|_| message.clone()),
             tags: Vec::new(),
             ttl_secs: cache::NOT_FOUND_TTL_SECS,
+            purge_seq: None,
         }),
         other => other,
     };
     match rendered {
         Ok(rendered) => {
-            let entry = into_entry(rendered, now, purge_seq);
+            let entry = into_entry(rendered, now, stamp);
             host.cache_put(key, entry.clone()).await;
             Outcome { entry, cache_status: cache::status_miss(true) }
         }
@@ -230,7 +229,7 @@ async fn fetch_and_store<H: Host>(
                 stored_at: now,
                 ttl_secs: 0,
                 tags: Vec::new(),
-                purge_seq,
+                purge_seq: stamp.known(),
             };
             Outcome { entry, cache_status: cache::status_miss(false) }
         }
@@ -269,38 +268,44 @@ async fn render<H: Host>(
     host: &H,
     ctx: &RequestContext,
 ) -> Result<Rendered, EdgeError> {
-    let page = |html: String, tags: Vec<String>| Rendered::Page {
+    let page = |html: String, tags: Vec<String>, purge_seq: Option<u64>| Rendered::Page {
         status: 200,
         html,
         tags,
         ttl_secs: cache::ttl_secs(route),
+        purge_seq,
     };
     let rates = fx_rates::current(host, ctx).await;
     let shopper = Shopper::new(country, lite, rates.as_deref());
     match route {
         Route::Home => {
-            let feed: HomeFeed = fetch_document(host, "/api/v1/home", ctx).await?;
+            let Document { value: feed, purge_seq } =
+                fetch_stamped_document::<HomeFeed, H>(host, "/api/v1/home", ctx).await?;
             let mut tags = vec!["home".to_owned()];
             tags.extend(feed.featured.iter().map(|p| format!("product:{}", p.id)));
             tags.extend(feed.categories.iter().map(|c| format!("category:{}", c.id)));
-            Ok(page(HomePage::new(&feed, &shopper).render()?, tags))
+            Ok(page(HomePage::new(&feed, &shopper).render()?, tags, purge_seq))
         }
         Route::Category { slug, cursor } => {
             let mut path = format!("/api/v1/products?category={}&limit={}", encode(slug), PAGE_SIZE.get());
             if let Some(cursor) = cursor {
                 path.push_str(&format!("&cursor={cursor}"));
             }
-            let list: ProductList = fetch_document(host, &path, ctx).await?;
+            let Document { value: list, purge_seq } =
+                fetch_stamped_document::<ProductList, H>(host, &path, ctx).await?;
             let mut tags: Vec<String> = list.category.iter().map(|c| format!("category:{}", c.id)).collect();
             tags.extend(list.items.iter().map(|p| format!("product:{}", p.id)));
-            Ok(page(ListingPage::category(&list, slug, &shopper).render()?, tags))
+            Ok(page(ListingPage::category(&list, slug, &shopper).render()?, tags, purge_seq))
         }
         Route::Product { id, slug } => {
-            let detail: ProductDetail = fetch_document(host, &format!("/api/v1/products/{id}"), ctx).await?;
+            let Document { value: detail, purge_seq } =
+                fetch_stamped_document::<ProductDetail, H>(host, &format!("/api/v1/products/{id}"), ctx)
+                    .await?;
             if *slug != detail.product.slug {
                 return Ok(Rendered::Redirect {
                     location: detail.product.path(),
                     ttl_secs: cache::ttl_secs(route),
+                    purge_seq,
                 });
             }
             let tags = vec![
@@ -308,33 +313,37 @@ async fn render<H: Host>(
                 format!("vendor:{}", detail.vendor.id),
                 format!("category:{}", detail.category.id),
             ];
-            Ok(page(ProductPage::new(&detail, &shopper).render()?, tags))
+            Ok(page(ProductPage::new(&detail, &shopper).render()?, tags, purge_seq))
         }
         Route::Vendor { id, slug, cursor } => {
             let mut path = format!("/api/v1/vendors/{id}?limit={}", PAGE_SIZE.get());
             if let Some(cursor) = cursor {
                 path.push_str(&format!("&cursor={cursor}"));
             }
-            let storefront: VendorStorefront = fetch_document(host, &path, ctx).await?;
+            let Document { value: storefront, purge_seq } =
+                fetch_stamped_document::<VendorStorefront, H>(host, &path, ctx).await?;
             if *slug != storefront.vendor.slug {
                 return Ok(Rendered::Redirect {
                     location: format!("/v/{id}-{}", storefront.vendor.slug),
                     ttl_secs: cache::ttl_secs(route),
+                    purge_seq,
                 });
             }
             let mut tags = vec![format!("vendor:{id}")];
             tags.extend(storefront.products.iter().map(|p| format!("product:{}", p.id)));
-            Ok(page(ListingPage::vendor(&storefront, &shopper).render()?, tags))
+            Ok(page(ListingPage::vendor(&storefront, &shopper).render()?, tags, purge_seq))
         }
         Route::Search { query } if query.is_empty() => {
-            Ok(page(ListingPage::search(None, query, &shopper).render()?, vec!["search".into()]))
+            // Shows no product: nothing a purge could make stale but the markup itself.
+            Ok(page(ListingPage::search(None, query, &shopper).render()?, vec!["search".into()], None))
         }
         Route::Search { query } => {
             let path = format!("/api/v1/search?q={}&limit={}", encode(query), PAGE_SIZE.get());
-            let results: SearchResults = fetch_document(host, &path, ctx).await?;
+            let Document { value: results, purge_seq } =
+                fetch_stamped_document::<SearchResults, H>(host, &path, ctx).await?;
             let mut tags = vec!["search".to_owned()];
             tags.extend(results.items.iter().map(|p| format!("product:{}", p.id)));
-            Ok(page(ListingPage::search(Some(&results), query, &shopper).render()?, tags))
+            Ok(page(ListingPage::search(Some(&results), query, &shopper).render()?, tags, purge_seq))
         }
         Route::Asset { .. }
         | Route::Image { .. }
@@ -344,9 +353,9 @@ async fn render<H: Host>(
     }
 }
 
-fn into_entry(rendered: Rendered, now: crate::host::Timestamp, purge_seq: u64) -> Cached {
+fn into_entry(rendered: Rendered, now: crate::host::Timestamp, stamp: Stamp) -> Cached {
     match rendered {
-        Rendered::Page { status, html, tags, ttl_secs } => Cached {
+        Rendered::Page { status, html, tags, ttl_secs, purge_seq } => Cached {
             status,
             headers: vec![
                 ("content-type".into(), "text/html; charset=utf-8".into()),
@@ -359,9 +368,9 @@ fn into_entry(rendered: Rendered, now: crate::host::Timestamp, purge_seq: u64) -
             stored_at: now,
             ttl_secs,
             tags: cache::bounded(tags),
-            purge_seq,
+            purge_seq: stamp.page(purge_seq),
         },
-        Rendered::Redirect { location, ttl_secs } => Cached {
+        Rendered::Redirect { location, ttl_secs, purge_seq } => Cached {
             status: 301,
             headers: vec![
                 ("location".into(), location),
@@ -371,7 +380,7 @@ fn into_entry(rendered: Rendered, now: crate::host::Timestamp, purge_seq: u64) -
             stored_at: now,
             ttl_secs,
             tags: Vec::new(),
-            purge_seq,
+            purge_seq: stamp.page(purge_seq),
         },
     }
 }

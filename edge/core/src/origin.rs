@@ -4,7 +4,7 @@
 //! [`fetch_document`].
 
 use bytes::Bytes;
-use linkedall_shared::{OriginSite, wire};
+use linkedall_shared::{OriginSite, PURGE_SEQ_HEADER, wire};
 use serde::de::DeserializeOwned;
 
 use crate::error::EdgeError;
@@ -84,15 +84,31 @@ async fn timed<H: Host>(
     result
 }
 
-/// GETs `path_and_query` from the origin and decodes the answer.
-///
-/// 404 becomes [`EdgeError::NotFound`] and 400 [`EdgeError::BadRequest`], each with the
-/// origin's problem `detail` (written for people); any other status is the origin's fault.
+/// A catalog document and the purge journal position it reflects, when the origin says
+/// ([`linkedall_shared::PURGE_SEQ_HEADER`]).
+pub struct Document<T> {
+    pub value: T,
+    pub purge_seq: Option<u64>,
+}
+
+/// GETs `path_and_query` from the origin and decodes the answer (see [`fetch_stamped_document`]).
 pub async fn fetch_document<T: DeserializeOwned, H: Host>(
     host: &H,
     path_and_query: &str,
     ctx: &RequestContext,
 ) -> Result<T, EdgeError> {
+    Ok(fetch_stamped_document(host, path_and_query, ctx).await?.value)
+}
+
+/// GETs `path_and_query` from the origin and decodes the answer, with its purge position.
+///
+/// 404 becomes [`EdgeError::NotFound`] and 400 [`EdgeError::BadRequest`], each with the
+/// origin's problem `detail` (written for people); any other status is the origin's fault.
+pub async fn fetch_stamped_document<T: DeserializeOwned, H: Host>(
+    host: &H,
+    path_and_query: &str,
+    ctx: &RequestContext,
+) -> Result<Document<T>, EdgeError> {
     let request = http::Request::get(path_and_query)
         .header(http::header::ACCEPT, wire::MEDIA_TYPE)
         .header(REQUEST_ID, &ctx.request_id)
@@ -102,10 +118,18 @@ pub async fn fetch_document<T: DeserializeOwned, H: Host>(
     let response = send(host, ctx, request).await?;
     let detail = || problem_detail(response.body());
     match response.status().as_u16() {
-        200 => Ok(wire::decode(response.body()).inspect_err(|error| {
-            metrics::counter!("edge_origin_errors_total", "kind" => "wire").increment(1);
-            tracing::error!(%error, path = path_and_query, "origin answer not readable");
-        })?),
+        200 => {
+            let value = wire::decode(response.body()).inspect_err(|error| {
+                metrics::counter!("edge_origin_errors_total", "kind" => "wire").increment(1);
+                tracing::error!(%error, path = path_and_query, "origin answer not readable");
+            })?;
+            let purge_seq = response
+                .headers()
+                .get(PURGE_SEQ_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok());
+            Ok(Document { value, purge_seq })
+        }
         404 => Err(EdgeError::NotFound(detail().unwrap_or_else(|| "not found".into()))),
         400 => Err(EdgeError::BadRequest(detail().unwrap_or_else(|| "that request is not valid".into()))),
         status => {

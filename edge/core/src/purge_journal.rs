@@ -10,6 +10,12 @@
 //! starts an instance per request) find the journal in their cache under [`JOURNAL_KEY`]
 //! rather than reading it whole from the origin each time.
 //!
+//! Which position a page is stamped with: the one its origin document says it reflects
+//! ([`linkedall_shared::PURGE_SEQ_HEADER`], read before the origin read its database), not how
+//! far this edge's journal has got — that may be behind the document (the page would be
+//! dropped by purges it already shows) or ahead of it (an origin answering from a cache not
+//! yet moved on would have its page survive the purge that should drop it). See [`Stamp`].
+//!
 //! The journal kept here is bounded ([`MAX_ENTRIES`]); when older entries are dropped, or the
 //! origin says this edge is too far behind, everything cached before the dropped position is
 //! treated as purged — a purge may cost extra origin fetches, never a stale price.
@@ -49,6 +55,11 @@ impl Journal {
     /// The position new cache entries are stamped with.
     pub fn known(&self) -> u64 {
         self.known
+    }
+
+    /// What pages rendered now are stamped with.
+    pub fn stamp(&self) -> Stamp {
+        Stamp { known: self.known, floor: self.floor }
     }
 
     /// Whether `entry`, cached under `key`, has been purged since it was stored.
@@ -99,6 +110,29 @@ impl Journal {
 
     fn due(&self, now: Timestamp) -> bool {
         now.millis().saturating_sub(self.checked_at) >= REFRESH_MILLIS || now.millis() < self.checked_at
+    }
+}
+
+/// How an edge stamps the pages it stores (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    known: u64,
+    floor: u64,
+}
+
+impl Stamp {
+    /// The position of a page rendered from a document that reflects the purges up to
+    /// `document` (`None` when the origin did not say): the document's own position; this
+    /// edge's position when the origin did not say, or when the document is older than
+    /// what this edge still remembers (after a journal reset or truncation the edge cannot
+    /// tell which forgotten purges reached it).
+    pub fn page(self, document: Option<u64>) -> u64 {
+        document.filter(|seq| *seq >= self.floor).unwrap_or(self.known)
+    }
+
+    /// This edge's own position (for what carries no origin position).
+    pub fn known(self) -> u64 {
+        self.known
     }
 }
 
@@ -198,6 +232,25 @@ mod tests {
         journal.apply(feed(&[(6, PurgeSelector::Everything)], 6), Timestamp(4));
         assert!(journal.purges(&CacheKey("v1|/|cur=KES".into()), &entry(&["home"], 5)));
         assert_eq!(journal.known(), 6);
+    }
+
+    #[test]
+    fn a_page_is_stamped_with_what_its_document_reflects() {
+        let key = CacheKey("v1|/p/9-x|cur=NGN".into());
+        let mut journal = Journal::default();
+        journal.apply(feed(&[(3, PurgeSelector::Tag("product:9".into()))], 3), Timestamp(1));
+        // Read before purge 3 (an origin cache not yet moved on): purge 3 still drops it.
+        let early = journal.stamp().page(Some(2));
+        assert!(journal.purges(&key, &entry(&["product:9"], early)));
+        // Read after purges this edge has not seen yet: they do not drop it when they arrive.
+        let late = journal.stamp().page(Some(5));
+        journal.apply(feed(&[(4, PurgeSelector::Tag("product:9".into()))], 5), Timestamp(2));
+        assert!(!journal.purges(&key, &entry(&["product:9"], late)));
+        // No position from the origin: the edge's own.
+        assert_eq!(journal.stamp().page(None), 5);
+        // Older than what the edge remembers after a reset: the edge's own.
+        journal.apply(PurgeFeed { purges: Vec::new(), latest: 1, truncated: false }, Timestamp(3));
+        assert_eq!(journal.stamp().page(Some(1)), journal.known());
     }
 
     #[test]

@@ -18,6 +18,8 @@ struct FakeHost {
     now: Cell<u64>,
     /// The origin's purge journal (its reads are not counted in `fetches`).
     purges: RefCell<Vec<Purge>>,
+    /// The purge position the origin sends with its documents, when it sends one.
+    document_purge_seq: Cell<Option<u64>>,
 }
 
 impl Host for FakeHost {
@@ -58,7 +60,13 @@ impl Host for FakeHost {
             return Err(OriginError::Unreachable("connection refused".into()));
         }
         Ok(match self.documents.get(&path) {
-            Some(bytes) => http::Response::new(Bytes::from(bytes.clone())),
+            Some(bytes) => {
+                let mut response = http::Response::new(Bytes::from(bytes.clone()));
+                if let Some(seq) = self.document_purge_seq.get() {
+                    response.headers_mut().insert(PURGE_SEQ_HEADER, seq.into());
+                }
+                response
+            }
             None => http::Response::builder()
                 .status(404)
                 .header("content-type", "application/problem+json")
@@ -146,6 +154,7 @@ fn host() -> FakeHost {
         fetches: RefCell::default(),
         now: Cell::new(1_000_000),
         purges: RefCell::default(),
+        document_purge_seq: Cell::default(),
     }
 }
 
@@ -467,6 +476,35 @@ fn a_purge_makes_every_page_that_showed_the_product_a_miss_within_the_refresh_in
     assert!(cache_status(&get(&host, "/p/1-kitenge-skirt")).contains("hit"));
     assert!(cache_status(&get(&host, "/")).contains("hit"));
     assert_eq!(host.fetches.borrow().len(), before + 4);
+}
+
+#[test]
+fn a_page_is_stamped_with_the_purges_its_origin_document_reflects() {
+    let host = host();
+    assert!(cache_status(&get(&host, "/")).contains("fwd=miss"), "the edge has read the journal: empty");
+    // The product changes at the origin (purges 1 and 2) and, before this edge reads those
+    // purges, a shopper asks for a page showing the product: the document says it reflects
+    // them, so reading them later does not throw the page away.
+    purge(&host, PurgeSelector::Tag("product:1".into()));
+    purge(&host, PurgeSelector::Tag("category:2".into()));
+    host.document_purge_seq.set(Some(2));
+    assert!(cache_status(&get(&host, "/c/fashion")).contains("fwd=miss"));
+    host.now.set(host.now.get() + linkedall_edge::purge_journal::REFRESH_MILLIS);
+    assert!(cache_status(&get(&host, "/c/fashion")).contains("; hit"), "not dropped by purges it shows");
+    // An origin answering from a cache that has not moved on yet sends an older document:
+    // the edge knows purge 3 reached the product, so that page is not kept as if current.
+    purge(&host, PurgeSelector::Tag("product:1".into()));
+    host.now.set(host.now.get() + linkedall_edge::purge_journal::REFRESH_MILLIS);
+    assert!(cache_status(&get(&host, "/c/fashion")).contains("fwd=miss"), "purge 3 reached it");
+    host.document_purge_seq.set(Some(2));
+    assert!(cache_status(&get(&host, "/p/1-kitenge-skirt")).contains("fwd=miss"));
+    assert!(
+        cache_status(&get(&host, "/p/1-kitenge-skirt")).contains("fwd=miss"),
+        "a page older than purge 3 is fetched again"
+    );
+    host.document_purge_seq.set(Some(3));
+    assert!(cache_status(&get(&host, "/p/1-kitenge-skirt")).contains("fwd=miss"));
+    assert!(cache_status(&get(&host, "/p/1-kitenge-skirt")).contains("; hit"), "current from then on");
 }
 
 #[test]

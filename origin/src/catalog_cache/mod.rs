@@ -52,7 +52,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
-use linkedall_shared::ProductId;
+use linkedall_shared::{PURGE_SEQ_HEADER, ProductId};
 use serde::Serialize;
 
 pub use self::memory::MemoryCatalog;
@@ -129,14 +129,15 @@ impl CacheKey {
         CacheKey { kind: Kind::Product, guard: Guard::Product(id), params: id.get().to_string() }
     }
 
-    /// The key's name within its generation, one per representation: `search:json:limit=20:q=ankara`.
+    /// The key's name within its generation, one per representation and value layout:
+    /// `search:json:s1:limit=20:q=ankara` (`s1`: values start with their purge position).
     fn name(&self, format: Format) -> String {
         // Postcard is not self-describing: a new wire version must not read an old one's bytes.
         let format = match format {
             Format::Json => "json".to_owned(),
             Format::Postcard => format!("postcard{}", linkedall_shared::wire::WIRE_VERSION),
         };
-        format!("{}:{format}:{}", self.kind.as_str(), self.params)
+        format!("{}:{format}:s1:{}", self.kind.as_str(), self.params)
     }
 }
 
@@ -193,10 +194,15 @@ impl CatalogCache {
     /// Answers `key` in `format` from the cache, or from `load` (the database) on a miss,
     /// storing the encoded answer. Errors of `load` (404s included) are returned and never
     /// cached; errors of the cache are logged and counted and the database answers.
+    ///
+    /// `position` is the purge journal's newest position; it is read before `load`, kept with
+    /// the stored answer and sent with it in [`PURGE_SEQ_HEADER`], so an edge knows which
+    /// purges the answer already reflects — also when it comes from this cache long after.
     pub async fn serve<T, Fut>(
         &self,
         key: CacheKey,
         format: Format,
+        position: impl Future<Output = Result<u64>>,
         load: impl FnOnce() -> Fut,
     ) -> Result<Response>
     where
@@ -204,17 +210,25 @@ impl CatalogCache {
         Fut: Future<Output = Result<T>>,
     {
         if let Backend::Off = self.backend {
-            return Ok(respond(format, format.encode(&load().await?)?, "fwd=bypass"));
+            let seq = position.await?;
+            return Ok(respond(format, seq, format.encode(&load().await?)?, "fwd=bypass"));
         }
         let kind = key.kind.as_str();
         let name = key.name(format);
         let looked_up = Instant::now();
         let generation = match self.timed(kind, "lookup", self.lookup(key.guard, &name)).await {
-            Ok(Found { value: Some(bytes), generation }) => {
-                count(kind, "hit");
-                tracing::debug!(cache = kind, key = %name, generation, "catalog cache hit");
-                return Ok(respond(format, bytes, "hit"));
-            }
+            Ok(Found { value: Some(stored), generation }) => match Stamped::read(&stored) {
+                Some(Stamped { seq, body }) => {
+                    count(kind, "hit");
+                    tracing::debug!(cache = kind, key = %name, generation, "catalog cache hit");
+                    return Ok(respond(format, seq, body, "hit"));
+                }
+                None => {
+                    count(kind, "error");
+                    tracing::warn!(cache = kind, key = %name, "unreadable cached answer; reading the database");
+                    Some(generation)
+                }
+            },
             Ok(Found { value: None, generation }) => {
                 count(kind, "miss");
                 Some(generation)
@@ -225,22 +239,24 @@ impl CatalogCache {
                 None
             }
         };
+        let seq = position.await?;
         let bytes = format.encode(&load().await?)?;
         let Some(generation) = generation else {
-            return Ok(respond(format, bytes, "fwd=miss; detail=cache-unavailable"));
+            return Ok(respond(format, seq, bytes, "fwd=miss; detail=cache-unavailable"));
         };
         if looked_up.elapsed() > MAX_FILL {
             tracing::warn!(cache = kind, key = %name, "the database read outlasted the fill window; not stored");
-            return Ok(respond(format, bytes, "fwd=miss"));
+            return Ok(respond(format, seq, bytes, "fwd=miss"));
         }
-        match self.timed(kind, "store", self.store(key.kind, &name, generation, bytes.clone())).await {
+        let stored = Stamped::write(seq, &bytes);
+        match self.timed(kind, "store", self.store(key.kind, &name, generation, stored)).await {
             Ok(()) => {
                 tracing::debug!(cache = kind, key = %name, generation, "catalog cache miss; stored");
-                Ok(respond(format, bytes, "fwd=miss; stored"))
+                Ok(respond(format, seq, bytes, "fwd=miss; stored"))
             }
             Err(error) => {
                 self.failed(kind, "store", &error);
-                Ok(respond(format, bytes, "fwd=miss"))
+                Ok(respond(format, seq, bytes, "fwd=miss"))
             }
         }
     }
@@ -327,12 +343,34 @@ fn count(kind: &'static str, result: &'static str) {
     metrics::counter!("origin_cache_total", "cache" => kind, "result" => result).increment(1);
 }
 
-/// The answer with its representation's content type and an RFC 9211 `Cache-Status`.
-fn respond(format: Format, body: Bytes, status: &'static str) -> Response {
+/// A stored answer: the purge journal position read before it, then its bytes.
+struct Stamped {
+    seq: u64,
+    body: Bytes,
+}
+
+impl Stamped {
+    fn write(seq: u64, body: &[u8]) -> Bytes {
+        let mut stored = Vec::with_capacity(8 + body.len());
+        stored.extend_from_slice(&seq.to_le_bytes());
+        stored.extend_from_slice(body);
+        Bytes::from(stored)
+    }
+
+    fn read(stored: &Bytes) -> Option<Stamped> {
+        let seq = u64::from_le_bytes(stored.get(..8)?.try_into().ok()?);
+        Some(Stamped { seq, body: stored.slice(8..) })
+    }
+}
+
+/// The answer with its representation's content type, the purge journal position it reflects
+/// and an RFC 9211 `Cache-Status`.
+fn respond(format: Format, seq: u64, body: Bytes, status: &'static str) -> Response {
     let mut response = format.respond(body);
     if let Ok(value) = HeaderValue::from_str(&format!("{CACHE_NAME}; {status}")) {
         response.headers_mut().insert("cache-status", value);
     }
+    response.headers_mut().insert(PURGE_SEQ_HEADER, HeaderValue::from(seq));
     debug_assert!(response.headers().contains_key(header::CONTENT_TYPE));
     response
 }
@@ -344,7 +382,7 @@ mod tests {
     #[test]
     fn keys_differ_by_representation_and_kind_but_not_by_spelling_of_parameters() {
         let a = CacheKey::listing(Kind::Search, "limit=20:q=ankara");
-        assert_eq!(a.name(Format::Json), "search:json:limit=20:q=ankara");
+        assert_eq!(a.name(Format::Json), "search:json:s1:limit=20:q=ankara");
         assert_ne!(a.name(Format::Json), a.name(Format::Postcard));
         assert_ne!(
             a.name(Format::Json),
@@ -354,8 +392,16 @@ mod tests {
         assert_eq!(product.guard, Guard::Product(ProductId::new(42)));
         assert_eq!(
             product.name(Format::Postcard),
-            format!("product:postcard{}:42", linkedall_shared::wire::WIRE_VERSION)
+            format!("product:postcard{}:s1:42", linkedall_shared::wire::WIRE_VERSION)
         );
+    }
+
+    #[test]
+    fn a_stored_answer_keeps_its_purge_position() {
+        let stored = Stamped::write(1234, b"{\"id\":1}");
+        let Stamped { seq, body } = Stamped::read(&stored).expect("readable");
+        assert_eq!((seq, &body[..]), (1234, &b"{\"id\":1}"[..]));
+        assert!(Stamped::read(&Bytes::from_static(b"short")).is_none());
     }
 
     #[test]

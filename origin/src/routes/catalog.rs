@@ -12,14 +12,19 @@ use crate::params::QueryParams;
 
 /// `GET /api/v1/home`: every category and the featured shelf, in one round trip for the edge.
 pub async fn home(State(state): State<AppState>, format: Format) -> Result<Response> {
-    state.catalog_cache.serve(CacheKey::listing(Kind::Home, ""), format, || state.store.home()).await
+    state
+        .catalog_cache
+        .serve(CacheKey::listing(Kind::Home, ""), format, state.store.purge_position(), || state.store.home())
+        .await
 }
 
 /// `GET /api/v1/categories`
 pub async fn categories(State(state): State<AppState>, format: Format) -> Result<Response> {
     state
         .catalog_cache
-        .serve(CacheKey::listing(Kind::Categories, ""), format, || state.store.categories())
+        .serve(CacheKey::listing(Kind::Categories, ""), format, state.store.purge_position(), || {
+            state.store.categories()
+        })
         .await
 }
 
@@ -43,7 +48,7 @@ pub async fn products(
     );
     state
         .catalog_cache
-        .serve(key, format, || async {
+        .serve(key, format, state.store.purge_position(), || async {
             let category =
                 match slug {
                     Some(slug) => {
@@ -70,7 +75,7 @@ pub async fn product(
     let id = ProductId::parse(&raw)?;
     state
         .catalog_cache
-        .serve(CacheKey::product(id), format, || async {
+        .serve(CacheKey::product(id), format, state.store.purge_position(), || async {
             state.store.product(id).await?.ok_or_else(|| Error::NotFound { what: format!("product {id}") })
         })
         .await

@@ -31,5 +31,8 @@ pub async fn search(State(state): State<AppState>, format: Format, params: Query
     }
     let limit = params.parsed("limit", Limit::parse)?.unwrap_or_default();
     let key = CacheKey::listing(Kind::Search, format!("limit={}:q={query}", limit.get()));
-    state.catalog_cache.serve(key, format, || state.store.search(query, limit)).await
+    state
+        .catalog_cache
+        .serve(key, format, state.store.purge_position(), || state.store.search(query, limit))
+        .await
 }

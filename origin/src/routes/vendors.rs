@@ -27,7 +27,7 @@ pub async fn storefront(
     );
     state
         .catalog_cache
-        .serve(key, format, || async {
+        .serve(key, format, state.store.purge_position(), || async {
             state
                 .store
                 .vendor_storefront(id, cursor, limit)

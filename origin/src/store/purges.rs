@@ -94,6 +94,17 @@ macro_rules! purge_queries {
             Ok(PurgeFeed { purges, latest: latest.unwrap_or(0).max(0) as u64, truncated })
         }
 
+        /// The journal's newest committed position (0 when empty). Read before a catalog
+        /// read, it is a number every purge the read may have missed lies above.
+        pub async fn position(pool: &$pool) -> Result<i64> {
+            let _t = QueryTimer::start($backend, "purge_position");
+            let seq: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM cache_purges")
+                .fetch_one(pool)
+                .await
+                .map_err(Error::db("reading the purge journal's position"))?;
+            Ok(seq.unwrap_or(0))
+        }
+
         /// How far the journal reader `name` has got.
         pub async fn reader_position(pool: &$pool, name: &str) -> Result<i64> {
             let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM cache_purge_readers WHERE name = $1")
@@ -146,6 +157,11 @@ impl Store {
     /// The journal after `after`.
     pub async fn purge_feed(&self, after: i64) -> Result<PurgeFeed> {
         on_backend!(self, purges::feed(after))
+    }
+
+    /// The journal's newest position: read it before reading what a cached document shows.
+    pub async fn purge_position(&self) -> Result<u64> {
+        Ok(on_backend!(self, purges::position())?.max(0) as u64)
     }
 
     pub async fn purge_reader_position(&self, name: &str) -> Result<i64> {
