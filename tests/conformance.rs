@@ -243,6 +243,28 @@ async fn conforms(kind: Kind) {
         .unwrap();
     assert!(page.contains("Prices in KES"), "{kind:?} geo");
 
+    // The market's language (Senegal: French), and a language the shopper chose in the
+    // address, remembered by a cookie the next request sends back.
+    let page_as = |country: &'static str, path: &'static str, cookie: Option<String>| {
+        let mut request =
+            case.client.get(format!("{}{path}", case.host.url)).header(case.host.country_header(), country);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send()
+    };
+    let french = page_as("SN", "/c/fashion", None).await.unwrap().text().await.unwrap();
+    assert!(
+        french.contains(r#"<html lang="fr""#) && french.contains("Prix en XOF"),
+        "{kind:?} market language"
+    );
+    let chosen = page_as("SN", "/c/fashion?lang=sw", None).await.unwrap();
+    let cookie = chosen.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    assert_eq!(cookie, "la_lang=sw", "{kind:?} the choice is remembered");
+    assert!(chosen.text().await.unwrap().contains(r#"<html lang="sw""#), "{kind:?} chosen language");
+    let remembered = page_as("SN", "/c/fashion", Some(cookie)).await.unwrap().text().await.unwrap();
+    assert!(remembered.contains(r#"<html lang="sw""#), "{kind:?} the cookie brings it back");
+
     // A vendor's price change reaches every cached page that showed the price, and an admin's
     // purge empties what it names, with nobody purging by hand.
     a_price_change_reaches_every_cached_page(&case, kind).await;

@@ -78,6 +78,31 @@ pub enum Language {
 }
 
 impl Language {
+    /// Every language pages are written in.
+    pub const ALL: [Language; 5] = [Language::En, Language::Fr, Language::Ar, Language::Pt, Language::Sw];
+
+    /// The language a tag names (`fr`, `FR`, `fr-CI`), if pages are written in it.
+    pub fn parse(tag: &str) -> Option<Language> {
+        let primary = tag.split(['-', '_']).next()?.trim();
+        Language::ALL.into_iter().find(|language| language.tag().eq_ignore_ascii_case(primary))
+    }
+
+    /// The language's name in itself, for a language menu.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Language::En => "English",
+            Language::Fr => "Français",
+            Language::Ar => "العربية",
+            Language::Pt => "Português",
+            Language::Sw => "Kiswahili",
+        }
+    }
+
+    /// Whether text runs right to left (`<html dir="rtl">`).
+    pub const fn is_right_to_left(self) -> bool {
+        matches!(self, Language::Ar)
+    }
+
     /// BCP 47 tag for `<html lang>` and `Content-Language`.
     pub const fn tag(self) -> &'static str {
         match self {
@@ -501,6 +526,19 @@ impl Market {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn language_tags_are_read_by_their_primary_subtag() {
+        use super::Language;
+        assert_eq!(Language::parse("fr-CI"), Some(Language::Fr));
+        assert_eq!(Language::parse("SW"), Some(Language::Sw));
+        assert_eq!(Language::parse("pt_AO"), Some(Language::Pt));
+        assert_eq!(Language::parse("de"), None);
+        assert_eq!(Language::parse(""), None);
+        for language in Language::ALL {
+            assert_eq!(Language::parse(language.tag()), Some(language));
+        }
+    }
+
     use super::*;
 
     #[test]

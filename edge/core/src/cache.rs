@@ -2,6 +2,7 @@
 //! the RFC 9211 `Cache-Status` value that tells shoppers' tools (and our tests) what happened.
 
 use crate::host::{CacheKey, Cached, Timestamp};
+use crate::locale::Locale;
 use crate::route::Route;
 
 /// Our cache's name in `Cache-Status`.
@@ -28,9 +29,9 @@ const KEY_VERSION: &str = linkedall_shared::EDGE_CACHE_KEY_VERSION;
 /// Only what changes the page is in the key: the route's own parameters (in a fixed order,
 /// so `?b&a` and `?a&b` share an entry; tracking parameters never reach here because
 /// [`Route::parse`] keeps only known ones), the currency of the shopper's market (prices are
-/// also shown in it; countries sharing a currency share pages) and whether it is the lite
-/// page ([`wants_lite`]).
-pub fn key(route: &Route, country: Option<&str>, lite: bool) -> Option<CacheKey> {
+/// also shown in it; countries sharing a currency share pages), the page's language and
+/// whether it is the lite page ([`wants_lite`]) — see [`Locale`].
+pub fn key(route: &Route, locale: &Locale) -> Option<CacheKey> {
     let path = match route {
         Route::Home => "/".to_owned(),
         Route::Category { slug, cursor } => match cursor {
@@ -52,9 +53,9 @@ pub fn key(route: &Route, country: Option<&str>, lite: bool) -> Option<CacheKey>
             return None;
         }
     };
-    let lite = if lite { ",lite" } else { "" };
-    let currency = crate::pages::market_currency(country);
-    Some(CacheKey(format!("{KEY_VERSION}|{path}|currency={currency}{lite}")))
+    let lite = if locale.lite { ",lite" } else { "" };
+    let (currency, language) = (locale.currency(), locale.language.tag());
+    Some(CacheKey(format!("{KEY_VERSION}|{path}|currency={currency},lang={language}{lite}")))
 }
 
 /// `Vary` of catalog pages: the request headers [`wants_lite`] reads.
@@ -176,22 +177,33 @@ mod tests {
 
     #[test]
     fn keys_hold_only_what_changes_the_page() {
+        let at = |country: Option<&str>| Locale::of_country(country);
         let a = Route::parse(&http::Method::GET, "/c/fashion", Some("utm_source=ig&cursor=40&fbclid=x"));
         let b = Route::parse(&http::Method::GET, "/c/fashion", Some("cursor=40"));
-        assert_eq!(key(&a, Some("NG"), false), key(&b, Some("NG"), false));
-        assert_ne!(key(&a, Some("NG"), false), key(&a, Some("KE"), false));
-        assert_eq!(key(&a, Some("SN"), false), key(&a, Some("CI"), false), "both price in CFA francs");
-        assert_eq!(key(&a, Some("FR"), false), key(&a, None, false), "outside Africa: US dollars");
+        assert_eq!(key(&a, &at(Some("NG"))), key(&b, &at(Some("NG"))));
+        assert_ne!(key(&a, &at(Some("NG"))), key(&a, &at(Some("KE"))));
+        assert_eq!(key(&a, &at(Some("SN"))), key(&a, &at(Some("CI"))), "CFA francs and French in both");
+        assert_ne!(
+            key(&a, &at(Some("SN"))),
+            key(&a, &at(Some("GW"))),
+            "CFA francs in both, French and Portuguese"
+        );
+        assert_eq!(key(&a, &at(Some("FR"))), key(&a, &at(None)), "outside Africa: US dollars, English");
         let product = Route::Product { id: ProductId::new(9), slug: "old-name".into() };
-        assert_eq!(key(&product, None, false).unwrap().as_str(), "v3|/p/9-old-name|currency=USD");
-        assert_eq!(key(&product, Some("ke"), true).unwrap().as_str(), "v3|/p/9-old-name|currency=KES,lite");
-        let search = |q: &str| key(&Route::Search { query: q.into() }, None, false);
+        assert_eq!(key(&product, &at(None)).unwrap().as_str(), "v4|/p/9-old-name|currency=USD,lang=en");
+        let lite_swahili =
+            Locale { language: linkedall_shared::Language::Sw, ..at(Some("ke")) }.with_lite(true);
+        assert_eq!(
+            key(&product, &lite_swahili).unwrap().as_str(),
+            "v4|/p/9-old-name|currency=KES,lang=sw,lite"
+        );
+        let search = |q: &str| key(&Route::Search { query: q.into() }, &at(None));
         assert_eq!(search("Shea  BUTTER"), search("shea butter"));
-        assert_eq!(key(&Route::Proxy, None, false), None);
+        assert_eq!(key(&Route::Proxy, &at(None)), None);
         let paged = Route::Category { slug: "x".into(), cursor: Some(Cursor::after(ProductId::new(3))) };
         assert_ne!(
-            key(&paged, None, false),
-            key(&Route::Category { slug: "x".into(), cursor: None }, None, false)
+            key(&paged, &at(None)),
+            key(&Route::Category { slug: "x".into(), cursor: None }, &at(None))
         );
     }
 

@@ -11,6 +11,7 @@ use crate::coalesce::{self, Leader, Outcome, Turn};
 use crate::error::EdgeError;
 use crate::fx_rates;
 use crate::host::{CacheKey, Cached, Host};
+use crate::locale::Locale;
 use crate::origin::{Document, encode, fetch_stamped_document};
 use crate::pages::{ErrorPage, HomePage, ListingPage, ProductPage, Shopper};
 use crate::purge_journal::{self, Stamp};
@@ -54,8 +55,7 @@ pub struct Background {
 
 struct Refresh {
     route: Route,
-    country: Option<String>,
-    lite: bool,
+    locale: Locale,
     key: CacheKey,
     ctx: RequestContext,
     stale: Cached,
@@ -70,9 +70,8 @@ impl Background {
     }
 
     pub async fn run<H: Host>(self, host: &H) {
-        if let Some(Refresh { route, country, lite, key, ctx, stale, stamp, leader }) = self.refresh {
-            let outcome =
-                fetch_and_store(&route, country.as_deref(), lite, host, &ctx, &key, Some(stale), stamp).await;
+        if let Some(Refresh { route, locale, key, ctx, stale, stamp, leader }) = self.refresh {
+            let outcome = fetch_and_store(&route, &locale, host, &ctx, &key, Some(stale), stamp).await;
             metrics::counter!("edge_revalidations_total", "route" => route.label()).increment(1);
             tracing::info!(key = key.as_str(), cache_status = %outcome.cache_status, "revalidated in the background");
             leader.finish(&outcome);
@@ -84,8 +83,7 @@ impl Background {
                 let Some(leader) = coalesce::lead_if_idle(&page.key) else { continue };
                 let outcome = fetch_and_store(
                     &page.route,
-                    page.country.as_deref(),
-                    page.lite,
+                    &page.locale,
                     host,
                     &ctx,
                     &page.key,
@@ -104,23 +102,22 @@ impl Background {
 
 pub async fn serve<H: Host>(
     route: &Route,
-    country: Option<&str>,
-    lite: bool,
+    locale: &Locale,
     if_none_match: Option<&str>,
     host: &H,
     ctx: &RequestContext,
 ) -> (Response<Bytes>, Background) {
     let label = route.label();
-    let Some(key) = cache::key(route, country, lite) else {
+    let Some(key) = cache::key(route, locale) else {
         // Only catalog routes reach here, and every catalog route has a key.
         return (
-            error_response(&EdgeError::NotFound("that page does not exist".into()), country),
+            error_response(&EdgeError::NotFound("that page does not exist".into()), locale),
             Background::default(),
         );
     };
     let now = host.now();
     let journal = purge_journal::current(host, ctx).await;
-    warming::record(&key, route, country, lite);
+    warming::record(&key, route, locale);
     let cached = host.cache_get(&key).await.filter(|entry| {
         let purged = journal.purges(&key, entry);
         if purged {
@@ -140,8 +137,7 @@ pub async fn serve<H: Host>(
         let response = respond(entry, &cache::status_stale_while_revalidate(overdue), if_none_match, now);
         let refresh = coalesce::lead_if_idle(&key).map(|leader| Refresh {
             route: route.clone(),
-            country: country.map(str::to_owned),
-            lite,
+            locale: locale.clone(),
             key: key.clone(),
             ctx: ctx.clone(),
             stale: entry.clone(),
@@ -161,7 +157,7 @@ pub async fn serve<H: Host>(
         },
     };
     metrics::counter!("edge_cache_total", "route" => label, "result" => "miss").increment(1);
-    let response = fetch_and_store(route, country, lite, host, ctx, &key, cached, journal.stamp()).await;
+    let response = fetch_and_store(route, locale, host, ctx, &key, cached, journal.stamp()).await;
     if let Some(leader) = leader {
         leader.finish(&response);
     }
@@ -170,11 +166,9 @@ pub async fn serve<H: Host>(
 
 /// Renders the page from the origin and stores it; on origin failure falls back to the stale
 /// copy (stale-if-error) or an error page. The outcome is what every coalesced request sees.
-#[allow(clippy::too_many_arguments)]
 async fn fetch_and_store<H: Host>(
     route: &Route,
-    country: Option<&str>,
-    lite: bool,
+    locale: &Locale,
     host: &H,
     ctx: &RequestContext,
     key: &crate::host::CacheKey,
@@ -183,10 +177,10 @@ async fn fetch_and_store<H: Host>(
 ) -> Outcome {
     let label = route.label();
     let now = host.now();
-    let rendered = match render(route, country, lite, host, ctx).await {
+    let rendered = match render(route, locale, host, ctx).await {
         Err(EdgeError::NotFound(message)) => Ok(Rendered::Page {
             status: 404,
-            html: ErrorPage::not_found(&message, country).render().unwrap_or_else(|_| message.clone()),
+            html: ErrorPage::not_found(&message, locale).render().unwrap_or_else(|_| message.clone()),
             tags: Vec::new(),
             ttl_secs: cache::NOT_FOUND_TTL_SECS,
             purge_seq: None,
@@ -211,11 +205,11 @@ async fn fetch_and_store<H: Host>(
             metrics::counter!("edge_read_only_pages_total", "route" => label).increment(1);
             tracing::warn!(%error, age = entry.age_secs(now), "origin failed; serving the stale copy read-only");
             let overdue = entry.age_secs(now).saturating_sub(u64::from(entry.ttl_secs));
-            let entry = read_only::with_notice(&entry, entry.age_secs(now));
+            let entry = read_only::with_notice(&entry, entry.age_secs(now), locale.language);
             Outcome { entry, cache_status: cache::status_stale_if_error(overdue) }
         }
         Err(error) => {
-            let response = error_response(&error, country);
+            let response = error_response(&error, locale);
             let entry = Cached {
                 status: response.status().as_u16(),
                 headers: response
@@ -263,8 +257,7 @@ fn respond(
 
 async fn render<H: Host>(
     route: &Route,
-    country: Option<&str>,
-    lite: bool,
+    locale: &Locale,
     host: &H,
     ctx: &RequestContext,
 ) -> Result<Rendered, EdgeError> {
@@ -276,7 +269,7 @@ async fn render<H: Host>(
         purge_seq,
     };
     let rates = fx_rates::current(host, ctx).await;
-    let shopper = Shopper::new(country, lite, rates.as_deref());
+    let shopper = Shopper::new(locale, rates.as_deref());
     match route {
         Route::Home => {
             let Document { value: feed, purge_seq } =
@@ -386,14 +379,14 @@ fn into_entry(rendered: Rendered, now: crate::host::Timestamp, stamp: Stamp) -> 
 }
 
 /// The page a shopper sees when something went wrong.
-pub fn error_response(error: &EdgeError, country: Option<&str>) -> Response<Bytes> {
+pub fn error_response(error: &EdgeError, locale: &Locale) -> Response<Bytes> {
     let status = error.status();
     let page = match error {
-        EdgeError::NotFound(message) => ErrorPage::not_found(message, country),
-        EdgeError::BadRequest(message) => ErrorPage::bad_request(message, country),
+        EdgeError::NotFound(message) => ErrorPage::not_found(message, locale),
+        EdgeError::BadRequest(message) => ErrorPage::bad_request(message, locale),
         _ => {
             tracing::warn!(%error, status, "page could not be served");
-            ErrorPage::origin_unavailable(status, country)
+            ErrorPage::origin_unavailable(status, locale)
         }
     };
     let mut response =

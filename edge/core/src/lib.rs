@@ -19,6 +19,7 @@ mod host;
 mod image_fit;
 mod image_resize;
 pub mod images;
+pub mod locale;
 pub mod origin;
 pub mod origin_pool;
 pub mod pages;
@@ -30,6 +31,7 @@ pub mod route;
 pub mod shop;
 pub mod trace;
 pub mod warming;
+pub mod words;
 
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response};
@@ -66,9 +68,14 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     let mut ctx = RequestContext::from_headers(request.headers(), host.now());
     let route = Route::parse(request.method(), request.uri().path(), request.uri().query());
     let geo = host.geo(&request);
-    let country = geo.country.as_deref();
-    ctx.region = country
+    // Origins are chosen by where the shopper is; the shop they see by what they chose.
+    ctx.region = geo
+        .country
+        .as_deref()
         .map_or(linkedall_shared::ELSEWHERE.region, |c| linkedall_shared::Market::of_country(c).region);
+    let (locale, remember) =
+        locale::Locale::of_request(request.headers(), request.uri().query(), geo.country.as_deref());
+    let country = locale.country();
     let span = tracing::info_span!(
         "edge",
         request_id = %ctx.request_id,
@@ -84,23 +91,22 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
                 match proxy::forward(request, host, &ctx).await {
                     Ok(response) => response,
                     Err(error) if is_api => api_unavailable(&error),
-                    Err(error) => catalog::error_response(&EdgeError::Origin(error), country),
+                    Err(error) => catalog::error_response(&EdgeError::Origin(error), &locale),
                 }
             }
             Route::Asset { hashed_name } => assets::serve(hashed_name).unwrap_or_else(|| {
-                catalog::error_response(&EdgeError::NotFound("there is no such file".into()), country)
+                catalog::error_response(&EdgeError::NotFound("there is no such file".into()), &locale)
             }),
             Route::Image { options, source } => images::serve(&request, options, source, host, &ctx).await,
             Route::Shop(page) => shop::serve(*page, request, host, &ctx, country).await,
             Route::NotFound { reason } => {
-                catalog::error_response(&EdgeError::NotFound(reason.clone()), country)
+                catalog::error_response(&EdgeError::NotFound(reason.clone()), &locale)
             }
             catalog_route => {
                 let if_none_match =
                     request.headers().get(http::header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
-                let lite = cache::wants_lite(request.headers(), request.uri().query());
                 let (response, work) =
-                    catalog::serve(catalog_route, country, lite, if_none_match, host, &ctx).await;
+                    catalog::serve(catalog_route, &locale, if_none_match, host, &ctx).await;
                 background = (!work.is_empty()).then_some(work);
                 response
             }
@@ -110,6 +116,13 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     .await;
     if let Ok(value) = HeaderValue::from_str(&ctx.request_id) {
         response.headers_mut().insert("x-request-id", value);
+    }
+    // A country or language chosen in the address is remembered (never stored in the cache:
+    // the cached page is the same for everyone with that choice).
+    for cookie in remember {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(http::header::SET_COOKIE, value);
+        }
     }
     let status = response.status().as_u16();
     metrics::counter!("edge_requests_total", "route" => route.label(), "status" => status.to_string())

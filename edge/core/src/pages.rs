@@ -4,12 +4,14 @@
 
 use askama::Template;
 use linkedall_shared::{
-    Category, Currency, FxRates, HomeFeed, Market, Money, Photo, Preset, ProductCard, ProductDetail,
+    Category, Currency, FxRates, HomeFeed, Language, Money, Photo, Preset, ProductCard, ProductDetail,
     ProductList, SearchResults, ShownPrice, VendorStorefront,
 };
 
 use crate::assets;
+use crate::locale::{LANGUAGE_PARAM, Locale};
 use crate::placeholder;
+use crate::words::{Words, fill};
 
 /// What every page shows around its content.
 pub struct Layout {
@@ -21,57 +23,94 @@ pub struct Layout {
     /// outside Africa): prices are also shown in it. The page shows no more of the country,
     /// so it is cached per currency, not per country.
     pub currency: Currency,
+    /// "Prices in KES", in the page's language.
+    pub prices_in: String,
     pub query: String,
     /// A lite page (`Save-Data`, a 2G connection or `?lite=1`): small images only.
     pub lite: bool,
+    /// The page's language: `<html lang>`, its direction, and the shop's words in it.
+    pub lang: &'static str,
+    pub dir: &'static str,
+    pub words: &'static Words,
+    /// The language menu: every other language, by its own name.
+    pub languages: Vec<LanguageChoice>,
+}
+
+/// One entry of the language menu.
+pub struct LanguageChoice {
+    pub tag: &'static str,
+    pub name: &'static str,
+    pub href: String,
 }
 
 impl Layout {
+    /// A page in English (the signed-in shop pages are written in English only so far).
     pub fn new(title: impl Into<String>, country: Option<&str>) -> Layout {
+        let locale = Locale { language: Language::En, ..Locale::of_country(country) };
+        Layout::for_locale(title, &locale)
+    }
+
+    /// A page for `locale`: its currency, language and lite mode.
+    pub fn for_locale(title: impl Into<String>, locale: &Locale) -> Layout {
+        let words = Words::of(locale.language);
+        let currency = locale.currency();
         Layout {
             title: title.into(),
             stylesheet: assets::url("app.css"),
             icon: assets::url("logo.svg"),
-            currency: market_currency(country),
+            currency,
+            prices_in: fill(words.prices_in, currency),
             query: String::new(),
-            lite: false,
+            lite: locale.lite,
+            lang: locale.language.tag(),
+            dir: if locale.language.is_right_to_left() { "rtl" } else { "ltr" },
+            words,
+            languages: Language::ALL
+                .into_iter()
+                .filter(|language| *language != locale.language)
+                .map(|language| LanguageChoice {
+                    tag: language.tag(),
+                    name: language.name(),
+                    href: format!("?{LANGUAGE_PARAM}={}", language.tag()),
+                })
+                .collect(),
         }
     }
-
-    fn lite(mut self, lite: bool) -> Layout {
-        self.lite = lite;
-        self
-    }
-}
-
-/// The currency of `country`'s market; US dollars when unknown or outside Africa.
-pub fn market_currency(country: Option<&str>) -> Currency {
-    Market::of_country(country.unwrap_or_default()).currency
 }
 
 /// What about the shopper changes a catalog page: the currency prices are also shown in (with
-/// the rates to convert with) and lite mode. The cache key holds the same two things.
+/// the rates to convert with), the language and lite mode. The cache key holds the same.
 pub struct Shopper<'a> {
-    pub country: Option<&'a str>,
+    pub locale: &'a Locale,
     pub currency: Currency,
     pub rates: Option<&'a FxRates>,
     pub lite: bool,
+    pub words: &'static Words,
 }
 
 impl<'a> Shopper<'a> {
-    pub fn new(country: Option<&'a str>, lite: bool, rates: Option<&'a FxRates>) -> Shopper<'a> {
-        Shopper { country, currency: market_currency(country), rates, lite }
+    pub fn new(locale: &'a Locale, rates: Option<&'a FxRates>) -> Shopper<'a> {
+        Shopper {
+            locale,
+            currency: locale.currency(),
+            rates,
+            lite: locale.lite,
+            words: Words::of(locale.language),
+        }
     }
 
     fn layout(&self, title: impl Into<String>) -> Layout {
-        Layout::new(title, self.country).lite(self.lite)
+        Layout::for_locale(title, self.locale)
     }
 
     fn price(&self, price: Money) -> PriceView {
         let shown = ShownPrice::new(price, self.currency, self.rates);
+        let amount = shown.price.to_string();
         PriceView {
-            amount: shown.price.to_string(),
+            converted_title: fill(self.words.converted_title, &amount),
+            converted_note: fill(self.words.converted_note, &amount),
             converted: shown.converted.map(|money| money.to_string()),
+            amount,
         }
     }
 }
@@ -81,6 +120,10 @@ impl<'a> Shopper<'a> {
 pub struct PriceView {
     pub amount: String,
     pub converted: Option<String>,
+    /// "Converted at today's rate; you pay …" in the page's language (a card's tooltip, the
+    /// product page's note).
+    pub converted_title: String,
+    pub converted_note: String,
 }
 
 /// The address of a photo at a preset width, in the browser's best format:
@@ -182,7 +225,7 @@ impl CardView {
             path: card.path(),
             name: card.name.clone(),
             price: shopper.price(card.price),
-            stock: card.stock.label(),
+            stock: shopper.words.stock(card.stock),
             low_stock: !card.stock.is_available() || card.stock.is_low(),
             image: card.image.clone(),
             vendor: format!("{} · {}", card.vendor_name, card.vendor_city),
@@ -205,7 +248,7 @@ pub struct HomePage {
 impl HomePage {
     pub fn new(feed: &HomeFeed, shopper: &Shopper) -> Self {
         HomePage {
-            layout: shopper.layout("Linked All — shop Africa's marketplace"),
+            layout: shopper.layout(shopper.words.home_title),
             categories: feed.categories.clone(),
             featured: cards(&feed.featured, shopper),
         }
@@ -235,7 +278,7 @@ impl ListingPage {
             intro,
             products: cards(&list.items, shopper),
             next_page: list.next_cursor.map(|c| format!("/c/{slug}?cursor={c}")),
-            empty_message: "Nothing here yet — vendors are stocking up.".into(),
+            empty_message: shopper.words.category_empty.into(),
         }
     }
 
@@ -247,26 +290,21 @@ impl ListingPage {
             intro: format!("{} ({}, {}).", vendor.description, vendor.city, vendor.country),
             products: cards(&storefront.products, shopper),
             next_page: storefront.next_cursor.map(|c| format!("/v/{}-{}?cursor={c}", vendor.id, vendor.slug)),
-            empty_message: "This shop has no products on sale right now.".into(),
+            empty_message: shopper.words.vendor_empty.into(),
         }
     }
 
     pub fn search(results: Option<&SearchResults>, query: &str, shopper: &Shopper) -> Self {
+        let words = shopper.words;
         let mut layout = shopper.layout(if query.is_empty() {
-            "Search — Linked All".to_owned()
+            format!("{} — Linked All", words.search_heading)
         } else {
             format!("“{query}” — Linked All")
         });
         layout.query = query.to_owned();
         let (heading, empty_message) = match results {
-            None => (
-                "Search".to_owned(),
-                "Type what you are looking for: a phone, ankara, shea butter…".to_owned(),
-            ),
-            Some(_) => (
-                format!("Results for “{query}”"),
-                format!("Nothing matches “{query}”. Try fewer or simpler words."),
-            ),
+            None => (words.search_heading.to_owned(), words.search_intro.to_owned()),
+            Some(_) => (fill(words.results_for, query), fill(words.nothing_matches, query)),
         };
         ListingPage {
             layout,
@@ -297,7 +335,8 @@ pub struct ProductPage {
     pub photo: Option<PhotoView>,
     pub vendor_name: String,
     pub vendor_path: String,
-    pub vendor_place: String,
+    /// ", ships from Nairobi, KE." in the page's language.
+    pub ships_from: String,
     pub category_name: String,
     pub category_path: String,
 }
@@ -315,12 +354,12 @@ impl ProductPage {
             name: product.name.clone(),
             description: product.description.clone(),
             price: shopper.price(product.price),
-            stock: product.stock.label(),
+            stock: shopper.words.stock(product.stock),
             low_stock: !product.stock.is_available() || product.stock.is_low(),
             image: product.image.clone(),
             vendor_name: vendor.name.clone(),
             vendor_path: format!("/v/{}-{}", vendor.id, vendor.slug),
-            vendor_place: format!("{}, {}", vendor.city, vendor.country),
+            ships_from: fill(shopper.words.ships_from, format!("{}, {}", vendor.city, vendor.country)),
             category_name: category.name.clone(),
             category_path: format!("/c/{}", category.slug),
         }
@@ -338,24 +377,26 @@ pub struct ErrorPage {
 }
 
 impl ErrorPage {
-    pub fn not_found(message: &str, country: Option<&str>) -> Self {
+    pub fn not_found(message: &str, locale: &Locale) -> Self {
+        let words = Words::of(locale.language);
         ErrorPage {
-            layout: Layout::new("Not found — Linked All", country),
+            layout: Layout::for_locale(format!("{} — Linked All", words.not_found_title), locale),
             status: 404,
-            heading: "We could not find that page".into(),
+            heading: words.not_found_heading.into(),
             message: message.to_owned(),
-            hint: "Check the address, or search the shop below.".into(),
+            hint: words.not_found_hint.into(),
         }
     }
 
     /// A request the shopper can correct (the origin refused it as malformed).
-    pub fn bad_request(message: &str, country: Option<&str>) -> Self {
+    pub fn bad_request(message: &str, locale: &Locale) -> Self {
+        let words = Words::of(locale.language);
         ErrorPage {
-            layout: Layout::new("Please check your request — Linked All", country),
+            layout: Layout::for_locale(format!("{} — Linked All", words.bad_request_title), locale),
             status: 400,
-            heading: "We could not understand that request".into(),
+            heading: words.bad_request_heading.into(),
             message: message.to_owned(),
-            hint: "Check the address or your search words, then try again.".into(),
+            hint: words.bad_request_hint.into(),
         }
     }
 
@@ -371,13 +412,14 @@ impl ErrorPage {
         }
     }
 
-    pub fn origin_unavailable(status: u16, country: Option<&str>) -> Self {
+    pub fn origin_unavailable(status: u16, locale: &Locale) -> Self {
+        let words = Words::of(locale.language);
         ErrorPage {
-            layout: Layout::new("Briefly unavailable — Linked All", country),
+            layout: Layout::for_locale(format!("{} — Linked All", words.unavailable_title), locale),
             status,
-            heading: "We cannot reach the shop right now".into(),
-            message: "The marketplace is briefly unavailable. Nothing you did caused this.".into(),
-            hint: "Please try again in a few seconds.".into(),
+            heading: words.unavailable_heading.into(),
+            message: words.unavailable_message.into(),
+            hint: words.unavailable_hint.into(),
         }
     }
 }

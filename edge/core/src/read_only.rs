@@ -5,20 +5,25 @@
 
 use bytes::Bytes;
 
+use linkedall_shared::Language;
+
 use crate::cache;
 use crate::host::Cached;
+use crate::words::{Words, fill};
 
 /// Where the layout lets a notice in (right after `<body>`); see `templates/base.html`.
 pub const NOTICE_MARKER: &str = "<!--linkedall:notice-->";
 
 /// `entry` with the read-only notice in its page, saying how old the copy is, and an `ETag`
-/// of its own (a browser must not confuse it with the live page).
-pub fn with_notice(entry: &Cached, age_secs: u64) -> Cached {
+/// of its own (a browser must not confuse it with the live page), in the page's `language`.
+pub fn with_notice(entry: &Cached, age_secs: u64, language: Language) -> Cached {
     let Ok(html) = std::str::from_utf8(&entry.body) else { return entry.clone() };
     let Some(at) = html.find(NOTICE_MARKER) else { return entry.clone() };
+    let words = Words::of(language);
     let notice = format!(
-        r#"<p class="notice" role="status"><strong>The shop is briefly read-only.</strong> You are seeing this page as it was {}; prices and stock may have changed. Cart and checkout will be back shortly.</p>"#,
-        age(age_secs)
+        r#"<p class="notice" role="status"><strong>{}</strong> {}</p>"#,
+        words.read_only_title,
+        fill(words.read_only_body, words.ago(age_secs))
     );
     let mut body = String::with_capacity(html.len() + notice.len());
     body.push_str(&html[..at]);
@@ -33,17 +38,6 @@ pub fn with_notice(entry: &Cached, age_secs: u64) -> Cached {
     }
     copy.body = Bytes::from(body);
     copy
-}
-
-fn age(secs: u64) -> String {
-    match secs {
-        0..60 => "a moment ago".to_owned(),
-        60..120 => "a minute ago".to_owned(),
-        120..3600 => format!("{} minutes ago", secs / 60),
-        3600..7200 => "an hour ago".to_owned(),
-        7200..172_800 => format!("{} hours ago", secs / 3600),
-        _ => format!("{} days ago", secs / 86_400),
-    }
 }
 
 #[cfg(test)]
@@ -69,7 +63,7 @@ mod tests {
     #[test]
     fn the_notice_goes_where_the_layout_lets_it_and_changes_the_etag() {
         let entry = page("<body><!--linkedall:notice--><main>Kitenge</main></body>");
-        let copy = with_notice(&entry, 7_500);
+        let copy = with_notice(&entry, 7_500, Language::En);
         let html = std::str::from_utf8(&copy.body).unwrap();
         assert!(
             html.starts_with(
@@ -77,6 +71,13 @@ mod tests {
             )
         );
         assert!(html.contains("as it was 2 hours ago"));
+        let french = with_notice(&entry, 7_500, Language::Fr);
+        let french = std::str::from_utf8(&french.body).unwrap();
+        assert!(
+            french.contains("<strong>La boutique est momentanément en lecture seule.</strong>"),
+            "{french}"
+        );
+        assert!(french.contains("telle qu'elle était il y a 2 heures"), "{french}");
         assert!(html.ends_with("<main>Kitenge</main></body>"));
         assert!(!html.contains(NOTICE_MARKER));
         assert_eq!(copy.headers[0].1, cache::etag(&copy.body));
@@ -86,10 +87,11 @@ mod tests {
     #[test]
     fn a_body_without_the_marker_is_left_alone() {
         let entry = page("{\"json\":true}");
-        assert_eq!(with_notice(&entry, 10), entry);
-        assert_eq!(age(10), "a moment ago");
-        assert_eq!(age(90), "a minute ago");
-        assert_eq!(age(600), "10 minutes ago");
-        assert_eq!(age(3 * 86_400), "3 days ago");
+        assert_eq!(with_notice(&entry, 10, Language::En), entry);
+        let english = Words::of(Language::En);
+        assert_eq!(english.ago(10), "a moment ago");
+        assert_eq!(english.ago(90), "a minute ago");
+        assert_eq!(english.ago(600), "10 minutes ago");
+        assert_eq!(english.ago(3 * 86_400), "3 days ago");
     }
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cache;
 use crate::host::{CacheKey, Cached, Host, Timestamp};
+use crate::locale::Locale;
 use crate::purge_journal::Journal;
 use crate::route::Route;
 
@@ -37,16 +38,14 @@ pub const SAVE_AFTER_REQUESTS: u64 = 200;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
     pub route: Route,
-    pub country: Option<String>,
-    pub lite: bool,
+    pub locale: Locale,
     pub key: CacheKey,
 }
 
 #[derive(Debug, Clone)]
 struct Counted {
     route: Route,
-    country: Option<String>,
-    lite: bool,
+    locale: Locale,
     hits: u64,
 }
 
@@ -54,8 +53,8 @@ struct Counted {
 #[derive(Debug, Serialize, Deserialize)]
 struct Saved {
     key_version: String,
-    /// Page address (path and query), country and lite variant, most requested first.
-    pages: Vec<(String, Option<String>, bool)>,
+    /// Page address (path and query) and locale, most requested first.
+    pages: Vec<(String, Locale)>,
 }
 
 #[derive(Default)]
@@ -75,7 +74,7 @@ thread_local! {
 }
 
 /// Counts a request for the page under `key`.
-pub fn record(key: &CacheKey, route: &Route, country: Option<&str>, lite: bool) {
+pub fn record(key: &CacheKey, route: &Route, locale: &Locale) {
     POPULAR.with_borrow_mut(|popular| {
         popular.requests += 1;
         if popular.requests.is_multiple_of(HALVE_EVERY) {
@@ -92,10 +91,7 @@ pub fn record(key: &CacheKey, route: &Route, country: Option<&str>, lite: bool) 
                 popular.pages.remove(&least);
             }
         }
-        popular.pages.insert(
-            key.clone(),
-            Counted { route: route.clone(), country: country.map(str::to_owned), lite, hits: 1 },
-        );
+        popular.pages.insert(key.clone(), Counted { route: route.clone(), locale: locale.clone(), hits: 1 });
     });
 }
 
@@ -105,12 +101,7 @@ fn most_requested(popular: &Popular, limit: usize) -> Vec<Page> {
     pages
         .into_iter()
         .take(limit)
-        .map(|(key, page)| Page {
-            route: page.route.clone(),
-            country: page.country.clone(),
-            lite: page.lite,
-            key: key.clone(),
-        })
+        .map(|(key, page)| Page { route: page.route.clone(), locale: page.locale.clone(), key: key.clone() })
         .collect()
 }
 
@@ -198,15 +189,15 @@ impl Warming {
             Saved { key_version: linkedall_shared::EDGE_CACHE_KEY_VERSION.to_owned(), pages: saved.pages };
         put_saved(host, &resaved).await;
         let mut pages = Vec::new();
-        for (address, country, lite) in resaved.pages {
+        for (address, locale) in resaved.pages {
             let (path, query) = match address.split_once('?') {
                 Some((path, query)) => (path, Some(query)),
                 None => (address.as_str(), None),
             };
             let route = Route::parse(&http::Method::GET, path, query);
-            let Some(key) = cache::key(&route, country.as_deref(), lite) else { continue };
+            let Some(key) = cache::key(&route, &locale) else { continue };
             if host.cache_get(&key).await.is_none() {
-                pages.push(Page { route, country, lite, key });
+                pages.push(Page { route, locale, key });
             }
             if pages.len() == WARM_AT_ONCE {
                 break;
@@ -220,10 +211,7 @@ impl Warming {
         let Some(pages) = &self.save else { return };
         let saved = Saved {
             key_version: linkedall_shared::EDGE_CACHE_KEY_VERSION.to_owned(),
-            pages: pages
-                .iter()
-                .map(|page| (page.key.path().to_owned(), page.country.clone(), page.lite))
-                .collect(),
+            pages: pages.iter().map(|page| (page.key.path().to_owned(), page.locale.clone())).collect(),
         };
         put_saved(host, &saved).await;
     }
@@ -251,7 +239,7 @@ mod tests {
 
     fn page(id: i64) -> (CacheKey, Route) {
         let route = Route::parse(&http::Method::GET, &format!("/p/{id}-thing"), None);
-        (cache::key(&route, Some("KE"), false).unwrap(), route)
+        (cache::key(&route, &Locale::of_country(Some("KE"))).unwrap(), route)
     }
 
     #[test]
@@ -260,11 +248,11 @@ mod tests {
         for id in 1..=TRACKED as i64 {
             let (key, route) = page(id);
             for _ in 0..(id % 7 + 2) {
-                record(&key, &route, Some("KE"), false);
+                record(&key, &route, &Locale::of_country(Some("KE")));
             }
         }
         let (newcomer, route) = page(9_999);
-        record(&newcomer, &route, Some("KE"), false);
+        record(&newcomer, &route, &Locale::of_country(Some("KE")));
         POPULAR.with_borrow(|popular| {
             assert_eq!(popular.pages.len(), TRACKED);
             assert!(popular.pages.contains_key(&newcomer));
@@ -278,10 +266,10 @@ mod tests {
         reset();
         let (old, old_route) = page(1);
         for _ in 0..(HALVE_EVERY - 1) {
-            record(&old, &old_route, None, false);
+            record(&old, &old_route, &Locale::of_country(None));
         }
         let (new, new_route) = page(2);
-        record(&new, &new_route, None, false);
+        record(&new, &new_route, &Locale::of_country(None));
         POPULAR.with_borrow(|popular| assert_eq!(popular.pages[&old].hits, (HALVE_EVERY - 1) / 2));
     }
 
@@ -317,8 +305,8 @@ mod tests {
         let previous = Saved {
             key_version: "v0-previous-deploy".into(),
             pages: vec![
-                ("/c/fashion?cursor=4".into(), Some("KE".into()), false),
-                ("/p/7-shuka".into(), None, true),
+                ("/c/fashion?cursor=4".into(), Locale::of_country(Some("KE"))),
+                ("/p/7-shuka".into(), Locale::of_country(None).with_lite(true)),
             ],
         };
         futures_executor::block_on(put_saved(&host, &previous));
@@ -326,8 +314,8 @@ mod tests {
         let pages = futures_executor::block_on(first_miss.pages_to_fetch(&host));
         let addresses: Vec<&str> = pages.iter().map(|page| page.key.path()).collect();
         assert_eq!(addresses, ["/c/fashion?cursor=4", "/p/7-shuka"]);
-        assert_eq!(pages[0].country.as_deref(), Some("KE"));
-        assert!(pages[1].lite, "the lite variant is warmed as such");
+        assert_eq!(pages[0].locale.country(), Some("KE"));
+        assert!(pages[1].locale.lite, "the lite variant is warmed as such");
         // Saved again under this deploy's version: the next instance finds nothing to warm.
         reset();
         let next = due(&Journal::default(), Timestamp(0), true).expect("loads");

@@ -478,6 +478,47 @@ fn a_purge_makes_every_page_that_showed_the_product_a_miss_within_the_refresh_in
     assert_eq!(host.fetches.borrow().len(), before + 4);
 }
 
+fn get_as(host: &FakeHost, path: &str, country: &str, cookie: Option<&str>) -> http::Response<Bytes> {
+    let mut request = http::Request::get(path).header("x-country", country);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    block_on(handle(request.body(Bytes::new()).unwrap(), host))
+}
+
+#[test]
+fn pages_speak_the_markets_language_or_the_one_the_shopper_chose() {
+    let host = host();
+    // Senegal: French by default, prices also in CFA francs.
+    let senegal = get_as(&host, "/p/1-kitenge-skirt", "SN", None);
+    let html = text(&senegal);
+    assert!(html.contains(r#"<html lang="fr" dir="ltr">"#), "{html}");
+    assert!(html.contains("Ajouter au panier") && html.contains("Prix en XOF"), "{html}");
+    assert!(html.contains("Plus que 3 en stock"), "stock in French: {html}");
+    assert!(senegal.headers().get("set-cookie").is_none(), "nothing chosen, nothing remembered");
+    // Côte d'Ivoire shares Senegal's currency and language: the same cached page.
+    assert!(cache_status(&get_as(&host, "/p/1-kitenge-skirt", "CI", None)).contains("; hit"));
+    // A shopper choosing Swahili in the address gets it, and a cookie that keeps it.
+    let chosen = get_as(&host, "/p/1-kitenge-skirt?lang=sw", "SN", None);
+    assert!(cache_status(&chosen).contains("fwd=miss"), "another language is another page");
+    assert!(text(&chosen).contains("Weka kwenye kikapu"), "{}", text(&chosen));
+    let cookie = chosen.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("la_lang=sw; Path=/;"), "{cookie}");
+    let remembered = get_as(&host, "/p/1-kitenge-skirt", "SN", Some("la_lang=sw"));
+    assert!(cache_status(&remembered).contains("; hit") && text(&remembered).contains("Zimebaki 3 tu"));
+    // Arabic runs right to left; the menu offers the other languages by their own names.
+    let arabic = get_as(&host, "/", "EG", None);
+    assert!(text(&arabic).contains(r#"<html lang="ar" dir="rtl">"#));
+    assert!(text(&arabic).contains(r#"hreflang="fr" lang="fr">Français</a>"#));
+    // A Kenyan shopping as if from Ghana sees cedis, in English.
+    let ghana = get_as(&host, "/p/1-kitenge-skirt?country=gh", "KE", None);
+    assert!(text(&ghana).contains("Prices in GHS"), "{}", text(&ghana));
+    assert!(ghana.headers()["set-cookie"].to_str().unwrap().starts_with("la_country=GH;"));
+    assert!(text(&get_as(&host, "/", "KE", Some("la_country=GH"))).contains("Prices in GHS"));
+    // Error pages too.
+    assert!(text(&get_as(&host, "/p/999-nothing", "MZ", None)).contains("Não encontrámos essa página"));
+}
+
 #[test]
 fn a_page_is_stamped_with_the_purges_its_origin_document_reflects() {
     let host = host();

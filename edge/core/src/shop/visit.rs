@@ -201,7 +201,14 @@ impl<'a, H: Host> Visit<'a, H> {
         match failure {
             Failure::SignIn => self.sign_in_first(&self.here),
             Failure::Refused { status, message } => self.refused(status, message),
-            Failure::Broken(error) => self.finish(catalog::error_response(&error, self.country)),
+            Failure::Broken(error) => {
+                // The signed-in pages are written in English only so far.
+                let locale = crate::locale::Locale {
+                    language: linkedall_shared::Language::En,
+                    ..crate::locale::Locale::of_country(self.country)
+                };
+                self.finish(catalog::error_response(&error, &locale))
+            }
         }
     }
 
