@@ -112,7 +112,7 @@ impl Host {
         let mut child = Command::new("node")
             .current_dir(root)
             .args([launcher, "--port", "0", "--origin", origin_url, "--origin-timeout-ms", "3000"])
-            .args(["--image-signing-keys", keys])
+            .args(["--image-signing-keys", keys, "--metrics-token", METRICS_TOKEN])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -269,6 +269,8 @@ async fn conforms(kind: Kind) {
     // purge empties what it names, with nobody purging by hand.
     a_price_change_reaches_every_cached_page(&case, kind).await;
 
+    the_wasm_hosts_metrics_are_readable(&case, kind).await;
+
     // Origin down → the clear error page, never a hang or a crash.
     case.origin.stop().await;
     let (status, headers, body) = case.get("/c/home-kitchen").await;
@@ -277,6 +279,34 @@ async fn conforms(kind: Kind) {
     assert!(body.contains("cannot reach the shop"), "{kind:?} error page explains");
 
     case.host.stop().await;
+}
+
+/// The token the wasm hosts' launchers are given for `/__linkedall/metrics`.
+const METRICS_TOKEN: &str = "conformance-metrics-token";
+
+/// The wasm hosts serve what they counted at `/__linkedall/metrics` to the holder of their
+/// metrics token (the native host serves `/metrics` on its own; see edge/dev's tests).
+async fn the_wasm_hosts_metrics_are_readable(case: &Case, kind: Kind) {
+    if kind == Kind::Native {
+        return;
+    }
+    let url = format!("{}/__linkedall/metrics", case.host.url);
+    let refused = case.client.get(&url).send().await.unwrap();
+    assert_eq!(refused.status(), 401, "{kind:?} metrics without the token");
+    let refused = case.client.get(&url).bearer_auth("not-the-token").send().await.unwrap();
+    assert_eq!(refused.status(), 401, "{kind:?} metrics with a wrong token");
+    let metrics = case.client.get(&url).bearer_auth(METRICS_TOKEN).send().await.unwrap();
+    assert_eq!(metrics.status(), 200, "{kind:?} metrics");
+    assert!(metrics.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
+    let text = metrics.text().await.unwrap();
+    let hits: u64 = text
+        .lines()
+        .filter(|line| line.starts_with("edge_cache_total{") && line.contains("result=\"hit\""))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum();
+    assert!(hits > 0, "{kind:?} counts cache hits: {text}");
+    assert!(text.contains("# TYPE edge_origin_fetch_seconds histogram"), "{kind:?}: {text}");
+    assert!(text.contains("edge_requests_total{route=\"category\",status=\"200\"}"), "{kind:?}: {text}");
 }
 
 /// How long a purge may take to reach every page in these tests. The design bound is the

@@ -12,6 +12,8 @@
 //   --origin-timeout-ms N   the component's `origin_timeout_ms` variable  [default 5000]
 //   --image-signing-keys K  the component's `image_signing_keys` variable (kid:secret,…)
 //                           [IMAGE_SIGNING_KEYS, default none: only preset image sizes]
+//   --metrics-token T       the `metrics_token` variable opening /__linkedall/metrics
+//                           [METRICS_TOKEN, default none: no metrics served]
 //   --component FILE  the component     [default target/wasm/spin/linkedall_edge_spin.wasm]
 //
 // Prints `listening on http://127.0.0.1:PORT` once the component answers; stops on
@@ -31,6 +33,7 @@ const { values: args } = parseArgs({
     "geo-header": { type: "string", default: "x-linkedall-country" },
     "origin-timeout-ms": { type: "string", default: "5000" },
     "image-signing-keys": { type: "string", default: process.env.IMAGE_SIGNING_KEYS ?? "" },
+    "metrics-token": { type: "string", default: process.env.METRICS_TOKEN ?? "" },
     component: {
       type: "string",
       default: path.join(root, "target/wasm/spin/linkedall_edge_spin.wasm"),
@@ -79,6 +82,7 @@ const child = spawn(
       SPIN_VARIABLE_GEO_HEADER: args["geo-header"],
       SPIN_VARIABLE_ORIGIN_TIMEOUT_MS: args["origin-timeout-ms"],
       SPIN_VARIABLE_IMAGE_SIGNING_KEYS: args["image-signing-keys"],
+      SPIN_VARIABLE_METRICS_TOKEN: args["metrics-token"],
     },
   },
 );

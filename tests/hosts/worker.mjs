@@ -9,6 +9,8 @@
 //   --origin-timeout-ms N   the worker's ORIGIN_TIMEOUT_MS variable    [default 10000, as wrangler.toml]
 //   --image-signing-keys K  the worker's IMAGE_SIGNING_KEYS secret (kid:secret,…)
 //                           [IMAGE_SIGNING_KEYS, default none: only preset image sizes]
+//   --metrics-token T       the worker's METRICS_TOKEN secret opening /__linkedall/metrics
+//                           [METRICS_TOKEN, default none: no metrics served]
 //   --bundle DIR      the bundle `cargo xtask wasm worker` wrote  [default target/wasm/worker-bundle]
 //
 // Workers learn the shopper's country from `request.cf`, which only Cloudflare's network sets.
@@ -31,6 +33,7 @@ const { values: args } = parseArgs({
     origin: { type: "string", default: process.env.ORIGIN_URL ?? "http://127.0.0.1:8080" },
     "origin-timeout-ms": { type: "string", default: "10000" },
     "image-signing-keys": { type: "string", default: process.env.IMAGE_SIGNING_KEYS ?? "" },
+    "metrics-token": { type: "string", default: process.env.METRICS_TOKEN ?? "" },
     bundle: { type: "string", default: path.join(root, "target/wasm/worker-bundle") },
   },
 });
@@ -55,6 +58,7 @@ const mf = new Miniflare({
     ORIGIN_URL: args.origin,
     ORIGIN_TIMEOUT_MS: args["origin-timeout-ms"],
     IMAGE_SIGNING_KEYS: args["image-signing-keys"],
+    METRICS_TOKEN: args["metrics-token"],
     LINKEDALL_ENV: "test",
   },
   // No request to Cloudflare for a default `cf` object: everything stays on this machine.

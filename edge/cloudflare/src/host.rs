@@ -36,6 +36,8 @@ pub struct OriginConfig {
     max_stale_secs: u64,
     /// Keys verifying signed image URLs: the `IMAGE_SIGNING_KEYS` secret (`kid:secret,…`).
     image_signing_keys: SigningKeys,
+    /// The `METRICS_TOKEN` secret opening `/__linkedall/metrics`; none: no metrics served.
+    metrics_token: Option<String>,
 }
 
 impl OriginConfig {
@@ -71,6 +73,13 @@ impl OriginConfig {
                     })
                 })
                 .unwrap_or_default(),
+            metrics_token: env
+                .secret("METRICS_TOKEN")
+                .map(|secret| secret.to_string())
+                .or_else(|_| env.var("METRICS_TOKEN").map(|var| var.to_string()))
+                .ok()
+                .map(|token| token.trim().to_owned())
+                .filter(|token| !token.is_empty()),
         }
     }
 }
@@ -185,6 +194,10 @@ impl Host for WorkersHost {
 
     fn image_signing_keys(&self) -> SigningKeys {
         self.origin.image_signing_keys.clone()
+    }
+
+    fn metrics_token(&self) -> Option<String> {
+        self.origin.metrics_token.clone()
     }
 }
 

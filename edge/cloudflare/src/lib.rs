@@ -16,6 +16,7 @@ use host::{OriginConfig, WorkersHost};
 
 #[event(fetch)]
 async fn fetch(request: Request, env: Env, ctx: Context) -> Result<Response> {
+    linkedall_edge::instance_metrics::install();
     let geo = host::geo_from_cf(&request);
     let origin = OriginConfig::from_env(&env);
     let url = request.url()?;

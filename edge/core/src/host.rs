@@ -135,6 +135,18 @@ pub trait Host {
         crate::cache::DEFAULT_MAX_STALE_SECS
     }
 
+    /// The bearer token that opens this host's metrics ([`crate::instance_metrics`]); `None`
+    /// (the default) serves none. The native host serves `/metrics` itself.
+    fn metrics_token(&self) -> Option<String> {
+        None
+    }
+
+    /// Whether an instance serves many requests (native threads, Workers isolates) and so
+    /// can keep counts and state in memory; Spin starts one per request.
+    fn keeps_instances(&self) -> bool {
+        true
+    }
+
     /// Keys that verify signed image URLs (`/cdn-cgi/image/…?sig=`), from the host's
     /// configuration. The default has none: only preset sizes are served.
     fn image_signing_keys(&self) -> SigningKeys {

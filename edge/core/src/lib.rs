@@ -19,6 +19,7 @@ mod host;
 mod image_fit;
 mod image_resize;
 pub mod images;
+pub mod instance_metrics;
 pub mod locale;
 pub mod origin;
 pub mod origin_pool;
@@ -53,6 +54,10 @@ pub async fn handle<H: Host>(request: Request<Bytes>, host: &H) -> Response<Byte
     if let Some(background) = served.background {
         background.run(host).await;
     }
+    if !host.keeps_instances() {
+        // This instance ends with the request: what it counted joins the host's totals.
+        instance_metrics::hand_on(host).await;
+    }
     served.response
 }
 
@@ -65,6 +70,9 @@ pub struct Served {
 
 /// Serves one request; what is left to do after answering is in [`Served::background`].
 pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
+    if request.uri().path() == instance_metrics::METRICS_PATH {
+        return Served { response: instance_metrics::serve(&request, host).await, background: None };
+    }
     let mut ctx = RequestContext::from_headers(request.headers(), host.now());
     let route = Route::parse(request.method(), request.uri().path(), request.uri().query());
     let geo = host.geo(&request);

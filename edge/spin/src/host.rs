@@ -36,6 +36,8 @@ pub struct SpinConfig {
     max_stale_secs: u64,
     /// Keys verifying signed image URLs (`image_signing_keys`: `kid:secret,…`).
     image_signing_keys: SigningKeys,
+    /// Opens `/__linkedall/metrics` (`metrics_token`); none: no metrics served.
+    metrics_token: Option<String>,
 }
 
 impl SpinConfig {
@@ -61,6 +63,9 @@ impl SpinConfig {
                     })
                 })
                 .unwrap_or_default(),
+            metrics_token: var("metrics_token")
+                .map(|token| token.trim().to_owned())
+                .filter(|t| !t.is_empty()),
         }
     }
 }
@@ -135,6 +140,15 @@ impl Host for SpinHost {
 
     fn image_signing_keys(&self) -> SigningKeys {
         self.config.image_signing_keys.clone()
+    }
+
+    fn metrics_token(&self) -> Option<String> {
+        self.config.metrics_token.clone()
+    }
+
+    /// Spin starts an instance per request: counts go to the key-value store's totals.
+    fn keeps_instances(&self) -> bool {
+        false
     }
 
     fn now(&self) -> Timestamp {

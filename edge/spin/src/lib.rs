@@ -15,6 +15,7 @@ use host::{SpinConfig, SpinHost};
 
 #[http_component]
 async fn handle(request: http::Request<Bytes>) -> http::Response<Bytes> {
+    linkedall_edge::instance_metrics::install();
     let host = SpinHost::new(SpinConfig::from_variables());
     linkedall_edge::handle(request, &host).await
 }
