@@ -22,6 +22,7 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use linkedall_shared::{Purge, PurgeFeed};
 use serde::{Deserialize, Serialize};
@@ -137,7 +138,10 @@ impl Stamp {
 }
 
 struct State {
-    journal: Option<Journal>,
+    /// Shared with the requests that read it: a request costs a reference count, not a copy
+    /// of up to [`MAX_ENTRIES`] purges; an update copies only while a request still holds
+    /// the previous journal.
+    journal: Option<Rc<Journal>>,
     refreshing: bool,
 }
 
@@ -148,7 +152,7 @@ thread_local! {
 /// The journal, read again from the origin first when it is due. Concurrent requests of one
 /// instance share one read; an origin that does not answer leaves the journal as it was (and
 /// is asked again after [`REFRESH_MILLIS`]).
-pub async fn current<H: Host>(host: &H, ctx: &RequestContext) -> Journal {
+pub async fn current<H: Host>(host: &H, ctx: &RequestContext) -> Rc<Journal> {
     let now = host.now();
     let loaded = STATE.with_borrow(|state| state.journal.clone());
     let journal = match loaded {
@@ -159,7 +163,7 @@ pub async fn current<H: Host>(host: &H, ctx: &RequestContext) -> Journal {
                 .await
                 .and_then(|entry| entry.read_state::<Journal>())
                 .unwrap_or_default();
-            STATE.with_borrow_mut(|state| state.journal.get_or_insert(from_cache).clone())
+            STATE.with_borrow_mut(|state| Rc::clone(state.journal.get_or_insert(Rc::new(from_cache))))
         }
     };
     if !journal.due(now) || STATE.with_borrow(|state| state.refreshing) {
@@ -170,7 +174,7 @@ pub async fn current<H: Host>(host: &H, ctx: &RequestContext) -> Journal {
     let fetched = fetch_document::<PurgeFeed, H>(host, &path, ctx).await;
     let journal = STATE.with_borrow_mut(|state| {
         state.refreshing = false;
-        let journal = state.journal.get_or_insert_with(Journal::default);
+        let journal = Rc::make_mut(state.journal.get_or_insert_with(Rc::default));
         match fetched {
             Ok(feed) => journal.apply(feed, now),
             Err(error) => {
@@ -178,10 +182,10 @@ pub async fn current<H: Host>(host: &H, ctx: &RequestContext) -> Journal {
                 journal.checked_at = now.millis();
             }
         }
-        journal.clone()
+        Rc::clone(state.journal.as_ref().expect("set above"))
     });
     metrics::gauge!("edge_purge_journal_position").set(journal.known as f64);
-    if let Some(blob) = Cached::state(&journal, now, 24 * 60 * 60) {
+    if let Some(blob) = Cached::state(&*journal, now, 24 * 60 * 60) {
         host.cache_put(&CacheKey(JOURNAL_KEY.into()), blob).await;
     }
     journal

@@ -19,6 +19,7 @@ use crate::host::{CacheKey, Cached, Host, Timestamp};
 use crate::locale::Locale;
 use crate::purge_journal::Journal;
 use crate::route::Route;
+use std::rc::Rc;
 
 /// Pages counted per instance.
 pub const TRACKED: usize = 256;
@@ -108,7 +109,7 @@ fn most_requested(popular: &Popular, limit: usize) -> Vec<Page> {
 /// What warming a request leaves for after its response, if any: the most requested pages
 /// when purges arrived since the last pass (the pass checks which were purged), and the
 /// saved list at this instance's first miss (a new deploy starts with nothing cached).
-pub fn due(journal: &Journal, now: Timestamp, missed: bool) -> Option<Warming> {
+pub fn due(journal: &Rc<Journal>, now: Timestamp, missed: bool) -> Option<Warming> {
     POPULAR.with_borrow_mut(|popular| {
         let load = missed && !popular.loaded;
         popular.loaded |= missed;
@@ -134,7 +135,7 @@ pub fn due(journal: &Journal, now: Timestamp, missed: bool) -> Option<Warming> {
         let save = save.then(|| most_requested(popular, TRACKED / 4));
         (load || !candidates.is_empty() || save.is_some()).then(|| Warming {
             candidates,
-            journal: journal.clone(),
+            journal: Rc::clone(journal),
             load,
             save,
         })
@@ -145,7 +146,7 @@ pub fn due(journal: &Journal, now: Timestamp, missed: bool) -> Option<Warming> {
 pub struct Warming {
     /// The most requested pages, to re-fetch those the journal purged.
     candidates: Vec<Page>,
-    journal: Journal,
+    journal: Rc<Journal>,
     /// Read the saved list and warm it if it was written by another deploy.
     load: bool,
     /// The list to save.
@@ -310,7 +311,7 @@ mod tests {
             ],
         };
         futures_executor::block_on(put_saved(&host, &previous));
-        let first_miss = due(&Journal::default(), Timestamp(0), true).expect("a first miss loads the list");
+        let first_miss = due(&Rc::default(), Timestamp(0), true).expect("a first miss loads the list");
         let pages = futures_executor::block_on(first_miss.pages_to_fetch(&host));
         let addresses: Vec<&str> = pages.iter().map(|page| page.key.path()).collect();
         assert_eq!(addresses, ["/c/fashion?cursor=4", "/p/7-shuka"]);
@@ -318,10 +319,10 @@ mod tests {
         assert!(pages[1].locale.lite, "the lite variant is warmed as such");
         // Saved again under this deploy's version: the next instance finds nothing to warm.
         reset();
-        let next = due(&Journal::default(), Timestamp(0), true).expect("loads");
+        let next = due(&Rc::default(), Timestamp(0), true).expect("loads");
         assert!(futures_executor::block_on(next.pages_to_fetch(&host)).is_empty());
         // A hit never loads the list.
         reset();
-        assert!(due(&Journal::default(), Timestamp(0), false).is_none());
+        assert!(due(&Rc::default(), Timestamp(0), false).is_none());
     }
 }
