@@ -13,6 +13,7 @@ use crate::fx_rates;
 use crate::host::{CacheKey, Cached, Host};
 use crate::locale::Locale;
 use crate::origin::{Document, encode, fetch_stamped_document};
+use crate::origin_health;
 use crate::pages::{ErrorPage, HomePage, ListingPage, ProductPage, Shopper};
 use crate::purge_journal::{self, Stamp};
 use crate::read_only;
@@ -134,7 +135,15 @@ pub async fn serve<H: Host>(
     if let Some(entry) = cached.as_ref().filter(|entry| cache::usable_while_revalidating(entry, now)) {
         metrics::counter!("edge_cache_total", "route" => label, "result" => "stale").increment(1);
         let overdue = entry.age_secs(now).saturating_sub(u64::from(entry.ttl_secs));
-        let response = respond(entry, &cache::status_stale_while_revalidate(overdue), if_none_match, now);
+        let status = cache::status_stale_while_revalidate(overdue);
+        let response = if origin_health::failing() {
+            // The origin is failing: the page is read-only until it answers again.
+            metrics::counter!("edge_read_only_pages_total", "route" => label).increment(1);
+            let noticed = read_only::with_notice(entry, entry.age_secs(now), locale.language);
+            respond(&noticed, &status, if_none_match, now)
+        } else {
+            respond(entry, &status, if_none_match, now)
+        };
         let refresh = coalesce::lead_if_idle(&key).map(|leader| Refresh {
             route: route.clone(),
             locale: locale.clone(),

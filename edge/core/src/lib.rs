@@ -22,6 +22,7 @@ pub mod images;
 pub mod instance_metrics;
 pub mod locale;
 pub mod origin;
+pub mod origin_health;
 pub mod origin_pool;
 pub mod pages;
 mod placeholder;

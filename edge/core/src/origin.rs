@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::EdgeError;
 use crate::host::{Host, OriginError};
+use crate::origin_health;
 use crate::origin_pool;
 use crate::trace::{REQUEST_ID, RequestContext, TRACEPARENT};
 
@@ -73,6 +74,8 @@ async fn timed<H: Host>(
     let seconds = host.now().millis().saturating_sub(started.millis()) as f64 / 1000.0;
     let site = site.map_or("origin", OriginSite::name);
     metrics::histogram!("edge_origin_fetch_seconds", "site" => site).record(seconds);
+    let answered = result.as_ref().is_ok_and(|response| !matches!(response.status().as_u16(), 502..=504));
+    origin_health::record(answered, host.now());
     if let Err(error) = &result {
         let kind = match error {
             OriginError::Unreachable(_) => "unreachable",

@@ -590,3 +590,31 @@ fn a_stale_page_is_served_at_once_and_refreshed_after_the_answer() {
     host.now.set(host.now.get() + 3_600_000);
     assert!(cache_status(&get(&host, "/c/fashion")).contains("fwd=miss"));
 }
+
+#[test]
+fn a_stale_page_says_the_shop_is_read_only_once_the_origin_is_known_to_fail() {
+    let host = host();
+    get(&host, "/c/fashion");
+    get(&host, "/p/1-kitenge-skirt");
+    host.now.set(host.now.get() + 61_000);
+    // Within the stale-while-revalidate window and the origin answering so far: no notice.
+    let request = |path: &str| http::Request::get(path).header("x-country", "KE").body(Bytes::new()).unwrap();
+    let first = block_on(linkedall_edge::serve(request("/c/fashion"), &host));
+    assert!(!text(&first.response).contains("read-only"));
+    // The background refresh finds the origin down; from then on stale pages say so, even
+    // those the edge answers before asking the origin.
+    host.origin_up.set(false);
+    block_on(first.background.expect("a refresh is due").run(&host));
+    host.now.set(host.now.get() + 240_000);
+    let noticed = get(&host, "/p/1-kitenge-skirt");
+    assert!(cache_status(&noticed).contains("stale-while-revalidate"), "{}", cache_status(&noticed));
+    assert!(text(&noticed).contains("The shop is briefly read-only"), "{}", text(&noticed));
+    // The origin answers again: the refresh succeeds and the notice goes.
+    host.origin_up.set(true);
+    host.now.set(host.now.get() + 1_000);
+    let again = block_on(linkedall_edge::serve(request("/p/1-kitenge-skirt"), &host));
+    if let Some(background) = again.background {
+        block_on(background.run(&host));
+    }
+    assert!(!text(&get(&host, "/p/1-kitenge-skirt")).contains("read-only"), "fresh page, no notice");
+}
