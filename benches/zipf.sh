@@ -10,7 +10,9 @@
 # proportional to 1/r over all products. A warm-up of WARMUP seconds fills the cache, then
 # MEASURE seconds are measured: hit ratio = hits / (hits + misses + collapsed + stale) of the
 # product route, from the edge's /metrics before and after; origin requests from the origin's
-# /metrics. EDGE_CACHE_CAPACITY pages fit in the edge cache (LRU).
+# /metrics. EDGE_CACHE_CAPACITY pages fit in the edge cache (LRU). PREWARM=N first asks for the
+# N most popular pages once each, in rank order (benches/zipf/ranked.lua), as the warming of a
+# new deploy from the previous deploy's most requested pages would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in wrk psql curl; do
@@ -24,6 +26,7 @@ capacity=${EDGE_CACHE_CAPACITY:-600000}
 warmup=${WARMUP:-120}
 measure=${MEASURE:-60}
 connections=${CONNECTIONS:-32}
+prewarm=${PREWARM:-0}
 origin_port=${ORIGIN_PORT:-18082}
 edge_port=${EDGE_PORT:-13082}
 work=$(mktemp -d)
@@ -62,6 +65,16 @@ origin_requests() {
   curl -fsS "http://127.0.0.1:$origin_port/metrics" | awk '/^http_requests_total\{/ && /route="\/api\/v1\/products\/\{id\}"/ { n += $NF } END { printf "%d\n", n }'
 }
 
+if [ "$prewarm" -gt 0 ]; then
+  # Stands in for a deploy's warming from the previous deploy's most requested pages: the edge
+  # cache starts with the PREWARM most popular pages instead of filling them over millions of
+  # shopper requests. Each is fetched once; wrk stops when the walk is done.
+  echo "== pre-warm: the $prewarm most requested pages, once each"
+  started=$(date +%s)
+  PATHS_FILE="$work/paths.txt" PREWARM="$prewarm" WRK_THREADS=2 wrk -t2 -c"$connections" -d3600s \
+    -s benches/zipf/ranked.lua "http://127.0.0.1:$edge_port" >"$work/prewarm.txt"
+  echo "   done in $(( $(date +%s) - started )) s"
+fi
 echo "== warm-up: ${warmup}s, $connections connections, cache capacity $capacity pages"
 PATHS_FILE="$work/paths.txt" wrk -t2 -c"$connections" -d"${warmup}s" -s benches/zipf/zipf.lua "http://127.0.0.1:$edge_port" >"$work/warm.txt"
 read -r h0 m0 c0 s0 < <(product_results)

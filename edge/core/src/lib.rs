@@ -55,8 +55,9 @@ pub async fn handle<H: Host>(request: Request<Bytes>, host: &H) -> Response<Byte
     if let Some(background) = served.background {
         background.run(host).await;
     }
-    if !host.keeps_instances() {
-        // This instance ends with the request: what it counted joins the host's totals.
+    if !host.keeps_instances() && host.metrics_token().is_some() {
+        // This instance ends with the request: what it counted joins the host's totals (only
+        // where someone can read them: a key-value write per request is not free).
         instance_metrics::hand_on(host).await;
     }
     served.response
