@@ -72,7 +72,16 @@ if [ "$prewarm" -gt 0 ]; then
   echo "== pre-warm: the $prewarm most requested pages, once each"
   started=$(date +%s)
   PATHS_FILE="$work/paths.txt" PREWARM="$prewarm" WRK_THREADS=2 wrk -t2 -c"$connections" -d3600s \
-    -s benches/zipf/ranked.lua "http://127.0.0.1:$edge_port" >"$work/prewarm.txt"
+    -s benches/zipf/ranked.lua "http://127.0.0.1:$edge_port" >"$work/prewarm.txt" &
+  wrk_pid=$!
+  # wrk's threads stop at the end of the walk but wrk itself waits out -d: stop it (SIGINT,
+  # its graceful stop) once the edge has seen every page of the walk.
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    read -r h m c s < <(product_results)
+    [ $((h + m + c + s)) -ge "$prewarm" ] && kill -INT "$wrk_pid" 2>/dev/null
+    sleep 1
+  done
+  wait "$wrk_pid" || true
   echo "   done in $(( $(date +%s) - started )) s"
 fi
 echo "== warm-up: ${warmup}s, $connections connections, cache capacity $capacity pages"
@@ -88,6 +97,6 @@ total=$((hits + misses + stale))
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$edge_pid/status")
 echo
 echo "requests (product pages): $total, hits $hits, stale $stale, misses $misses"
-awk -v h="$hits" -v s="$stale" -v t="$total" 'BEGIN { printf "hit ratio: %.1f%%\n", 100 * (h + s) / t }'
+awk -v h="$hits" -v s="$stale" -v t="$total" 'BEGIN { printf "hit ratio: %.1f%% (fresh hits %.1f%%, stale-while-revalidate %.1f%%)\n", 100 * (h + s) / t, 100 * h / t, 100 * s / t }'
 awk -v o="$((o1 - o0))" -v d="$measure" 'BEGIN { printf "origin product requests: %.0f/s\n", o / d }'
 echo "edge RSS: $((rss / 1024)) MiB"
