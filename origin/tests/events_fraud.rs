@@ -9,8 +9,12 @@ use std::time::Duration;
 
 use events_support::{Shop, eventually, execute, processed, scalar};
 use linkedall_origin::events::catalogue::{self, PaymentCompleted};
+use linkedall_origin::events::consumer::{Outcome, process};
 use linkedall_origin::events::consumers;
+use linkedall_origin::events::consumers::fraud::FraudCheck;
+use linkedall_origin::events::envelope::Envelope;
 use linkedall_origin::events::purge::LoggedPurges;
+use linkedall_origin::events::relay::StoredEvent;
 use linkedall_origin::events::runner::RetryPolicy;
 use linkedall_origin::events::service::{BusChoice, EventsPlan};
 use linkedall_origin::order::Transition;
@@ -147,4 +151,73 @@ async fn one_card_paying_for_three_accounts_holds_the_third_order(backend: Backe
     let (status, _) = shop.post(&format!("/api/v1/admin/orders/{third}/release"), &admin).await;
     assert_eq!(status, StatusCode::OK);
     store.advance_order_part(third, vendor(third).await, Transition::Ship).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_payment_checked_before_its_order_still_holds_it() {
+    a_payment_checked_before_its_order_still_holds_it(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_payment_checked_before_its_order_still_holds_it() {
+    a_payment_checked_before_its_order_still_holds_it(Backend::Postgres).await;
+}
+
+/// The events of `kind` about `subject`, as the relay would publish them.
+async fn envelopes(store: &Store, kind: &str, subject: &str) -> Vec<Envelope> {
+    let time = match store {
+        Store::Postgres(_) => "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
+        Store::Sqlite(_) => "created_at",
+    };
+    let sql = format!(
+        "SELECT CAST(id AS TEXT) AS id, type AS kind, subject, payload, schema_version, traceparent, client_ip, \
+         country, seq, {time} AS time FROM outbox WHERE type = '{kind}' AND subject = '{subject}' ORDER BY seq"
+    );
+    let rows: Vec<StoredEvent> = match store {
+        Store::Postgres(pool) => sqlx::query_as(&sql).fetch_all(pool).await,
+        Store::Sqlite(pool) => sqlx::query_as(&sql).fetch_all(pool).await,
+    }
+    .unwrap();
+    rows.into_iter().map(StoredEvent::into_envelope).collect()
+}
+
+async fn a_payment_checked_before_its_order_still_holds_it(backend: Backend) {
+    // No consumers run: the fraud check is fed by hand, the last payment before its order.
+    let Some(shop) = Shop::open(backend, TestOptions::default()).await else { return };
+    let store = shop.store().clone();
+    execute(&store, "UPDATE products SET price_minor = 5000").await;
+    let [a, ..] = shop.products[..] else { panic!("four products") };
+    let mut orders = Vec::new();
+    for email in ["", "second@example.com", "third@example.com"] {
+        let token = if email.is_empty() { shop.token.clone() } else { shop.shopper(email).await };
+        let order = shop.order_as(&token, &[(a, 1)]).await;
+        assert_eq!(shop.pay(&token, order, Some(SHARED_CARD)).await.0, StatusCode::OK);
+        orders.push(order);
+    }
+    let fraud = FraudCheck::default();
+    let mut feed = Vec::new();
+    for order in &orders[..2] {
+        feed.extend(envelopes(&store, "order.created", &format!("order/{order}")).await);
+        feed.extend(envelopes(&store, "payment.completed", &format!("order/{order}")).await);
+    }
+    let last = format!("order/{}", orders[2]);
+    feed.extend(envelopes(&store, "payment.completed", &last).await);
+    feed.extend(envelopes(&store, "order.created", &last).await);
+    assert_eq!(feed.len(), 6);
+    for event in &feed {
+        assert_eq!(process(&store, &fraud, event).await.unwrap(), Outcome::Applied, "{}", event.kind);
+    }
+    let held = scalar(&store, "SELECT count(*) FROM fraud_observations WHERE held").await;
+    let reasons = scalar(
+        &store,
+        &format!(
+            "SELECT count(*) FROM fraud_observations WHERE order_id = {} AND held AND reasons LIKE 'card velocity:%'",
+            orders[2]
+        ),
+    )
+    .await;
+    assert_eq!((held, reasons), (1, 1), "the order check counted the card seen before it");
+    let announced = payloads(&store, "order.held_for_review").await;
+    assert_eq!(announced.len(), 1);
+    assert_eq!(announced[0]["order_id"], orders[2]);
 }
