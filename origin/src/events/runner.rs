@@ -171,10 +171,12 @@ impl Runner {
                         .record(events.len() as f64);
                     metrics::histogram!("events_consumer_batch_seconds", "consumer" => name)
                         .record(started.elapsed().as_secs_f64());
-                    for ((delivery, envelope), outcome) in fresh.into_iter().zip(outcomes) {
-                        self.processed(delivery, &envelope, outcome).instrument(span.clone()).await;
-                    }
-                    fresh = Vec::new();
+                    // Committed: acknowledge them all at once rather than one round trip each.
+                    let acks = fresh.drain(..).zip(outcomes).map(|((delivery, envelope), outcome)| {
+                        let span = span.clone();
+                        async move { self.processed(delivery, &envelope, outcome).instrument(span).await }
+                    });
+                    futures_util::future::join_all(acks).await;
                 }
                 Err(error) => {
                     metrics::counter!("events_batch_fallbacks_total", "consumer" => name).increment(1);
