@@ -150,6 +150,11 @@ pub struct Settings {
     #[arg(long, env = "LINKEDALL_EVENTS_MAX_DELIVERIES", default_value_t = 5)]
     pub events_max_deliveries: u32,
 
+    /// Events one consumer applies in one database transaction (a failing batch is applied
+    /// one event at a time, so one bad event cannot hold the others back).
+    #[arg(long, env = "LINKEDALL_EVENTS_CONSUMER_BATCH", default_value_t = 64)]
+    pub events_consumer_batch: usize,
+
     /// Milliseconds between outbox polls when the relay has caught up.
     #[arg(long, env = "LINKEDALL_RELAY_POLL_MS", default_value_t = 200)]
     pub relay_poll_ms: u64,
@@ -301,6 +306,7 @@ impl Settings {
             events_stream: "LINKEDALL_EVENTS".into(),
             events_subject_prefix: "linkedall".into(),
             events_max_deliveries: 5,
+            events_consumer_batch: 64,
             relay_poll_ms: 200,
             media_dir: std::env::temp_dir().join(format!("linkedall-media-{}", uuid::Uuid::new_v4())),
             media_max_upload_mb: 20,

@@ -7,6 +7,7 @@
 //! `x-paystack-signature` = hex HMAC-SHA512 of the raw body) without calling out, and serves
 //! the demo and the tests.
 
+pub mod card;
 pub mod paystack;
 
 use std::future::Future;
@@ -19,6 +20,7 @@ use sha2::Sha512;
 
 use crate::accounts::Email;
 use crate::error::{Error, Result};
+pub use card::{CardFingerprint, PaymentCard};
 
 pub const SIGNATURE_HEADER: &str = "x-paystack-signature";
 
@@ -45,6 +47,11 @@ pub trait PaymentProvider: Send + Sync {
 
     /// True when `signature` is this provider's signature of `body`.
     fn verify_signature(&self, body: &[u8], signature: &str) -> bool;
+
+    /// The sandbox, when this provider is it (its payment page exists only then).
+    fn sandbox(&self) -> Option<&SandboxProvider> {
+        None
+    }
 }
 
 /// What a verified webhook reports.
@@ -53,6 +60,8 @@ pub enum PaymentOutcome {
     Succeeded {
         reference: String,
         amount_minor: i64,
+        /// The card it was paid with, when the provider said (Paystack's `authorization`).
+        card: Option<PaymentCard>,
     },
     Failed {
         reference: String,
@@ -80,6 +89,8 @@ struct WebhookData {
     transaction_reference: Option<String>,
     #[serde(default)]
     amount: Option<i64>,
+    #[serde(default)]
+    authorization: Option<card::Authorization>,
 }
 
 impl PaymentOutcome {
@@ -101,6 +112,7 @@ impl PaymentOutcome {
                     .data
                     .amount
                     .ok_or_else(|| Error::InvalidBody("webhook has no amount".into()))?,
+                card: hook.data.authorization.as_ref().and_then(card::Authorization::card),
             },
             "charge.failed" => PaymentOutcome::Failed { reference: reference()? },
             "refund.processed" => PaymentOutcome::Refunded { reference: reference()? },
@@ -136,6 +148,12 @@ impl SandboxProvider {
     pub fn new(secret: impl Into<Vec<u8>>) -> Self {
         Self { secret: secret.into() }
     }
+
+    /// The card a sandbox payment is made with: the test card `number` given on the payment
+    /// page, or else a card of the paying `account`'s own (see [`card::sandbox_card`]).
+    pub fn card(&self, number: Option<&str>, account: i64) -> Result<PaymentCard> {
+        card::sandbox_card(&self.secret, number, account)
+    }
 }
 
 impl PaymentProvider for SandboxProvider {
@@ -162,6 +180,10 @@ impl PaymentProvider for SandboxProvider {
     fn verify_signature(&self, body: &[u8], signature: &str) -> bool {
         signature_matches(&self.secret, body, signature)
     }
+
+    fn sandbox(&self) -> Option<&SandboxProvider> {
+        Some(self)
+    }
 }
 
 #[cfg(test)]
@@ -180,7 +202,17 @@ mod tests {
         assert!(!provider.verify_signature(body, "zz"));
         assert_eq!(
             PaymentOutcome::parse(body).unwrap(),
-            PaymentOutcome::Succeeded { reference: "r1".into(), amount_minor: 100 }
+            PaymentOutcome::Succeeded { reference: "r1".into(), amount_minor: 100, card: None }
+        );
+        let paid_by_card = br#"{"event":"charge.success","data":{"reference":"r2","amount":5,
+            "authorization":{"signature":"SIG_idyuhgd87dUYSHO92D","last4":"4081","bin":"408408","card_type":"visa"}}}"#;
+        let PaymentOutcome::Succeeded { card: Some(card), .. } = PaymentOutcome::parse(paid_by_card).unwrap()
+        else {
+            panic!("the card is read from the authorization");
+        };
+        assert_eq!(
+            (card.fingerprint.as_str(), card.last4.as_deref()),
+            ("SIG_idyuhgd87dUYSHO92D", Some("4081"))
         );
     }
 }

@@ -81,6 +81,7 @@ impl Origin {
             policy: settings.retry_policy(),
             poll_every: Duration::from_millis(settings.relay_poll_ms.max(1)),
             batch: crate::events::relay::DEFAULT_BATCH,
+            consumer_batch: settings.events_consumer_batch.max(1),
         };
         Ok(origin.with_events(plan))
     }

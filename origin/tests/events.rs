@@ -28,6 +28,7 @@ fn plan(bus: BusChoice, purges: LoggedPurges) -> EventsPlan {
         },
         poll_every: Duration::from_millis(20),
         batch: 100,
+        consumer_batch: 64,
     }
 }
 

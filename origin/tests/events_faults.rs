@@ -3,11 +3,11 @@
 
 mod events_support;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use events_support::{Shop, eventually, processed, scalar};
+use events_support::{Shop, eventually, execute, processed, scalar};
 use futures_util::future::BoxFuture;
 use linkedall_origin::error::{Error, Result};
 use linkedall_origin::events::bus::Bus;
@@ -32,7 +32,15 @@ fn policy() -> RetryPolicy {
 }
 
 fn plan(bus: BusChoice, relay: bool, consumers: Vec<Arc<dyn Consumer>>) -> EventsPlan {
-    EventsPlan { bus, relay, consumers, policy: policy(), poll_every: Duration::from_millis(20), batch: 10 }
+    EventsPlan {
+        bus,
+        relay,
+        consumers,
+        policy: policy(),
+        poll_every: Duration::from_millis(20),
+        batch: 10,
+        consumer_batch: 64,
+    }
 }
 
 async fn unsent(store: &Store) -> i64 {
@@ -199,4 +207,94 @@ async fn a_poison_event_is_dead_lettered_after_max_deliveries_and_replayed_after
     let (status, _) = shop.post("/api/v1/admin/dead-letters/not-an-id/replay", &admin).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let _ = StreamNames::default();
+}
+
+/// A consumer that writes which transaction applied each event, and fails on the order whose
+/// subject is `poison`.
+struct Probe {
+    poison: Arc<Mutex<Option<String>>>,
+}
+
+impl Consumer for Probe {
+    fn name(&self) -> &'static str {
+        "probe"
+    }
+
+    fn wants(&self, kind: &str) -> bool {
+        kind == "order.created"
+    }
+
+    fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            if self.poison.lock().unwrap().as_deref() == Some(event.subject.as_str()) {
+                return Err(Error::Unprocessable("probe cannot read this order".into()));
+            }
+            let EventTx::Postgres(tx) = tx else { unreachable!("these tests run on PostgreSQL") };
+            sqlx::query("INSERT INTO batch_probe (event_id, tx) VALUES ($1, CAST(txid_current() AS BIGINT))")
+                .bind(&event.id)
+                .execute(&mut **tx)
+                .await
+                .map_err(Error::db("probing"))?;
+            Ok(())
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consumers_apply_waiting_events_in_batches_and_a_poison_one_fails_alone() {
+    let Some(nats) = TestNats::new().await else { return };
+    let Some(shop) = Shop::open(Backend::Postgres, TestOptions::default()).await else { return };
+    let store = shop.store().clone();
+    execute(&store, "CREATE TABLE batch_probe (event_id TEXT NOT NULL, tx BIGINT NOT NULL)").await;
+    let poison = Arc::new(Mutex::new(None));
+    let probe: Arc<dyn Consumer> = Arc::new(Probe { poison: poison.clone() });
+    let [a, ..] = shop.products[..] else { panic!() };
+    let probed = || scalar(&store, "SELECT count(*) FROM batch_probe");
+
+    // Twelve orders wait on the stream before the consumer starts: it takes them in batches.
+    let publish = || async {
+        let relay = service::spawn(store.clone(), plan(nats.choice(), true, Vec::new())).unwrap();
+        eventually("the outbox is published", || async { unsent(&store).await == 0 }).await;
+        relay.stop().await;
+    };
+    for _ in 0..12 {
+        shop.order(&[(a, 1)]).await;
+    }
+    publish().await;
+    let consumer = service::spawn(store.clone(), plan(nats.choice(), false, vec![probe.clone()])).unwrap();
+    eventually("twelve orders probed", || async { probed().await == 12 }).await;
+    consumer.stop().await;
+    let transactions = scalar(&store, "SELECT count(DISTINCT tx) FROM batch_probe").await;
+    assert!(transactions < 12, "waiting events share transactions ({transactions} for 12)");
+
+    // Six more, one of them poison: the batch rolls back, the others are applied one by one,
+    // once each, and the poison one alone is dead-lettered after its last delivery.
+    let mut orders = Vec::new();
+    for _ in 0..6 {
+        orders.push(shop.order(&[(a, 1)]).await);
+    }
+    *poison.lock().unwrap() = Some(format!("order/{}", orders[2]));
+    publish().await;
+    let consumer = service::spawn(store.clone(), plan(nats.choice(), false, vec![probe])).unwrap();
+    eventually("the poison event is dead-lettered and the others applied", || async {
+        scalar(&store, "SELECT count(*) FROM dead_letters WHERE consumer = 'probe'").await == 1
+            && probed().await == 17
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    consumer.stop().await;
+    assert_eq!(probed().await, 17, "nothing applied twice");
+    assert_eq!(scalar(&store, "SELECT count(DISTINCT event_id) FROM batch_probe").await, 17);
+    assert_eq!(processed(&store, "probe").await, 17);
+    let letter = scalar(
+        &store,
+        &format!(
+            "SELECT count(*) FROM dead_letters d JOIN outbox o ON CAST(o.id AS TEXT) = d.event_id \
+             WHERE o.subject = 'order/{}' AND d.deliveries = 3",
+            orders[2]
+        ),
+    )
+    .await;
+    assert_eq!(letter, 1, "the poison event, after three deliveries");
+    assert_eq!(nats.bus.dead_letter_count().await.unwrap(), 1);
 }

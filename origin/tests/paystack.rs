@@ -17,7 +17,7 @@ use linkedall_origin::config::{AuthSettings, PaymentProviderKind, Settings};
 use linkedall_origin::payments::PaymentProvider;
 use linkedall_origin::payments::paystack::{PaystackProvider, PaystackSettings};
 use linkedall_origin::payments::paystack_signature;
-use linkedall_origin::store::Backend;
+use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::{TEST_WEBHOOK_SECRET, TestDatabase, TestOptions, TestOrigin, test_auth};
 use linkedall_shared::{Currency, Money};
 use reqwest::Method;
@@ -332,11 +332,20 @@ async fn paying_through_paystack_sends_the_shopper_to_its_checkout_and_a_cancel_
     assert_eq!(status, 404);
 
     // Paystack signs its webhook with the secret key; the sandbox's webhook secret is not it.
-    let success =
-        json!({ "event": "charge.success", "data": { "reference": reference, "amount": 2 * 45_000 } });
+    let success = json!({ "event": "charge.success", "data": { "reference": reference, "amount": 2 * 45_000,
+        "authorization": { "signature": "SIG_idyuhgd87dUYSHO92D", "last4": "4081", "bin": "408408", "card_type": "visa " } } });
     assert_eq!(webhook(&origin, &success, TEST_WEBHOOK_SECRET).await, 401);
     assert_eq!(webhook(&origin, &success, SECRET_KEY).await, 200);
     assert_eq!(call(&origin, &shopper, GET, &format!("/api/v1/orders/{id}")).await.1["state"], "confirmed");
+    // The card's fingerprint (Paystack's `authorization.signature`) is kept with the payment.
+    let Store::Sqlite(pool) = &origin.db.store else { unreachable!("these tests run on SQLite") };
+    let card: (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT card_fingerprint, card_last4 FROM payments WHERE reference = $1")
+            .bind(&reference)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(card, (Some("SIG_idyuhgd87dUYSHO92D".into()), Some("4081".into())));
 
     let (status, cancelled) = call(&origin, &shopper, POST, &format!("/api/v1/orders/{id}/cancel")).await;
     assert_eq!(status, 200, "{cancelled}");

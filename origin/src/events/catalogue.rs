@@ -19,6 +19,12 @@ pub struct Amount {
     pub minor: i64,
 }
 
+impl From<linkedall_shared::Money> for Amount {
+    fn from(money: linkedall_shared::Money) -> Self {
+        Amount { currency: money.currency.code().to_owned(), minor: money.minor }
+    }
+}
+
 /// `user.created` version 1, before accounts said where they came from.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct UserCreatedV1 {
@@ -131,12 +137,23 @@ pub struct PaymentInitiated {
     pub amount: Amount,
 }
 
-/// `payment.completed` and `payment.failed`.
+/// `payment.failed`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct PaymentOutcome {
     pub order_id: i64,
     pub reference: String,
     pub amount_minor: i64,
+}
+
+/// `payment.completed`: `card_fingerprint` (added compatibly, absent from older events and for
+/// payments not made by card) is the provider's fingerprint of the card paid with.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct PaymentCompleted {
+    pub order_id: i64,
+    pub reference: String,
+    pub amount_minor: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -225,7 +242,7 @@ catalogue![
     ("order.held_for_review", 1, OrderHeld, "the fraud check holds an order for a person to review"),
     ("order.released_from_review", 1, OrderReleased, "an admin released a held order; its parts may ship"),
     ("payment.initiated", 1, PaymentInitiated, "a charge was started with the payment provider"),
-    ("payment.completed", 1, PaymentOutcome, "the provider took the payment"),
+    ("payment.completed", 1, PaymentCompleted, "the provider took the payment"),
     ("payment.failed", 1, PaymentOutcome, "the provider refused the payment"),
     ("payment.refunded", 1, PaymentRefunded, "a paid order was refunded"),
     ("product.created", 1, ProductCreated, "a vendor listed a product"),

@@ -1,20 +1,29 @@
-//! The consumer runner: reads one consumer's deliveries from the bus and applies each with
-//! [`process`] (exactly-once effect), acknowledging only afterwards.
+//! The consumer runner: reads one consumer's deliveries from the bus and applies them with
+//! [`process_batch`] — the deliveries already waiting, up to a batch (64 by default), in one
+//! transaction — or [`process`], one at a time (exactly-once effect either way), acknowledging
+//! each only after its transaction committed.
+//!
+//! A batch that fails rolls back as a whole and its events are applied one at a time, so the
+//! event at fault fails alone; a redelivered event (one that failed before) is always applied
+//! on its own, so a poison event does not roll a batch back on every delivery.
 //!
 //! A failure is retried with a doubling delay (a NAK with delay on JetStream). On the
 //! delivery numbered `max_deliveries` the event becomes a [dead letter](super::dead_letters)
 //! with its error and is acknowledged, so one poison event never blocks the others.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use futures_util::FutureExt;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::watch;
+use tracing::Instrument;
 
-use crate::events::bus::Bus;
-use crate::events::consumer::{Consumer, process};
+use crate::events::bus::{Bus, Delivery, Subscription};
+use crate::events::consumer::{Consumer, Outcome, process, process_batch};
 use crate::events::dead_letters;
+use crate::events::envelope::Envelope;
 use crate::store::Store;
 
 /// How often and how patiently a consumer retries.
@@ -45,16 +54,26 @@ impl RetryPolicy {
     }
 }
 
+/// Events a consumer applies per transaction unless told otherwise.
+pub const DEFAULT_CONSUMER_BATCH: usize = 64;
+
 pub struct Runner {
     store: Store,
     bus: Bus,
     consumer: Arc<dyn Consumer>,
     policy: RetryPolicy,
+    batch: usize,
 }
 
 impl Runner {
     pub fn new(store: Store, bus: Bus, consumer: Arc<dyn Consumer>, policy: RetryPolicy) -> Runner {
-        Runner { store, bus, consumer, policy }
+        Runner { store, bus, consumer, policy, batch: DEFAULT_CONSUMER_BATCH }
+    }
+
+    /// Applies up to `batch` deliveries already waiting in one transaction (at least 1).
+    pub fn with_batch(mut self, batch: usize) -> Runner {
+        self.batch = batch.max(1);
+        self
     }
 
     /// Consumes until `stopped` turns true. A bus that cannot be read is retried with backoff.
@@ -74,13 +93,13 @@ impl Runner {
                     }
                 }
             };
-            tracing::info!(consumer = name, bus = self.bus.name(), "consumer started");
+            tracing::info!(consumer = name, bus = self.bus.name(), batch = self.batch, "consumer started");
             loop {
                 let delivery = tokio::select! {
                     _ = stopped.changed() => break 'subscribe,
                     delivery = subscription.next() => delivery,
                 };
-                let delivery = match delivery {
+                let first = match delivery {
                     Some(Ok(delivery)) => delivery,
                     Some(Err(error)) => {
                         tracing::warn!(consumer = name, %error, "receiving a delivery failed");
@@ -92,63 +111,134 @@ impl Runner {
                     }
                 };
                 failures = 0;
-                let envelope = match &delivery.envelope {
-                    Ok(envelope) => envelope.clone(),
-                    Err(error) => {
-                        metrics::counter!("events_unreadable_total", "consumer" => name).increment(1);
-                        tracing::error!(consumer = name, %error, "an unreadable message was dropped");
-                        let _ = delivery.ack().await;
-                        continue;
-                    }
-                };
-                let span = tracing::info_span!(
-                    "event", consumer = name, event_id = %envelope.id, kind = %envelope.kind,
-                    traceparent = envelope.traceparent.as_deref().unwrap_or(""), attempt = delivery.attempt
-                );
-                let _entered = span.enter();
-                match process(&self.store, self.consumer.as_ref(), &envelope).await {
-                    Ok(outcome) => {
-                        metrics::counter!("events_consumed_total", "consumer" => name, "outcome" => outcome.label())
-                            .increment(1);
-                        if let Some(lag) = lag_seconds(&envelope.time) {
-                            metrics::histogram!("events_consumer_lag_seconds", "consumer" => name)
-                                .record(lag);
+                // Whatever else has already arrived joins the batch; nothing waits for more.
+                let mut deliveries = vec![first];
+                let mut closed = false;
+                while deliveries.len() < self.batch {
+                    match subscription.next().now_or_never() {
+                        Some(Some(Ok(delivery))) => deliveries.push(delivery),
+                        Some(Some(Err(error))) => {
+                            tracing::warn!(consumer = name, %error, "receiving a delivery failed");
+                            break;
                         }
-                        tracing::debug!(outcome = outcome.label(), "event processed");
-                        if let Err(error) = delivery.ack().await {
-                            tracing::warn!(%error, "acknowledging failed; the event will be redelivered and skipped");
+                        Some(None) => {
+                            closed = true;
+                            break;
                         }
+                        None => break,
                     }
-                    Err(error) if delivery.attempt >= self.policy.max_deliveries => {
-                        let message = error.to_string();
-                        tracing::error!(error = %message, "event failed its last delivery; dead-lettered");
-                        let kept =
-                            dead_letters::record(&self.store, name, &envelope, &message, delivery.attempt)
-                                .await;
-                        let streamed = self.bus.dead_letter(name, &envelope, &message).await;
-                        match (kept, streamed) {
-                            (Ok(()), Ok(())) => {
-                                let _ = delivery.ack().await;
-                            }
-                            (kept, streamed) => {
-                                // Not acknowledged: the bus redelivers it and we try again.
-                                tracing::error!(?kept, ?streamed, "dead-lettering failed");
-                                let _ = subscription.retry(delivery, self.policy.max_delay).await;
-                            }
-                        }
-                    }
-                    Err(error) => {
-                        let delay = self.policy.delay(delivery.attempt);
-                        metrics::counter!("events_retries_total", "consumer" => name).increment(1);
-                        tracing::warn!(%error, retry_in_ms = delay.as_millis() as u64, "event failed; will be redelivered");
-                        if let Err(error) = subscription.retry(delivery, delay).await {
-                            tracing::warn!(%error, "asking for a redelivery failed; the ack wait will redeliver it");
-                        }
-                    }
+                }
+                self.handle(&mut subscription, deliveries).await;
+                if closed {
+                    tracing::warn!(consumer = name, "the bus closed the subscription; subscribing again");
+                    continue 'subscribe;
                 }
             }
         }
         tracing::info!(consumer = name, "consumer stopped");
+    }
+
+    /// Applies `deliveries`: first-time deliveries together in one transaction, and one at a
+    /// time when that fails or for a delivery that failed before (so a poison event is
+    /// retried, and dead-lettered, alone, and never rolls the others back twice).
+    async fn handle(&self, subscription: &mut Subscription, deliveries: Vec<Delivery>) {
+        let name = self.consumer.name();
+        let mut fresh = Vec::with_capacity(deliveries.len());
+        let mut again = Vec::new();
+        for delivery in deliveries {
+            let envelope = match &delivery.envelope {
+                Ok(envelope) => envelope.clone(),
+                Err(error) => {
+                    metrics::counter!("events_unreadable_total", "consumer" => name).increment(1);
+                    tracing::error!(consumer = name, %error, "an unreadable message was dropped");
+                    let _ = delivery.ack().await;
+                    continue;
+                }
+            };
+            if delivery.attempt > 1 {
+                again.push((delivery, envelope))
+            } else {
+                fresh.push((delivery, envelope))
+            }
+        }
+        if fresh.len() > 1 {
+            let events: Vec<&Envelope> = fresh.iter().map(|(_, envelope)| envelope).collect();
+            let span = tracing::info_span!("event_batch", consumer = name, size = events.len());
+            let started = Instant::now();
+            match process_batch(&self.store, self.consumer.as_ref(), &events).instrument(span.clone()).await {
+                Ok(outcomes) => {
+                    metrics::histogram!("events_consumer_batch_size", "consumer" => name)
+                        .record(events.len() as f64);
+                    metrics::histogram!("events_consumer_batch_seconds", "consumer" => name)
+                        .record(started.elapsed().as_secs_f64());
+                    // Committed: acknowledge them all at once rather than one round trip each.
+                    let acks = fresh.drain(..).zip(outcomes).map(|((delivery, envelope), outcome)| {
+                        let span = span.clone();
+                        async move { self.processed(delivery, &envelope, outcome).instrument(span).await }
+                    });
+                    futures_util::future::join_all(acks).await;
+                }
+                Err(error) => {
+                    metrics::counter!("events_batch_fallbacks_total", "consumer" => name).increment(1);
+                    tracing::warn!(parent: &span, %error, "the batch failed; applying its events one at a time");
+                }
+            }
+        }
+        for (delivery, envelope) in fresh.into_iter().chain(again) {
+            let span = tracing::info_span!(
+                "event", consumer = name, event_id = %envelope.id, kind = %envelope.kind,
+                traceparent = envelope.traceparent.as_deref().unwrap_or(""), attempt = delivery.attempt
+            );
+            self.handle_one(subscription, delivery, envelope).instrument(span).await;
+        }
+    }
+
+    /// Counts and acknowledges a delivery whose event was processed (and committed).
+    async fn processed(&self, delivery: Delivery, envelope: &Envelope, outcome: Outcome) {
+        let name = self.consumer.name();
+        metrics::counter!("events_consumed_total", "consumer" => name, "outcome" => outcome.label())
+            .increment(1);
+        if let Some(lag) = lag_seconds(&envelope.time) {
+            metrics::histogram!("events_consumer_lag_seconds", "consumer" => name).record(lag);
+        }
+        tracing::debug!(event_id = %envelope.id, outcome = outcome.label(), "event processed");
+        if let Err(error) = delivery.ack().await {
+            tracing::warn!(%error, "acknowledging failed; the event will be redelivered and skipped");
+        }
+    }
+
+    /// Applies one delivery in a transaction of its own: acknowledged once committed, asked
+    /// for again after a failure, dead-lettered after its last delivery.
+    async fn handle_one(&self, subscription: &mut Subscription, delivery: Delivery, envelope: Envelope) {
+        let name = self.consumer.name();
+        match process(&self.store, self.consumer.as_ref(), &envelope).await {
+            Ok(outcome) => self.processed(delivery, &envelope, outcome).await,
+            Err(error) if delivery.attempt >= self.policy.max_deliveries => {
+                let message = error.to_string();
+                tracing::error!(error = %message, "event failed its last delivery; dead-lettered");
+                let kept =
+                    dead_letters::record(&self.store, name, &envelope, &message, delivery.attempt).await;
+                let streamed = self.bus.dead_letter(name, &envelope, &message).await;
+                match (kept, streamed) {
+                    (Ok(()), Ok(())) => {
+                        let _ = delivery.ack().await;
+                    }
+                    (kept, streamed) => {
+                        // Not acknowledged: the bus redelivers it and we try again.
+                        tracing::error!(?kept, ?streamed, "dead-lettering failed");
+                        let _ = subscription.retry(delivery, self.policy.max_delay).await;
+                    }
+                }
+            }
+            Err(error) => {
+                let delay = self.policy.delay(delivery.attempt);
+                metrics::counter!("events_retries_total", "consumer" => name).increment(1);
+                tracing::warn!(%error, retry_in_ms = delay.as_millis() as u64, "event failed; will be redelivered");
+                if let Err(error) = subscription.retry(delivery, delay).await {
+                    tracing::warn!(%error, "asking for a redelivery failed; the ack wait will redeliver it");
+                }
+            }
+        }
     }
 }
 

@@ -38,7 +38,10 @@ pub struct EventsPlan {
     pub consumers: Vec<Arc<dyn Consumer>>,
     pub policy: RetryPolicy,
     pub poll_every: Duration,
+    /// Outbox rows the relay publishes per round.
     pub batch: i64,
+    /// Events a consumer applies per database transaction.
+    pub consumer_batch: usize,
 }
 
 impl EventsPlan {
@@ -50,6 +53,7 @@ impl EventsPlan {
             policy: RetryPolicy::default(),
             poll_every: Duration::from_millis(200),
             batch: crate::events::relay::DEFAULT_BATCH,
+            consumer_batch: crate::events::runner::DEFAULT_CONSUMER_BATCH,
         }
     }
 }
@@ -99,7 +103,8 @@ async fn run_on(store: Store, bus: Bus, plan: EventsPlan, stopped: watch::Receiv
         tasks.spawn(relay.run(plan.poll_every, stopped.clone()));
     }
     for consumer in plan.consumers {
-        let runner = Runner::new(store.clone(), bus.clone(), consumer, plan.policy);
+        let runner =
+            Runner::new(store.clone(), bus.clone(), consumer, plan.policy).with_batch(plan.consumer_batch);
         tasks.spawn(runner.run(stopped.clone()));
     }
     // Dropping the set (this task aborted) aborts them all.

@@ -48,8 +48,8 @@ pub async fn schema(path: std::result::Result<Path<(String, String)>, PathReject
     })
 }
 
-/// `GET /api/v1/admin/analytics/orders?since=YYYY-MM-DDTHH:MM`: orders and GMV per minute,
-/// currency and country (admin).
+/// `GET /api/v1/admin/analytics/orders?since=YYYY-MM-DDTHH:MM`: orders placed, GMV, orders
+/// paid and conversion per minute, currency and country (admin).
 pub async fn order_analytics(
     State(state): State<AppState>,
     user: CurrentUser,

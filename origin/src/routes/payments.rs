@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -33,22 +34,43 @@ pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: By
 /// [`PaymentOutcome`] path a verified webhook takes (so it changes state once, however often it
 /// is pressed). Only the order's own shopper may approve it, and only when the configured
 /// provider is the sandbox: with a real provider this route does not exist (404).
+///
+/// An optional JSON body `{"card": "4084 0840 8408 4081"}` names the test card paid with: the
+/// same number gives the same card fingerprint, whoever pays (fraud checks count cards).
+/// Without it the shopper pays with a card of their own.
 pub async fn sandbox_approve(
     State(state): State<AppState>,
     user: CurrentUser,
     path: std::result::Result<Path<String>, PathRejection>,
+    body: Bytes,
 ) -> Result<Json<Order>> {
     let Path(reference) = path?;
-    if state.payments.name() != "sandbox" {
-        return Err(Error::NoSuchRoute { path: "/api/v1/payments/sandbox".into() });
-    }
+    let sandbox = state
+        .payments
+        .sandbox()
+        .ok_or_else(|| Error::NoSuchRoute { path: "/api/v1/payments/sandbox".into() })?;
     let order_id =
         sandbox_order(&reference).ok_or_else(|| Error::NotFound { what: "that sandbox payment".into() })?;
+    let page: SandboxPage = if body.iter().all(u8::is_ascii_whitespace) {
+        SandboxPage::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| Error::InvalidBody(format!("sandbox payment: {e}")))?
+    };
+    let card = sandbox.card(page.card.as_deref(), user.id)?;
     let order = state.store.order_for(order_id, user).await?;
-    let outcome = PaymentOutcome::Succeeded { reference, amount_minor: order.total.minor };
+    let outcome = PaymentOutcome::Succeeded { reference, amount_minor: order.total.minor, card: Some(card) };
     let applied = state.store.apply_payment_outcome(&outcome).await?;
     tracing::info!(order = order_id, applied, "sandbox payment approved");
     Ok(Json(state.store.order_for(order_id, user).await?))
+}
+
+/// What the sandbox's payment page may be told.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SandboxPage {
+    /// A test card number.
+    #[serde(default)]
+    card: Option<String>,
 }
 
 /// The order a sandbox reference pays for: `SandboxProvider::initialize` writes them as

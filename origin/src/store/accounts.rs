@@ -1,12 +1,12 @@
 //! Accounts: creating users (and a vendor's shop with them) and finding them to sign in.
 
 use linkedall_shared::VendorId;
-use serde_json::json;
 
 use super::Store;
 use crate::accounts::{Email, Role};
 use crate::error::{Error, Result};
 use crate::events::Event;
+use crate::events::catalogue::UserSession;
 use crate::session::CurrentUser;
 use crate::session_cache::SessionRecord;
 
@@ -28,11 +28,11 @@ pub struct StoredAccount {
 macro_rules! account_queries {
     ($pool:ty, $conn:ty, $backend:literal) => {
         use linkedall_shared::{VendorId, slugify};
-        use serde_json::json;
 
         use crate::accounts::{Email, Role};
         use crate::error::{Error, Result};
         use crate::events::Event;
+        use crate::events::catalogue::{UserCreated, UserUpdated};
         use crate::session::CurrentUser;
         use crate::session_cache::SessionRecord;
         use crate::store::accounts::{NewShop, StoredAccount};
@@ -76,8 +76,9 @@ macro_rules! account_queries {
                 sqlx::Error::Database(ref d) if d.is_unique_violation() => Error::EmailTaken,
                 e => db()(e),
             })?;
-            let event = json!({ "user_id": id, "role": role, "vendor_id": vendor_id, "source": "password" });
-            super::outbox::record(&mut tx, &Event::about_user("user.created", id, event)).await?;
+            let payload =
+                UserCreated { user_id: id, role: role.as_str().into(), vendor_id, source: "password".into() };
+            super::outbox::record(&mut tx, &Event::typed("user.created", format!("user/{id}"), &payload)).await?;
             tx.commit().await.map_err(db())?;
             Ok(CurrentUser { id, role, vendor_id: vendor_id.map(VendorId::new) })
         }
@@ -149,8 +150,8 @@ macro_rules! account_queries {
             .map_err(db())?;
             let (row, event) = match linked {
                 Some(row) => {
-                    let payload = json!({ "user_id": row.0, "supabase_subject": subject });
-                    let event = Event::about_user("user.updated", row.0, payload);
+                    let payload = UserUpdated { user_id: row.0, supabase_subject: Some(subject.to_owned()) };
+                    let event = Event::typed("user.updated", format!("user/{}", row.0), &payload);
                     (row, event)
                 }
                 None => {
@@ -167,8 +168,13 @@ macro_rules! account_queries {
                         sqlx::Error::Database(ref d) if d.is_unique_violation() => Error::EmailTaken,
                         e => db()(e),
                     })?;
-                    let payload = json!({ "user_id": id, "role": Role::Shopper, "vendor_id": null, "source": "supabase" });
-                    ((id, "shopper".to_owned(), None, true), Event::about_user("user.created", id, payload))
+                    let payload = UserCreated {
+                        user_id: id,
+                        role: Role::Shopper.as_str().into(),
+                        vendor_id: None,
+                        source: "supabase".into(),
+                    };
+                    ((id, "shopper".to_owned(), None, true), Event::typed("user.created", format!("user/{id}"), &payload))
                 }
             };
             super::outbox::record(&mut tx, &event).await?;
@@ -224,11 +230,8 @@ impl Store {
 
     /// Records `user.login` or `user.logout`.
     pub async fn record_session_event(&self, kind: &'static str, user: CurrentUser) -> Result<()> {
-        let event = Event::about_user(
-            kind,
-            user.id,
-            json!({ "user_id": user.id, "vendor_id": user.vendor_id.map(VendorId::get) }),
-        );
+        let payload = UserSession { user_id: user.id, vendor_id: user.vendor_id.map(VendorId::get) };
+        let event = Event::typed(kind, format!("user/{}", user.id), &payload);
         on_backend!(self, accounts::record_event(&event))
     }
 }

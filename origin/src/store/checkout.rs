@@ -10,8 +10,38 @@
 use super::Store;
 use crate::cart::Line;
 use crate::error::{Error, Result};
+use crate::events::catalogue;
 use crate::idempotency::{Claim, ClaimedKey, IdempotencyKey};
 use crate::order::Order;
+
+/// The `order.created` payload of `order`, placed by `shopper`.
+pub(crate) fn order_created(order: &Order, shopper: i64) -> catalogue::OrderCreated {
+    catalogue::OrderCreated {
+        id: order.id,
+        shopper_id: shopper,
+        state: order.state.as_str().into(),
+        total: order.total.into(),
+        parts: order
+            .parts
+            .iter()
+            .map(|part| catalogue::OrderPart {
+                order_id: part.order_id,
+                vendor_id: part.vendor_id.get(),
+                state: part.state.as_str().into(),
+                subtotal: part.subtotal.into(),
+                items: part
+                    .items
+                    .iter()
+                    .map(|item| catalogue::OrderItem {
+                        product_id: item.product_id.get(),
+                        quantity: item.quantity,
+                        unit_price: item.unit_price.into(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
 
 /// How the client named what to buy.
 #[derive(Debug, Clone)]
@@ -226,9 +256,9 @@ macro_rules! checkout_queries {
                     .map_err(db())?;
             }
 
-            let mut payload = serde_json::to_value(&order).map_err(|e| Error::Corrupt(e.to_string()))?;
-            payload["shopper_id"] = json!(shopper);
-            super::outbox::record(&mut tx, &Event::about_order("order.created", order_id, payload)).await?;
+            let payload = crate::store::checkout::order_created(&order, shopper);
+            super::outbox::record(&mut tx, &Event::typed("order.created", format!("order/{order_id}"), &payload))
+                .await?;
             for (product, vendor) in sold_out {
                 let payload = json!({ "product_id": product, "vendor_id": vendor });
                 super::outbox::record(&mut tx, &Event::about_product("product.out_of_stock", product.get(), payload))

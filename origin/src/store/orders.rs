@@ -28,7 +28,7 @@ pub struct Cancelled {
 macro_rules! order_queries {
     ($pool:ty, $conn:ty, $backend:literal) => {
         use linkedall_shared::{ProductId, VendorId};
-        use serde_json::json;
+        use crate::events::catalogue::{Amount, OrderCancelled, OrderReleased, PartMoved, PaymentRefunded, ReleasedStock};
 
         use crate::error::{Error, Result};
         use crate::events::Event;
@@ -177,14 +177,23 @@ macro_rules! order_queries {
             .fetch_optional(&mut *tx)
             .await
             .map_err(db())?;
-            let released: Vec<_> = items.iter().map(|(p, q)| json!({ "product_id": p, "quantity": q })).collect();
-            let payload = json!({
-                "order_id": id, "shopper_id": shopper, "from": current.state, "by": actor.role, "released": released,
-            });
-            super::outbox::record(&mut tx, &Event::about_order("order.cancelled", id, payload)).await?;
+            let payload = OrderCancelled {
+                order_id: id,
+                shopper_id: shopper,
+                from: current.state.as_str().into(),
+                by: actor.role.as_str().into(),
+                reason: None,
+                released: items
+                    .iter()
+                    .map(|&(product_id, quantity)| ReleasedStock { product_id, quantity: i64::from(quantity) })
+                    .collect(),
+            };
+            super::outbox::record(&mut tx, &Event::typed("order.cancelled", format!("order/{id}"), &payload)).await?;
             if let Some(reference) = &refund {
-                let payload = json!({ "order_id": id, "reference": reference, "amount": current.total });
-                super::outbox::record(&mut tx, &Event::about_order("payment.refunded", id, payload)).await?;
+                let payload =
+                    PaymentRefunded { order_id: id, reference: reference.clone(), amount: Amount::from(current.total) };
+                super::outbox::record(&mut tx, &Event::typed("payment.refunded", format!("order/{id}"), &payload))
+                    .await?;
             }
             let (_, order) = order(&mut tx, id).await?.ok_or_else(not_found)?;
             tx.commit().await.map_err(db())?;
@@ -257,8 +266,13 @@ macro_rules! order_queries {
                     .await
                     .map_err(db())?;
             }
-            let payload = json!({ "order_id": id, "vendor_id": vendor, "part_state": next, "whole_order": behind == 0 });
-            super::outbox::record(&mut tx, &Event::about_order(transition.event(), id, payload)).await?;
+            let payload = PartMoved {
+                order_id: id,
+                vendor_id: vendor.get(),
+                part_state: next.as_str().into(),
+                whole_order: behind == 0,
+            };
+            super::outbox::record(&mut tx, &Event::typed(transition.event(), format!("order/{id}"), &payload)).await?;
             let (_, order) = order(&mut tx, id).await?.ok_or_else(|| Error::NotFound { what: format!("order {id}") })?;
             tx.commit().await.map_err(db())?;
             order
@@ -287,8 +301,9 @@ macro_rules! order_queries {
             if released == 0 {
                 return Ok(false);
             }
-            let payload = json!({ "order_id": id, "released_by": admin });
-            super::outbox::record(&mut tx, &Event::about_order("order.released_from_review", id, payload)).await?;
+            let payload = OrderReleased { order_id: id, released_by: admin };
+            super::outbox::record(&mut tx, &Event::typed("order.released_from_review", format!("order/{id}"), &payload))
+                .await?;
             tx.commit().await.map_err(db())?;
             Ok(true)
         }

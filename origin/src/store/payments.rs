@@ -9,10 +9,11 @@ use crate::payments::{PaymentOutcome, PaymentSession};
 
 macro_rules! payment_queries {
     ($pool:ty, $conn:ty, $backend:literal) => {
-        use serde_json::json;
-
         use crate::error::{Error, Result};
         use crate::events::Event;
+        use crate::events::catalogue::{
+            Amount, OrderConfirmed, PaymentCompleted, PaymentInitiated, PaymentRefunded,
+        };
         use crate::payments::{PaymentOutcome, PaymentSession};
         use crate::store::timing::QueryTimer;
 
@@ -32,8 +33,13 @@ macro_rules! payment_queries {
             .execute(&mut *tx)
             .await
             .map_err(db())?;
-            let payload = json!({ "order_id": order, "reference": session.reference, "amount": session.amount });
-            super::outbox::record(&mut tx, &Event::about_order("payment.initiated", order, payload)).await?;
+            let payload = PaymentInitiated {
+                order_id: order,
+                reference: session.reference.clone(),
+                amount: Amount::from(session.amount),
+            };
+            super::outbox::record(&mut tx, &Event::typed("payment.initiated", format!("order/{order}"), &payload))
+                .await?;
             tx.commit().await.map_err(db())
         }
 
@@ -57,17 +63,27 @@ macro_rules! payment_queries {
                 PaymentOutcome::Refunded { reference } => (reference, "completed", "refunded", "payment.refunded"),
                 PaymentOutcome::Ignored { .. } => return Ok(false),
             };
+            let card = match outcome {
+                PaymentOutcome::Succeeded { card, .. } => card.as_ref(),
+                _ => None,
+            };
             let mut tx = super::begin_write(pool).await?;
-            let payment: Option<(i64, i64)> = sqlx::query_as(
-                "UPDATE payments SET state = $3 WHERE reference = $1 AND state = $2 RETURNING order_id, amount_minor",
+            // The card is kept only with the charge it paid (a failure or refund keeps the
+            // card the payment already had).
+            let payment: Option<(i64, String, i64)> = sqlx::query_as(
+                "UPDATE payments SET state = $3, \
+                 card_fingerprint = COALESCE($4, card_fingerprint), card_last4 = COALESCE($5, card_last4) \
+                 WHERE reference = $1 AND state = $2 RETURNING order_id, currency, amount_minor",
             )
             .bind(reference)
             .bind(from)
             .bind(to)
+            .bind(card.map(|c| c.fingerprint.as_str()))
+            .bind(card.and_then(|c| c.last4.as_deref()))
             .fetch_optional(&mut *tx)
             .await
             .map_err(db())?;
-            let Some((order, amount_minor)) = payment else {
+            let Some((order, currency, amount_minor)) = payment else {
                 return Ok(false);
             };
             if let PaymentOutcome::Succeeded { amount_minor: paid, .. } = outcome
@@ -77,8 +93,35 @@ macro_rules! payment_queries {
                     "payment {reference} was for {amount_minor} minor units, the webhook reports {paid}"
                 )));
             }
-            let payload = json!({ "order_id": order, "reference": reference, "amount_minor": amount_minor });
-            super::outbox::record(&mut tx, &Event::about_order(kind, order, payload)).await?;
+            let subject = format!("order/{order}");
+            let event = match outcome {
+                PaymentOutcome::Succeeded { .. } => {
+                    let payload = PaymentCompleted {
+                        order_id: order,
+                        reference: reference.clone(),
+                        amount_minor,
+                        card_fingerprint: card.map(|c| c.fingerprint.as_str().to_owned()),
+                    };
+                    Event::typed(kind, subject, &payload)
+                }
+                PaymentOutcome::Refunded { .. } => {
+                    let payload = PaymentRefunded {
+                        order_id: order,
+                        reference: reference.clone(),
+                        amount: Amount { currency, minor: amount_minor },
+                    };
+                    Event::typed(kind, subject, &payload)
+                }
+                _ => {
+                    let payload = crate::events::catalogue::PaymentOutcome {
+                        order_id: order,
+                        reference: reference.clone(),
+                        amount_minor,
+                    };
+                    Event::typed(kind, subject, &payload)
+                }
+            };
+            super::outbox::record(&mut tx, &event).await?;
             if let PaymentOutcome::Succeeded { .. } = outcome {
                 let confirmed = sqlx::query("UPDATE orders SET state = 'confirmed' WHERE id = $1 AND state = 'created'")
                     .bind(order)
@@ -92,8 +135,9 @@ macro_rules! payment_queries {
                         .execute(&mut *tx)
                         .await
                         .map_err(db())?;
-                    let payload = json!({ "order_id": order, "reference": reference });
-                    super::outbox::record(&mut tx, &Event::about_order("order.confirmed", order, payload)).await?;
+                    let payload = OrderConfirmed { order_id: order, reference: reference.clone() };
+                    super::outbox::record(&mut tx, &Event::typed("order.confirmed", format!("order/{order}"), &payload))
+                        .await?;
                 } else {
                     // Paid after it expired or was cancelled: the money goes back.
                     tracing::warn!(order, reference = %reference, "payment completed for an order no longer awaiting it");

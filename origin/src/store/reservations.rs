@@ -13,10 +13,9 @@ macro_rules! reservation_queries {
     ($pool:ty, $conn:ty, $backend:literal) => {
         use std::collections::BTreeMap;
 
-        use serde_json::json;
-
         use crate::error::{Error, Result};
         use crate::events::Event;
+        use crate::events::catalogue::{OrderCancelled, ReleasedStock};
         use crate::store::timing::QueryTimer;
 
         /// Cancels up to `limit` expired unpaid orders; returns their ids.
@@ -61,25 +60,42 @@ macro_rules! reservation_queries {
                 for (product, quantity) in &items {
                     *released.entry(*product).or_default() += i64::from(*quantity);
                 }
-                let items: Vec<_> = items.iter().map(|(p, q)| json!({ "product_id": p, "quantity": q })).collect();
-                let payload = json!({
-                    "order_id": id, "shopper_id": shopper, "from": "created", "by": "system",
-                    "reason": "reservation expired", "released": items,
-                });
-                super::outbox::record(&mut tx, &Event::about_order("order.cancelled", id, payload)).await?;
+                let payload = OrderCancelled {
+                    order_id: id,
+                    shopper_id: shopper,
+                    from: "created".into(),
+                    by: "system".into(),
+                    reason: Some("reservation expired".into()),
+                    released: items
+                        .iter()
+                        .map(|&(product_id, quantity)| ReleasedStock {
+                            product_id,
+                            quantity: i64::from(quantity),
+                        })
+                        .collect(),
+                };
+                super::outbox::record(
+                    &mut tx,
+                    &Event::typed("order.cancelled", format!("order/{id}"), &payload),
+                )
+                .await?;
             }
             // Put stock back in product order, as checkout takes it, so the two never deadlock.
             let mut relabelled = Vec::new();
             for (product, quantity) in released {
-                let stock: i64 = sqlx::query_scalar("UPDATE products SET stock = stock + $1 WHERE id = $2 RETURNING CAST(stock AS BIGINT)")
-                    .bind(quantity)
-                    .bind(product)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db())?;
+                let stock: i64 = sqlx::query_scalar(
+                    "UPDATE products SET stock = stock + $1 WHERE id = $2 RETURNING CAST(stock AS BIGINT)",
+                )
+                .bind(quantity)
+                .bind(product)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db())?;
                 let before = i32::try_from(stock - quantity).unwrap_or(i32::MAX);
                 if crate::store::purges::label_changed(before, i32::try_from(stock).unwrap_or(i32::MAX)) {
-                    relabelled.extend(crate::store::purges::product_changed(linkedall_shared::ProductId::new(product)));
+                    relabelled.extend(crate::store::purges::product_changed(
+                        linkedall_shared::ProductId::new(product),
+                    ));
                 }
             }
             super::purges::record(&mut tx, &relabelled).await?;

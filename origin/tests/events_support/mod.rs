@@ -37,12 +37,37 @@ impl Shop {
 
     /// Places an order of `items` (product, quantity) from Nigeria; its id.
     pub async fn order(&self, items: &[(i64, u32)]) -> i64 {
+        self.order_as(&self.token, items).await
+    }
+
+    /// A new shopper's bearer token.
+    pub async fn shopper(&self, email: &str) -> String {
+        register(&self.http, &self.origin.url(), email).await
+    }
+
+    /// Pays order `id` as `token` on the sandbox's payment page, with the test card `card`
+    /// (or the shopper's own card); the page's status and answer.
+    pub async fn pay(&self, token: &str, id: i64, card: Option<&str>) -> (StatusCode, Value) {
+        let (status, session) = self.post(&format!("/api/v1/orders/{id}/pay"), token).await;
+        assert_eq!(status, StatusCode::CREATED, "a charge is started: {session}");
+        let reference = session["reference"].as_str().unwrap();
+        let page = self.http.post(format!("{}/api/v1/payments/sandbox/{reference}", self.origin.url()));
+        let page = match card {
+            Some(card) => page.json(&json!({ "card": card })),
+            None => page,
+        };
+        let response = page.bearer_auth(token).send().await.unwrap();
+        (response.status(), response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Places an order of `items` as the shopper holding `token`; its id.
+    pub async fn order_as(&self, token: &str, items: &[(i64, u32)]) -> i64 {
         let items: Vec<Value> =
             items.iter().map(|(p, q)| json!({ "product_id": p, "quantity": q })).collect();
         let response = self
             .http
             .post(format!("{}/api/v1/orders", self.origin.url()))
-            .bearer_auth(&self.token)
+            .bearer_auth(token)
             .header("idempotency-key", uuid::Uuid::new_v4().to_string())
             .header("traceparent", format!("00-{TRACE_ID}-00f067aa0ba902b7-01"))
             .header("x-linkedall-country", "ng")

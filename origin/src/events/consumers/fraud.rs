@@ -1,14 +1,22 @@
-//! Fraud checks on every new order. Each signal adds to a score:
+//! Fraud checks on every new order, and on its payment. Each signal adds to a score:
 //!
 //! - velocity: more than [`FraudRules::orders_per_account`] orders from one account, or
 //!   [`FraudRules::orders_per_address`] from one client address, within ten minutes;
 //! - an amount far above the account's history (over three standard deviations above its
 //!   mean and over twice the mean, with at least three earlier orders in that currency);
-//! - a large order (≥ [`FraudRules::large_order_minor`]) from an account younger than a day.
+//! - a large order (≥ [`FraudRules::large_order_minor`]) from an account younger than a day;
+//! - velocity per card, when the order is paid ([`card_velocity`]): the card that paid it
+//!   paid for [`FraudRules::accounts_per_card`] accounts' orders, or
+//!   [`FraudRules::orders_per_card`] orders, within ten minutes.
 //!
 //! At or above the threshold the order is held for review: `fraud_observations.held` is set
-//! and `order.held_for_review` is emitted, in the transaction that records the check. (Card
-//! velocity needs card fingerprints from the payment provider, which we do not receive yet.)
+//! and `order.held_for_review` is emitted, in the transaction that records the check. The card
+//! is known only at `payment.completed`, after the order's own check: its points are added to
+//! the order's score then (holding an order the order check passed, or one an admin released
+//! before the payment). A payment processed before its order's check (a redelivery) is added
+//! by that check instead.
+
+pub mod card_velocity;
 
 use futures_util::future::BoxFuture;
 use time::format_description::well_known::Rfc3339;
@@ -16,7 +24,7 @@ use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::{Error, Result};
-use crate::events::catalogue::{OrderCreated, OrderHeld};
+use crate::events::catalogue::{OrderCreated, OrderHeld, PaymentCompleted};
 use crate::events::consumer::Consumer;
 use crate::events::envelope::Envelope;
 use crate::events::tx::{EventTx, on_conn};
@@ -27,13 +35,24 @@ use crate::events::{Cause, Event};
 pub struct FraudRules {
     pub orders_per_account: i64,
     pub orders_per_address: i64,
+    /// Distinct accounts one card may pay for in ten minutes before the order is held.
+    pub accounts_per_card: i64,
+    /// Orders one card may pay for in ten minutes before it counts against the order.
+    pub orders_per_card: i64,
     pub large_order_minor: i64,
     pub hold_at: u32,
 }
 
 impl Default for FraudRules {
     fn default() -> Self {
-        Self { orders_per_account: 3, orders_per_address: 5, large_order_minor: 1_000_000, hold_at: 70 }
+        Self {
+            orders_per_account: 3,
+            orders_per_address: 5,
+            accounts_per_card: 3,
+            orders_per_card: 6,
+            large_order_minor: 1_000_000,
+            hold_at: 70,
+        }
     }
 }
 
@@ -95,103 +114,192 @@ impl Consumer for FraudCheck {
     }
 
     fn wants(&self, kind: &str) -> bool {
-        kind == "order.created"
+        matches!(kind, "order.created" | "payment.completed")
     }
 
     fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let db = || Error::db("checking an order for fraud");
-            let order: OrderCreated = event.data_as()?;
-            let window = before(&event.time, Duration::minutes(10))?;
-            let ip = event.clientip.clone();
-            let recent_by_account: i64 = on_conn!(&mut *tx, conn => sqlx::query_scalar(
-                "SELECT count(*) FROM fraud_observations WHERE shopper_id = $1 AND at >= $2",
+            match event.kind.as_str() {
+                "payment.completed" => self.check_payment(tx, event).await,
+                _ => self.check_order(tx, event).await,
+            }
+        })
+    }
+}
+
+impl FraudCheck {
+    /// The checks of a new order.
+    async fn check_order(&self, tx: &mut EventTx, event: &Envelope) -> Result<()> {
+        let db = || Error::db("checking an order for fraud");
+        let order: OrderCreated = event.data_as()?;
+        let window = before(&event.time, Duration::minutes(10))?;
+        let ip = event.clientip.clone();
+        let recent_by_account: i64 = on_conn!(&mut *tx, conn => sqlx::query_scalar(
+            "SELECT count(*) FROM fraud_observations WHERE shopper_id = $1 AND at >= $2",
+        )
+        .bind(order.shopper_id)
+        .bind(&window)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db())?);
+        let recent_by_address: i64 = match &ip {
+            Some(ip) => on_conn!(&mut *tx, conn => sqlx::query_scalar(
+                "SELECT count(*) FROM fraud_observations WHERE client_ip = $1 AND at >= $2",
             )
-            .bind(order.shopper_id)
+            .bind(ip)
             .bind(&window)
             .fetch_one(&mut *conn)
             .await
-            .map_err(db())?);
-            let recent_by_address: i64 = match &ip {
-                Some(ip) => on_conn!(&mut *tx, conn => sqlx::query_scalar(
-                    "SELECT count(*) FROM fraud_observations WHERE client_ip = $1 AND at >= $2",
-                )
-                .bind(ip)
-                .bind(&window)
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(db())?),
-                None => 0,
-            };
-            let amounts: Vec<i64> = on_conn!(&mut *tx, conn => sqlx::query_scalar(
-                "SELECT CAST(amount_minor AS BIGINT) FROM fraud_observations WHERE shopper_id = $1 AND currency = $2",
+            .map_err(db())?),
+            None => 0,
+        };
+        let amounts: Vec<i64> = on_conn!(&mut *tx, conn => sqlx::query_scalar(
+            "SELECT CAST(amount_minor AS BIGINT) FROM fraud_observations WHERE shopper_id = $1 AND currency = $2",
+        )
+        .bind(order.shopper_id)
+        .bind(&order.total.currency)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db())?);
+        let history = (amounts.len() >= 3).then(|| {
+            let n = amounts.len() as f64;
+            let mean = amounts.iter().map(|&a| a as f64).sum::<f64>() / n;
+            let variance = amounts.iter().map(|&a| (a as f64 - mean).powi(2)).sum::<f64>() / n;
+            (mean, variance.sqrt())
+        });
+        let day_before = before(&event.time, Duration::days(1))?;
+        let opened: Option<String> = match &mut *tx {
+            EventTx::Postgres(t) => sqlx::query_scalar(
+                "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM users WHERE id = $1",
             )
             .bind(order.shopper_id)
-            .bind(&order.total.currency)
-            .fetch_all(&mut *conn)
+            .fetch_optional(&mut **t)
             .await
-            .map_err(db())?);
-            let history = (amounts.len() >= 3).then(|| {
-                let n = amounts.len() as f64;
-                let mean = amounts.iter().map(|&a| a as f64).sum::<f64>() / n;
-                let variance = amounts.iter().map(|&a| (a as f64 - mean).powi(2)).sum::<f64>() / n;
-                (mean, variance.sqrt())
-            });
-            let day_before = before(&event.time, Duration::days(1))?;
-            let opened: Option<String> = match &mut *tx {
-                EventTx::Postgres(t) => sqlx::query_scalar(
-                    "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM users WHERE id = $1",
-                )
+            .map_err(db())?,
+            EventTx::Sqlite(t) => sqlx::query_scalar("SELECT substr(created_at, 1, 19) FROM users WHERE id = $1")
                 .bind(order.shopper_id)
                 .fetch_optional(&mut **t)
                 .await
                 .map_err(db())?,
-                EventTx::Sqlite(t) => sqlx::query_scalar("SELECT substr(created_at, 1, 19) FROM users WHERE id = $1")
-                    .bind(order.shopper_id)
-                    .fetch_optional(&mut **t)
-                    .await
-                    .map_err(db())?,
-            };
-            let signals = Signals {
-                amount_minor: order.total.minor,
-                recent_by_account,
-                recent_by_address,
-                history,
-                new_account: opened.is_some_and(|opened| opened >= day_before),
-            };
-            let (score, reasons) = score(&self.rules, &signals);
-            let held = score >= self.rules.hold_at;
-            on_conn!(&mut *tx, conn => sqlx::query(
-                "INSERT INTO fraud_observations (order_id, shopper_id, client_ip, currency, amount_minor, at, score, reasons, held) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(order.id)
-            .bind(order.shopper_id)
-            .bind(ip.as_deref())
-            .bind(&order.total.currency)
-            .bind(order.total.minor)
-            .bind(&event.time)
-            .bind(score as i32)
-            .bind(reasons.join("; "))
-            .bind(held)
-            .execute(&mut *conn)
-            .await
-            .map_err(db())?.rows_affected());
-            metrics::histogram!("fraud_score").record(f64::from(score));
-            if held {
-                let payload = OrderHeld { order_id: order.id, shopper_id: order.shopper_id, score, reasons };
-                let cause = Cause { traceparent: event.traceparent.clone(), ..Cause::default() };
-                tx.emit(
-                    &Event::typed("order.held_for_review", format!("order/{}", order.id), &payload),
-                    &cause,
-                )
-                .await?;
-                metrics::counter!("fraud_orders_held_total").increment(1);
-                tracing::warn!(order = order.id, score, reasons = ?payload.reasons, "order held for fraud review");
-            }
-            Ok(())
-        })
+        };
+        let signals = Signals {
+            amount_minor: order.total.minor,
+            recent_by_account,
+            recent_by_address,
+            history,
+            new_account: opened.is_some_and(|opened| opened >= day_before),
+        };
+        let (mut score, mut reasons) = score(&self.rules, &signals);
+        if let Some(card) = card_velocity::signals_of(tx, order.id).await? {
+            let (points, why) = card_velocity::score(&self.rules, card);
+            score += points;
+            reasons.extend(why);
+        }
+        let held = score >= self.rules.hold_at;
+        on_conn!(&mut *tx, conn => sqlx::query(
+            "INSERT INTO fraud_observations (order_id, shopper_id, client_ip, currency, amount_minor, at, score, reasons, held) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(order.id)
+        .bind(order.shopper_id)
+        .bind(ip.as_deref())
+        .bind(&order.total.currency)
+        .bind(order.total.minor)
+        .bind(&event.time)
+        .bind(score as i32)
+        .bind(reasons.join("; "))
+        .bind(held)
+        .execute(&mut *conn)
+        .await
+        .map_err(db())?.rows_affected());
+        metrics::histogram!("fraud_score").record(f64::from(score));
+        if held {
+            let payload = OrderHeld { order_id: order.id, shopper_id: order.shopper_id, score, reasons };
+            hold(tx, event, &payload).await?;
+        }
+        Ok(())
     }
+
+    /// Velocity per card, once the order is paid: the card's points join the order's score.
+    async fn check_payment(&self, tx: &mut EventTx, event: &Envelope) -> Result<()> {
+        let db = || Error::db("checking a payment's card for fraud");
+        let payment: PaymentCompleted = event.data_as()?;
+        let Some(card) = payment.card_fingerprint else {
+            metrics::counter!("fraud_card_checks_total", "outcome" => "no_card").increment(1);
+            return Ok(());
+        };
+        let order = payment.order_id;
+        let shopper: Option<i64> = on_conn!(&mut *tx, conn => sqlx::query_scalar(
+            "SELECT shopper_id FROM orders WHERE id = $1",
+        )
+        .bind(order)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db())?);
+        let shopper = shopper.ok_or_else(|| {
+            Error::Corrupt(format!(
+                "payment.completed {} is for order {order}, which does not exist",
+                event.id
+            ))
+        })?;
+        card_velocity::record(tx, order, shopper, &card, &event.time).await?;
+        let signals = card_velocity::signals_of(tx, order).await?.unwrap_or_default();
+        metrics::histogram!("fraud_card_accounts").record(signals.accounts as f64);
+        let (points, card_reasons) = card_velocity::score(&self.rules, signals);
+        if points == 0 {
+            metrics::counter!("fraud_card_checks_total", "outcome" => "calm").increment(1);
+            return Ok(());
+        }
+        metrics::counter!("fraud_card_checks_total", "outcome" => "velocity").increment(1);
+        let observed: Option<(i32, String, bool, Option<String>)> = on_conn!(&mut *tx, conn => sqlx::query_as(
+            "SELECT score, reasons, held, released_at FROM fraud_observations WHERE order_id = $1",
+        )
+        .bind(order)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db())?);
+        let Some((before_score, before_reasons, held, released_at)) = observed else {
+            // The order's own check has not run yet; it adds the card's points when it does.
+            tracing::info!(order, "card velocity seen before the order's check; the check will count it");
+            return Ok(());
+        };
+        let score = u32::try_from(before_score).unwrap_or(0) + points;
+        let mut reasons: Vec<String> =
+            before_reasons.split("; ").filter(|r| !r.is_empty()).map(str::to_owned).collect();
+        reasons.extend(card_reasons);
+        on_conn!(&mut *tx, conn => sqlx::query(
+            "UPDATE fraud_observations SET score = $2, reasons = $3 WHERE order_id = $1",
+        )
+        .bind(order)
+        .bind(score as i32)
+        .bind(reasons.join("; "))
+        .execute(&mut *conn)
+        .await
+        .map_err(db())?.rows_affected());
+        metrics::histogram!("fraud_score").record(f64::from(score));
+        let under_review = held && released_at.is_none();
+        if under_review || score < self.rules.hold_at {
+            return Ok(());
+        }
+        on_conn!(&mut *tx, conn => sqlx::query(
+            "UPDATE fraud_observations SET held = $2, released_at = NULL, released_by = NULL WHERE order_id = $1",
+        )
+        .bind(order)
+        .bind(true)
+        .execute(&mut *conn)
+        .await
+        .map_err(db())?.rows_affected());
+        hold(tx, event, &OrderHeld { order_id: order, shopper_id: shopper, score, reasons }).await
+    }
+}
+
+/// Emits `order.held_for_review` for `held`, caused by `event`.
+async fn hold(tx: &mut EventTx, event: &Envelope, held: &OrderHeld) -> Result<()> {
+    let cause = Cause { traceparent: event.traceparent.clone(), ..Cause::default() };
+    tx.emit(&Event::typed("order.held_for_review", format!("order/{}", held.order_id), held), &cause).await?;
+    metrics::counter!("fraud_orders_held_total").increment(1);
+    tracing::warn!(order = held.order_id, score = held.score, reasons = ?held.reasons, "order held for fraud review");
+    Ok(())
 }
 
 #[cfg(test)]

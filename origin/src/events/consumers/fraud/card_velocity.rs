@@ -1,0 +1,106 @@
+//! Velocity per card: how many accounts, and how many orders, one card paid for within ten
+//! minutes of a payment. One card paying for several accounts' orders is the shape of card
+//! testing and of stolen cards spread over fresh accounts, which velocity per account or per
+//! address does not see.
+//!
+//! The card is the payment provider's fingerprint (`payment.completed`'s `card_fingerprint`),
+//! recorded in `fraud_card_payments` at the payment event's time, so a payment delivered late
+//! is counted in the window it belongs to.
+
+use time::Duration;
+
+use super::{FraudRules, before};
+use crate::error::{Error, Result};
+use crate::events::tx::{EventTx, on_conn};
+
+/// How far back a payment's window reaches.
+pub const WINDOW_MINUTES: i64 = 10;
+
+/// What one card did in the window ending at a payment, that payment included.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CardSignals {
+    /// Distinct accounts whose orders the card paid.
+    pub accounts: i64,
+    /// Orders the card paid.
+    pub orders: i64,
+}
+
+/// The points and reasons the card's velocity adds to an order's score.
+pub fn score(rules: &FraudRules, signals: CardSignals) -> (u32, Vec<String>) {
+    let mut score = 0;
+    let mut reasons = Vec::new();
+    if signals.accounts >= rules.accounts_per_card {
+        score += 70;
+        reasons.push(format!(
+            "card velocity: one card paid for {} accounts' orders in {WINDOW_MINUTES} minutes",
+            signals.accounts
+        ));
+    }
+    if signals.orders >= rules.orders_per_card {
+        score += 40;
+        reasons.push(format!(
+            "card velocity: one card paid for {} orders in {WINDOW_MINUTES} minutes",
+            signals.orders
+        ));
+    }
+    (score, reasons)
+}
+
+/// Records that `card` paid order `order` of `shopper` at `at` (once per order).
+pub async fn record(tx: &mut EventTx, order: i64, shopper: i64, card: &str, at: &str) -> Result<()> {
+    on_conn!(tx, conn => sqlx::query(
+        "INSERT INTO fraud_card_payments (order_id, shopper_id, card_fingerprint, at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (order_id) DO NOTHING",
+    )
+    .bind(order)
+    .bind(shopper)
+    .bind(card)
+    .bind(at)
+    .execute(&mut *conn)
+    .await
+    .map_err(Error::db("recording the card an order was paid with"))?
+    .rows_affected());
+    Ok(())
+}
+
+/// What the card that paid `order` did in the window of that payment; `None` when the order
+/// was not paid by a known card (yet).
+pub async fn signals_of(tx: &mut EventTx, order: i64) -> Result<Option<CardSignals>> {
+    let db = || Error::db("counting a card's payments");
+    let paid: Option<(String, String)> = on_conn!(&mut *tx, conn => sqlx::query_as(
+        "SELECT card_fingerprint, at FROM fraud_card_payments WHERE order_id = $1",
+    )
+    .bind(order)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db())?);
+    let Some((card, at)) = paid else { return Ok(None) };
+    let window = before(&at, Duration::minutes(WINDOW_MINUTES))?;
+    let (accounts, orders): (i64, i64) = on_conn!(&mut *tx, conn => sqlx::query_as(
+        "SELECT count(DISTINCT shopper_id), count(*) FROM fraud_card_payments \
+         WHERE card_fingerprint = $1 AND at >= $2 AND at <= $3",
+    )
+    .bind(&card)
+    .bind(&window)
+    .bind(&at)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db())?);
+    Ok(Some(CardSignals { accounts, orders }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_card_paying_for_three_accounts_alone_reaches_the_hold_threshold() {
+        let rules = FraudRules::default();
+        assert_eq!(score(&rules, CardSignals { accounts: 2, orders: 2 }).0, 0);
+        let (points, reasons) = score(&rules, CardSignals { accounts: 3, orders: 3 });
+        assert!(points >= rules.hold_at, "{points}");
+        assert!(reasons[0].starts_with("card velocity: one card paid for 3 accounts"), "{reasons:?}");
+        let (points, reasons) = score(&rules, CardSignals { accounts: 1, orders: 6 });
+        assert_eq!((points, reasons.len()), (40, 1), "one account's many orders is a signal, not a hold");
+    }
+}
