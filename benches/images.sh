@@ -11,10 +11,11 @@
 # pipeline is single-threaded per photo; the origin runs LINKEDALL_MEDIA_CONCURRENCY photos at
 # once instead).
 #
-# Hook for the edge's wasm column: when benches/images-wasm.mjs exists it is run as
-#   node benches/images-wasm.mjs <photos folder> <output folder>
-# and must print lines `wasm_jpeg_ms_per_image=<ms>` and `wasm_webp_ms_per_image=<ms>` (timed
-# in workerd/Miniflare over the same files); they are added to the table.
+# The edge's wasm column: benches/images-wasm.mjs runs the built worker
+# (target/wasm/worker-bundle; built here with `cargo xtask wasm worker` unless SKIP_WASM=1) in
+# workerd through Miniflare over the same files, as signed resize requests that fetch each
+# original from a stand-in origin; it prints `wasm_*=<value>` lines (see its header), added to
+# the table. Its WebP is the edge's lossless encoder (lossy WebP comes from the origin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 photos_count=${PHOTOS:-40}
@@ -55,10 +56,11 @@ vips_jpeg1=$(vips jpg 1); vips_webp1=$(vips webp 1)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 wasm_jpeg="—"; wasm_webp="—"
-if [ -f benches/images-wasm.mjs ]; then
+if [ "${SKIP_WASM:-0}" != 1 ]; then
+  cargo xtask wasm worker >&2
   node benches/images-wasm.mjs "$work/photos" "$work/wasm" >"$work/wasm.out"
-  wasm_jpeg=$(sed -n 's/^wasm_jpeg_ms_per_image=//p' "$work/wasm.out")
-  wasm_webp=$(sed -n 's/^wasm_webp_ms_per_image=//p' "$work/wasm.out")
+  wasm() { sed -n "s/^wasm_$1=//p" "$work/wasm.out"; }
+  wasm_jpeg=$(wasm jpeg_ms_per_image); wasm_webp=$(wasm webp_ms_per_image)
 fi
 
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -69,8 +71,18 @@ echo "|---|---|---|---|"
 echo "| linkedall-images native (1 thread) | $ours_jpeg | $ours_webp | $(peak_mb "$work/ours-jpeg.time") / $(peak_mb "$work/ours-webp.time") MB |"
 echo "| vipsthumbnail (default threads) | $vips_jpeg | $vips_webp | $(peak_mb "$work/vips-jpg-0.time") / $(peak_mb "$work/vips-webp-0.time") MB |"
 echo "| vipsthumbnail VIPS_CONCURRENCY=1 | $vips_jpeg1 | $vips_webp1 | $(peak_mb "$work/vips-jpg-1.time") / $(peak_mb "$work/vips-webp-1.time") MB |"
-echo "| wasm in workerd (benches/images-wasm.mjs) | $wasm_jpeg | $wasm_webp | |"
+if [ "$wasm_jpeg" != "—" ]; then
+  echo "| wasm in workerd, worker bundle $(wasm bundle_gzip_kb) KB gzip (includes fetching the original from the stand-in origin) | $wasm_jpeg | $wasm_webp (lossless) | workerd $(wasm workerd_peak_rss_mb) MB |"
+  echo "| … of which fetch + dispatch (same originals through the worker's proxy path) | $(wasm fetch_baseline_ms_per_image) | $(wasm fetch_baseline_ms_per_image) | |"
+  echo "| wasm in workerd, net of that baseline | $(wasm jpeg_net_ms_per_image) | $(wasm webp_net_ms_per_image) (lossless) | |"
+fi
 echo
 echo "ratio ours / vipsthumbnail (default threads): JPEG $(ratio "$ours_jpeg" "$vips_jpeg"), WebP $(ratio "$ours_webp" "$vips_webp")"
 echo "ratio ours / vipsthumbnail (1 thread):        JPEG $(ratio "$ours_jpeg" "$vips_jpeg1"), WebP $(ratio "$ours_webp" "$vips_webp1")"
+if [ "$wasm_jpeg" != "—" ]; then
+  echo "ratio wasm in workerd / vipsthumbnail (default threads): JPEG $(ratio "$wasm_jpeg" "$vips_jpeg") (net $(ratio "$(wasm jpeg_net_ms_per_image)" "$vips_jpeg")), WebP $(ratio "$wasm_webp" "$vips_webp") (net $(ratio "$(wasm webp_net_ms_per_image)" "$vips_webp"))"
+  echo "ratio wasm in workerd / vipsthumbnail (1 thread):        JPEG $(ratio "$wasm_jpeg" "$vips_jpeg1"), WebP $(ratio "$wasm_webp" "$vips_webp1")"
+  echo "wasm output bytes: JPEG $(( $(wasm jpeg_bytes) / 1024 )) KB, WebP (lossless) $(( $(wasm webp_bytes) / 1024 )) KB"
+fi
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "output bytes: ours JPEG $(du -sk "$work/ours-jpeg" | cut -f1) KB, vips JPEG $(du -sk "$work/vips-jpg-0" | cut -f1) KB; ours WebP $(du -sk "$work/ours-webp" | cut -f1) KB, vips WebP $(du -sk "$work/vips-webp-0" | cut -f1) KB"
