@@ -34,12 +34,16 @@ input_mb=$(du -sm "$work/photos" | cut -f1)
 
 now_ms() { date +%s%3N; }
 peak_mb() { awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' "$1"; }
+# CPU time (user + system, every thread) per image: on a shared, loaded machine it moves far
+# less than wall time, so it is printed beside it.
+cpu_ms() { awk -F': ' -v n="$photos_count" '/User time|System time/ { t += $2 } END { printf "%.1f", t * 1000 / n }' "$1"; }
 
 # ours: the program times its own loop (ms_per_image); wall time includes process start.
 ours() { # format
   /usr/bin/time -v "$bin" run "$1" "$work/photos" "$work/ours-$1" >"$work/ours-$1.out" 2>"$work/ours-$1.time"
   sed -n 's/^ms_per_image=\([0-9.]*\).*/\1/p' "$work/ours-$1.out"
 }
+stages() { sed -n 's/^decode_ms/decode_ms/p' "$work/ours-$1.out"; } # where our time went
 vips() { # extension concurrency
   local start end
   start=$(now_ms)
@@ -66,23 +70,26 @@ fi
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 echo "photos: $photos_count × 2000×1500 JPEG q90 ($input_mb MB), card 400 px wide, q80; vips $(vipsthumbnail --vips-version 2>/dev/null | head -1)"
 echo
-echo "| pipeline | JPEG ms/image | WebP ms/image | peak RSS JPEG / WebP |"
-echo "|---|---|---|---|"
-echo "| linkedall-images native (1 thread) | $ours_jpeg | $ours_webp | $(peak_mb "$work/ours-jpeg.time") / $(peak_mb "$work/ours-webp.time") MB |"
-echo "| vipsthumbnail (default threads) | $vips_jpeg | $vips_webp | $(peak_mb "$work/vips-jpg-0.time") / $(peak_mb "$work/vips-webp-0.time") MB |"
-echo "| vipsthumbnail VIPS_CONCURRENCY=1 | $vips_jpeg1 | $vips_webp1 | $(peak_mb "$work/vips-jpg-1.time") / $(peak_mb "$work/vips-webp-1.time") MB |"
+echo "| pipeline | JPEG ms/image | WebP ms/image | CPU ms/image JPEG / WebP | peak RSS JPEG / WebP |"
+echo "|---|---|---|---|---|"
+echo "| linkedall-images native | $ours_jpeg | $ours_webp | $(cpu_ms "$work/ours-jpeg.time") / $(cpu_ms "$work/ours-webp.time") | $(peak_mb "$work/ours-jpeg.time") / $(peak_mb "$work/ours-webp.time") MB |"
+echo "| vipsthumbnail (default threads) | $vips_jpeg | $vips_webp | $(cpu_ms "$work/vips-jpg-0.time") / $(cpu_ms "$work/vips-webp-0.time") | $(peak_mb "$work/vips-jpg-0.time") / $(peak_mb "$work/vips-webp-0.time") MB |"
+echo "| vipsthumbnail VIPS_CONCURRENCY=1 | $vips_jpeg1 | $vips_webp1 | $(cpu_ms "$work/vips-jpg-1.time") / $(cpu_ms "$work/vips-webp-1.time") | $(peak_mb "$work/vips-jpg-1.time") / $(peak_mb "$work/vips-webp-1.time") MB |"
 if [ "$wasm_jpeg" != "—" ]; then
-  echo "| wasm in workerd, worker bundle $(wasm bundle_gzip_kb) KB gzip (includes fetching the original from the stand-in origin) | $wasm_jpeg | $wasm_webp (lossless) | workerd $(wasm workerd_peak_rss_mb) MB |"
-  echo "| … of which fetch + dispatch (same originals through the worker's proxy path) | $(wasm fetch_baseline_ms_per_image) | $(wasm fetch_baseline_ms_per_image) | |"
-  echo "| wasm in workerd, net of that baseline | $(wasm jpeg_net_ms_per_image) | $(wasm webp_net_ms_per_image) (lossless) | |"
+  echo "| wasm in workerd, worker bundle $(wasm bundle_gzip_kb) KB gzip (includes fetching the original from the stand-in origin) | $wasm_jpeg | $wasm_webp (lossless) | workerd $(wasm jpeg_workerd_cpu_ms_per_image) / $(wasm webp_workerd_cpu_ms_per_image) | workerd $(wasm workerd_peak_rss_mb) MB |"
+  echo "| … of which fetch + dispatch (same originals through the worker's proxy path) | $(wasm fetch_baseline_ms_per_image) | $(wasm fetch_baseline_ms_per_image) | workerd $(wasm fetch_baseline_workerd_cpu_ms_per_image) | |"
+  echo "| wasm in workerd, net of that baseline | $(wasm jpeg_net_ms_per_image) | $(wasm webp_net_ms_per_image) (lossless) | workerd $(wasm jpeg_net_workerd_cpu_ms_per_image) / $(wasm webp_net_workerd_cpu_ms_per_image) | |"
 fi
 echo
 echo "ratio ours / vipsthumbnail (default threads): JPEG $(ratio "$ours_jpeg" "$vips_jpeg"), WebP $(ratio "$ours_webp" "$vips_webp")"
 echo "ratio ours / vipsthumbnail (1 thread):        JPEG $(ratio "$ours_jpeg" "$vips_jpeg1"), WebP $(ratio "$ours_webp" "$vips_webp1")"
+echo "CPU-time ratio ours / vipsthumbnail (1 thread): JPEG $(ratio "$(cpu_ms "$work/ours-jpeg.time")" "$(cpu_ms "$work/vips-jpg-1.time")"), WebP $(ratio "$(cpu_ms "$work/ours-webp.time")" "$(cpu_ms "$work/vips-webp-1.time")")"
 if [ "$wasm_jpeg" != "—" ]; then
   echo "ratio wasm in workerd / vipsthumbnail (default threads): JPEG $(ratio "$wasm_jpeg" "$vips_jpeg") (net $(ratio "$(wasm jpeg_net_ms_per_image)" "$vips_jpeg")), WebP $(ratio "$wasm_webp" "$vips_webp") (net $(ratio "$(wasm webp_net_ms_per_image)" "$vips_webp"))"
   echo "ratio wasm in workerd / vipsthumbnail (1 thread):        JPEG $(ratio "$wasm_jpeg" "$vips_jpeg1"), WebP $(ratio "$wasm_webp" "$vips_webp1")"
+  echo "CPU-time ratio wasm (workerd, all) / vipsthumbnail (1 thread): JPEG $(ratio "$(wasm jpeg_workerd_cpu_ms_per_image)" "$(cpu_ms "$work/vips-jpg-1.time")"), WebP $(ratio "$(wasm webp_workerd_cpu_ms_per_image)" "$(cpu_ms "$work/vips-webp-1.time")")"
   echo "wasm output bytes: JPEG $(( $(wasm jpeg_bytes) / 1024 )) KB, WebP (lossless) $(( $(wasm webp_bytes) / 1024 )) KB"
 fi
+echo "ours, where the time went per image: JPEG $(stages jpeg); WebP $(stages webp)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "output bytes: ours JPEG $(du -sk "$work/ours-jpeg" | cut -f1) KB, vips JPEG $(du -sk "$work/vips-jpg-0" | cut -f1) KB; ours WebP $(du -sk "$work/ours-webp" | cut -f1) KB, vips WebP $(du -sk "$work/vips-webp-0" | cut -f1) KB"
