@@ -21,6 +21,9 @@
 // wasm build does not have — the edge serves the origin's lossy presets instead), so the WebP
 // figure is the lossless encoder's and its output is much larger than a q80 lossy file.
 //
+// ROUNDS (default 3) rounds over every photo, each on other products (every request a miss);
+// each printed figure is its best round — the usual guard against other processes' load.
+//
 // Prints `key=value` lines: wasm_jpeg_ms_per_image, wasm_webp_ms_per_image,
 // wasm_fetch_baseline_ms_per_image, wasm_jpeg_net_ms_per_image, wasm_webp_net_ms_per_image,
 // wasm_{jpeg,webp}_workerd_cpu_ms_per_image and wasm_{jpeg,webp}_net_workerd_cpu_ms_per_image
@@ -58,13 +61,21 @@ if (files.length === 0) {
   console.error(`no .jpg files in ${photosDir}`);
   process.exit(1);
 }
-/** One product per photo, with a content hash as the origin's upload names it. */
-const photos = files.map((file, i) => {
+// Rounds over every photo (best round kept per figure); each round asks for other products,
+// so every measured request is a cache miss.
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+/** One product per photo and round, with a content hash as the origin's upload names it. */
+const photos = files.map((file) => {
   const bytes = fs.readFileSync(path.join(photosDir, file));
   const hash = crypto.createHash("sha256").update(bytes).digest("hex").slice(0, 32);
-  return { name: path.basename(file, ".jpg"), bytes, source: `/media/products/${i + 1}/${hash}.jpg` };
+  return { name: path.basename(file, ".jpg"), bytes, hash };
 });
-const bySource = new Map(photos.map((p) => [p.source, p.bytes]));
+const sourceOf = (photo, round) =>
+  `/media/products/${round * photos.length + photos.indexOf(photo) + 1}/${photo.hash}.jpg`;
+const bySource = new Map();
+for (let round = 0; round <= ROUNDS; round++) {
+  for (const photo of photos) bySource.set(sourceOf(photo, round), photo.bytes);
+}
 // An empty purge feed in the wire format: version byte 2, then postcard of
 // PurgeFeed { purges: [], latest: 0, truncated: false }.
 const EMPTY_PURGE_FEED = Buffer.from([2, 0, 0, 0]);
@@ -140,19 +151,37 @@ try {
   // Warm-up on other cache keys (quality 79), so every measured request is a miss.
   for (const format of FORMATS) {
     for (const photo of photos.slice(0, WARM_UP)) {
-      await timed(signedUrl(format.options.replace("quality=80", "quality=79"), photo.source), format.type);
+      await timed(signedUrl(format.options.replace("quality=80", "quality=79"), sourceOf(photo, 0)), format.type);
     }
   }
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [key, value] of Object.entries(await measureRound(round))) {
+      if (!(key in results) || value < results[key]) results[key] = value;
+    }
+  }
+  results.wasm_workerd_peak_rss_mb = workerdPeakRssMb();
+  results.wasm_bundle_gzip_kb = bundleGzipKb();
+} finally {
+  await mf.dispose();
+  origin.close();
+}
+for (const [key, value] of Object.entries(results)) {
+  console.log(`${key}=${typeof value === "number" && !Number.isInteger(value) ? value.toFixed(2) : value}`);
+}
+
+/** Every photo once per column; per-image averages of this round. */
+async function measureRound(round) {
+  const results = {};
   // Interleaved per photo (baseline, JPEG, WebP), so a change in the machine's load touches
   // every column alike.
   const totals = { baseline: { ms: 0, cpu: 0 }, jpeg: { ms: 0, cpu: 0, bytes: 0 }, webp: { ms: 0, cpu: 0, bytes: 0 } };
   for (const photo of photos) {
     let cpu = workerdCpuMs();
-    totals.baseline.ms += (await timed(`http://edge${photo.source}`, "image/jpeg")).ms;
+    totals.baseline.ms += (await timed(`http://edge${sourceOf(photo, round)}`, "image/jpeg")).ms;
     totals.baseline.cpu += workerdCpuMs() - cpu;
     for (const format of FORMATS) {
       cpu = workerdCpuMs();
-      const { ms, body, cacheStatus } = await timed(signedUrl(format.options, photo.source), format.type);
+      const { ms, body, cacheStatus } = await timed(signedUrl(format.options, sourceOf(photo, round)), format.type);
       totals[format.key].cpu += workerdCpuMs() - cpu;
       if (!cacheStatus.includes("fwd=miss")) throw new Error(`expected a miss, got ${cacheStatus}`);
       const size = readSize(body, format.key);
@@ -173,14 +202,7 @@ try {
     results[`wasm_${format.key}_net_ms_per_image`] = perImage(total.ms - totals.baseline.ms);
     results[`wasm_${format.key}_net_workerd_cpu_ms_per_image`] = perImage(total.cpu - totals.baseline.cpu);
   }
-  results.wasm_workerd_peak_rss_mb = workerdPeakRssMb();
-  results.wasm_bundle_gzip_kb = bundleGzipKb();
-} finally {
-  await mf.dispose();
-  origin.close();
-}
-for (const [key, value] of Object.entries(results)) {
-  console.log(`${key}=${typeof value === "number" && !Number.isInteger(value) ? value.toFixed(2) : value}`);
+  return results;
 }
 
 /** Width and height from a JPEG's SOF marker or a WebP's VP8L/VP8 header. */
