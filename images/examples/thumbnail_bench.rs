@@ -4,7 +4,9 @@
 //!
 //! ```text
 //! thumbnail_bench generate <folder> <count>      2000×1500 JPEGs (q90)
-//! thumbnail_bench run <jpeg|webp> <in> <out>     prints `ms_per_image=<ms> images=<n>`
+//! thumbnail_bench run <jpeg|webp> <in> <out>     prints `ms_per_image=<ms> images=<n>` and
+//!                                                 where the time went (`decode_ms=… resize_ms=…
+//!                                                 encode_ms=… io_ms=…` per image)
 //! ```
 
 use std::path::Path;
@@ -84,15 +86,29 @@ fn run(format: &str, input: &Path, output: &Path) {
         std::fs::read_dir(input).expect("read the folder").flatten().map(|e| e.path()).collect();
     files.sort();
     let limits = Limits::default();
+    // Seconds spent in each stage: io (read + write), decode, resize, encode.
+    let mut stages = [0.0f64; 4];
+    let mut lap = |stage: usize, since: &mut Instant| {
+        stages[stage] += since.elapsed().as_secs_f64();
+        *since = Instant::now();
+    };
     let started = Instant::now();
     for file in &files {
+        let mut since = Instant::now();
         let bytes = std::fs::read(file).expect("read a photo");
+        lap(0, &mut since);
         let decoded = decode(&bytes, &limits, Some((400, 1))).expect("decode");
+        lap(1, &mut since);
         let card = resize_to_width(&decoded.pixels, 400).expect("resize");
+        lap(2, &mut since);
         let encoded = encode(&card, encoding).expect("encode");
+        lap(3, &mut since);
         let name = file.file_stem().expect("a file name").to_string_lossy();
         std::fs::write(output.join(format!("{name}.{extension}")), encoded).expect("write");
+        lap(0, &mut since);
     }
-    let ms = started.elapsed().as_secs_f64() * 1000.0 / files.len().max(1) as f64;
-    println!("ms_per_image={ms:.2} images={}", files.len());
+    let per_image = |seconds: f64| seconds * 1000.0 / files.len().max(1) as f64;
+    println!("ms_per_image={:.2} images={}", per_image(started.elapsed().as_secs_f64()), files.len());
+    let [io, decode, resize, encode] = stages.map(per_image);
+    println!("decode_ms={decode:.2} resize_ms={resize:.2} encode_ms={encode:.2} io_ms={io:.2}");
 }

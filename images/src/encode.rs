@@ -90,6 +90,17 @@ fn encode_png(pixels: &Pixels) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// libwebp's effort (`method`, 0 fastest … 6 smallest): 4, what `vipsthumbnail` and libvips'
+/// `webpsave` use by default (`effort=4`) and libwebp's own default, so at the same quality our
+/// presets are the same files libvips would write — no speed is bought with quality.
+#[cfg(feature = "native-webp")]
+pub const WEBP_METHOD: i32 = 4;
+
+/// Lossy WebP with libvips' default settings: [`WEBP_METHOD`], the default preset, plain
+/// (not "sharp") RGB→YUV 4:2:0, alpha compressed losslessly. Pinned here rather than left to
+/// the wrapper's defaults, so a dependency update cannot silently trade quality for speed.
+/// (libwebp's SSE4.1 paths, which libwebp-sys leaves out unless asked, were measured: the same
+/// bytes, about 2% less CPU — not worth requiring an x86-64-v2 CPU; see BENCHMARKS.md.)
 #[cfg(feature = "native-webp")]
 fn encode_webp(pixels: &Pixels, quality: u8) -> Result<Vec<u8>> {
     let encoder = if pixels.has_alpha() {
@@ -97,9 +108,12 @@ fn encode_webp(pixels: &Pixels, quality: u8) -> Result<Vec<u8>> {
     } else {
         webp::Encoder::from_rgb(pixels.as_bytes(), pixels.width(), pixels.height())
     };
-    let memory = encoder
-        .encode_simple(false, f32::from(quality.clamp(1, 100)))
-        .map_err(|error| failed("webp", format!("{error:?}")))?;
+    let mut config = webp::WebPConfig::new().map_err(|()| failed("webp", "libwebp refused its defaults"))?;
+    config.lossless = 0;
+    config.quality = f32::from(quality.clamp(1, 100));
+    config.method = WEBP_METHOD;
+    config.alpha_compression = 1;
+    let memory = encoder.encode_advanced(&config).map_err(|error| failed("webp", format!("{error:?}")))?;
     Ok(memory.to_vec())
 }
 
@@ -111,4 +125,32 @@ fn encode_webp(pixels: &Pixels, _quality: u8) -> Result<Vec<u8>> {
         .encode(pixels.as_bytes(), pixels.width(), pixels.height(), color)
         .map_err(|error| failed("webp", error))?;
     Ok(out)
+}
+
+#[cfg(all(test, feature = "native-webp"))]
+mod tests {
+    use super::*;
+
+    /// A noisy photo-like image: flat colour would compress the same at every quality.
+    fn photo() -> Pixels {
+        let mut state = 0x9e37_79b9_u32;
+        let data = (0..320 * 240 * 3)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                ((i % 960) as u32 / 4 + state % 40) as u8
+            })
+            .collect();
+        Pixels::from_rgb(320, 240, data).unwrap()
+    }
+
+    #[test]
+    fn native_webp_is_lossy_and_follows_the_quality_asked() {
+        let photo = photo();
+        let q80 = encode(&photo, Encoding::Webp { quality: 80 }).unwrap();
+        let q40 = encode(&photo, Encoding::Webp { quality: 40 }).unwrap();
+        assert_eq!(&q80[12..16], b"VP8 ", "a lossy (VP8) bitstream, not lossless VP8L");
+        assert!(q40.len() < q80.len(), "q40 {} bytes, q80 {} bytes", q40.len(), q80.len());
+    }
 }

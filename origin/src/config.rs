@@ -159,9 +159,32 @@ pub struct Settings {
     #[arg(long, env = "LINKEDALL_RELAY_POLL_MS", default_value_t = 200)]
     pub relay_poll_ms: u64,
 
-    /// Folder of product photos (originals and variants), created if missing.
+    /// Folder of product photos (originals and variants), created if missing; used when
+    /// `--media-store` is not set.
     #[arg(long, env = "LINKEDALL_MEDIA_DIR", default_value = "data/media")]
     pub media_dir: std::path::PathBuf,
+
+    /// Where product photos are stored: a folder, `file:///path`, or `s3://bucket[/prefix]`
+    /// (S3, Cloudflare R2, MinIO; see the LINKEDALL_S3_* settings). Default: `--media-dir`.
+    #[arg(long, env = "LINKEDALL_MEDIA_STORE")]
+    pub media_store: Option<String>,
+
+    /// S3-compatible endpoint, e.g. `https://<account id>.r2.cloudflarestorage.com`; unset
+    /// for AWS S3 itself.
+    #[arg(long, env = "LINKEDALL_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+
+    /// S3 region (`auto` for R2; `us-east-1` when unset).
+    #[arg(long, env = "LINKEDALL_S3_REGION")]
+    pub s3_region: Option<String>,
+
+    /// S3 access key id (else the standard `AWS_ACCESS_KEY_ID`).
+    #[arg(long, env = "LINKEDALL_S3_ACCESS_KEY_ID")]
+    pub s3_access_key_id: Option<String>,
+
+    /// S3 secret access key (else the standard `AWS_SECRET_ACCESS_KEY`).
+    #[arg(long, env = "LINKEDALL_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
 
     /// Largest photo upload in megabytes (10^6 bytes), counted while it streams in.
     #[arg(long, env = "LINKEDALL_MEDIA_MAX_UPLOAD_MB", default_value_t = 20)]
@@ -309,6 +332,11 @@ impl Settings {
             events_consumer_batch: 64,
             relay_poll_ms: 200,
             media_dir: std::env::temp_dir().join(format!("linkedall-media-{}", uuid::Uuid::new_v4())),
+            media_store: None,
+            s3_endpoint: None,
+            s3_region: None,
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
             media_max_upload_mb: 20,
             media_max_side: 12_000,
             media_max_megapixels: 50,
@@ -357,6 +385,25 @@ impl Settings {
 
     pub fn catalog_cache_ttl(&self) -> Duration {
         Duration::from_secs(self.catalog_cache_ttl_secs)
+    }
+
+    /// Where product photos are stored: `--media-store`, else the `--media-dir` folder.
+    pub fn media_location(&self) -> Result<crate::media::MediaLocation> {
+        match self.media_store.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(text) => crate::media::MediaLocation::parse(text),
+            None => Ok(crate::media::MediaLocation::Folder(self.media_dir.clone())),
+        }
+    }
+
+    /// How to reach an S3-compatible photo store (empty values count as unset).
+    pub fn s3(&self) -> crate::media::S3Settings {
+        let set = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
+        crate::media::S3Settings {
+            endpoint: set(&self.s3_endpoint),
+            region: set(&self.s3_region),
+            access_key_id: set(&self.s3_access_key_id),
+            secret_access_key: set(&self.s3_secret_access_key),
+        }
     }
 
     /// Upload and decoding limits of product photos.

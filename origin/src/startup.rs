@@ -68,7 +68,7 @@ impl Origin {
             None => CatalogCache::memory(settings.catalog_cache_bytes(), settings.catalog_cache_ttl()),
         };
         origin = origin.with_catalog_cache(catalog_cache);
-        origin.state.media = MediaStore::local(&settings.media_dir, settings.media())?;
+        origin.state.media = MediaStore::open(&settings.media_location()?, &settings.s3(), settings.media())?;
         origin.sweep_every = settings.reservation_sweep_every();
         origin.cloudflare = settings.cloudflare();
         origin.state.admin_token =

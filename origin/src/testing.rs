@@ -237,6 +237,8 @@ pub struct TestOptions {
     pub cloudflare: Option<crate::cloudflare_purge::CloudflareSettings>,
     /// The relay and consumers the origin runs (none by default: events stay in the outbox).
     pub events: crate::events::service::EventsPlan,
+    /// Where photos are stored (a fresh temporary folder by default).
+    pub media: Option<crate::media::MediaStore>,
 }
 
 /// The admin token of a default [`TestOrigin`].
@@ -253,6 +255,7 @@ impl Default for TestOptions {
             site: None,
             cloudflare: None,
             events: crate::events::service::EventsPlan::off(),
+            media: None,
         }
     }
 }
@@ -293,6 +296,9 @@ impl TestOrigin {
         }
         if let Some(cache) = options.catalog_cache {
             origin = origin.with_catalog_cache(cache);
+        }
+        if let Some(media) = options.media {
+            origin = origin.with_media(media);
         }
         let media = origin.state.media.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
@@ -398,5 +404,103 @@ impl Drop for TestNats {
             })
         })
         .join();
+    }
+}
+
+/// The moto version `cargo xtask test` installs (`python3 -m pip install 'moto[server]==…'`).
+pub const MOTO_VERSION: &str = "5.2.1";
+
+/// A real S3-compatible server for the photo store's tests: `moto` (PyPI), started on a free
+/// port for one test with one empty bucket, stopped when dropped.
+pub struct TestS3 {
+    pub endpoint: String,
+    pub bucket: String,
+    server: std::process::Child,
+}
+
+impl TestS3 {
+    /// `None` when moto is not installed, outside CI; with `CI=true` that is a failure.
+    pub async fn start() -> Option<TestS3> {
+        let missing = |why: String| {
+            if in_ci() {
+                panic!(
+                    "the S3 tests need moto and CI=true: {why}; `cargo xtask test` installs it \
+                     (python3 -m pip install 'moto[server]=={MOTO_VERSION}')"
+                );
+            }
+            eprintln!("SKIPPED: {why}; install moto[server] or set CI=true to make this a failure");
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let spawned = std::process::Command::new("python3")
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn();
+        let mut server = match spawned {
+            Ok(server) => server,
+            Err(error) => {
+                missing(format!("python3 cannot be started ({error})"));
+                return None;
+            }
+        };
+        let started = std::time::Instant::now();
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        while tokio::net::TcpStream::connect(address).await.is_err() {
+            if let Ok(Some(status)) = server.try_wait() {
+                let mut stderr = String::new();
+                if let Some(mut pipe) = server.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+                }
+                let last = stderr.lines().last().unwrap_or_default().to_owned();
+                missing(format!("`python3 -m moto.server` exited with {status}: {last}"));
+                return None;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "moto did not listen on {address} in 30 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let endpoint = format!("http://{address}");
+        let bucket = format!("linkedall-test-{}", uuid::Uuid::new_v4().simple());
+        // moto takes unsigned requests; a real store would need the bucket made by its owner.
+        let created = reqwest::Client::new().put(format!("{endpoint}/{bucket}")).send().await;
+        assert!(created.is_ok_and(|r| r.status().is_success()), "moto did not create the bucket {bucket}");
+        eprintln!("moto S3 at {endpoint} ready in {:.1} s", started.elapsed().as_secs_f64());
+        Some(TestS3 { endpoint, bucket, server })
+    }
+
+    /// Settings reaching this server (moto takes any key).
+    pub fn settings(&self) -> crate::media::S3Settings {
+        crate::media::S3Settings {
+            endpoint: Some(self.endpoint.clone()),
+            region: Some("us-east-1".into()),
+            access_key_id: Some("linkedall-test".into()),
+            secret_access_key: Some("linkedall-test-secret".into()),
+        }
+    }
+
+    /// An object's bytes read straight from the server, bypassing the origin and
+    /// `object_store`. moto refuses anonymous reads but checks no signature, so any
+    /// SigV4-shaped header will do.
+    pub async fn object(&self, key: &str) -> Option<Vec<u8>> {
+        let response = reqwest::Client::new()
+            .get(format!("{}/{}/{key}", self.endpoint, self.bucket))
+            .header(
+                "authorization",
+                "AWS4-HMAC-SHA256 Credential=linkedall-test/20260101/us-east-1/s3/aws4_request, \
+                 SignedHeaders=host, Signature=00",
+            )
+            .send()
+            .await
+            .ok()?;
+        if !response.status().is_success() {
+            return None;
+        }
+        Some(response.bytes().await.ok()?.to_vec())
+    }
+}
+
+impl Drop for TestS3 {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
     }
 }

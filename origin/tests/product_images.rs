@@ -31,6 +31,8 @@ on_both_backends!(
     hostile_files_are_refused_and_leave_nothing_behind,
     a_vendor_cannot_touch_another_vendors_product,
     a_good_photo_is_stored_stripped_served_and_shown,
+    variants_of_a_replaced_or_deleted_photo_are_not_left_behind,
+    a_photo_change_is_announced_with_the_photo,
 );
 
 /// A photo-like gradient.
@@ -393,4 +395,149 @@ async fn a_good_photo_is_stored_stripped_served_and_shown(origin: TestOrigin) {
     assert!(purged.contains(&format!("Tag:product:{product}")), "{purged:?}");
     let peak = peak_rss_mb();
     assert!(peak < 256, "peak RSS {peak} MB");
+}
+
+/// The race of issue 6: a photo replaced or deleted while its variants are being written. The
+/// background job is driven by hand here, at the two points that matter: variants rendered
+/// before the replace and written after it, and a job that starts after the delete.
+async fn variants_of_a_replaced_or_deleted_photo_are_not_left_behind(origin: TestOrigin) {
+    use linkedall_origin::media::variants::{self, Generation};
+    let vendor = register_vendor(&origin, "ada@example.com").await;
+    let product = create_product(&origin, &vendor).await;
+    let (status, first) = upload(&origin, &vendor, product, "first.jpg", &jpeg(900, 600)).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let first: linkedall_shared::Photo = serde_json::from_value(first).unwrap();
+    assert_eq!(wait_for_objects(&origin, 9).await.len(), 9);
+    let first_pixels = gradient(900, 600);
+    let rendered = variants::render_all(&first_pixels).unwrap();
+    assert_eq!(rendered.len(), 8);
+
+    // Replaced: the first photo's job writes its variants after the replace removed its objects.
+    let (status, second) = upload(&origin, &vendor, product, "second.jpg", &jpeg(600, 900)).await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    let second_hash = second["hash"].as_str().unwrap().to_owned();
+    let started = Instant::now();
+    while origin.media_objects().iter().any(|o| o.contains(&first.hash))
+        && started.elapsed() < Duration::from_secs(30)
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let late = variants::store_if_current(&origin.media, &origin.db.store, &first, rendered).await;
+    assert_eq!(late, Generation::Superseded { removed: 8 }, "it wrote 8 variants and took them back");
+    let objects = wait_for_objects(&origin, 9).await;
+    assert!(!objects.iter().any(|o| o.contains(&first.hash)), "orphans of the replaced photo: {objects:?}");
+    assert_eq!(objects.len(), 9, "the new photo keeps its original and 8 variants: {objects:?}");
+    assert!(objects.iter().all(|o| o.contains(&second_hash)), "{objects:?}");
+
+    // Deleted: a job starting afterwards renders and writes nothing.
+    let deleted = reqwest::Client::new()
+        .delete(format!("{}/api/v1/vendor/products/{product}/images", origin.url()))
+        .bearer_auth(&vendor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let second: linkedall_shared::Photo = serde_json::from_value(second).unwrap();
+    let after = variants::generate(&origin.media, &origin.db.store, &second, gradient(600, 900)).await;
+    assert_eq!(after, Generation::Superseded { removed: 0 });
+    assert!(origin.media_objects().is_empty(), "{:?}", origin.media_objects());
+
+    // The current photo's variants are kept.
+    let (status, third) = upload(&origin, &vendor, product, "third.jpg", &jpeg(640, 480)).await;
+    assert_eq!(status, StatusCode::CREATED, "{third}");
+    let third: linkedall_shared::Photo = serde_json::from_value(third).unwrap();
+    let again = variants::generate(&origin.media, &origin.db.store, &third, gradient(640, 480)).await;
+    assert_eq!(again, Generation::Stored);
+    assert_eq!(wait_for_objects(&origin, 9).await.len(), 9);
+}
+
+/// `product.updated` for a photo change says what the photo is now (or that it is gone) and
+/// which one it replaced, and still reads as version 1 of the type.
+async fn a_photo_change_is_announced_with_the_photo(origin: TestOrigin) {
+    use linkedall_origin::events::catalogue::{ProductUpdated, validate};
+    let vendor = register_vendor(&origin, "ada@example.com").await;
+    let product = create_product(&origin, &vendor).await;
+    let photo_updates = || async {
+        let events = origin.db.store.unpublished_events(10_000).await.unwrap();
+        events
+            .into_iter()
+            .filter(|e| e.kind == "product.updated" && e.subject == format!("product/{product}"))
+            .map(|e| {
+                validate("product.updated", 1, &e.payload).unwrap();
+                serde_json::from_value::<ProductUpdated>(e.payload).unwrap()
+            })
+            .filter_map(|e| e.photo_change)
+            .collect::<Vec<_>>()
+    };
+    let (_, first) = upload(&origin, &vendor, product, "first.jpg", &jpeg(900, 600)).await;
+    let (_, second) = upload(&origin, &vendor, product, "second.jpg", &jpeg(600, 900)).await;
+    let removed = reqwest::Client::new()
+        .delete(format!("{}/api/v1/vendor/products/{product}/images", origin.url()))
+        .bearer_auth(&vendor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+
+    let changes = photo_updates().await;
+    assert_eq!(changes.len(), 3, "{changes:?}");
+    let shown = changes[0].photo.as_ref().expect("the uploaded photo");
+    assert_eq!(shown.hash, first["hash"].as_str().unwrap());
+    assert_eq!((shown.format.as_str(), shown.width, shown.height), ("jpeg", 900, 600));
+    assert_eq!(shown.thumbhash, first["thumbhash"].as_str().unwrap());
+    assert_eq!(shown.path, format!("/media/products/{product}/{}.jpg", shown.hash));
+    assert_eq!(changes[0].previous_hash, None);
+    assert_eq!(changes[1].photo.as_ref().map(|p| p.hash.as_str()), second["hash"].as_str());
+    assert_eq!(changes[1].previous_hash.as_deref(), first["hash"].as_str());
+    assert_eq!(changes[2].photo, None, "removed");
+    assert_eq!(changes[2].previous_hash.as_deref(), second["hash"].as_str());
+}
+
+/// `LINKEDALL_MEDIA_STORE=s3://bucket/prefix` against a real S3-compatible server (moto, run
+/// locally): the original and its variants land in the bucket under the prefix, are served
+/// from it, and a delete empties it.
+#[tokio::test]
+async fn photos_live_in_an_s3_compatible_bucket_when_configured() {
+    use linkedall_origin::media::{MediaLocation, MediaSettings, MediaStore};
+    use linkedall_origin::testing::{TestOptions, TestS3};
+    let Some(s3) = TestS3::start().await else { return };
+    let location = MediaLocation::parse(&format!("s3://{}/photos", s3.bucket)).unwrap();
+    let media = MediaStore::open(&location, &s3.settings(), MediaSettings::default()).unwrap();
+    let Some(db) = TestDatabase::new(Backend::Sqlite).await else { return };
+    let options = TestOptions { media: Some(media.clone()), ..TestOptions::default() };
+    let origin = TestOrigin::spawn_with(db.seeded(5).await, options).await;
+    let vendor = register_vendor(&origin, "ada@example.com").await;
+    let product = create_product(&origin, &vendor).await;
+
+    let (status, photo) = upload(&origin, &vendor, product, "scarf.jpg", &jpeg(900, 600)).await;
+    assert_eq!(status, StatusCode::CREATED, "{photo}");
+    let hash = photo["hash"].as_str().unwrap().to_owned();
+    let original_key = format!("products/{product}/{hash}.jpg");
+    let started = Instant::now();
+    let mut keys = media.keys().await.unwrap();
+    while keys.len() < 9 && started.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        keys = media.keys().await.unwrap();
+    }
+    assert_eq!(keys.len(), 9, "the original and 4 presets × 2 formats: {keys:?}");
+    assert!(keys.contains(&original_key), "{keys:?}");
+    assert!(keys.contains(&format!("products/{product}/{hash}/card.webp")), "{keys:?}");
+
+    // In the bucket itself, under the prefix, byte for byte what the origin serves.
+    let stored = s3.object(&format!("photos/{original_key}")).await.expect("the original in the bucket");
+    let served = reqwest::get(format!("{}/media/{original_key}", origin.url())).await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.bytes().await.unwrap().to_vec(), stored);
+    assert!(s3.object(&original_key).await.is_none(), "nothing outside the prefix");
+
+    let deleted = reqwest::Client::new()
+        .delete(format!("{}/api/v1/vendor/products/{product}/images", origin.url()))
+        .bearer_auth(&vendor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(media.keys().await.unwrap(), Vec::<String>::new(), "the bucket is empty again");
+    let gone = reqwest::get(format!("{}/media/{original_key}", origin.url())).await.unwrap();
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
 }

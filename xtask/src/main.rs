@@ -3,6 +3,7 @@
 //! - `cargo xtask test`: everything CI checks — formatting, clippy with `-D warnings`, and every
 //!   test (unit, the storage suite on SQLite and PostgreSQL, the origin API tests and the
 //!   end-to-end tests through the edge). With `CI=true` an unreachable PostgreSQL is a failure.
+//!   It installs moto's S3 server from PyPI when missing, for the photo-store tests.
 //!   It also installs the wasm toolchain when missing, builds the Cloudflare worker and the Spin
 //!   component, and runs the edge conformance suite on all three hosts. Last, the shopper's
 //!   journey in headless Chromium (`tests/journey/`; Debian's `chromium` is installed if missing).
@@ -69,6 +70,7 @@ fn in_ci() -> bool {
 fn test(extra: &[&str]) -> Result<()> {
     let started = Instant::now();
     services::check(in_ci())?;
+    services::ensure_moto(in_ci())?;
     run("cargo", &["fmt", "--all", "--check"])?;
     for adapter in ["edge/cloudflare/Cargo.toml", "edge/spin/Cargo.toml"] {
         run("cargo", &["fmt", "--check", "--manifest-path", adapter])?;

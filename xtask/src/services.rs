@@ -63,6 +63,46 @@ fn check_one(service: &str, variable: &str, url: &str, default_port: u16, ci: bo
     Ok(())
 }
 
+/// The `moto` S3 server's version the photo-store tests run (`TestS3` in the origin's
+/// testing module names the same one).
+pub const MOTO_VERSION: &str = "5.2.1";
+
+/// Installs moto's S3 server (PyPI `moto[server]`) for the photo-store tests when
+/// `python3 -m moto.server` is not there yet. Checking costs a python start (~0.3 s); a first
+/// install downloads a few wheels (~20–40 s). Without python3 and pip this fails in CI and warns
+/// elsewhere (those tests then skip).
+pub fn ensure_moto(ci: bool) -> Result<()> {
+    let has_moto = || {
+        std::process::Command::new("python3")
+            .args(["-c", "import moto.server"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if has_moto() {
+        eprintln!("moto (S3 server for the photo-store tests) is installed");
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let requirement = format!("moto[server]=={MOTO_VERSION}");
+    eprintln!("installing {requirement} with pip (S3 server for the photo-store tests)");
+    let installed = std::process::Command::new("python3")
+        .args(["-m", "pip", "install", "--quiet", &requirement])
+        .status()
+        .is_ok_and(|s| s.success());
+    if installed && has_moto() {
+        eprintln!("installed {requirement} in {:.1} s", started.elapsed().as_secs_f64());
+        Ok(())
+    } else if ci {
+        bail!(
+            "could not install {requirement} (python3 -m pip) and CI=true: the S3 photo-store tests need it"
+        )
+    } else {
+        eprintln!("WARNING: could not install {requirement}; the S3 photo-store tests will be SKIPPED");
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

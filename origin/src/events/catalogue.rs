@@ -181,6 +181,34 @@ pub struct ProductUpdated {
     pub description_changed: bool,
     pub price_minor: i64,
     pub stock: i64,
+    /// Present only when the update was to the product's photo (an upload or a removal).
+    /// Optional, so events written before it existed still read as version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_change: Option<PhotoChange>,
+}
+
+/// What a vendor did to a product's photo, as `product.updated` carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PhotoChange {
+    /// The photo shown now; `null` when the vendor removed it.
+    pub photo: Option<EventPhoto>,
+    /// The content hash of the photo it replaced or removed, if there was one.
+    pub previous_hash: Option<String>,
+}
+
+/// A product photo in events: the fields of the shared `Photo` type, the format spelled as
+/// the `product_photos.format` column spells it, and the original's media path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct EventPhoto {
+    /// 32 hex digits of the original's SHA-256: its address (`/media/products/{id}/{hash}.{ext}`).
+    pub hash: String,
+    /// `jpeg`, `png` or `webp`.
+    pub format: String,
+    pub width: u32,
+    pub height: u32,
+    /// Base64 ThumbHash placeholder.
+    pub thumbhash: String,
+    pub path: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

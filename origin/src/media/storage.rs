@@ -1,18 +1,23 @@
-//! Where photo bytes live: an `object_store` (a local folder by default), under keys that
-//! are the media paths without `/media/` — `products/{product}/{hash}.{ext}` and
+//! Where photo bytes live: an `object_store` — a local folder by default, an S3-compatible
+//! bucket (S3, R2, MinIO) by configuration ([`MediaLocation`]) — under keys that are the media
+//! paths without `/media/` — `products/{product}/{hash}.{ext}` and
 //! `products/{product}/{hash}/{preset}.{ext}` — so every key is content-addressed.
 
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures_util::TryStreamExt;
 use linkedall_images::Limits;
 use linkedall_shared::{Photo, PhotoFormat, Preset};
+use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
+use object_store::prefix::PrefixStore;
 use object_store::{ObjectStore, PutPayload};
 use tokio::sync::Semaphore;
 
+use super::location::{MediaLocation, S3Settings};
 use crate::error::{Error, Result};
 
 /// The formats variants are made in (AVIF is not: see the `linkedall-images` docs).
@@ -59,13 +64,71 @@ fn storage_error(during: &str) -> impl FnOnce(object_store::Error) -> Error + '_
 }
 
 impl MediaStore {
+    /// The store `location` names: a folder, or a bucket reached with `s3`.
+    pub fn open(location: &MediaLocation, s3: &S3Settings, settings: MediaSettings) -> Result<MediaStore> {
+        let store = match location {
+            MediaLocation::Folder(root) => Self::local(root, settings),
+            MediaLocation::Bucket { bucket, prefix } => Self::s3(bucket, prefix, s3, settings),
+        }?;
+        tracing::info!(store = %location.describe(), "product photos stored in {}", location.describe());
+        Ok(store)
+    }
+
     /// A store in the local folder `root` (created if missing).
     pub fn local(root: &FsPath, settings: MediaSettings) -> Result<MediaStore> {
         std::fs::create_dir_all(root)?;
         let objects = LocalFileSystem::new_with_prefix(root)
             .map_err(|error| Error::Config(format!("media folder {}: {error}", root.display())))?;
+        Ok(Self::with_objects(Arc::new(objects), Some(root.to_owned()), settings))
+    }
+
+    /// A store in `bucket` of an S3-compatible service (S3, R2, MinIO), objects under
+    /// `prefix`. Nothing is sent until the first request: a wrong key or a missing bucket shows
+    /// as a failing upload (and `media_store_errors_total`), not at start.
+    pub fn s3(bucket: &str, prefix: &str, s3: &S3Settings, settings: MediaSettings) -> Result<MediaStore> {
+        s3.validate()?;
+        // The standard AWS_* variables first, our settings over them.
+        let mut builder = AmazonS3Builder::from_env()
+            .with_bucket_name(bucket)
+            .with_region(s3.region.as_deref().unwrap_or("us-east-1"))
+            .with_allow_http(s3.allows_http());
+        if let Some(endpoint) = &s3.endpoint {
+            // Path-style addressing (`endpoint/bucket/key`): what R2, MinIO and moto expect.
+            builder = builder.with_endpoint(endpoint).with_virtual_hosted_style_request(false);
+        }
+        if let (Some(id), Some(secret)) = (&s3.access_key_id, &s3.secret_access_key) {
+            builder = builder.with_access_key_id(id).with_secret_access_key(secret);
+        }
+        let bucket_store =
+            builder.build().map_err(|error| Error::Config(format!("S3 bucket {bucket:?}: {error}")))?;
+        let objects: Arc<dyn ObjectStore> = if prefix.is_empty() {
+            Arc::new(bucket_store)
+        } else {
+            Arc::new(PrefixStore::new(bucket_store, prefix))
+        };
+        Ok(Self::with_objects(objects, None, settings))
+    }
+
+    fn with_objects(
+        objects: Arc<dyn ObjectStore>,
+        root: Option<PathBuf>,
+        settings: MediaSettings,
+    ) -> MediaStore {
         let processing = Arc::new(Semaphore::new(settings.concurrent_processing.max(1)));
-        Ok(MediaStore { objects: Arc::new(objects), root: Some(root.to_owned()), settings, processing })
+        MediaStore { objects, root, settings, processing }
+    }
+
+    /// Every object key in the store, sorted (tests and audits; it lists the whole store).
+    pub async fn keys(&self) -> Result<Vec<String>> {
+        let mut keys: Vec<String> = self
+            .objects
+            .list(None)
+            .map_ok(|meta| meta.location.to_string())
+            .try_collect()
+            .await
+            .map_err(storage_error("listing photos"))?;
+        keys.sort();
+        Ok(keys)
     }
 
     /// A store in a fresh folder under the system's temporary folder (tests, `with_store`).
@@ -129,13 +192,18 @@ impl MediaStore {
                 tracing::warn!(%error, key, "could not delete a photo object");
             }
         }
-        // LocalFileSystem leaves the emptied variant folder behind.
+        self.remove_empty_variant_folder(photo);
+        metrics::counter!("media_photos_deleted_total").increment(1);
+    }
+
+    /// LocalFileSystem leaves a photo's emptied variant folder behind; object stores have no
+    /// folders. Removes it if it is empty.
+    pub fn remove_empty_variant_folder(&self, photo: &Photo) {
         if let Some(root) = &self.root {
             let folder =
                 root.join(object_key(&photo.original_path()).rsplit_once('.').map_or("", |(stem, _)| stem));
             let _ = std::fs::remove_dir(folder);
         }
-        metrics::counter!("media_photos_deleted_total").increment(1);
     }
 
     /// Runs CPU-heavy photo work on the blocking pool, at most

@@ -2,7 +2,7 @@
 //!
 //! Paths are content-hashed (`shared::media`), so every answer is cacheable for a year and
 //! immutable. A variant the background job has not stored yet is made on demand from the
-//! original and stored for the next request.
+//! original and stored for the next request (unless the photo was replaced meanwhile).
 
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -47,6 +47,10 @@ pub async fn serve(State(state): State<AppState>, Path(rest): Path<String>) -> R
                     state.media.put(&key, made.clone()).await?;
                     metrics::counter!("photo_variants_generated_total", "format" => format.extension(), "when" => "request").increment(1);
                     tracing::info!(key, "photo variant made on request");
+                    // Replaced or deleted while it was made: answer this request, keep nothing.
+                    if !variants::is_current(&state.store, &photo).await.unwrap_or(true) {
+                        variants::discard(&state.media, &photo, std::slice::from_ref(&key)).await;
+                    }
                     (Some(made.into()), format, "variant_on_demand")
                 }
             }

@@ -1,7 +1,8 @@
 //! Each product's current photo: replaced or removed by its vendor, read with the product.
 //!
-//! A change is a product update to every reader: it writes `product.updated` to the outbox
-//! and the purge of the product's tag to the journal in the same transaction, as
+//! A change is a product update to every reader: it writes `product.updated` (with a
+//! `photo_change`: the new photo, or none, and the previous hash) to the outbox and the purge
+//! of the product's tag to the journal in the same transaction, as
 //! `vendor_products` does. The caller stores the original object before calling
 //! [`Store::replace_product_photo`], and deletes it if the call fails, so no row ever points
 //! at a missing file.
@@ -48,6 +49,18 @@ pub fn photo_of_columns(
     Ok(Some(Photo { product, hash, format, width: size(width)?, height: size(height)?, thumbhash }))
 }
 
+/// A photo as `product.updated` carries it.
+pub fn event_photo(photo: &Photo) -> crate::events::catalogue::EventPhoto {
+    crate::events::catalogue::EventPhoto {
+        hash: photo.hash.clone(),
+        format: format_column(photo.format).to_owned(),
+        width: photo.width,
+        height: photo.height,
+        thumbhash: photo.thumbhash.clone(),
+        path: photo.original_path(),
+    }
+}
+
 /// Where the preset variants of a photo stand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VariantsStatus {
@@ -69,11 +82,11 @@ impl VariantsStatus {
 macro_rules! product_photo_queries {
     ($pool:ty, $conn:ty, $backend:literal) => {
         use linkedall_shared::{Photo, ProductId, VendorId};
-        use serde_json::json;
 
         use crate::error::{Error, Result};
         use crate::events::Event;
-        use crate::store::product_photos::{VariantsStatus, format_column, photo_of_columns};
+        use crate::events::catalogue::{PhotoChange, ProductUpdated};
+        use crate::store::product_photos::{VariantsStatus, event_photo, format_column, photo_of_columns};
         use crate::store::timing::QueryTimer;
 
         type PhotoColumns = (String, String, i32, i32, String);
@@ -111,13 +124,27 @@ macro_rules! product_photo_queries {
             }
         }
 
-        /// Announces the change and purges every page that showed the product.
-        async fn announce(conn: &mut $conn, vendor: VendorId, id: ProductId, price: i64, stock: i32) -> Result<()> {
-            let payload = json!({
-                "product_id": id, "vendor_id": vendor, "name": null, "description_changed": false,
-                "price_minor": price, "stock": stock,
-            });
-            super::outbox::record(&mut *conn, &Event::about_product("product.updated", id.get(), payload)).await?;
+        /// Announces the change (with what happened to the photo) and purges every page that
+        /// showed the product.
+        async fn announce(
+            conn: &mut $conn,
+            vendor: VendorId,
+            id: ProductId,
+            price: i64,
+            stock: i32,
+            change: PhotoChange,
+        ) -> Result<()> {
+            let payload = ProductUpdated {
+                product_id: id.get(),
+                vendor_id: vendor.get(),
+                name: None,
+                description_changed: false,
+                price_minor: price,
+                stock: i64::from(stock),
+                photo_change: Some(change),
+            };
+            let event = Event::typed("product.updated", format!("product/{id}"), &payload);
+            super::outbox::record(&mut *conn, &event).await?;
             super::purges::record(&mut *conn, &crate::store::purges::product_changed(id)).await
         }
 
@@ -145,7 +172,11 @@ macro_rules! product_photo_queries {
             .execute(&mut *tx)
             .await
             .map_err(db())?;
-            announce(&mut tx, vendor, photo.product, price, stock).await?;
+            let change = PhotoChange {
+                photo: Some(event_photo(photo)),
+                previous_hash: previous.as_ref().map(|p| p.hash.clone()),
+            };
+            announce(&mut tx, vendor, photo.product, price, stock, change).await?;
             tx.commit().await.map_err(db())?;
             Ok(previous)
         }
@@ -164,7 +195,8 @@ macro_rules! product_photo_queries {
                 .execute(&mut *tx)
                 .await
                 .map_err(db())?;
-            announce(&mut tx, vendor, id, price, stock).await?;
+            let change = PhotoChange { photo: None, previous_hash: Some(photo.hash.clone()) };
+            announce(&mut tx, vendor, id, price, stock, change).await?;
             tx.commit().await.map_err(db())?;
             Ok(photo)
         }
