@@ -16,12 +16,19 @@ async fn spawn(backend: Backend) -> Option<TestOrigin> {
     Some(TestOrigin::spawn(db).await)
 }
 
+/// The tests of this file run one at a time: two of them bound the process's peak memory
+/// (`VmHWM`, which every test in the process adds to), and photos of several megabytes
+/// decoded by several tests at once would make that bound about the schedule, not the code.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 macro_rules! on_both_backends {
     ($($check:ident),* $(,)?) => {
         mod sqlite { $(#[tokio::test] async fn $check() {
+            let _alone = super::ONE_AT_A_TIME.lock().await;
             if let Some(origin) = super::spawn(super::Backend::Sqlite).await { super::$check(origin).await }
         })* }
         mod postgres { $(#[tokio::test] async fn $check() {
+            let _alone = super::ONE_AT_A_TIME.lock().await;
             if let Some(origin) = super::spawn(super::Backend::Postgres).await { super::$check(origin).await }
         })* }
     };
@@ -500,6 +507,7 @@ async fn a_photo_change_is_announced_with_the_photo(origin: TestOrigin) {
 async fn photos_live_in_an_s3_compatible_bucket_when_configured() {
     use linkedall_origin::media::{MediaLocation, MediaSettings, MediaStore};
     use linkedall_origin::testing::{TestOptions, TestS3};
+    let _alone = ONE_AT_A_TIME.lock().await;
     let Some(s3) = TestS3::start().await else { return };
     let location = MediaLocation::parse(&format!("s3://{}/photos", s3.bucket)).unwrap();
     let media = MediaStore::open(&location, &s3.settings(), MediaSettings::default()).unwrap();
