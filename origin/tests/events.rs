@@ -10,26 +10,13 @@ use linkedall_origin::events::catalogue;
 use linkedall_origin::events::consumers;
 use linkedall_origin::events::purge::LoggedPurges;
 use linkedall_origin::events::replay::{ReplayOptions, read_models_now, rebuild};
-use linkedall_origin::events::runner::RetryPolicy;
 use linkedall_origin::events::service::{BusChoice, EventsPlan};
 use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::{TestNats, TestOptions};
 use reqwest::StatusCode;
 
 fn plan(bus: BusChoice, purges: LoggedPurges) -> EventsPlan {
-    EventsPlan {
-        bus,
-        relay: true,
-        consumers: consumers::all(purges),
-        policy: RetryPolicy {
-            max_deliveries: 3,
-            first_delay: Duration::from_millis(50),
-            ..RetryPolicy::default()
-        },
-        poll_every: Duration::from_millis(20),
-        batch: 100,
-        consumer_batch: 64,
-    }
+    events_support::quick_plan(bus, consumers::all(purges))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

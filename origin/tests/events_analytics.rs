@@ -5,13 +5,11 @@
 mod events_support;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use events_support::{Shop, eventually, execute, processed};
 use linkedall_origin::events::consumers::analytics::OrderAnalytics;
 use linkedall_origin::events::replay::{ReplayOptions, read_models_now, rebuild};
-use linkedall_origin::events::runner::RetryPolicy;
-use linkedall_origin::events::service::{self, BusChoice, EventsPlan};
+use linkedall_origin::events::service::{self, BusChoice};
 use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::TestOptions;
 use reqwest::StatusCode;
@@ -59,19 +57,7 @@ async fn late_orders_and_payments_convert_in_the_minute_they_were_placed(backend
     placed_at(&store, second, "2026-11-25T10:32:59").await;
     placed_at(&store, third, "2026-11-25T10:32:00").await;
 
-    let plan = EventsPlan {
-        bus: BusChoice::InProcess,
-        relay: true,
-        consumers: vec![Arc::new(OrderAnalytics)],
-        policy: RetryPolicy {
-            max_deliveries: 3,
-            first_delay: Duration::from_millis(50),
-            ..RetryPolicy::default()
-        },
-        poll_every: Duration::from_millis(20),
-        batch: 100,
-        consumer_batch: 64,
-    };
+    let plan = events_support::quick_plan(BusChoice::InProcess, vec![Arc::new(OrderAnalytics)]);
     let events = service::spawn(store.clone(), plan).unwrap();
     eventually("three orders placed and two paid were counted", || async {
         processed(&store, "order-analytics").await == 5

@@ -5,8 +5,6 @@
 
 mod events_support;
 
-use std::time::Duration;
-
 use events_support::{Shop, eventually, execute, processed, scalar};
 use linkedall_origin::events::catalogue::{self, PaymentCompleted};
 use linkedall_origin::events::consumer::{Outcome, process};
@@ -15,8 +13,7 @@ use linkedall_origin::events::consumers::fraud::FraudCheck;
 use linkedall_origin::events::envelope::Envelope;
 use linkedall_origin::events::purge::LoggedPurges;
 use linkedall_origin::events::relay::StoredEvent;
-use linkedall_origin::events::runner::RetryPolicy;
-use linkedall_origin::events::service::{BusChoice, EventsPlan};
+use linkedall_origin::events::service::BusChoice;
 use linkedall_origin::order::Transition;
 use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::TestOptions;
@@ -27,19 +24,7 @@ use serde_json::Value;
 const SHARED_CARD: &str = "4084 0840 8408 4081";
 
 fn options() -> TestOptions {
-    let events = EventsPlan {
-        bus: BusChoice::InProcess,
-        relay: true,
-        consumers: consumers::all(LoggedPurges::default()),
-        policy: RetryPolicy {
-            max_deliveries: 3,
-            first_delay: Duration::from_millis(50),
-            ..RetryPolicy::default()
-        },
-        poll_every: Duration::from_millis(20),
-        batch: 100,
-        consumer_batch: 64,
-    };
+    let events = events_support::quick_plan(BusChoice::InProcess, consumers::all(LoggedPurges::default()));
     TestOptions { events, ..TestOptions::default() }
 }
 

@@ -6,12 +6,35 @@
 use std::future::Future;
 use std::time::Duration;
 
+use std::sync::Arc;
+
+use linkedall_origin::events::consumer::Consumer;
+use linkedall_origin::events::runner::RetryPolicy;
+use linkedall_origin::events::service::{BusChoice, EventsPlan};
 use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::{TestDatabase, TestOptions, TestOrigin};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 pub const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+/// Events through `bus` to `consumers`, at test speed: polled every 20 ms, redelivered after
+/// 50 ms, dead-lettered after 3 deliveries.
+pub fn quick_plan(bus: BusChoice, consumers: Vec<Arc<dyn Consumer>>) -> EventsPlan {
+    EventsPlan {
+        bus,
+        relay: true,
+        consumers,
+        policy: RetryPolicy {
+            max_deliveries: 3,
+            first_delay: Duration::from_millis(50),
+            ..RetryPolicy::default()
+        },
+        poll_every: Duration::from_millis(20),
+        batch: 100,
+        consumer_batch: 64,
+    }
+}
 
 pub struct Shop {
     pub origin: TestOrigin,
