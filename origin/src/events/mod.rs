@@ -60,15 +60,8 @@ impl Event {
         Self::new(kind, subject, serde_json::to_value(payload).unwrap_or(Value::Null))
     }
 
-    pub fn about_user(kind: &'static str, user: i64, payload: Value) -> Self {
-        Self::new(kind, format!("user/{user}"), payload)
-    }
-
-    pub fn about_order(kind: &'static str, order: i64, payload: Value) -> Self {
-        Self::new(kind, format!("order/{order}"), payload)
-    }
-
-    pub fn about_product(kind: &'static str, product: i64, payload: Value) -> Self {
-        Self::new(kind, format!("product/{product}"), payload)
+    /// An event about product `product` (subject `product/{id}`) with a catalogue payload.
+    pub fn about_product(kind: &'static str, product: i64, payload: &impl serde::Serialize) -> Self {
+        Self::typed(kind, format!("product/{product}"), payload)
     }
 }

@@ -65,7 +65,7 @@ macro_rules! checkout_queries {
         use std::collections::BTreeMap;
 
         use linkedall_shared::{Money, ProductId, VendorId};
-        use serde_json::json;
+        use crate::events::catalogue::StockAlert;
 
         use crate::cart::Line;
         use crate::error::{Error, Result};
@@ -260,8 +260,8 @@ macro_rules! checkout_queries {
             super::outbox::record(&mut tx, &Event::typed("order.created", format!("order/{order_id}"), &payload))
                 .await?;
             for (product, vendor) in sold_out {
-                let payload = json!({ "product_id": product, "vendor_id": vendor });
-                super::outbox::record(&mut tx, &Event::about_product("product.out_of_stock", product.get(), payload))
+                let payload = StockAlert { product_id: product.get(), vendor_id: vendor.get(), stock: Some(0) };
+                super::outbox::record(&mut tx, &Event::about_product("product.out_of_stock", product.get(), &payload))
                     .await?;
             }
             // Pages show a stock label, not the count: only a sale that changes the label

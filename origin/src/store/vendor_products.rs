@@ -44,7 +44,7 @@ fn check(name: Option<&str>, price_minor: Option<i64>, stock: Option<i32>) -> Re
 macro_rules! vendor_product_queries {
     ($pool:ty, $conn:ty, $backend:literal) => {
         use linkedall_shared::{Market, ProductId, VendorId, slugify};
-        use serde_json::json;
+        use crate::events::catalogue::{Amount, PriceChanged, ProductCreated, ProductUpdated, StockAlert};
 
         use crate::error::{Error, Result};
         use crate::events::Event;
@@ -84,11 +84,15 @@ macro_rules! vendor_product_queries {
             .fetch_one(&mut *tx)
             .await
             .map_err(db())?;
-            let payload = json!({
-                "product_id": id, "vendor_id": vendor, "category_id": product.category_id, "name": product.name.trim(),
-                "price": { "currency": currency.code(), "minor": product.price_minor }, "stock": product.stock,
-            });
-            super::outbox::record(&mut tx, &Event::about_product("product.created", id, payload)).await?;
+            let payload = ProductCreated {
+                product_id: id,
+                vendor_id: vendor.get(),
+                category_id: product.category_id,
+                name: product.name.trim().to_owned(),
+                price: Amount { currency: currency.code().to_owned(), minor: product.price_minor },
+                stock: i64::from(product.stock),
+            };
+            super::outbox::record(&mut tx, &Event::about_product("product.created", id, &payload)).await?;
             let listed = crate::store::purges::product_listed(
                 linkedall_shared::CategoryId::new(product.category_id),
                 vendor,
@@ -129,18 +133,25 @@ macro_rules! vendor_product_queries {
             .fetch_one(&mut *tx)
             .await
             .map_err(db())?;
-            let payload = json!({
-                "product_id": id, "vendor_id": vendor, "name": changes.name, "description_changed": changes.description.is_some(),
-                "price_minor": price, "stock": stock,
-            });
-            super::outbox::record(&mut tx, &Event::about_product("product.updated", id.get(), payload)).await?;
+            let payload = ProductUpdated {
+                product_id: id.get(),
+                vendor_id: vendor.get(),
+                name: changes.name.clone(),
+                description_changed: changes.description.is_some(),
+                price_minor: price,
+                stock: i64::from(stock),
+                photo_change: None,
+            };
+            super::outbox::record(&mut tx, &Event::about_product("product.updated", id.get(), &payload)).await?;
             if price != old_price {
-                let payload = json!({ "product_id": id, "currency": currency, "old_minor": old_price, "new_minor": price });
-                super::outbox::record(&mut tx, &Event::about_product("product.price_changed", id.get(), payload)).await?;
+                let payload = PriceChanged { product_id: id.get(), currency, old_minor: old_price, new_minor: price };
+                super::outbox::record(&mut tx, &Event::about_product("product.price_changed", id.get(), &payload))
+                    .await?;
             }
             if stock == 0 && old_stock > 0 {
-                let payload = json!({ "product_id": id, "vendor_id": vendor });
-                super::outbox::record(&mut tx, &Event::about_product("product.out_of_stock", id.get(), payload)).await?;
+                let payload = StockAlert { product_id: id.get(), vendor_id: vendor.get(), stock: Some(0) };
+                super::outbox::record(&mut tx, &Event::about_product("product.out_of_stock", id.get(), &payload))
+                    .await?;
             }
             // Every field a vendor changes is shown on some page that carries the product's tag.
             super::purges::record(&mut tx, &crate::store::purges::product_changed(id)).await?;
