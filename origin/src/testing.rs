@@ -504,3 +504,33 @@ impl Drop for TestS3 {
         let _ = self.server.wait();
     }
 }
+
+/// Declares each named check as two tests, `sqlite::<check>` and `postgres::<check>`, each
+/// calling `super::<check>(subject)` with what the calling file's
+/// `async fn spawn(backend: Backend) -> Option<T>` gives for that backend (an origin, a
+/// database, …); a `None` (PostgreSQL unreachable outside CI) skips the test. Start the list
+/// with `multi_thread:` for checks that need a second runtime thread.
+///
+/// ```ignore
+/// async fn spawn(backend: Backend) -> Option<TestOrigin> { … }
+/// linkedall_origin::on_both_backends!(purging_needs_an_admin, catalog_changes_purge_pages);
+/// ```
+#[macro_export]
+macro_rules! on_both_backends {
+    (multi_thread: $($check:ident),* $(,)?) => {
+        mod sqlite { $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $check() {
+            if let Some(subject) = super::spawn($crate::store::Backend::Sqlite).await { super::$check(subject).await }
+        })* }
+        mod postgres { $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $check() {
+            if let Some(subject) = super::spawn($crate::store::Backend::Postgres).await { super::$check(subject).await }
+        })* }
+    };
+    ($($check:ident),* $(,)?) => {
+        mod sqlite { $(#[tokio::test] async fn $check() {
+            if let Some(subject) = super::spawn($crate::store::Backend::Sqlite).await { super::$check(subject).await }
+        })* }
+        mod postgres { $(#[tokio::test] async fn $check() {
+            if let Some(subject) = super::spawn($crate::store::Backend::Postgres).await { super::$check(subject).await }
+        })* }
+    };
+}

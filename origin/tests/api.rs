@@ -25,18 +25,7 @@ async fn problem(origin: &TestOrigin, path: &str, status: u16) -> Value {
     body
 }
 
-macro_rules! on_both_backends {
-    ($($check:ident),* $(,)?) => {
-        mod sqlite { $(#[tokio::test] async fn $check() {
-            if let Some(origin) = super::spawn(super::Backend::Sqlite).await { super::$check(origin).await }
-        })* }
-        mod postgres { $(#[tokio::test] async fn $check() {
-            if let Some(origin) = super::spawn(super::Backend::Postgres).await { super::$check(origin).await }
-        })* }
-    };
-}
-
-on_both_backends!(
+linkedall_origin::on_both_backends!(
     categories_and_products_are_json_by_default,
     pages_follow_next_cursor_to_the_end,
     postcard_is_served_when_asked_and_matches_the_json,

@@ -12,18 +12,10 @@ async fn spawn(backend: Backend) -> Option<TestOrigin> {
     Some(TestOrigin::spawn(db).await)
 }
 
-macro_rules! on_both_backends {
-    ($($check:ident),* $(,)?) => {
-        mod sqlite { $(#[tokio::test] async fn $check() {
-            if let Some(origin) = super::spawn(super::Backend::Sqlite).await { super::$check(origin).await }
-        })* }
-        mod postgres { $(#[tokio::test] async fn $check() {
-            if let Some(origin) = super::spawn(super::Backend::Postgres).await { super::$check(origin).await }
-        })* }
-    };
-}
-
-on_both_backends!(rates_are_public_and_convert_prices, only_operators_set_rates_and_bad_rates_change_nothing);
+linkedall_origin::on_both_backends!(
+    rates_are_public_and_convert_prices,
+    only_operators_set_rates_and_bad_rates_change_nothing
+);
 
 async fn rates(origin: &TestOrigin) -> FxRates {
     let response = reqwest::Client::new()

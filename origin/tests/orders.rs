@@ -16,19 +16,8 @@ async fn spawn(backend: Backend) -> Option<TestOrigin> {
     Some(TestOrigin::spawn(db).await)
 }
 
-macro_rules! on_both_backends {
-    ($($check:ident),* $(,)?) => {
-        mod sqlite { $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $check() {
-            if let Some(origin) = super::spawn(super::Backend::Sqlite).await { super::$check(origin).await }
-        })* }
-        mod postgres { $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $check() {
-            if let Some(origin) = super::spawn(super::Backend::Postgres).await { super::$check(origin).await }
-        })* }
-    };
-}
-
-on_both_backends!(
-    the_same_idempotency_key_retried_concurrently_makes_one_order,
+linkedall_origin::on_both_backends!(
+    multi_thread: the_same_idempotency_key_retried_concurrently_makes_one_order,
     insufficient_stock_is_409_naming_the_product_and_writes_nothing,
     other_peoples_orders_and_products_are_out_of_reach,
     orders_move_only_along_their_lifecycle_with_events_in_the_outbox,

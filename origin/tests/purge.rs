@@ -11,18 +11,7 @@ async fn spawn(backend: Backend) -> Option<TestOrigin> {
     Some(TestOrigin::spawn(db).await)
 }
 
-macro_rules! on_both_backends {
-    ($($check:ident),* $(,)?) => {
-        mod sqlite { $(#[tokio::test] async fn $check() {
-            if let Some(origin) = super::spawn(super::Backend::Sqlite).await { super::$check(origin).await }
-        })* }
-        mod postgres { $(#[tokio::test] async fn $check() {
-            if let Some(origin) = super::spawn(super::Backend::Postgres).await { super::$check(origin).await }
-        })* }
-    };
-}
-
-on_both_backends!(
+linkedall_origin::on_both_backends!(
     purging_needs_an_admin,
     an_admin_purge_reaches_the_journal_in_order,
     bad_purges_are_refused_whole,

@@ -9,18 +9,8 @@ use linkedall_origin::testing::{TestDatabase, TestOptions, TestOrigin};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-macro_rules! on_both_backends {
-    ($($check:ident),* $(,)?) => {
-        mod sqlite { $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $check() {
-            if let Some(origin) = super::spawn(super::Backend::Sqlite).await { super::$check(origin).await }
-        })* }
-        mod postgres { $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $check() {
-            if let Some(origin) = super::spawn(super::Backend::Postgres).await { super::$check(origin).await }
-        })* }
-    };
-}
-
-on_both_backends!(unpaid_orders_past_their_reservation_are_cancelled_and_their_stock_released);
+linkedall_origin::on_both_backends!(
+    multi_thread: unpaid_orders_past_their_reservation_are_cancelled_and_their_stock_released);
 
 async fn spawn(backend: Backend) -> Option<TestOrigin> {
     let db = TestDatabase::new(backend).await?.seeded(5).await;

@@ -8,26 +8,12 @@ use linkedall_shared::{Cursor, Limit, ProductId, VendorId};
 
 const PRODUCTS: u64 = 600;
 
-macro_rules! on_both_backends {
-    ($($check:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $check() {
-                if let Some(db) = linkedall_origin::testing::TestDatabase::new(super::Backend::Sqlite).await {
-                    super::$check(db).await;
-                }
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $check() {
-                if let Some(db) = linkedall_origin::testing::TestDatabase::new(super::Backend::Postgres).await {
-                    super::$check(db).await;
-                }
-            })*
-        }
-    };
+/// A fresh, migrated database of `backend` (each check seeds what it needs).
+async fn spawn(backend: Backend) -> Option<TestDatabase> {
+    TestDatabase::new(backend).await
 }
 
-on_both_backends!(
+linkedall_origin::on_both_backends!(
     an_empty_catalog_answers_with_nothing_not_errors,
     migrations_are_idempotent,
     seeding_creates_every_category_and_the_requested_products,
