@@ -1,6 +1,8 @@
 //! The edge app against an in-memory host: what a shopper gets for each kind of request,
 //! without any network.
 
+mod support;
+
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
@@ -31,21 +33,8 @@ impl Host for FakeHost {
     }
     async fn fetch_origin(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, OriginError> {
         let path = req.uri().to_string();
-        if let Some(after) = path.strip_prefix("/api/v1/cache/purges?after=") {
-            if !self.origin_up.get() {
-                return Err(OriginError::Unreachable("connection refused".into()));
-            }
-            let after: u64 = after.parse().unwrap();
-            let purges = self.purges.borrow();
-            let feed = PurgeFeed {
-                purges: purges.iter().filter(|p| p.seq > after).cloned().collect(),
-                latest: purges.last().map_or(0, |p| p.seq),
-                truncated: false,
-            };
-            return Ok(http::Response::new(Bytes::from(wire::encode(&feed))));
-        }
-        // Exchange rates, read at most every few minutes (not counted either).
-        if path == "/api/v1/fx-rates" {
+        // The purge journal and exchange rates (not counted as fetches).
+        if support::is_bookkeeping(&path) {
             if !self.origin_up.get() {
                 return Err(OriginError::Unreachable("connection refused".into()));
             }
@@ -53,7 +42,7 @@ impl Host for FakeHost {
                 as_of: "2026-11-30T00:00:00Z".into(),
                 per_usd_micros: vec![(Currency::KES, 125_000_000), (Currency::NGN, 1_500_000_000)],
             };
-            return Ok(http::Response::new(Bytes::from(wire::encode(&rates))));
+            return Ok(support::bookkeeping(&path, &self.purges.borrow(), &rates).expect("bookkeeping"));
         }
         self.fetches.borrow_mut().push(req);
         if !self.origin_up.get() {

@@ -1,6 +1,8 @@
 //! Product photos at the edge, against an in-memory host whose origin holds a generated JPEG
 //! and its preset variants: what pages link, what `/cdn-cgi/image/…` answers, what is cached.
 
+mod support;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -32,15 +34,8 @@ impl Host for FakeHost {
     }
     async fn fetch_origin(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, OriginError> {
         let path = req.uri().to_string();
-        if let Some(after) = path.strip_prefix("/api/v1/cache/purges?after=") {
-            let after: u64 = after.parse().unwrap();
-            let purges = self.purges.borrow();
-            let feed = PurgeFeed {
-                purges: purges.iter().filter(|p| p.seq > after).cloned().collect(),
-                latest: purges.last().map_or(0, |p| p.seq),
-                truncated: false,
-            };
-            return Ok(http::Response::new(Bytes::from(wire::encode(&feed))));
+        if let Some(answer) = support::bookkeeping(&path, &self.purges.borrow(), &FxRates::default()) {
+            return Ok(answer);
         }
         self.fetched.borrow_mut().push(path.clone());
         let body = self.documents.get(&path).cloned().or_else(|| self.media.borrow().get(&path).cloned());

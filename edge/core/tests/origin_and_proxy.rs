@@ -2,6 +2,8 @@
 //! kind of origin failure becomes for the shopper, what the proxy forwards, and which query
 //! parameters share a cache entry. Runs against an in-memory host; no network.
 
+mod support;
+
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
@@ -33,13 +35,9 @@ impl Host for ScriptedHost {
     }
     async fn fetch_origin(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, OriginError> {
         let path = req.uri().to_string();
-        if path.starts_with("/api/v1/cache/purges?") {
-            // An empty journal, not counted as a page fetch.
-            return Ok(http::Response::new(Bytes::from(wire::encode(&PurgeFeed::default()))));
-        }
-        if path == "/api/v1/fx-rates" {
-            // No rates known: pages show the vendors' prices alone. Not counted either.
-            return Ok(http::Response::new(Bytes::from(wire::encode(&FxRates::default()))));
+        // An empty journal and no rates (pages show the vendors' prices alone); not counted.
+        if let Some(answer) = support::bookkeeping(&path, &[], &FxRates::default()) {
+            return Ok(answer);
         }
         self.fetches.borrow_mut().push(req);
         if let Some(error) = self.failure.borrow().clone() {
