@@ -2,6 +2,7 @@
 //! cache, for the demo stack (`cargo run`) and the end-to-end tests. It also serves its own
 //! `/metrics` (Prometheus text) and `/healthz`.
 
+mod compression;
 mod config;
 mod dev_host;
 mod memory_cache;

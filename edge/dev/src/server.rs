@@ -196,6 +196,7 @@ async fn serve(request: http::Request<Incoming>, worker: Rc<Worker>) -> http::Re
         _ => {}
     }
     let (parts, body) = request.into_parts();
+    let accepts_gzip = crate::compression::accepts_gzip(&parts.headers);
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
@@ -214,7 +215,7 @@ async fn serve(request: http::Request<Incoming>, worker: Rc<Worker>) -> http::Re
         // After the answer: the shopper got the stale page at once.
         tokio::task::spawn_local(async move { revalidation.run(&worker.host).await });
     }
-    served.response.map(Full::new)
+    crate::compression::gzip_if_accepted(accepts_gzip, served.response).map(Full::new)
 }
 
 fn text(status: u16, content_type: &'static str, body: String) -> http::Response<Full<Bytes>> {

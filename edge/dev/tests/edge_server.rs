@@ -155,3 +155,31 @@ async fn shutdown_lets_a_request_in_flight_finish() {
     assert!(std::net::TcpStream::connect(addr).is_err(), "no longer accepting");
     origin.stop().await;
 }
+
+#[tokio::test]
+async fn pages_go_out_gzipped_to_browsers_that_accept_it() {
+    use std::io::Read;
+    let origin = spawn_origin().await;
+    let edge = spawn_edge(origin.addr, |_| {});
+    let plain = get(edge.local_addr(), "/", &[("x-linkedall-country", "NG")]).await;
+    assert!(plain.header("content-encoding").is_empty(), "not asked for: not compressed");
+    let browser = [("x-linkedall-country", "NG"), ("accept-encoding", "gzip, deflate, br")];
+    let gzipped = get(edge.local_addr(), "/", &browser).await;
+    assert_eq!(gzipped.header("content-encoding"), "gzip");
+    assert!(gzipped.header("vary").contains("Accept-Encoding"), "{:?}", gzipped.headers);
+    assert!(
+        gzipped.bytes.len() * 4 < plain.bytes.len() * 3,
+        "{} vs {} bytes",
+        gzipped.bytes.len(),
+        plain.bytes.len()
+    );
+    let mut unzipped = String::new();
+    flate2::read::GzDecoder::new(&gzipped.bytes[..]).read_to_string(&mut unzipped).unwrap();
+    assert_eq!(unzipped, plain.body, "the same page");
+    // The compressed copy's ETag is the page's, weak; revalidating with it gets a 304.
+    assert_eq!(gzipped.header("etag"), format!("W/{}", plain.header("etag")));
+    let etag = gzipped.header("etag").to_owned();
+    let revalidated = get(edge.local_addr(), "/", &[browser[0], browser[1], ("if-none-match", &etag)]).await;
+    assert_eq!(revalidated.status, 304);
+    edge.shutdown().await;
+}

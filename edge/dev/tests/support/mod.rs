@@ -146,6 +146,8 @@ pub struct Page {
     pub status: u16,
     pub headers: http::HeaderMap,
     pub body: String,
+    /// The body as sent (compressed, when it was).
+    pub bytes: Bytes,
 }
 
 impl Page {
@@ -171,5 +173,6 @@ pub async fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> Page
         status: parts.status.as_u16(),
         headers: parts.headers,
         body: String::from_utf8_lossy(&body).into_owned(),
+        bytes: body,
     }
 }
