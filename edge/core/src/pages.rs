@@ -44,10 +44,11 @@ pub struct LanguageChoice {
 }
 
 impl Layout {
-    /// A page in English (the signed-in shop pages are written in English only so far).
+    /// A page in English (the signed-in shop pages are written in English only so far), with
+    /// no language menu: it would offer what these pages cannot do yet.
     pub fn new(title: impl Into<String>, country: Option<&str>) -> Layout {
         let locale = Locale { language: Language::En, ..Locale::of_country(country) };
-        Layout::for_locale(title, &locale)
+        Layout { languages: Vec::new(), ..Layout::for_locale(title, &locale) }
     }
 
     /// A page for `locale`: its currency, language and lite mode.

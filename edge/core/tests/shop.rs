@@ -130,6 +130,8 @@ fn the_cart_shows_the_origins_lines_and_totals() {
     assert!(body.contains("Shea butter 250 g"), "{body}");
     assert!(body.contains("₦2,500.00") && body.contains("₦5,000.00"), "{body}");
     assert!(body.contains(r#"href="/checkout""#));
+    // Signed-in pages are English only so far: no language menu offering what they cannot do.
+    assert!(body.contains(r#"<html lang="en""#) && !body.contains(r#"class="languages""#), "{body}");
 }
 
 #[test]
