@@ -319,6 +319,48 @@ impl TestOrigin {
         format!("http://{}", self.addr)
     }
 
+    /// Opens an account with `body` (`POST /api/v1/auth/register`), which must succeed (201);
+    /// the session document (`token`, `user_id`, `vendor_id` …).
+    pub async fn register(&self, body: serde_json::Value) -> serde_json::Value {
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/v1/auth/register", self.url()))
+            .json(&body)
+            .send()
+            .await
+            .expect("origin answers");
+        let status = response.status();
+        let text = response.text().await.expect("a body");
+        assert_eq!(status, reqwest::StatusCode::CREATED, "registering {body}: {text}");
+        serde_json::from_str(&text).expect("a session document")
+    }
+
+    /// The purge journal after `after`, as edges read it (`GET /api/v1/cache/purges`): its
+    /// newest position and its entries as `Kind:value` (`Tag:product:7`, `Prefix:/v/`) or
+    /// `Everything`.
+    pub async fn purge_journal(&self, after: u64) -> (u64, Vec<String>) {
+        let feed: serde_json::Value =
+            reqwest::get(format!("{}/api/v1/cache/purges?after={after}", self.url()))
+                .await
+                .expect("origin answers")
+                .json()
+                .await
+                .expect("a purge feed");
+        let entries = feed["purges"]
+            .as_array()
+            .expect("purges")
+            .iter()
+            .map(|p| match &p["selector"] {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Object(o) => {
+                    let (kind, value) = o.iter().next().expect("one selector");
+                    format!("{kind}:{}", value.as_str().expect("a selector value"))
+                }
+                other => panic!("unexpected selector {other}"),
+            })
+            .collect();
+        (feed["latest"].as_u64().expect("latest"), entries)
+    }
+
     /// Paths (relative to the media folder) of every stored photo object, sorted.
     pub fn media_objects(&self) -> Vec<String> {
         fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<String>) {

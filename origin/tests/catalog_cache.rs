@@ -69,10 +69,7 @@ impl Account {
             body["shop"] = json!({ "name": name, "city": "Lagos", "country": "NG" });
         }
         let http = reqwest::Client::new();
-        let response =
-            http.post(format!("{}/api/v1/auth/register", origin.url())).json(&body).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap());
-        let session: Value = response.json().await.unwrap();
+        let session = origin.register(body).await;
         Account { http, base: origin.url(), token: session["token"].as_str().unwrap().to_owned() }
     }
 

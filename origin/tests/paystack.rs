@@ -242,15 +242,7 @@ fn paystack_without_a_secret_key_or_with_a_bad_base_url_does_not_start() {
 
 /// A signed-in account's bearer token.
 async fn register(origin: &TestOrigin, body: Value) -> String {
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/v1/auth/register", origin.url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), reqwest::StatusCode::CREATED);
-    let session: Value = response.json().await.unwrap();
-    session["token"].as_str().unwrap().to_owned()
+    origin.register(body).await["token"].as_str().unwrap().to_owned()
 }
 
 async fn call(origin: &TestOrigin, token: &str, method: reqwest::Method, path: &str) -> (u16, Value) {

@@ -115,14 +115,7 @@ async fn register_vendor(origin: &TestOrigin, email: &str) -> String {
         "email": email, "password": "correct horse battery", "role": "vendor",
         "shop": { "name": "Ada's Fabrics", "city": "Lagos", "country": "NG" },
     });
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/v1/auth/register", origin.url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+    origin.register(body).await["token"].as_str().unwrap().to_owned()
 }
 
 async fn create_product(origin: &TestOrigin, token: &str) -> i64 {
@@ -272,28 +265,6 @@ async fn a_vendor_cannot_touch_another_vendors_product(origin: TestOrigin) {
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
 
-async fn journal(origin: &TestOrigin, after: u64) -> (u64, Vec<String>) {
-    let feed: Value = reqwest::get(format!("{}/api/v1/cache/purges?after={after}", origin.url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let entries = feed["purges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| match &p["selector"] {
-            Value::Object(o) => {
-                let (kind, value) = o.iter().next().unwrap();
-                format!("{kind}:{}", value.as_str().unwrap_or_default())
-            }
-            other => other.to_string(),
-        })
-        .collect();
-    (feed["latest"].as_u64().unwrap(), entries)
-}
-
 async fn wait_for_objects(origin: &TestOrigin, count: usize) -> Vec<String> {
     let started = Instant::now();
     loop {
@@ -308,7 +279,7 @@ async fn wait_for_objects(origin: &TestOrigin, count: usize) -> Vec<String> {
 async fn a_good_photo_is_stored_stripped_served_and_shown(origin: TestOrigin) {
     let vendor = register_vendor(&origin, "ada@example.com").await;
     let product = create_product(&origin, &vendor).await;
-    let (seq, _) = journal(&origin, 0).await;
+    let (seq, _) = origin.purge_journal(0).await;
     let original = jpeg_with_exif(1800, 1200);
     assert!(original.windows(4).any(|w| w == b"Exif"));
 
@@ -324,7 +295,7 @@ async fn a_good_photo_is_stored_stripped_served_and_shown(origin: TestOrigin) {
     assert_eq!(hash.len(), 32);
     assert!(photo["thumbhash"].as_str().is_some_and(|t| t.len() > 10), "{photo}");
 
-    let (_, purged) = journal(&origin, seq).await;
+    let (_, purged) = origin.purge_journal(seq).await;
     assert!(purged.contains(&format!("Tag:product:{product}")), "{purged:?}");
     assert_eq!(product_json(&origin, product).await["product"]["photo"], photo, "the product page shows it");
     let listing: Value = reqwest::get(format!("{}/api/v1/products?limit=100", origin.url()))
@@ -371,11 +342,11 @@ async fn a_good_photo_is_stored_stripped_served_and_shown(origin: TestOrigin) {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 
     // Replacing: the old objects go, the new photo is shown, the product is purged again.
-    let (seq, _) = journal(&origin, 0).await;
+    let (seq, _) = origin.purge_journal(0).await;
     let (status, replaced) = upload(&origin, &vendor, product, "scarf2.jpg", &jpeg(800, 600)).await;
     assert_eq!(status, StatusCode::CREATED, "{replaced}");
     assert_ne!(replaced["hash"], photo["hash"]);
-    let (_, purged) = journal(&origin, seq).await;
+    let (_, purged) = origin.purge_journal(seq).await;
     assert!(purged.contains(&format!("Tag:product:{product}")), "{purged:?}");
     assert_eq!(product_json(&origin, product).await["product"]["photo"], replaced);
     let started = Instant::now();
@@ -387,7 +358,7 @@ async fn a_good_photo_is_stored_stripped_served_and_shown(origin: TestOrigin) {
     assert!(!origin.media_objects().iter().any(|o| o.contains(&hash)), "{:?}", origin.media_objects());
 
     // Deleting: no row, no object, purged.
-    let (seq, _) = journal(&origin, 0).await;
+    let (seq, _) = origin.purge_journal(0).await;
     wait_for_objects(&origin, 9).await;
     let deleted = reqwest::Client::new()
         .delete(format!("{}/api/v1/vendor/products/{product}/images", origin.url()))
@@ -398,7 +369,7 @@ async fn a_good_photo_is_stored_stripped_served_and_shown(origin: TestOrigin) {
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     assert_eq!(product_json(&origin, product).await["product"]["photo"], Value::Null);
     assert!(origin.media_objects().is_empty(), "{:?}", origin.media_objects());
-    let (_, purged) = journal(&origin, seq).await;
+    let (_, purged) = origin.purge_journal(seq).await;
     assert!(purged.contains(&format!("Tag:product:{product}")), "{purged:?}");
     let peak = peak_rss_mb();
     assert!(peak < 256, "peak RSS {peak} MB");

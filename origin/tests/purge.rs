@@ -28,44 +28,13 @@ async fn purge(origin: &TestOrigin, token: Option<&str>, body: Value) -> (Status
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-/// The journal after `after`, as (kind, value) pairs.
-async fn journal(origin: &TestOrigin, after: u64) -> (u64, Vec<String>) {
-    let feed: Value = reqwest::get(format!("{}/api/v1/cache/purges?after={after}", origin.url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let entries = feed["purges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| match &p["selector"] {
-            Value::String(s) => s.clone(),
-            Value::Object(o) => {
-                let (kind, value) = o.iter().next().unwrap();
-                format!("{kind}:{}", value.as_str().unwrap())
-            }
-            other => panic!("unexpected selector {other}"),
-        })
-        .collect();
-    (feed["latest"].as_u64().unwrap(), entries)
-}
-
 async fn register(origin: &TestOrigin, email: &str, vendor: bool) -> String {
     let mut body = json!({ "email": email, "password": "correct horse battery" });
     if vendor {
         body["role"] = json!("vendor");
         body["shop"] = json!({ "name": "Ada's Fabrics", "city": "Lagos", "country": "NG" });
     }
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/v1/auth/register", origin.url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+    origin.register(body).await["token"].as_str().unwrap().to_owned()
 }
 
 async fn purging_needs_an_admin(origin: TestOrigin) {
@@ -78,7 +47,7 @@ async fn purging_needs_an_admin(origin: TestOrigin) {
     let shopper = register(&origin, "shopper@example.com", false).await;
     let (status, problem) = purge(&origin, Some(&shopper), body.clone()).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
-    assert_eq!(journal(&origin, 0).await, (0, vec![]), "refused purges leave nothing behind");
+    assert_eq!(origin.purge_journal(0).await, (0, vec![]), "refused purges leave nothing behind");
     let (status, accepted) = purge(&origin, Some(TEST_ADMIN_TOKEN), body).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{accepted}");
 }
@@ -93,16 +62,16 @@ async fn an_admin_purge_reaches_the_journal_in_order(origin: TestOrigin) {
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(first["selectors"], 4, "duplicates are merged: {first}");
     let (_, second) = purge(&origin, Some(TEST_ADMIN_TOKEN), json!({ "everything": true })).await;
-    let (latest, entries) = journal(&origin, 0).await;
+    let (latest, entries) = origin.purge_journal(0).await;
     assert_eq!(latest, second["seq"].as_u64().unwrap());
     assert_eq!(entries.len(), 5);
     assert!(entries[..4].contains(&"Url:/c/fashion?cursor=3".to_owned()), "{entries:?}");
     assert!(entries[..4].contains(&"Tag:product:7".to_owned()), "{entries:?}");
     assert!(entries[..4].contains(&"Prefix:/v/".to_owned()), "{entries:?}");
     assert_eq!(entries[4], "Everything");
-    let (_, after_first) = journal(&origin, first["seq"].as_u64().unwrap()).await;
+    let (_, after_first) = origin.purge_journal(first["seq"].as_u64().unwrap()).await;
     assert_eq!(after_first, vec!["Everything".to_owned()]);
-    let (_, none) = journal(&origin, latest).await;
+    let (_, none) = origin.purge_journal(latest).await;
     assert!(none.is_empty());
 }
 
@@ -120,7 +89,7 @@ async fn bad_purges_are_refused_whole(origin: TestOrigin) {
         let detail = problem["detail"].as_str().unwrap_or_default();
         assert!(detail.contains(needle), "{body}: {detail}");
     }
-    assert_eq!(journal(&origin, 0).await, (0, vec![]));
+    assert_eq!(origin.purge_journal(0).await, (0, vec![]));
     let problem: Value = reqwest::get(format!("{}/api/v1/cache/purges?after=-1", origin.url()))
         .await
         .unwrap()
@@ -145,7 +114,7 @@ async fn catalog_changes_purge_the_pages_that_showed_them(origin: TestOrigin) {
         .unwrap();
     let id = created["product"]["id"].as_i64().unwrap();
     let vendor_id = created["vendor"]["id"].as_i64().unwrap();
-    let (seq, listed) = journal(&origin, 0).await;
+    let (seq, listed) = origin.purge_journal(0).await;
     assert_eq!(
         listed,
         vec!["Tag:category:2".to_owned(), format!("Tag:vendor:{vendor_id}"), "Tag:search".to_owned()]
@@ -158,7 +127,7 @@ async fn catalog_changes_purge_the_pages_that_showed_them(origin: TestOrigin) {
             .send()
     };
     assert!(patch(json!({ "price_minor": 199000 })).await.unwrap().status().is_success());
-    let (seq, repriced) = journal(&origin, seq).await;
+    let (seq, repriced) = origin.purge_journal(seq).await;
     assert_eq!(repriced, vec![format!("Tag:product:{id}")]);
     // The product's document says which purges it reflects, so an edge stamps its page with
     // that rather than with its own (possibly older) copy of the journal.
@@ -175,10 +144,10 @@ async fn catalog_changes_purge_the_pages_that_showed_them(origin: TestOrigin) {
             .send()
     };
     assert_eq!(buy(1, "order-1").await.unwrap().status(), StatusCode::CREATED);
-    let (seq, unchanged) = journal(&origin, seq).await;
+    let (seq, unchanged) = origin.purge_journal(seq).await;
     assert!(unchanged.is_empty(), "{unchanged:?}");
     // Six → five shows "Only 5 left": purged.
     assert_eq!(buy(1, "order-2").await.unwrap().status(), StatusCode::CREATED);
-    let (_, relabelled) = journal(&origin, seq).await;
+    let (_, relabelled) = origin.purge_journal(seq).await;
     assert_eq!(relabelled, vec![format!("Tag:product:{id}")]);
 }

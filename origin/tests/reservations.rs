@@ -25,14 +25,7 @@ async fn register(origin: &TestOrigin, email: &str, vendor: bool) -> String {
         body["role"] = json!("vendor");
         body["shop"] = json!({ "name": "Kente House", "city": "Kumasi", "country": "GH" });
     }
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/v1/auth/register", origin.url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+    origin.register(body).await["token"].as_str().unwrap().to_owned()
 }
 
 async fn post(

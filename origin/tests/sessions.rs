@@ -73,14 +73,7 @@ fn hs256(claims: &Value, secret: &str) -> String {
 }
 
 async fn register(origin: &TestOrigin, email: &str) -> (i64, String) {
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/v1/auth/register", origin.url()))
-        .json(&json!({ "email": email, "password": "correct horse battery" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let body: Value = response.json().await.unwrap();
+    let body = origin.register(json!({ "email": email, "password": "correct horse battery" })).await;
     (body["user_id"].as_i64().unwrap(), body["token"].as_str().unwrap().to_owned())
 }
 
