@@ -161,16 +161,11 @@ async fn checking_out_more_than_the_stock_shows_which_product_ran_out() {
 async fn a_vendor_sees_stock_and_ships_a_paid_order_from_the_dashboard() {
     let Some(shop) = spawn_shop().await else { return };
     let http = reqwest::Client::new();
-    let vendor: serde_json::Value = http
-        .post(shop.origin_url("/api/v1/auth/register"))
-        .json(&serde_json::json!({"email": "zainab@example.com", "password": "correct horse battery",
+    let vendor = shop
+        .origin
+        .register(serde_json::json!({"email": "zainab@example.com", "password": "correct horse battery",
             "role": "vendor", "shop": {"name": "Zainab Textiles", "city": "Kano", "country": "NG"}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     let token = vendor["token"].as_str().unwrap().to_owned();
     let product: serde_json::Value = http
         .post(shop.origin_url("/api/v1/vendor/products"))

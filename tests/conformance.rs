@@ -317,19 +317,13 @@ const PURGE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
 async fn a_price_change_reaches_every_cached_page(case: &Case, kind: Kind) {
     use linkedall_shared::{Currency, Money};
     let origin = case.origin.url();
-    let session: serde_json::Value = case
-        .client
-        .post(format!("{origin}/api/v1/auth/register"))
-        .json(&serde_json::json!({
+    let session = case
+        .origin
+        .register(serde_json::json!({
             "email": "conformance-vendor@example.com", "password": "correct horse battery", "role": "vendor",
             "shop": { "name": "Zanzibar Spice Traders", "city": "Lagos", "country": "NG" },
         }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     let token = session["token"].as_str().expect("vendor registered").to_owned();
     let created: serde_json::Value = case
         .client
