@@ -4,7 +4,7 @@
 //! both backends.
 
 use linkedall_shared::{
-    Category, CategoryId, Currency, Money, Product, ProductCard, ProductId, Stock, Vendor, VendorId,
+    Category, CategoryId, Currency, Money, Photo, Product, ProductCard, ProductId, Stock, Vendor, VendorId,
 };
 
 use crate::error::{Error, Result};
@@ -48,6 +48,30 @@ impl From<VendorRow> for Vendor {
 }
 
 /// A product joined with its vendor's name and city, as listings show it.
+/// A product row's photo columns, from its LEFT JOIN with `product_photos` (all null when the
+/// product has no photo).
+#[derive(sqlx::FromRow)]
+pub struct PhotoJoin {
+    pub photo_hash: Option<String>,
+    pub photo_format: Option<String>,
+    pub photo_width: Option<i32>,
+    pub photo_height: Option<i32>,
+    pub photo_thumbhash: Option<String>,
+}
+
+impl PhotoJoin {
+    fn into_photo(self, product: ProductId) -> Result<Option<Photo>> {
+        photo_of_columns(
+            product,
+            self.photo_hash,
+            self.photo_format,
+            self.photo_width,
+            self.photo_height,
+            self.photo_thumbhash,
+        )
+    }
+}
+
 #[derive(sqlx::FromRow)]
 pub struct CardRow {
     pub id: i64,
@@ -60,11 +84,8 @@ pub struct CardRow {
     pub vendor_name: String,
     pub vendor_city: String,
     pub category_id: i64,
-    pub photo_hash: Option<String>,
-    pub photo_format: Option<String>,
-    pub photo_width: Option<i32>,
-    pub photo_height: Option<i32>,
-    pub photo_thumbhash: Option<String>,
+    #[sqlx(flatten)]
+    pub photo: PhotoJoin,
 }
 
 impl TryFrom<CardRow> for ProductCard {
@@ -79,14 +100,7 @@ impl TryFrom<CardRow> for ProductCard {
             price: money(&row.currency, row.price_minor, id)?,
             stock: stock(row.stock),
             image: image_path(id),
-            photo: photo_of_columns(
-                id,
-                row.photo_hash,
-                row.photo_format,
-                row.photo_width,
-                row.photo_height,
-                row.photo_thumbhash,
-            )?,
+            photo: row.photo.into_photo(id)?,
             vendor_id: VendorId::new(row.vendor_id),
             vendor_name: row.vendor_name,
             vendor_city: row.vendor_city,
@@ -106,11 +120,8 @@ pub struct ProductRow {
     pub currency: String,
     pub price_minor: i64,
     pub stock: i32,
-    pub photo_hash: Option<String>,
-    pub photo_format: Option<String>,
-    pub photo_width: Option<i32>,
-    pub photo_height: Option<i32>,
-    pub photo_thumbhash: Option<String>,
+    #[sqlx(flatten)]
+    pub photo: PhotoJoin,
 }
 
 impl TryFrom<ProductRow> for Product {
@@ -128,14 +139,7 @@ impl TryFrom<ProductRow> for Product {
             price: money(&row.currency, row.price_minor, id)?,
             stock: stock(row.stock),
             image: image_path(id),
-            photo: photo_of_columns(
-                id,
-                row.photo_hash,
-                row.photo_format,
-                row.photo_width,
-                row.photo_height,
-                row.photo_thumbhash,
-            )?,
+            photo: row.photo.into_photo(id)?,
         })
     }
 }
