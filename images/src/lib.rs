@@ -22,6 +22,8 @@
 mod decode;
 mod encode;
 mod error;
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
 mod format;
 mod header;
 mod limits;

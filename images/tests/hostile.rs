@@ -1,75 +1,10 @@
 //! Hostile and ordinary photos, all generated here: bombs, truncations, polyglots, oversize
 //! sides, EXIF orientation, and metadata that must not survive.
 
+use linkedall_images::fixtures::{gradient, jpeg, jpeg_with_exif, png_declaring, zip_archive};
 use linkedall_images::{
     Encoding, Header, ImageError, Limits, Pixels, SourceFormat, decode, encode, resize_to_width, thumbhash,
 };
-
-/// A photo-like gradient, so JPEG has something to compress.
-fn gradient(width: u32, height: u32) -> Pixels {
-    let mut data = Vec::with_capacity((width * height * 3) as usize);
-    for y in 0..height {
-        for x in 0..width {
-            data.extend_from_slice(&[
-                (x * 255 / width) as u8,
-                (y * 255 / height) as u8,
-                ((x + y) % 256) as u8,
-            ]);
-        }
-    }
-    Pixels::from_rgb(width, height, data).unwrap()
-}
-
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    encode(&gradient(width, height), Encoding::Jpeg { quality: 85 }).unwrap()
-}
-
-/// A JPEG with an EXIF APP1 segment: orientation `orientation` and a GPS-looking marker.
-fn jpeg_with_exif(width: u32, height: u32, orientation: u16) -> Vec<u8> {
-    let mut exif = b"Exif\0\0MM\0*\0\0\0\x08\0\x01".to_vec();
-    exif.extend_from_slice(&[0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1]);
-    exif.extend_from_slice(&orientation.to_be_bytes());
-    exif.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
-    exif.extend_from_slice(b"GPS 6.5244N 3.3792E");
-    let rgb = gradient(width, height);
-    let mut out = Vec::new();
-    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 85);
-    encoder.add_app_segment(1, &exif).unwrap();
-    encoder.encode(rgb.as_bytes(), width as u16, height as u16, jpeg_encoder::ColorType::Rgb).unwrap();
-    out
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &byte in bytes {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
-}
-
-fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    let mut body = kind.to_vec();
-    body.extend_from_slice(data);
-    out.extend_from_slice(&body);
-    out.extend_from_slice(&crc32(&body).to_be_bytes());
-}
-
-/// A ~100-byte PNG that declares `width`×`height` RGB pixels.
-pub fn png_declaring(width: u32, height: u32) -> Vec<u8> {
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = width.to_be_bytes().to_vec();
-    ihdr.extend_from_slice(&height.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    png_chunk(&mut out, b"IHDR", &ihdr);
-    // A zlib stream of a few zero bytes: a real decoder would start inflating rows from it.
-    png_chunk(&mut out, b"IDAT", &[0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01]);
-    png_chunk(&mut out, b"IEND", &[]);
-    out
-}
 
 #[test]
 fn a_tiny_png_declaring_50000_by_50000_is_refused_before_decoding() {
@@ -108,35 +43,6 @@ fn a_truncated_png_is_refused() {
     let whole = encode(&gradient(300, 200), Encoding::Png).unwrap();
     let error = decode(&whole[..whole.len() / 2], &Limits::default(), None).unwrap_err();
     assert!(matches!(error, ImageError::Malformed { format: SourceFormat::Png, .. }), "{error}");
-}
-
-/// A stored (uncompressed) ZIP holding one file, as `zip` writes it.
-fn zip_archive() -> Vec<u8> {
-    let name = b"payload.txt";
-    let data = b"not a photo";
-    let mut zip = b"PK\x03\x04\x0a\0\0\0\0\0\0\0\0\0".to_vec();
-    zip.extend_from_slice(&crc32(data).to_le_bytes());
-    zip.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    zip.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    zip.extend_from_slice(&(name.len() as u16).to_le_bytes());
-    zip.extend_from_slice(&[0, 0]);
-    zip.extend_from_slice(name);
-    zip.extend_from_slice(data);
-    let central = zip.len() as u32;
-    zip.extend_from_slice(b"PK\x01\x02\x14\0\x0a\0\0\0\0\0\0\0\0\0");
-    zip.extend_from_slice(&crc32(data).to_le_bytes());
-    zip.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    zip.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    zip.extend_from_slice(&(name.len() as u16).to_le_bytes());
-    zip.extend_from_slice(&[0; 12]);
-    zip.extend_from_slice(&0u32.to_le_bytes());
-    zip.extend_from_slice(name);
-    let central_len = zip.len() as u32 - central;
-    zip.extend_from_slice(b"PK\x05\x06\0\0\0\0\x01\0\x01\0");
-    zip.extend_from_slice(&central_len.to_le_bytes());
-    zip.extend_from_slice(&central.to_le_bytes());
-    zip.extend_from_slice(&[0, 0]);
-    zip
 }
 
 #[test]

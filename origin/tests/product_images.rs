@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use linkedall_images::fixtures::{gradient, jpeg, jpeg_with_exif, png_declaring, zip_archive};
 use linkedall_images::{Encoding, Pixels, encode};
 use linkedall_origin::store::Backend;
 use linkedall_origin::testing::{TestDatabase, TestOrigin};
@@ -42,71 +43,16 @@ on_both_backends!(
     a_photo_change_is_announced_with_the_photo,
 );
 
-/// A photo-like gradient.
-fn gradient(width: u32, height: u32) -> Pixels {
-    let mut data = Vec::with_capacity((width * height * 3) as usize);
-    for y in 0..height {
-        for x in 0..width {
-            data.extend_from_slice(&[
-                (x * 255 / width) as u8,
-                (y * 255 / height) as u8,
-                ((x ^ y) & 0xff) as u8,
-            ]);
-        }
-    }
-    Pixels::from_rgb(width, height, data).unwrap()
-}
-
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    encode(&gradient(width, height), Encoding::Jpeg { quality: 85 }).unwrap()
-}
-
-/// A JPEG carrying EXIF: orientation 6 (rotate 90°) and a GPS-looking note.
-fn jpeg_with_exif(width: u32, height: u32) -> Vec<u8> {
-    let mut exif = b"Exif\0\0MM\0*\0\0\0\x08\0\x01".to_vec();
-    exif.extend_from_slice(&[0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
-    exif.extend_from_slice(b"GPSLatitude 6.5244N GPSLongitude 3.3792E");
-    let plain = jpeg(width, height);
-    let mut out = plain[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE1]);
-    out.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(&exif);
-    out.extend_from_slice(&plain[2..]);
-    out
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &byte in bytes {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
-}
-
-/// A ~70-byte PNG declaring 50,000×50,000 pixels (10 GB decoded).
+/// A ~70-byte PNG declaring 50,000×50,000 pixels (7.5 GB decoded).
 fn png_bomb() -> Vec<u8> {
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], data: &[u8]| {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let body = [kind, data].concat();
-        out.extend_from_slice(&body);
-        out.extend_from_slice(&crc32(&body).to_be_bytes());
-    };
-    chunk(b"IHDR", &[0, 0, 0xC3, 0x50, 0, 0, 0xC3, 0x50, 8, 2, 0, 0, 0]);
-    chunk(b"IDAT", &[0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01]);
-    chunk(b"IEND", &[]);
-    out
+    png_declaring(50_000, 50_000)
 }
 
 /// `cat photo.jpg archive.zip`: a JPEG that is also a ZIP (its end-of-central-directory at
 /// the end, where unzip looks).
 fn zip_jpeg_polyglot() -> Vec<u8> {
     let mut file = jpeg(64, 48);
-    file.extend_from_slice(b"PK\x03\x04\x0a\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\0\0\0x");
-    file.extend_from_slice(b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    file.extend_from_slice(&zip_archive());
     file
 }
 
@@ -280,7 +226,7 @@ async fn a_good_photo_is_stored_stripped_served_and_shown(origin: TestOrigin) {
     let vendor = register_vendor(&origin, "ada@example.com").await;
     let product = create_product(&origin, &vendor).await;
     let (seq, _) = origin.purge_journal(0).await;
-    let original = jpeg_with_exif(1800, 1200);
+    let original = jpeg_with_exif(1800, 1200, 6);
     assert!(original.windows(4).any(|w| w == b"Exif"));
 
     let (status, photo) = upload(&origin, &vendor, product, "scarf.jpg", &original).await;
