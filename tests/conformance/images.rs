@@ -8,7 +8,8 @@ use std::sync::Arc;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use linkedall_images::{Encoding, Header, Limits, Pixels, encode};
+use linkedall_images::fixtures::jpeg;
+use linkedall_images::{Header, Limits};
 use linkedall_shared::image_options::{ImageLimits, ImageOptions};
 use linkedall_shared::image_signature::SigningKeys;
 use linkedall_shared::{Photo, PhotoFormat, Preset, ProductId, PurgeFeed, wire};
@@ -26,13 +27,6 @@ fn photo() -> Photo {
         height: 1500,
         thumbhash: String::new(),
     }
-}
-
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    let rgb: Vec<u8> = (0..width * height)
-        .flat_map(|i| [(i % width * 255 / width) as u8, (i / width * 255 / height) as u8, 120])
-        .collect();
-    encode(&Pixels::from_rgb(width, height, rgb).unwrap(), Encoding::Jpeg { quality: 85 }).unwrap()
 }
 
 /// Stored copies by path: bytes and media type.

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use bytes::Bytes;
 use futures_executor::block_on;
 use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, SigningKeys, Timestamp, handle};
+use linkedall_images::fixtures::jpeg;
 use linkedall_shared::image_options::{ImageLimits, ImageOptions};
 use linkedall_shared::*;
 
@@ -64,17 +65,6 @@ fn photo() -> Photo {
         height: 1500,
         thumbhash: "1QcSHQRnh493V4dIh4eXh1h4kJUI".into(),
     }
-}
-
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    let pixels: Vec<u8> = (0..width * height)
-        .flat_map(|i| {
-            let (x, y) = (i % width, i / width);
-            [(x * 255 / width) as u8, (y * 255 / height) as u8, 90]
-        })
-        .collect();
-    let pixels = linkedall_images::Pixels::from_rgb(width, height, pixels).unwrap();
-    linkedall_images::encode(&pixels, linkedall_images::Encoding::Jpeg { quality: 85 }).unwrap()
 }
 
 /// (width, height) from a JPEG, PNG or WebP header.
