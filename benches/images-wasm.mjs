@@ -38,7 +38,7 @@ import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
+import { workerInMiniflare } from "../tests/hosts/worker-miniflare.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const [photosDir, outDir] = process.argv.slice(2);
@@ -110,22 +110,11 @@ function signedUrl(canonicalOptions, source) {
 
 // ---- the worker --------------------------------------------------------------------------
 
-const mf = new Miniflare({
-  modules: true,
-  modulesRoot: bundle,
-  scriptPath: path.join(bundle, "shim.mjs"),
-  modulesRules: [
-    { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-    { type: "CompiledWasm", include: ["**/*.wasm"] },
-  ],
-  compatibilityDate: "2026-04-20",
-  bindings: {
-    ORIGIN_URL: originUrl,
-    ORIGIN_TIMEOUT_MS: "30000",
-    IMAGE_SIGNING_KEYS: `${kid}:${secret}`,
-    LINKEDALL_ENV: "test",
-  },
-  cf: {},
+const mf = workerInMiniflare(bundle, {
+  ORIGIN_URL: originUrl,
+  ORIGIN_TIMEOUT_MS: "30000",
+  IMAGE_SIGNING_KEYS: `${kid}:${secret}`,
+  LINKEDALL_ENV: "test",
 });
 
 async function timed(url, expectType) {

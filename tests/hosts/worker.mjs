@@ -24,7 +24,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { Miniflare } from "miniflare";
+import { workerInMiniflare } from "./worker-miniflare.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const { values: args } = parseArgs({
@@ -45,24 +45,12 @@ const TEST_CF_HEADERS = {
   "x-test-cf-colo": "colo",
 };
 
-const mf = new Miniflare({
-  modules: true,
-  modulesRoot: bundle,
-  scriptPath: path.join(bundle, "shim.mjs"),
-  modulesRules: [
-    { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-    { type: "CompiledWasm", include: ["**/*.wasm"] },
-  ],
-  compatibilityDate: "2026-04-20",
-  bindings: {
-    ORIGIN_URL: args.origin,
-    ORIGIN_TIMEOUT_MS: args["origin-timeout-ms"],
-    IMAGE_SIGNING_KEYS: args["image-signing-keys"],
-    METRICS_TOKEN: args["metrics-token"],
-    LINKEDALL_ENV: "test",
-  },
-  // No request to Cloudflare for a default `cf` object: everything stays on this machine.
-  cf: {},
+const mf = workerInMiniflare(bundle, {
+  ORIGIN_URL: args.origin,
+  ORIGIN_TIMEOUT_MS: args["origin-timeout-ms"],
+  IMAGE_SIGNING_KEYS: args["image-signing-keys"],
+  METRICS_TOKEN: args["metrics-token"],
+  LINKEDALL_ENV: "test",
 });
 
 function readBody(req) {

@@ -14,7 +14,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
-import { Miniflare } from "miniflare";
+import { workerInMiniflare } from "./worker-miniflare.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const bundle = path.join(root, "target/wasm/worker-bundle");
@@ -57,19 +57,8 @@ test("wrangler deploy --dry-run accepts the configuration and the bundle, under 
 
 let mf;
 before(async () => {
-  mf = new Miniflare({
-    modules: true,
-    modulesRoot: bundle,
-    scriptPath: path.join(bundle, "shim.mjs"),
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2026-04-20",
-    // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
-    bindings: { ORIGIN_URL: "http://127.0.0.1:9", ORIGIN_TIMEOUT_MS: "3000" },
-    cf: {},
-  });
+  // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+  mf = workerInMiniflare(bundle, { ORIGIN_URL: "http://127.0.0.1:9", ORIGIN_TIMEOUT_MS: "3000" });
   await mf.ready;
 });
 after(async () => {
