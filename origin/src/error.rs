@@ -59,6 +59,10 @@ pub enum Error {
     #[error("{0}")]
     Unprocessable(String),
 
+    /// A payment webhook whose amount or currency is not the charge's: not applied.
+    #[error("{0}")]
+    PaymentMismatch(String),
+
     #[error("the upload is larger than the {} MB allowed; send a smaller photo", limit_bytes / 1_000_000)]
     PayloadTooLarge { limit_bytes: u64 },
 
@@ -142,7 +146,8 @@ impl Error {
             Error::EmailTaken
             | Error::InsufficientStock { .. }
             | Error::IllegalTransition { .. }
-            | Error::IdempotencyKeyInFlight => StatusCode::CONFLICT,
+            | Error::IdempotencyKeyInFlight
+            | Error::PaymentMismatch(_) => StatusCode::CONFLICT,
             Error::IdempotencyKeyReused | Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -182,6 +187,7 @@ impl Error {
             Error::IdempotencyKeyInFlight => "idempotency-key-in-flight",
             Error::IdempotencyKeyReused => "idempotency-key-reused",
             Error::Unprocessable(_) => "unprocessable",
+            Error::PaymentMismatch(_) => "payment-mismatch",
             Error::BadSignature => "bad-signature",
             Error::NoSuchRoute { .. } => "no-such-route",
             Error::MethodNotAllowed { .. } => "method-not-allowed",

@@ -32,6 +32,7 @@ pub mod observe;
 pub mod order;
 pub mod params;
 pub mod payments;
+pub mod refunds;
 pub mod reservations;
 pub mod routes;
 pub mod seed;

@@ -60,6 +60,8 @@ pub enum PaymentOutcome {
     Succeeded {
         reference: String,
         amount_minor: i64,
+        /// The ISO 4217 code the provider charged in, compared with the charge's like the amount.
+        currency: String,
         /// The card it was paid with, when the provider said (Paystack's `authorization`).
         card: Option<PaymentCard>,
     },
@@ -90,6 +92,8 @@ struct WebhookData {
     #[serde(default)]
     amount: Option<i64>,
     #[serde(default)]
+    currency: Option<String>,
+    #[serde(default)]
     authorization: Option<card::Authorization>,
 }
 
@@ -112,6 +116,13 @@ impl PaymentOutcome {
                     .data
                     .amount
                     .ok_or_else(|| Error::InvalidBody("webhook has no amount".into()))?,
+                currency: hook
+                    .data
+                    .currency
+                    .as_deref()
+                    .map(|c| c.trim().to_ascii_uppercase())
+                    .filter(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()))
+                    .ok_or_else(|| Error::InvalidBody("webhook has no currency (an ISO 4217 code)".into()))?,
                 card: hook.data.authorization.as_ref().and_then(card::Authorization::card),
             },
             "charge.failed" => PaymentOutcome::Failed { reference: reference()? },
@@ -193,18 +204,27 @@ mod tests {
     #[test]
     fn only_the_secrets_signature_of_these_exact_bytes_verifies() {
         let provider = SandboxProvider::new("whsec");
-        let body = br#"{"event":"charge.success","data":{"reference":"r1","amount":100}}"#;
+        let body = br#"{"event":"charge.success","data":{"reference":"r1","amount":100,"currency":"ngn"}}"#;
         let signature = paystack_signature(b"whsec", body);
         assert_eq!(signature.len(), 128);
         assert!(provider.verify_signature(body, &signature));
         assert!(!provider.verify_signature(b"{}", &signature));
         assert!(!provider.verify_signature(body, &paystack_signature(b"other", body)));
         assert!(!provider.verify_signature(body, "zz"));
+        assert!(
+            PaymentOutcome::parse(br#"{"event":"charge.success","data":{"reference":"r1","amount":100}}"#)
+                .is_err()
+        );
         assert_eq!(
             PaymentOutcome::parse(body).unwrap(),
-            PaymentOutcome::Succeeded { reference: "r1".into(), amount_minor: 100, card: None }
+            PaymentOutcome::Succeeded {
+                reference: "r1".into(),
+                amount_minor: 100,
+                currency: "NGN".into(),
+                card: None
+            }
         );
-        let paid_by_card = br#"{"event":"charge.success","data":{"reference":"r2","amount":5,
+        let paid_by_card = br#"{"event":"charge.success","data":{"reference":"r2","amount":5,"currency":"NGN",
             "authorization":{"signature":"SIG_idyuhgd87dUYSHO92D","last4":"4081","bin":"408408","card_type":"visa"}}}"#;
         let PaymentOutcome::Succeeded { card: Some(card), .. } = PaymentOutcome::parse(paid_by_card).unwrap()
         else {

@@ -20,6 +20,7 @@ use crate::login_limit::LoginLimiter;
 use crate::media::MediaStore;
 use crate::payments::paystack::PaystackProvider;
 use crate::payments::{PaymentProvider, SandboxProvider};
+use crate::refunds::RefundSweeper;
 use crate::reservations::ReservationSweeper;
 use crate::routes::{AppState, router};
 use crate::session::SessionKeys;
@@ -170,6 +171,14 @@ impl Origin {
         self
     }
 
+    /// Takes payments through `provider` instead of the configured one (tests use a provider
+    /// whose refunds fail on demand).
+    pub fn with_payments(mut self, provider: Arc<dyn PaymentProvider>) -> Origin {
+        tracing::info!(provider = provider.name(), "payment provider replaced");
+        self.state.payments = provider;
+        self
+    }
+
     /// Sweeps expired reservations every `every`.
     pub fn with_sweep_interval(mut self, every: Duration) -> Origin {
         self.sweep_every = every;
@@ -209,6 +218,9 @@ impl Origin {
         let (stop_sweeping, sweeper) = ReservationSweeper::new(self.state.store.clone(), self.sweep_every)
             .with_catalog_cache(self.state.catalog_cache.clone())
             .spawn();
+        let (stop_refunding, refunder) =
+            RefundSweeper::new(self.state.store.clone(), self.state.payments.clone(), self.sweep_every)
+                .spawn();
         let purger = match self.cloudflare.clone() {
             Some(settings) => Some(CloudflarePurger::new(self.state.store.clone(), settings)?.spawn()),
             None => None,
@@ -219,6 +231,8 @@ impl Origin {
         let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
         stop_sweeping.stop();
         let _ = sweeper.await;
+        stop_refunding.stop();
+        let _ = refunder.await;
         if let Some((stop_purging, purger)) = purger {
             stop_purging.stop();
             let _ = purger.await;

@@ -239,6 +239,8 @@ pub struct TestOptions {
     pub events: crate::events::service::EventsPlan,
     /// Where photos are stored (a fresh temporary folder by default).
     pub media: Option<crate::media::MediaStore>,
+    /// The payment provider (the sandbox of [`test_auth`] by default), e.g. a [`ScriptedRefunds`].
+    pub payments: Option<std::sync::Arc<dyn crate::payments::PaymentProvider>>,
 }
 
 /// The admin token of a default [`TestOrigin`].
@@ -256,6 +258,7 @@ impl Default for TestOptions {
             cloudflare: None,
             events: crate::events::service::EventsPlan::off(),
             media: None,
+            payments: None,
         }
     }
 }
@@ -300,6 +303,9 @@ impl TestOrigin {
         if let Some(media) = options.media {
             origin = origin.with_media(media);
         }
+        if let Some(payments) = options.payments {
+            origin = origin.with_payments(payments);
+        }
         let media = origin.state.media.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
         let addr = listener.local_addr().expect("bound address");
@@ -332,6 +338,46 @@ impl TestOrigin {
         let text = response.text().await.expect("a body");
         assert_eq!(status, reqwest::StatusCode::CREATED, "registering {body}: {text}");
         serde_json::from_str(&text).expect("a session document")
+    }
+
+    /// `method path` with `token` as the bearer (and an `Idempotency-Key` when given): the
+    /// status and the JSON body (a string when the body is not JSON).
+    pub async fn call(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+        key: Option<&str>,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let mut request =
+            reqwest::Client::new().request(method, format!("{}{path}", self.url())).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        let response = request.send().await.expect("origin answers");
+        let status = response.status();
+        let text = response.text().await.expect("a body");
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+    }
+
+    /// Posts `body` to the payment webhook, signed with [`TEST_WEBHOOK_SECRET`].
+    pub async fn webhook(&self, body: &serde_json::Value) -> (reqwest::StatusCode, serde_json::Value) {
+        let body = serde_json::to_vec(body).expect("JSON");
+        let signature = crate::payments::paystack_signature(TEST_WEBHOOK_SECRET.as_bytes(), &body);
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/v1/payments/webhook", self.url()))
+            .header(crate::payments::SIGNATURE_HEADER, signature)
+            .body(body)
+            .send()
+            .await
+            .expect("origin answers");
+        let status = response.status();
+        let text = response.text().await.expect("a body");
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
     }
 
     /// The purge journal after `after`, as edges read it (`GET /api/v1/cache/purges`): its
@@ -389,6 +435,81 @@ impl TestOrigin {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+    }
+}
+
+/// The sandbox provider, whose refund requests fail when told to and which remembers every
+/// refund it accepted: what a test needs to see that a refund was really asked for, and what
+/// happens when the provider refuses one.
+pub struct ScriptedRefunds {
+    sandbox: crate::payments::SandboxProvider,
+    failures_to_come: std::sync::atomic::AtomicU32,
+    accepted: std::sync::Mutex<Vec<(String, linkedall_shared::Money)>>,
+}
+
+impl ScriptedRefunds {
+    /// A sandbox signing with [`TEST_WEBHOOK_SECRET`], refunding until told otherwise.
+    pub fn new() -> std::sync::Arc<ScriptedRefunds> {
+        std::sync::Arc::new(ScriptedRefunds {
+            sandbox: crate::payments::SandboxProvider::new(TEST_WEBHOOK_SECRET),
+            failures_to_come: std::sync::atomic::AtomicU32::new(0),
+            accepted: std::sync::Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The next `n` refund requests fail (as a provider that is down would).
+    pub fn fail_next_refunds(&self, n: u32) {
+        self.failures_to_come.store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Every refund accepted so far: (payment reference, amount), in order.
+    pub fn refunds(&self) -> Vec<(String, linkedall_shared::Money)> {
+        self.accepted.lock().map(|a| a.clone()).unwrap_or_default()
+    }
+}
+
+impl crate::payments::PaymentProvider for ScriptedRefunds {
+    fn name(&self) -> &'static str {
+        self.sandbox.name()
+    }
+
+    fn initialize(
+        &self,
+        order: i64,
+        email: &crate::accounts::Email,
+        amount: linkedall_shared::Money,
+    ) -> crate::payments::BoxFuture<'_, crate::error::Result<crate::payments::PaymentSession>> {
+        self.sandbox.initialize(order, email, amount)
+    }
+
+    fn refund(
+        &self,
+        reference: &str,
+        amount: linkedall_shared::Money,
+    ) -> crate::payments::BoxFuture<'_, crate::error::Result<()>> {
+        use std::sync::atomic::Ordering;
+        let failing = self
+            .failures_to_come
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        let reference = reference.to_owned();
+        Box::pin(async move {
+            if failing {
+                return Err(crate::Error::PaymentProvider(format!("scripted refusal to refund {reference}")));
+            }
+            if let Ok(mut accepted) = self.accepted.lock() {
+                accepted.push((reference, amount));
+            }
+            Ok(())
+        })
+    }
+
+    fn verify_signature(&self, body: &[u8], signature: &str) -> bool {
+        self.sandbox.verify_signature(body, signature)
+    }
+
+    fn sandbox(&self) -> Option<&crate::payments::SandboxProvider> {
+        Some(&self.sandbox)
     }
 }
 

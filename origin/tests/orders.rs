@@ -300,7 +300,7 @@ async fn orders_move_only_along_their_lifecycle_with_events_in_the_outbox(origin
     // Pay: a forged webhook changes nothing; a genuine one confirms once.
     let (status, payment) = shopper.post(&format!("/api/v1/orders/{id}/pay"), json!({})).await;
     assert_eq!(status, StatusCode::CREATED, "{payment}");
-    let success = json!({ "event": "charge.success", "data": { "reference": payment["reference"], "amount": 3 * 45_000 } });
+    let success = json!({ "event": "charge.success", "data": { "reference": payment["reference"], "amount": 3 * 45_000, "currency": "MAD" } });
     assert_eq!(webhook(&origin, &success, "not-the-secret").await, StatusCode::UNAUTHORIZED);
     assert_eq!(shopper.get(&format!("/api/v1/orders/{id}")).await.1["state"], "created");
     assert_eq!(webhook(&origin, &success, TEST_WEBHOOK_SECRET).await, StatusCode::OK);
@@ -571,7 +571,7 @@ async fn an_order_held_for_fraud_review_ships_only_after_an_admin_releases_it(or
     let (_, order) = shopper.order(buy(cloth, 2), "held").await;
     let id = order["id"].as_i64().unwrap();
     let (_, payment) = shopper.post(&format!("/api/v1/orders/{id}/pay"), json!({})).await;
-    let success = json!({ "event": "charge.success", "data": { "reference": payment["reference"], "amount": 2 * 90_000 } });
+    let success = json!({ "event": "charge.success", "data": { "reference": payment["reference"], "amount": 2 * 90_000, "currency": "GHS" } });
     assert_eq!(webhook(&origin, &success, TEST_WEBHOOK_SECRET).await, StatusCode::OK);
     // What the fraud consumer writes when it holds an order (its scoring is tested with the
     // consumers in events.rs).

@@ -324,7 +324,7 @@ async fn paying_through_paystack_sends_the_shopper_to_its_checkout_and_a_cancel_
     assert_eq!(status, 404);
 
     // Paystack signs its webhook with the secret key; the sandbox's webhook secret is not it.
-    let success = json!({ "event": "charge.success", "data": { "reference": reference, "amount": 2 * 45_000,
+    let success = json!({ "event": "charge.success", "data": { "reference": reference, "amount": 2 * 45_000, "currency": "NGN",
         "authorization": { "signature": "SIG_idyuhgd87dUYSHO92D", "last4": "4081", "bin": "408408", "card_type": "visa " } } });
     assert_eq!(webhook(&origin, &success, TEST_WEBHOOK_SECRET).await, 401);
     assert_eq!(webhook(&origin, &success, SECRET_KEY).await, 200);

@@ -112,6 +112,14 @@ pub struct OrderCancelled {
     #[serde(default)]
     pub reason: Option<String>,
     pub released: Vec<ReleasedStock>,
+    /// The vendors whose parts were cancelled (empty in events written before orders were
+    /// cancelled part by part: every part).
+    #[serde(default)]
+    pub vendor_ids: Vec<i64>,
+    /// The order's state afterwards: `cancelled`, or how far its shipped parts got when only
+    /// its unshipped parts were cancelled (absent in older events: `cancelled`).
+    #[serde(default)]
+    pub order_state: Option<String>,
 }
 
 /// `order.held_for_review`: the fraud check scored the order above the threshold.

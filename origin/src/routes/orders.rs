@@ -109,7 +109,10 @@ pub async fn show(
     Ok(Json(state.store.order_for(order_id(path)?, user).await?))
 }
 
-/// `POST /api/v1/orders/{id}/cancel`: by its shopper or an admin, from created or confirmed.
+/// `POST /api/v1/orders/{id}/cancel`: by its shopper or an admin, cancels the parts that have
+/// not shipped (409 when every part has). The paid amount of those parts is refunded: due in
+/// the cancelling transaction, asked of the provider once it committed (never while holding
+/// row locks), and retried by the refund sweeper when the provider refuses.
 pub async fn cancel(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -120,14 +123,21 @@ pub async fn cancel(
         .catalog_cache
         .products_changed(&order_products(&cancelled.order), "stock released by a cancellation")
         .await;
-    if let Some(reference) = &cancelled.refund {
-        // Recorded as refunded in the cancelling transaction; the provider is told after it
-        // committed, never while holding row locks.
-        if let Err(error) = state.payments.refund(reference, cancelled.order.total).await {
-            tracing::error!(%error, reference = %reference, "refund request to the payment provider failed");
-        }
+    if cancelled.refund.is_some() {
+        request_refunds(&state, cancelled.order.id).await;
     }
     Ok(Json(cancelled.order))
+}
+
+/// Asks the provider for `order`'s refunds due now. A refusal is stored and retried by the
+/// refund sweeper; only the store failing to say so is logged here, and the sweeper finds the
+/// refund anyway once its lease ends.
+pub(super) async fn request_refunds(state: &AppState, order: i64) {
+    if let Err(error) =
+        crate::refunds::request_order_refunds(&state.store, state.payments.as_ref(), order).await
+    {
+        tracing::error!(%error, order, "requesting refunds failed; the refund sweeper retries them");
+    }
 }
 
 /// The products in `order`, whose stock it took or gave back.
@@ -140,7 +150,8 @@ fn order_products(order: &Order) -> Vec<ProductId> {
 }
 
 /// `POST /api/v1/orders/{id}/pay`: starts a charge with the payment provider for an order
-/// awaiting payment.
+/// awaiting payment (201), or hands back the charge already open for it (200): an order has at
+/// most one open charge, so two charges can never both complete for it.
 pub async fn pay(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -155,8 +166,31 @@ pub async fn pay(
             state: order.state.as_str(),
         });
     }
+    if let Some(open) = open_charge(&state, id).await? {
+        return Ok((StatusCode::OK, Json(open)));
+    }
     let email = state.store.payer_email(id).await?;
     let session = state.payments.initialize(id, &email, order.total).await?;
-    state.store.start_payment(id, &session).await?;
-    Ok((StatusCode::CREATED, Json(session)))
+    if state.store.start_payment(id, &session).await? {
+        return Ok((StatusCode::CREATED, Json(session)));
+    }
+    // Another `pay` opened a charge meanwhile: that one is the order's; this one is never shown.
+    metrics::counter!("payments_open_charge_returned_total", "race" => "true").increment(1);
+    tracing::info!(order = id, discarded = %session.reference, "a concurrent pay opened the order's charge first");
+    let open = open_charge(&state, id).await?.ok_or_else(|| Error::IllegalTransition {
+        what: format!("order {id}"),
+        action: "pay for",
+        state: "changing",
+    })?;
+    Ok((StatusCode::OK, Json(open)))
+}
+
+/// The order's open charge as the shopper is sent to complete it.
+async fn open_charge(state: &AppState, id: i64) -> Result<Option<PaymentSession>> {
+    Ok(state.store.open_payment(id).await?.map(|open| PaymentSession {
+        provider: state.payments.name(),
+        reference: open.reference,
+        authorization_url: open.authorization_url,
+        amount: open.amount,
+    }))
 }

@@ -24,9 +24,13 @@ pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: By
         return Err(Error::BadSignature);
     }
     let outcome = PaymentOutcome::parse(&body)?;
-    let applied = state.store.apply_payment_outcome(&outcome).await?;
-    tracing::info!(?outcome, applied, "payment webhook");
-    Ok(Json(json!({ "status": "ok", "applied": applied })))
+    let changed = state.store.apply_payment_outcome(&outcome).await?;
+    tracing::info!(?outcome, applied = changed.is_some(), "payment webhook");
+    if let (Some(order), PaymentOutcome::Succeeded { .. }) = (changed, &outcome) {
+        // A charge for an order no longer awaiting it is due back now.
+        super::orders::request_refunds(&state, order).await;
+    }
+    Ok(Json(json!({ "status": "ok", "applied": changed.is_some() })))
 }
 
 /// `POST /api/v1/payments/sandbox/{reference}`: the sandbox provider's "payment page" — the
@@ -58,9 +62,17 @@ pub async fn sandbox_approve(
     };
     let card = sandbox.card(page.card.as_deref(), user.id)?;
     let order = state.store.order_for(order_id, user).await?;
-    let outcome = PaymentOutcome::Succeeded { reference, amount_minor: order.total.minor, card: Some(card) };
-    let applied = state.store.apply_payment_outcome(&outcome).await?;
-    tracing::info!(order = order_id, applied, "sandbox payment approved");
+    let outcome = PaymentOutcome::Succeeded {
+        reference,
+        amount_minor: order.total.minor,
+        currency: order.total.currency.code().to_owned(),
+        card: Some(card),
+    };
+    let changed = state.store.apply_payment_outcome(&outcome).await?;
+    tracing::info!(order = order_id, applied = changed.is_some(), "sandbox payment approved");
+    if changed.is_some() {
+        super::orders::request_refunds(&state, order_id).await;
+    }
     Ok(Json(state.store.order_for(order_id, user).await?))
 }
 

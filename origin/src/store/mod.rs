@@ -104,15 +104,18 @@ macro_rules! on_backend {
 // The write side: accounts, carts, checkout, orders, payments, vendor products and the
 // outbox. Declared after `on_backend!` so their `impl Store` blocks can use it.
 pub mod accounts;
+pub mod cancellation;
 pub mod carts;
 pub mod checkout;
 pub mod fx_rates;
+pub mod ledger;
 pub mod order_items;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
 pub mod product_photos;
 pub mod purges;
+pub mod refunds;
 pub mod reservations;
 pub mod vendor_products;
 

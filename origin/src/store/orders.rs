@@ -1,5 +1,5 @@
-//! Reading orders, and moving them through their lifecycle: cancelling (which releases stock
-//! and refunds a paid order), and each vendor shipping and delivering their part. Every
+//! Reading orders, and moving them through their lifecycle: cancelling (what has not shipped,
+//! see `cancellation.rs`), and each vendor shipping and delivering their part. Every
 //! transition is a compare-and-set on the state the [`OrderState`] machine allowed, so two
 //! concurrent transitions cannot both win.
 
@@ -19,16 +19,16 @@ pub struct HeldOrder {
     pub held_at: String,
 }
 
-/// A cancelled order, and the completed payment to refund with the provider, if any.
+/// An order after a cancellation, and the refund it made due, if a paid part was cancelled.
 pub struct Cancelled {
     pub order: Order,
-    pub refund: Option<String>,
+    pub refund: Option<i64>,
 }
 
 macro_rules! order_queries {
     ($pool:ty, $conn:ty, $backend:literal) => {
         use linkedall_shared::{ProductId, VendorId};
-        use crate::events::catalogue::{Amount, OrderCancelled, OrderReleased, PartMoved, PaymentRefunded, ReleasedStock};
+        use crate::events::catalogue::{OrderReleased, PartMoved};
 
         use crate::error::{Error, Result};
         use crate::events::Event;
@@ -124,80 +124,27 @@ macro_rules! order_queries {
                 .map_err(Error::db("listing a vendor's orders"))
         }
 
+        /// Cancels what can be cancelled of order `id` (see `store/cancellation.rs`), for its
+        /// shopper or an admin; anyone else gets 404.
         pub async fn cancel(pool: &$pool, id: i64, actor: CurrentUser) -> Result<Cancelled> {
             let _t = QueryTimer::start($backend, "cancel_order");
             let db = || Error::db("cancelling an order");
-            let mut tx = super::begin_write(pool).await?;
             let not_found = || Error::NotFound { what: format!("order {id}") };
-            let (shopper, current) = order(&mut tx, id).await?.ok_or_else(not_found)?;
+            let mut tx = super::begin_write(pool).await?;
+            let shopper: i64 = sqlx::query_scalar("SELECT shopper_id FROM orders WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db())?
+                .ok_or_else(not_found)?;
             if shopper != actor.id && !actor.is_admin() {
                 return Err(not_found());
             }
-            current.state.apply(Transition::Cancel, || format!("order {id}"))?;
-            let changed = sqlx::query("UPDATE orders SET state = 'cancelled' WHERE id = $1 AND state = $2")
-                .bind(id)
-                .bind(current.state.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(db())?
-                .rows_affected();
-            if changed == 0 {
-                return Err(Error::IllegalTransition { what: format!("order {id}"), action: "cancel", state: "changing" });
-            }
-            sqlx::query("UPDATE order_parts SET state = 'cancelled' WHERE order_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db())?;
-            // Release in product order, like checkout reserves, so the two never deadlock.
-            let items: Vec<(i64, i32)> = sqlx::query_as(
-                "SELECT product_id, quantity FROM order_items WHERE order_id = $1 ORDER BY product_id",
-            )
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db())?;
-            let mut relabelled = Vec::new();
-            for (product, quantity) in &items {
-                let stock: i32 = sqlx::query_scalar("UPDATE products SET stock = stock + $1 WHERE id = $2 RETURNING stock")
-                    .bind(quantity)
-                    .bind(product)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db())?;
-                if crate::store::purges::label_changed(stock - quantity, stock) {
-                    relabelled.extend(crate::store::purges::product_changed(ProductId::new(*product)));
-                }
-            }
-            super::purges::record(&mut tx, &relabelled).await?;
-            let refund: Option<String> = sqlx::query_scalar(
-                "UPDATE payments SET state = 'refunded' WHERE order_id = $1 AND state = 'completed' RETURNING reference",
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db())?;
-            let payload = OrderCancelled {
-                order_id: id,
-                shopper_id: shopper,
-                from: current.state.as_str().into(),
-                by: actor.role.as_str().into(),
-                reason: None,
-                released: items
-                    .iter()
-                    .map(|&(product_id, quantity)| ReleasedStock { product_id, quantity: i64::from(quantity) })
-                    .collect(),
-            };
-            super::outbox::record(&mut tx, &Event::typed("order.cancelled", format!("order/{id}"), &payload)).await?;
-            if let Some(reference) = &refund {
-                let payload =
-                    PaymentRefunded { order_id: id, reference: reference.clone(), amount: Amount::from(current.total) };
-                super::outbox::record(&mut tx, &Event::typed("payment.refunded", format!("order/{id}"), &payload))
-                    .await?;
-            }
+            let cancelled = super::cancellation::cancel_order_parts(&mut tx, id, actor.role.as_str(), None).await?;
+            super::cancellation::release_stock(&mut tx, &cancelled.released).await?;
             let (_, order) = order(&mut tx, id).await?.ok_or_else(not_found)?;
             tx.commit().await.map_err(db())?;
-            Ok(Cancelled { order, refund })
+            Ok(Cancelled { order, refund: cancelled.refund_id })
         }
 
         /// Moves `vendor`'s part of order `id` by `transition`; the order follows once every
@@ -212,6 +159,12 @@ macro_rules! order_queries {
             let db = || Error::db("updating an order");
             let what = || format!("your part of order {id}");
             let mut tx = super::begin_write(pool).await?;
+            // The order row first, as every transition of an order takes it (cancellation.rs).
+            sqlx::query(&format!("SELECT id FROM orders WHERE id = $1 {}", super::FOR_UPDATE))
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db())?;
             let state: Option<String> =
                 sqlx::query_scalar("SELECT state FROM order_parts WHERE order_id = $1 AND vendor_id = $2")
                     .bind(id)
@@ -251,14 +204,17 @@ macro_rules! order_queries {
             if changed == 0 {
                 return Err(Error::IllegalTransition { what: what(), action: transition.verb(), state: "changing" });
             }
-            let behind: i64 =
-                sqlx::query_scalar("SELECT count(*) FROM order_parts WHERE order_id = $1 AND state <> $2")
-                    .bind(id)
-                    .bind(next.as_str())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db())?;
-            if behind == 0 {
+            // The order is as far along as its least advanced part that is not cancelled.
+            let parts: Vec<String> = sqlx::query_scalar("SELECT state FROM order_parts WHERE order_id = $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db())?;
+            let order_state = OrderState::of_parts(
+                parts.iter().map(|s| OrderState::from_column(s)).collect::<Result<Vec<_>>>()?,
+            );
+            let whole_order = order_state == next;
+            if whole_order {
                 sqlx::query("UPDATE orders SET state = $2 WHERE id = $1")
                     .bind(id)
                     .bind(next.as_str())
@@ -266,12 +222,8 @@ macro_rules! order_queries {
                     .await
                     .map_err(db())?;
             }
-            let payload = PartMoved {
-                order_id: id,
-                vendor_id: vendor.get(),
-                part_state: next.as_str().into(),
-                whole_order: behind == 0,
-            };
+            let payload =
+                PartMoved { order_id: id, vendor_id: vendor.get(), part_state: next.as_str().into(), whole_order };
             super::outbox::record(&mut tx, &Event::typed(transition.event(), format!("order/{id}"), &payload)).await?;
             let (_, order) = order(&mut tx, id).await?.ok_or_else(|| Error::NotFound { what: format!("order {id}") })?;
             tx.commit().await.map_err(db())?;
@@ -366,7 +318,8 @@ impl Store {
         Ok(parts)
     }
 
-    /// Cancels order `id` for its shopper or an admin, releasing its stock.
+    /// Cancels the parts of order `id` that have not shipped, for its shopper or an admin,
+    /// releasing their stock and making their paid amount due back to the shopper.
     pub async fn cancel_order(&self, id: i64, actor: CurrentUser) -> Result<Cancelled> {
         on_backend!(self, orders::cancel(id, actor))
     }

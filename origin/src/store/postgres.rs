@@ -10,6 +10,9 @@ const NOW: &str = "now()";
 const DAY_AGO: &str = "now() - interval '24 hours'";
 /// How the reservation sweeper locks the expired orders it picks.
 const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
+/// Locks the order row a transition reads first, so transitions of one order take turns
+/// (SQLite has one writer already).
+const FOR_UPDATE: &str = "FOR UPDATE";
 /// Taken before writing to the purge journal and held until commit, so journal sequence
 /// numbers follow commit order.
 const PURGE_LOCK: &str = "SELECT pg_advisory_xact_lock(7465726)";
@@ -51,6 +54,18 @@ pub mod purges {
 
 pub mod payments {
     crate::store::payments::payment_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
+}
+
+pub mod cancellation {
+    crate::store::cancellation::cancellation_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
+}
+
+pub mod ledger {
+    crate::store::ledger::ledger_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
+}
+
+pub mod refunds {
+    crate::store::refunds::refund_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
 }
 
 pub mod reservations {

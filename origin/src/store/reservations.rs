@@ -1,5 +1,6 @@
 //! Unpaid reservations expire: orders still `created` past their `expires_at` are cancelled,
-//! their stock put back and `order.cancelled` written, all in one transaction per batch.
+//! their stock put back and `order.cancelled` written, all in one transaction per batch, by
+//! the same cancellation a shopper's cancel goes through (`cancellation.rs`).
 //!
 //! On PostgreSQL the batch is picked `FOR UPDATE SKIP LOCKED`, so several origins sweep at
 //! once without waiting on each other or cancelling an order twice, and an order a payment
@@ -14,8 +15,6 @@ macro_rules! reservation_queries {
         use std::collections::BTreeMap;
 
         use crate::error::{Error, Result};
-        use crate::events::Event;
-        use crate::events::catalogue::{OrderCancelled, ReleasedStock};
         use crate::store::timing::QueryTimer;
 
         /// Cancels up to `limit` expired unpaid orders; returns their ids.
@@ -39,66 +38,20 @@ macro_rules! reservation_queries {
                 return Ok(Vec::new());
             }
             let mut released: BTreeMap<i64, i64> = BTreeMap::new();
-            for &(id, shopper) in &expired {
-                sqlx::query("UPDATE orders SET state = 'cancelled' WHERE id = $1 AND state = 'created'")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db())?;
-                sqlx::query("UPDATE order_parts SET state = 'cancelled' WHERE order_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db())?;
-                let items: Vec<(i64, i32)> = sqlx::query_as(
-                    "SELECT product_id, quantity FROM order_items WHERE order_id = $1 ORDER BY product_id",
-                )
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db())?;
-                for (product, quantity) in &items {
-                    *released.entry(*product).or_default() += i64::from(*quantity);
-                }
-                let payload = OrderCancelled {
-                    order_id: id,
-                    shopper_id: shopper,
-                    from: "created".into(),
-                    by: "system".into(),
-                    reason: Some("reservation expired".into()),
-                    released: items
-                        .iter()
-                        .map(|&(product_id, quantity)| ReleasedStock {
-                            product_id,
-                            quantity: i64::from(quantity),
-                        })
-                        .collect(),
-                };
-                super::outbox::record(
+            for &(id, _) in &expired {
+                let cancelled = super::cancellation::cancel_order_parts(
                     &mut tx,
-                    &Event::typed("order.cancelled", format!("order/{id}"), &payload),
+                    id,
+                    "system",
+                    Some("reservation expired"),
                 )
                 .await?;
-            }
-            // Put stock back in product order, as checkout takes it, so the two never deadlock.
-            let mut relabelled = Vec::new();
-            for (product, quantity) in released {
-                let stock: i64 = sqlx::query_scalar(
-                    "UPDATE products SET stock = stock + $1 WHERE id = $2 RETURNING CAST(stock AS BIGINT)",
-                )
-                .bind(quantity)
-                .bind(product)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db())?;
-                let before = i32::try_from(stock - quantity).unwrap_or(i32::MAX);
-                if crate::store::purges::label_changed(before, i32::try_from(stock).unwrap_or(i32::MAX)) {
-                    relabelled.extend(crate::store::purges::product_changed(
-                        linkedall_shared::ProductId::new(product),
-                    ));
+                for (product, quantity) in cancelled.released {
+                    *released.entry(product).or_default() += quantity;
                 }
             }
-            super::purges::record(&mut tx, &relabelled).await?;
+            // Stock goes back once for the batch, in product order, as checkout takes it.
+            super::cancellation::release_stock(&mut tx, &released).await?;
             tx.commit().await.map_err(db())?;
             Ok(expired.into_iter().map(|(id, _)| id).collect())
         }

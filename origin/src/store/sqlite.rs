@@ -11,6 +11,9 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 const DAY_AGO: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-24 hours')";
 /// How the reservation sweeper locks the expired orders it picks.
 const SKIP_LOCKED: &str = "";
+/// Locks the order row a transition reads first, so transitions of one order take turns
+/// (SQLite has one writer already).
+const FOR_UPDATE: &str = "";
 /// Taken before writing to the purge journal and held until commit, so journal sequence
 /// numbers follow commit order (SQLite has one writer already).
 const PURGE_LOCK: &str = "SELECT 1";
@@ -54,6 +57,18 @@ pub mod purges {
 
 pub mod payments {
     crate::store::payments::payment_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod cancellation {
+    crate::store::cancellation::cancellation_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod ledger {
+    crate::store::ledger::ledger_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod refunds {
+    crate::store::refunds::refund_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
 }
 
 pub mod reservations {

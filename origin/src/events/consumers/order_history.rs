@@ -43,7 +43,16 @@ impl Consumer for OrderHistory {
             }
             let (order, state) = match event.kind.as_str() {
                 "order.confirmed" => (event.data_as::<OrderConfirmed>()?.order_id, "confirmed"),
-                "order.cancelled" => (event.data_as::<OrderCancelled>()?.order_id, "cancelled"),
+                "order.cancelled" => {
+                    let cancelled: OrderCancelled = event.data_as()?;
+                    let state = match cancelled.order_state.as_deref() {
+                        Some("shipped") => "shipped",
+                        Some("delivered") => "delivered",
+                        Some("confirmed") => "confirmed",
+                        _ => "cancelled",
+                    };
+                    (cancelled.order_id, state)
+                }
                 "order.shipped" | "order.delivered" => {
                     let moved: PartMoved = event.data_as()?;
                     if !moved.whole_order {
