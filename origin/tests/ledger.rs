@@ -8,7 +8,8 @@
 //!   and order parts as in the ledger, and nothing is held that is neither owed nor refunded;
 //! - units sold + units in stock = units listed, for every product;
 //! - no cancelled order keeps a charge that is neither refunded nor queued for a refund;
-//! - every refund recorded as requested was requested from the provider.
+//! - every refund recorded as requested was requested from the provider;
+//! - a part that shipped stays shipped or delivered: never cancelled.
 //!
 //! Steps go through the routes over HTTP (and the refund retry and the reservation sweep
 //! through the functions their background tasks call). `LINKEDALL_PROPTEST_CASES` sets the
@@ -117,11 +118,18 @@ struct Case<'a> {
     products: Vec<(usize, i64)>,
     orders: Vec<i64>,
     charges: Vec<Vec<String>>,
+    /// (order, product) of each part a vendor shipped.
+    shipped: Vec<(i64, i64)>,
 }
 
 async fn run_case(market: &Market, number: u32, orders: &[[u32; 3]], steps: &[Step]) -> Result<(), String> {
-    let mut case =
-        Case { market, products: Vec::new(), orders: Vec::new(), charges: vec![Vec::new(); orders.len()] };
+    let mut case = Case {
+        market,
+        products: Vec::new(),
+        orders: Vec::new(),
+        charges: vec![Vec::new(); orders.len()],
+        shipped: Vec::new(),
+    };
     for (v, (token, _)) in market.vendors.iter().enumerate() {
         let body = json!({ "category_id": 1, "name": format!("Case {number} product {v}"), "description": "proptest",
             "price_minor": 1_000 * (v as i64 + 1) + 250, "stock": LISTED });
@@ -231,6 +239,9 @@ impl Case<'_> {
                 let verb = if matches!(step, Step::Ship(..)) { "ship" } else { "deliver" };
                 let (status, body) = market.vendor_moves(v, self.orders[o], verb).await;
                 acceptable(status, &body)?;
+                if status == StatusCode::OK && verb == "ship" {
+                    self.shipped.push((self.orders[o], self.products[v].1));
+                }
             }
             Step::Expire(o) => {
                 let id = self.orders[o];
@@ -360,6 +371,19 @@ async fn check(case: &Case<'_>) -> Result<(), String> {
         .await;
         expect(sold + in_stock == LISTED, || {
             format!("vendor {v}'s product: {sold} sold + {in_stock} in stock ≠ {LISTED}")
+        })?;
+    }
+    for &(order, product) in &case.shipped {
+        let still = scalar(
+            store,
+            &format!(
+                "SELECT count(*) FROM order_parts p JOIN order_items i ON i.part_id = p.id \
+             WHERE i.order_id = {order} AND i.product_id = {product} AND p.state IN ('shipped', 'delivered')"
+            ),
+        )
+        .await;
+        expect(still == 1, || {
+            format!("order {order}: the shipped part of product {product} did not stay shipped")
         })?;
     }
     let recorded_requested =
