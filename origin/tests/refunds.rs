@@ -7,6 +7,7 @@ mod money_support;
 
 use linkedall_origin::refunds::{MAX_ATTEMPTS, request_due_refunds};
 use linkedall_origin::store::Backend;
+use linkedall_origin::store::ledger::Movement;
 use money_support::{Market, execute, market, scalar};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -20,6 +21,7 @@ linkedall_origin::on_both_backends!(
     a_payment_for_a_cancelled_order_is_refunded,
     a_failed_refund_is_retried_then_queued_for_an_admin,
     a_webhook_in_another_currency_is_refused,
+    a_cancel_racing_the_payment_leaves_no_charge_unaccounted,
 );
 
 fn now() -> i64 {
@@ -145,4 +147,44 @@ async fn a_webhook_in_another_currency_is_refused(market: Market) {
     let naira = json!({ "event": "charge.success", "data": { "reference": reference, "amount": total, "currency": "NGN" } });
     assert_eq!(market.origin.webhook(&naira).await.0, StatusCode::OK);
     assert_eq!(market.order(id).await["state"], "confirmed");
+}
+
+/// The shopper cancels while the payment is being approved, a dozen times at once: whichever
+/// wins, nobody deadlocks (no 5xx), and every charge taken is owed to the vendors or refunded.
+async fn a_cancel_racing_the_payment_leaves_no_charge_unaccounted(market: Market) {
+    let market = std::sync::Arc::new(market);
+    let mut races = Vec::new();
+    for n in 0..12 {
+        let (id, _) = market.place(&[1, 1, 0], &format!("race-{n}")).await;
+        let (_, payment) = market.pay(id).await;
+        let reference = payment["reference"].as_str().unwrap().to_owned();
+        let (approving, cancelling) = (market.clone(), market.clone());
+        races.push(tokio::spawn(async move {
+            let approve = tokio::spawn(async move { approving.approve(&reference).await });
+            let cancel = tokio::spawn(async move { cancelling.cancel(id).await });
+            let (approved, cancelled) = (approve.await.unwrap(), cancel.await.unwrap());
+            assert!(!approved.0.is_server_error(), "approve: {approved:?}");
+            assert!(!cancelled.0.is_server_error(), "cancel: {cancelled:?}");
+        }));
+    }
+    for race in races {
+        race.await.unwrap();
+    }
+    let store = market.store();
+    for (order, books) in store.ledger_balances().await.unwrap() {
+        let charged = scalar(store, &format!(
+            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM payments WHERE order_id = {order} AND state = 'completed'"
+        ))
+        .await;
+        let owed = scalar(store, &format!(
+            "SELECT CAST(COALESCE(SUM(subtotal_minor), 0) AS BIGINT) FROM order_parts WHERE order_id = {order} AND state = 'confirmed'"
+        ))
+        .await;
+        assert_eq!(books.of(Movement::ChargeCaptured), charged, "order {order}");
+        assert_eq!(books.owed_to_vendors(), owed, "order {order}");
+        assert_eq!(books.held(), 0, "order {order}: {books:?}");
+    }
+    let asked: i64 = market.refunds().iter().map(|(_, minor)| minor).sum();
+    let due = scalar(store, "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM refunds").await;
+    assert_eq!(asked, due, "every refund due was asked of the provider");
 }
