@@ -14,7 +14,8 @@
 //! A session is verified by [`session`] (our tokens, or Supabase's through [`supabase`]) and
 //! resolved through the [`session_cache`] (Redis or memory), which also holds signed-out
 //! tokens. Beside the server runs the [`reservations`] sweeper, which releases the stock of
-//! unpaid orders whose reservation has expired, and, when configured, the [`cloudflare_purge`]
+//! unpaid orders whose reservation has expired, the [`refunds`] sweeper, which retries refund
+//! requests the payment provider refused, and, when configured, the [`cloudflare_purge`]
 //! forwarder, which sends the purge journal (`store::purges`) to Cloudflare's purge API.
 
 pub mod accounts;

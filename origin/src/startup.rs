@@ -201,7 +201,7 @@ impl Origin {
     }
 
     /// Serves on `listener` until `shutdown` resolves, then finishes in-flight requests. The
-    /// reservation sweeper runs beside it and stops with it.
+    /// reservation and refund sweepers run beside it and stop with it.
     pub async fn serve(
         self,
         listener: TcpListener,
