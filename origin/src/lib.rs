@@ -22,6 +22,7 @@ pub mod cart;
 pub mod catalog_cache;
 pub mod cloudflare_purge;
 pub mod config;
+pub mod deployment;
 pub mod error;
 pub mod events;
 pub mod idempotency;
@@ -34,6 +35,7 @@ pub mod params;
 pub mod payments;
 pub mod reservations;
 pub mod routes;
+pub mod secret;
 pub mod seed;
 pub mod session;
 pub mod session_cache;
@@ -41,6 +43,8 @@ pub mod startup;
 pub mod store;
 pub mod supabase;
 pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod test_client;
 #[cfg(feature = "testing")]
 pub mod testing;
 
