@@ -112,6 +112,7 @@ async fn a_price_above_the_maximum_is_refused(origin: TestOrigin) {
         (1..=MAX_LINES as i64 + 1).map(|id| json!({ "product_id": id, "quantity": 1 })).collect();
     let (status, problem) = shopper.post("/api/v1/orders", json!({ "items": lines })).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains(&format!("at most {MAX_LINES}")), "{problem}");
     let other = TestClient::shopper(&origin, "many@example.com").await;
     for product in 1..=MAX_LINES as i64 {
         let (status, problem) =
