@@ -80,8 +80,8 @@ pub struct Settings {
     #[arg(long, env = "LINKEDALL_SUPABASE_JWKS_REFRESH_SECS", default_value_t = 600)]
     pub supabase_jwks_refresh_secs: u64,
 
-    /// Token that operators present (`Authorization: Bearer …`) to use `/admin/*`, such as
-    /// `POST /admin/purge`; signed-in admins need none.
+    /// Token that operators present (`Authorization: Bearer …`) to use every admin route
+    /// (`/admin/*`, `/api/v1/admin/*`); signed-in admins need none.
     #[arg(long, env = "LINKEDALL_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<Secret>,
 
@@ -298,17 +298,6 @@ impl AuthSettings {
                 jwks_refresh: Duration::from_secs(settings.supabase_jwks_refresh_secs.max(1)),
             },
         })
-    }
-
-    /// The development secrets with production-strength password hashing.
-    pub fn development() -> Self {
-        Self {
-            session_secret: Secret::new(DEV_SESSION_SECRET),
-            payment_webhook_secret: Secret::new(DEV_WEBHOOK_SECRET),
-            paystack: None,
-            password_cost: PasswordCost::Standard,
-            supabase: SupabaseSettings::default(),
-        }
     }
 
     /// True when the session secret, or the sandbox's webhook secret while the sandbox takes

@@ -88,11 +88,6 @@ impl Origin {
         Ok(origin.with_events(plan))
     }
 
-    /// An origin over an existing store, with the development secrets.
-    pub async fn with_store(store: Store) -> Result<Origin> {
-        Self::with_store_and_auth(store, AuthSettings::development()).await
-    }
-
     /// An origin over an existing store (tests use this to pick a schema and cheap hashing).
     pub async fn with_store_and_auth(store: Store, auth: AuthSettings) -> Result<Origin> {
         store.migrate().await?;
