@@ -42,6 +42,9 @@ cleanup() {
 trap cleanup EXIT
 
 cargo build --release -q -p linkedall-origin
+# An origin on PostgreSQL is a production one: it needs real secrets (fresh ones each run).
+random_secret() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+export LINKEDALL_SESSION_SECRET="$(random_secret)" LINKEDALL_PAYMENT_WEBHOOK_SECRET="$(random_secret)"
 origin=${CARGO_TARGET_DIR:-target}/release/linkedall-origin
 
 have=$(psql -qtA "$db_url" -c "SELECT count(*) FROM products" 2>/dev/null || echo 0)

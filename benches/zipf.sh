@@ -37,6 +37,9 @@ cleanup() {
 trap cleanup EXIT
 
 cargo build --release -q -p linkedall-origin -p linkedall-edge-dev
+# An origin on PostgreSQL is a production one: it needs real secrets (fresh ones each run).
+random_secret() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+export LINKEDALL_SESSION_SECRET="$(random_secret)" LINKEDALL_PAYMENT_WEBHOOK_SECRET="$(random_secret)"
 bin=${CARGO_TARGET_DIR:-target}/release
 have=$(psql -qtA "$db_url" -c "SELECT count(*) FROM products" 2>/dev/null || echo 0)
 if [ "$have" != "$products" ]; then

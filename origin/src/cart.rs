@@ -8,6 +8,10 @@ use crate::error::{Error, Result};
 /// Most units of one product in one cart line or order line.
 pub const MAX_QUANTITY: u32 = 99;
 
+/// Most different products in one cart or one order. With [`MAX_QUANTITY`] and the highest
+/// price ([`linkedall_shared::Currency::max_price_minor`]) this bounds every total.
+pub const MAX_LINES: usize = 100;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Cart {
     pub items: Vec<CartLine>,
@@ -71,6 +75,12 @@ pub fn merge(lines: impl IntoIterator<Item = Line>) -> Result<Vec<Line>> {
             }
             _ => merged.push(line),
         }
+    }
+    if merged.len() > MAX_LINES {
+        return Err(Error::InvalidParameter {
+            name: "items",
+            message: format!("{} different products; at most {MAX_LINES} in one order", merged.len()),
+        });
     }
     Ok(merged)
 }

@@ -6,11 +6,13 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use crate::accounts::PasswordCost;
+use crate::deployment::{Environment, RequiredSecrets, production_reason};
 use crate::error::{Error, Result};
 use crate::events::jetstream::StreamNames;
 use crate::events::runner::RetryPolicy;
 use crate::events::service::BusChoice;
 use crate::payments::paystack::PaystackSettings;
+use crate::secret::Secret;
 use crate::supabase::SupabaseSettings;
 
 /// The embedded default: a SQLite file under `./data`, created on first use.
@@ -30,18 +32,20 @@ pub struct Settings {
     #[arg(long, env = "LINKEDALL_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
 
-    /// Secret that signs session tokens (HS256). The default is for development only.
-    #[arg(long, env = "LINKEDALL_SESSION_SECRET", default_value = DEV_SESSION_SECRET, hide_default_value = true)]
-    pub session_secret: String,
+    /// `production` requires real secrets (see [`crate::deployment`]); so do a non-loopback
+    /// listen address and a PostgreSQL database, whatever this says.
+    #[arg(long = "env", env = "LINKEDALL_ENV", value_enum)]
+    pub env: Option<Environment>,
 
-    /// Secret the payment provider signs its webhooks with (Paystack: the secret key).
-    #[arg(
-        long,
-        env = "LINKEDALL_PAYMENT_WEBHOOK_SECRET",
-        default_value = DEV_WEBHOOK_SECRET,
-        hide_default_value = true
-    )]
-    pub payment_webhook_secret: String,
+    /// Secret that signs session tokens (HS256), at least 32 characters. Required in
+    /// production; the demo uses a public development one.
+    #[arg(long, env = "LINKEDALL_SESSION_SECRET", hide_env_values = true)]
+    pub session_secret: Option<Secret>,
+
+    /// Secret the sandbox payment provider signs its webhooks with. Required in production
+    /// with the sandbox; the demo uses a public development one.
+    #[arg(long, env = "LINKEDALL_PAYMENT_WEBHOOK_SECRET", hide_env_values = true)]
+    pub payment_webhook_secret: Option<Secret>,
 
     /// Who charges shoppers: the in-process sandbox, or Paystack.
     #[arg(long, env = "LINKEDALL_PAYMENT_PROVIDER", value_enum, default_value_t = PaymentProviderKind::Sandbox)]
@@ -53,7 +57,7 @@ pub struct Settings {
 
     /// Paystack secret key (`sk_…`): authenticates our calls and signs Paystack's webhooks.
     #[arg(long, env = "LINKEDALL_PAYSTACK_SECRET_KEY", hide_env_values = true)]
-    pub paystack_secret_key: Option<String>,
+    pub paystack_secret_key: Option<Secret>,
 
     /// Seconds one call to Paystack may take before the charge or refund fails.
     #[arg(long, env = "LINKEDALL_PAYSTACK_TIMEOUT_SECS", default_value_t = 15)]
@@ -61,20 +65,25 @@ pub struct Settings {
 
     /// Supabase project JWT secret: Supabase Auth HS256 tokens are accepted as sessions.
     #[arg(long, env = "LINKEDALL_SUPABASE_JWT_SECRET", hide_env_values = true)]
-    pub supabase_jwt_secret: Option<String>,
+    pub supabase_jwt_secret: Option<Secret>,
 
     /// Supabase project JWKS URL: Supabase Auth RS256/ES256 tokens are accepted as sessions.
     #[arg(long, env = "LINKEDALL_SUPABASE_JWKS_URL")]
     pub supabase_jwks_url: Option<String>,
 
+    /// Issuer (`iss`) of the Supabase tokens accepted: `https://<project>.supabase.co/auth/v1`.
+    /// By default derived from the JWKS URL; required with only a JWT secret.
+    #[arg(long, env = "LINKEDALL_SUPABASE_ISSUER")]
+    pub supabase_issuer: Option<String>,
+
     /// Seconds the fetched Supabase keys are used before they are fetched again.
     #[arg(long, env = "LINKEDALL_SUPABASE_JWKS_REFRESH_SECS", default_value_t = 600)]
     pub supabase_jwks_refresh_secs: u64,
 
-    /// Token that operators present (`Authorization: Bearer …`) to use `/admin/*`, such as
-    /// `POST /admin/purge`; signed-in admins need none.
+    /// Token that operators present (`Authorization: Bearer …`) to use every admin route
+    /// (`/admin/*`, `/api/v1/admin/*`); signed-in admins need none.
     #[arg(long, env = "LINKEDALL_ADMIN_TOKEN", hide_env_values = true)]
-    pub admin_token: Option<String>,
+    pub admin_token: Option<Secret>,
 
     /// This origin's site name (`lagos`, `nairobi`, `johannesburg`, `cairo`), sent as
     /// `x-linkedall-site` on every response.
@@ -88,7 +97,7 @@ pub struct Settings {
 
     /// Cloudflare API token with the Cache Purge permission.
     #[arg(long, env = "LINKEDALL_CLOUDFLARE_API_TOKEN", hide_env_values = true)]
-    pub cloudflare_api_token: Option<String>,
+    pub cloudflare_api_token: Option<Secret>,
 
     /// Cloudflare's API base (tests point it at a local imitation).
     #[arg(
@@ -184,7 +193,7 @@ pub struct Settings {
 
     /// S3 secret access key (else the standard `AWS_SECRET_ACCESS_KEY`).
     #[arg(long, env = "LINKEDALL_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
-    pub s3_secret_access_key: Option<String>,
+    pub s3_secret_access_key: Option<Secret>,
 
     /// Largest photo upload in megabytes (10^6 bytes), counted while it streams in.
     #[arg(long, env = "LINKEDALL_MEDIA_MAX_UPLOAD_MB", default_value_t = 20)]
@@ -218,7 +227,8 @@ pub enum EventsMode {
 /// Paystack's public API.
 pub const PAYSTACK_BASE_URL: &str = "https://api.paystack.co";
 
-/// Development defaults for the secrets; the origin warns at start when it runs with them.
+/// Development defaults for the secrets, public in this source: only the demo runs with them
+/// (warned at start); a production origin refuses to ([`crate::deployment`]).
 pub const DEV_SESSION_SECRET: &str = "linkedall-dev-session-secret-do-not-use-in-production";
 pub const DEV_WEBHOOK_SECRET: &str = "linkedall-dev-webhook-secret";
 
@@ -235,9 +245,9 @@ pub enum PaymentProviderKind {
 /// What accounts, sessions and payments need: secrets and how hard to hash passwords.
 #[derive(Debug, Clone)]
 pub struct AuthSettings {
-    pub session_secret: String,
+    pub session_secret: Secret,
     /// Signs the sandbox provider's webhooks (Paystack's are signed with its secret key).
-    pub payment_webhook_secret: String,
+    pub payment_webhook_secret: Secret,
     /// Charges go to Paystack when set; to the sandbox otherwise.
     pub paystack: Option<PaystackSettings>,
     pub password_cost: PasswordCost,
@@ -246,53 +256,55 @@ pub struct AuthSettings {
 }
 
 impl AuthSettings {
-    /// Fails when Paystack is chosen without its secret key.
+    /// Fails, naming every missing secret at once, when a production origin (see
+    /// [`crate::deployment`]) lacks one, or Paystack is chosen without its secret key.
     pub fn from_settings(settings: &Settings) -> Result<Self> {
-        let paystack = match settings.payment_provider {
-            PaymentProviderKind::Sandbox => None,
-            PaymentProviderKind::Paystack => Some(PaystackSettings {
-                base_url: settings.paystack_base_url.clone(),
-                secret_key: settings
-                    .paystack_secret_key
-                    .clone()
-                    .filter(|k| !k.trim().is_empty())
-                    .ok_or_else(|| {
-                        Error::Config(
-                            "LINKEDALL_PAYMENT_PROVIDER=paystack needs LINKEDALL_PAYSTACK_SECRET_KEY".into(),
-                        )
-                    })?,
-                timeout: Duration::from_secs(settings.paystack_timeout_secs.max(1)),
-            }),
+        let production = production_reason(settings.env, settings.listen, &settings.database_url);
+        let mut required = RequiredSecrets::new(production);
+        let session_secret = required.require(
+            "LINKEDALL_SESSION_SECRET",
+            settings.session_secret.as_ref(),
+            DEV_SESSION_SECRET,
+            crate::deployment::MIN_SESSION_SECRET_LEN,
+        );
+        let (paystack, payment_webhook_secret) = match settings.payment_provider {
+            PaymentProviderKind::Sandbox => {
+                let webhook = settings.payment_webhook_secret.as_ref();
+                (None, required.require("LINKEDALL_PAYMENT_WEBHOOK_SECRET", webhook, DEV_WEBHOOK_SECRET, 1))
+            }
+            PaymentProviderKind::Paystack => {
+                let key = required.always(
+                    "LINKEDALL_PAYSTACK_SECRET_KEY (the payment provider is Paystack)",
+                    settings.paystack_secret_key.as_ref(),
+                );
+                let paystack = key.map(|key| PaystackSettings {
+                    base_url: settings.paystack_base_url.clone(),
+                    secret_key: key.expose().to_owned(),
+                    timeout: Duration::from_secs(settings.paystack_timeout_secs.max(1)),
+                });
+                (paystack, Secret::new(DEV_WEBHOOK_SECRET))
+            }
         };
+        required.check()?;
         Ok(Self {
-            session_secret: settings.session_secret.clone(),
-            payment_webhook_secret: settings.payment_webhook_secret.clone(),
+            session_secret,
+            payment_webhook_secret,
             paystack,
             password_cost: PasswordCost::Standard,
             supabase: SupabaseSettings {
-                jwt_secret: settings.supabase_jwt_secret.clone().filter(|s| !s.is_empty()),
+                jwt_secret: settings.supabase_jwt_secret.clone().filter(|s| !s.is_blank()),
                 jwks_url: settings.supabase_jwks_url.clone().filter(|s| !s.is_empty()),
+                issuer: settings.supabase_issuer.clone().filter(|s| !s.is_empty()),
                 jwks_refresh: Duration::from_secs(settings.supabase_jwks_refresh_secs.max(1)),
             },
         })
     }
 
-    /// The development secrets with production-strength password hashing.
-    pub fn development() -> Self {
-        Self {
-            session_secret: DEV_SESSION_SECRET.into(),
-            payment_webhook_secret: DEV_WEBHOOK_SECRET.into(),
-            paystack: None,
-            password_cost: PasswordCost::Standard,
-            supabase: SupabaseSettings::default(),
-        }
-    }
-
     /// True when the session secret, or the sandbox's webhook secret while the sandbox takes
     /// the payments, is a development default.
     pub fn uses_development_secrets(&self) -> bool {
-        self.session_secret == DEV_SESSION_SECRET
-            || (self.paystack.is_none() && self.payment_webhook_secret == DEV_WEBHOOK_SECRET)
+        self.session_secret.expose() == DEV_SESSION_SECRET
+            || (self.paystack.is_none() && self.payment_webhook_secret.expose() == DEV_WEBHOOK_SECRET)
     }
 }
 
@@ -303,14 +315,16 @@ impl Settings {
             database_url: database_url.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             db_max_connections: 8,
-            session_secret: DEV_SESSION_SECRET.into(),
-            payment_webhook_secret: DEV_WEBHOOK_SECRET.into(),
+            env: None,
+            session_secret: None,
+            payment_webhook_secret: None,
             payment_provider: PaymentProviderKind::Sandbox,
             paystack_base_url: PAYSTACK_BASE_URL.into(),
             paystack_secret_key: None,
             paystack_timeout_secs: 15,
             supabase_jwt_secret: None,
             supabase_jwks_url: None,
+            supabase_issuer: None,
             supabase_jwks_refresh_secs: 600,
             admin_token: None,
             site: crate::startup::DEFAULT_SITE.into(),
@@ -348,7 +362,7 @@ impl Settings {
     /// Cloudflare purge settings, when both the zone and the token are set.
     pub fn cloudflare(&self) -> Option<crate::cloudflare_purge::CloudflareSettings> {
         let zone_id = self.cloudflare_zone_id.clone().filter(|z| !z.trim().is_empty())?;
-        let api_token = self.cloudflare_api_token.clone().filter(|t| !t.trim().is_empty())?;
+        let api_token = self.cloudflare_api_token.as_ref().filter(|t| !t.is_blank())?.expose().to_owned();
         Some(crate::cloudflare_purge::CloudflareSettings {
             api_base: self.cloudflare_api_base.clone(),
             zone_id,
@@ -402,7 +416,11 @@ impl Settings {
             endpoint: set(&self.s3_endpoint),
             region: set(&self.s3_region),
             access_key_id: set(&self.s3_access_key_id),
-            secret_access_key: set(&self.s3_secret_access_key),
+            secret_access_key: self
+                .s3_secret_access_key
+                .as_ref()
+                .filter(|s| !s.is_blank())
+                .map(|s| s.expose().to_owned()),
         }
     }
 

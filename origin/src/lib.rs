@@ -23,6 +23,7 @@ pub mod cart;
 pub mod catalog_cache;
 pub mod cloudflare_purge;
 pub mod config;
+pub mod deployment;
 pub mod error;
 pub mod events;
 pub mod idempotency;
@@ -36,6 +37,7 @@ pub mod payments;
 pub mod refunds;
 pub mod reservations;
 pub mod routes;
+pub mod secret;
 pub mod seed;
 pub mod session;
 pub mod session_cache;
@@ -43,6 +45,8 @@ pub mod startup;
 pub mod store;
 pub mod supabase;
 pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod test_client;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -159,7 +159,7 @@ impl Session {
                     Principal::Supabase(identity.subject),
                     identity.revocation_id,
                     identity.expires_at,
-                    identity.email,
+                    identity.email.map(|email| (email, identity.email_verified)),
                 )
             }
         };
@@ -192,7 +192,7 @@ impl Session {
 async fn load_record(
     state: &AppState,
     principal: &Principal,
-    email: Option<&Email>,
+    email: Option<&(Email, bool)>,
 ) -> Result<SessionRecord> {
     match principal {
         Principal::User(id) => state
@@ -200,7 +200,10 @@ async fn load_record(
             .session_record(*id)
             .await?
             .ok_or(Error::Unauthenticated("the account of this session no longer exists")),
-        Principal::Supabase(subject) => state.store.supabase_account(*subject, email).await,
+        Principal::Supabase(subject) => {
+            let verified = email.is_some_and(|(_, verified)| *verified);
+            state.store.supabase_account(*subject, email.map(|(email, _)| email), verified).await
+        }
     }
 }
 

@@ -50,12 +50,14 @@ pub struct Origin {
 impl Origin {
     /// Connects to the configured database and applies pending migrations.
     pub async fn build(settings: &Settings) -> Result<Origin> {
+        // Refuse missing secrets before touching the database.
+        let auth = AuthSettings::from_settings(settings)?;
         let store = Store::connect(
             &settings.database_url,
             &PoolSettings { max_connections: settings.db_max_connections, schema: None },
         )
         .await?;
-        let mut origin = Self::with_store_and_auth(store, AuthSettings::from_settings(settings)?).await?;
+        let mut origin = Self::with_store_and_auth(store, auth).await?;
         if let Some(url) = &settings.redis_url {
             origin =
                 origin.with_session_cache(SessionCache::redis(url, settings.redis_prefix.clone()).await?);
@@ -73,7 +75,7 @@ impl Origin {
         origin.sweep_every = settings.reservation_sweep_every();
         origin.cloudflare = settings.cloudflare();
         origin.state.admin_token =
-            settings.admin_token.as_deref().filter(|t| !t.trim().is_empty()).map(Arc::from);
+            settings.admin_token.as_ref().filter(|t| !t.is_blank()).map(|t| Arc::from(t.expose()));
         origin.state.site = Arc::from(settings.site.as_str());
         let plan = EventsPlan {
             bus: settings.bus_choice()?,
@@ -85,11 +87,6 @@ impl Origin {
             consumer_batch: settings.events_consumer_batch.max(1),
         };
         Ok(origin.with_events(plan))
-    }
-
-    /// An origin over an existing store, with the development secrets.
-    pub async fn with_store(store: Store) -> Result<Origin> {
-        Self::with_store_and_auth(store, AuthSettings::development()).await
     }
 
     /// An origin over an existing store (tests use this to pick a schema and cheap hashing).
@@ -106,7 +103,7 @@ impl Origin {
         }
         let payments: Arc<dyn PaymentProvider> = match &auth.paystack {
             Some(paystack) => Arc::new(PaystackProvider::new(paystack)?),
-            None => Arc::new(SandboxProvider::new(auth.payment_webhook_secret.as_bytes())),
+            None => Arc::new(SandboxProvider::new(auth.payment_webhook_secret.expose().as_bytes())),
         };
         tracing::info!(provider = payments.name(), "payment provider");
         let purges = JournalPurges::new(store.clone());
@@ -114,7 +111,7 @@ impl Origin {
             state: AppState {
                 store,
                 metrics: telemetry::prometheus(),
-                sessions: SessionKeys::new(auth.session_secret.as_bytes()),
+                sessions: SessionKeys::new(auth.session_secret.expose().as_bytes()),
                 session_cache: SessionCache::memory(),
                 supabase,
                 passwords: Passwords::new(auth.password_cost),

@@ -208,10 +208,11 @@ impl Drop for TestRedis {
 /// The payment webhook secret of a [`TestOrigin`], for tests that sign webhooks.
 pub const TEST_WEBHOOK_SECRET: &str = "test-webhook-secret";
 
-/// Test secrets and the cheapest password hashing, so tests can register many accounts.
+/// Test secrets (the session secret random per call, as production's must be real) and the
+/// cheapest password hashing, so tests can register many accounts.
 pub fn test_auth() -> AuthSettings {
     AuthSettings {
-        session_secret: "test-session-secret".into(),
+        session_secret: crate::secret::Secret::random(),
         payment_webhook_secret: TEST_WEBHOOK_SECRET.into(),
         paystack: None,
         password_cost: PasswordCost::TestOnly,

@@ -7,12 +7,16 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use linkedall_origin::config::AuthSettings;
 use linkedall_origin::session_cache::{Lookup, Principal, SessionRecord};
 use linkedall_origin::store::{Backend, Store};
-use linkedall_origin::supabase::SupabaseSettings;
+use linkedall_origin::supabase::{SupabaseSettings, SupabaseVerifier};
+use linkedall_origin::test_client::TestClient;
 use linkedall_origin::testing::{TestDatabase, TestOptions, TestOrigin, TestRedis, test_auth};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const SUPABASE_SECRET: &str = "super-secret-jwt-token-with-at-least-32-characters";
+
+/// The issuer of the test project's tokens.
+const ISSUER: &str = "https://project.supabase.co/auth/v1";
 
 /// A private key for signing test tokens, and its modulus for the JWK set the test serves.
 /// Generated once with `openssl genrsa -traditional 2048`; it signs nothing but these tests.
@@ -58,14 +62,34 @@ fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
-/// The claims of a Supabase access token for a signed-in user.
+/// The claims of a Supabase access token for a signed-in user who confirmed their email.
 fn supabase_claims(subject: &str, email: &str) -> Value {
     json!({
         "aud": "authenticated", "exp": now() + 3600, "iat": now(), "sub": subject, "email": email,
-        "role": "authenticated", "session_id": uuid::Uuid::new_v4().to_string(),
-        "iss": "https://project.supabase.co/auth/v1",
+        "role": "authenticated", "session_id": uuid::Uuid::new_v4().to_string(), "iss": ISSUER,
+        "user_metadata": { "email": email, "email_verified": true }, "is_anonymous": false,
     })
 }
+
+/// The test project's HS256 settings.
+fn shared_secret_settings() -> SupabaseSettings {
+    SupabaseSettings {
+        jwt_secret: Some(SUPABASE_SECRET.into()),
+        issuer: Some(ISSUER.into()),
+        ..SupabaseSettings::default()
+    }
+}
+
+async fn spawn(backend: Backend) -> Option<TestOrigin> {
+    let db = TestDatabase::new(backend).await?;
+    let options = TestOptions { auth: supabase_auth(shared_secret_settings()), ..TestOptions::default() };
+    Some(TestOrigin::spawn_with(db, options).await)
+}
+
+linkedall_origin::on_both_backends!(
+    multi_thread: an_unverified_supabase_email_does_not_take_over_an_account,
+    a_token_from_another_issuer_is_refused,
+);
 
 fn hs256(claims: &Value, secret: &str) -> String {
     jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret.as_bytes()))
@@ -187,9 +211,9 @@ async fn session_lookups_are_counted_as_cache_hits_and_misses() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_supabase_token_signed_with_the_shared_secret_is_a_shopper_session() {
-    let settings =
-        SupabaseSettings { jwt_secret: Some(SUPABASE_SECRET.into()), ..SupabaseSettings::default() };
-    let origin = origin_with(TestOptions { auth: supabase_auth(settings), ..TestOptions::default() }).await;
+    let origin =
+        origin_with(TestOptions { auth: supabase_auth(shared_secret_settings()), ..TestOptions::default() })
+            .await;
     let subject = uuid::Uuid::new_v4().to_string();
     let token = hs256(&supabase_claims(&subject, "Zainab@Example.com"), SUPABASE_SECRET);
     assert_eq!(my_orders(&origin, &token).await, StatusCode::OK);
@@ -222,9 +246,9 @@ async fn a_supabase_token_signed_with_the_shared_secret_is_a_shopper_session() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn supabase_tokens_with_a_wrong_secret_expired_or_for_another_audience_are_refused() {
-    let settings =
-        SupabaseSettings { jwt_secret: Some(SUPABASE_SECRET.into()), ..SupabaseSettings::default() };
-    let origin = origin_with(TestOptions { auth: supabase_auth(settings), ..TestOptions::default() }).await;
+    let origin =
+        origin_with(TestOptions { auth: supabase_auth(shared_secret_settings()), ..TestOptions::default() })
+            .await;
     let subject = uuid::Uuid::new_v4().to_string();
     let good = supabase_claims(&subject, "yaw@example.com");
     let mut expired = good.clone();
@@ -279,6 +303,7 @@ async fn supabase_rs256_tokens_are_verified_against_the_projects_jwks() {
     let (url, fetches) = serve_jwks(jwks).await;
     let settings = SupabaseSettings {
         jwks_url: Some(url),
+        issuer: Some(ISSUER.into()),
         jwks_refresh: std::time::Duration::from_secs(600),
         ..SupabaseSettings::default()
     };
@@ -302,4 +327,72 @@ async fn supabase_rs256_tokens_are_verified_against_the_projects_jwks() {
     // HS256 is not accepted when only the JWKS is configured (no algorithm confusion).
     assert_eq!(my_orders(&origin, &hs256(&claims, TEST_RSA_MODULUS)).await, StatusCode::UNAUTHORIZED);
     assert_eq!(scalar(&origin.db.store, "SELECT count(*) FROM users").await, 2);
+}
+
+async fn an_unverified_supabase_email_does_not_take_over_an_account(origin: TestOrigin) {
+    let store = &origin.db.store;
+    register(&origin, "efua@example.com").await;
+    let vendor = json!({
+        "email": "kofi@shop.example.com", "password": "correct horse battery", "role": "vendor",
+        "shop": { "name": "Kofi Crafts", "city": "Accra", "country": "GH" },
+    });
+    origin.register(vendor).await;
+    TestClient::admin(&origin, "admin@example.com").await;
+    let linked = "SELECT count(*) FROM users WHERE supabase_subject IS NOT NULL";
+    let users = scalar(store, "SELECT count(*) FROM users").await;
+
+    // Unconfirmed (or silent about it): no account is taken over, none is created.
+    for email in ["efua@example.com", "kofi@shop.example.com", "admin@example.com", "new@example.com"] {
+        let mut unconfirmed = supabase_claims(&uuid::Uuid::new_v4().to_string(), email);
+        unconfirmed["user_metadata"]["email_verified"] = json!(false);
+        let mut silent = supabase_claims(&uuid::Uuid::new_v4().to_string(), email);
+        silent.as_object_mut().unwrap().remove("user_metadata");
+        let mut anonymous = supabase_claims(&uuid::Uuid::new_v4().to_string(), email);
+        anonymous["is_anonymous"] = json!(true);
+        for (what, claims) in [("unconfirmed", unconfirmed), ("silent", silent), ("anonymous", anonymous)] {
+            let status = my_orders(&origin, &hs256(&claims, SUPABASE_SECRET)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{what} {email}");
+        }
+    }
+    assert_eq!(scalar(store, linked).await, 0, "no account linked");
+    assert_eq!(scalar(store, "SELECT count(*) FROM users").await, users, "no account created");
+
+    // Confirmed: a shopper's and a vendor's accounts are linked (a top-level claim counts too),
+    // an admin's never.
+    let mut top_level = supabase_claims(&uuid::Uuid::new_v4().to_string(), "kofi@shop.example.com");
+    top_level["user_metadata"] = json!({});
+    top_level["email_verified"] = json!(true);
+    for claims in [supabase_claims(&uuid::Uuid::new_v4().to_string(), "efua@example.com"), top_level] {
+        assert_eq!(my_orders(&origin, &hs256(&claims, SUPABASE_SECRET)).await, StatusCode::OK, "{claims}");
+    }
+    assert_eq!(scalar(store, linked).await, 2);
+    let admin = supabase_claims(&uuid::Uuid::new_v4().to_string(), "admin@example.com");
+    assert_eq!(my_orders(&origin, &hs256(&admin, SUPABASE_SECRET)).await, StatusCode::CONFLICT);
+    let admins_linked = "SELECT count(*) FROM users WHERE role = 'admin' AND supabase_subject IS NOT NULL";
+    assert_eq!(scalar(store, admins_linked).await, 0, "an admin signs in with their password only");
+    assert_eq!(scalar(store, "SELECT count(*) FROM users").await, users);
+}
+
+async fn a_token_from_another_issuer_is_refused(origin: TestOrigin) {
+    let subject = uuid::Uuid::new_v4().to_string();
+    let good = supabase_claims(&subject, "yaw@example.com");
+    let mut foreign = good.clone();
+    foreign["iss"] = json!("https://another-project.supabase.co/auth/v1");
+    let mut without = good.clone();
+    without.as_object_mut().unwrap().remove("iss");
+    for (what, claims) in [("another project's", foreign), ("no issuer", without)] {
+        let status = my_orders(&origin, &hs256(&claims, SUPABASE_SECRET)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
+    }
+    assert_eq!(scalar(&origin.db.store, "SELECT count(*) FROM users").await, 0, "nobody was created");
+    assert_eq!(my_orders(&origin, &hs256(&good, SUPABASE_SECRET)).await, StatusCode::OK);
+
+    // The issuer defaults to the project the JWKS URL names; with only a secret it must be set.
+    let jwks = SupabaseSettings {
+        jwks_url: Some("https://abcd.supabase.co/auth/v1/.well-known/jwks.json".into()),
+        ..SupabaseSettings::default()
+    };
+    assert_eq!(jwks.expected_issuer().as_deref(), Some("https://abcd.supabase.co/auth/v1"));
+    let secret_only = SupabaseSettings { issuer: None, ..shared_secret_settings() };
+    assert!(SupabaseVerifier::new(&secret_only).is_err(), "no issuer to check against");
 }

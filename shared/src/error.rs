@@ -23,6 +23,9 @@ pub enum DomainError {
     #[error("amount {minor} is out of range for money")]
     AmountOutOfRange { minor: i128 },
 
+    #[error("a price of {minor} minor units is out of range: expected 0 to {} ({max})", max.minor)]
+    PriceOutOfRange { minor: i64, max: crate::Money },
+
     #[error("cannot combine {left} with {right}: amounts in different currencies")]
     CurrencyMismatch { left: Currency, right: Currency },
 

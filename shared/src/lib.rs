@@ -30,7 +30,7 @@ pub use fx::{FxRates, ShownPrice};
 pub use ids::{CategoryId, ProductId, VendorId};
 pub use market::{ELSEWHERE, Language, MARKETS, Market, OriginSite, Region};
 pub use media::{MediaPath, Photo, PhotoFormat, Preset};
-pub use money::{Currency, Money};
+pub use money::{Currency, MAX_PRICE_MAJOR, Money};
 pub use page::{Cursor, Limit};
 pub use purge::{
     EDGE_CACHE_KEY_PATH, EDGE_CACHE_KEY_VERSION, MAX_SELECTORS_PER_PURGE, PURGE_SEQ_HEADER, Purge, PurgeFeed,

@@ -113,6 +113,20 @@ impl FromStr for Currency {
     }
 }
 
+/// The most one unit of a product may cost, in major units of its currency (naira, shillings,
+/// francs, dollars …): one billion. Prices are bounded where vendors set them, so that no sum
+/// the shop computes from them can overflow: with at most 99 units a line and 100 lines an order,
+/// an order's total stays below 10^16 minor units, far inside `i64`.
+pub const MAX_PRICE_MAJOR: i64 = 1_000_000_000;
+
+impl Currency {
+    /// The highest price a product may have in this currency, in minor units:
+    /// [`MAX_PRICE_MAJOR`] major units (10^12 for a currency of three decimals, the most).
+    pub const fn max_price_minor(self) -> i64 {
+        MAX_PRICE_MAJOR * 10i64.pow(self.exponent())
+    }
+}
+
 /// An amount of money in one currency, counted in minor units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {
@@ -125,6 +139,16 @@ pub struct Money {
 impl Money {
     pub const fn new(currency: Currency, minor: i64) -> Self {
         Self { currency, minor }
+    }
+
+    /// A product's price: from zero to the currency's [`Currency::max_price_minor`].
+    pub fn price(currency: Currency, minor: i64) -> Result<Money, DomainError> {
+        let max = currency.max_price_minor();
+        if (0..=max).contains(&minor) {
+            Ok(Money::new(currency, minor))
+        } else {
+            Err(DomainError::PriceOutOfRange { minor, max: Money::new(currency, max) })
+        }
     }
 
     /// `quantity` units at this price, refusing to overflow rather than wrapping.
@@ -185,6 +209,20 @@ fn group_thousands(value: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prices_are_bounded_per_currency() {
+        assert_eq!(Currency::NGN.max_price_minor(), 100_000_000_000);
+        assert_eq!(Currency::UGX.max_price_minor(), 1_000_000_000);
+        assert_eq!(Currency::TND.max_price_minor(), 1_000_000_000_000);
+        assert!(Money::price(Currency::NGN, 100_000_000_000).is_ok());
+        assert!(Money::price(Currency::NGN, 100_000_000_001).is_err());
+        assert!(Money::price(Currency::NGN, -1).is_err());
+        assert!(Money::price(Currency::NGN, i64::MAX).is_err());
+        // The largest order (100 lines of 99 units at the highest price) still sums.
+        let line = Money::new(Currency::TND, Currency::TND.max_price_minor()).times(99).unwrap();
+        assert!((0..100).try_fold(Money::new(Currency::TND, 0), |sum, _| sum.plus(line)).is_ok());
+    }
 
     #[test]
     fn prices_read_the_way_local_shoppers_write_them() {

@@ -135,6 +135,7 @@ pub struct OrderHeld {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct OrderReleased {
     pub order_id: i64,
+    /// The admin account that released it; 0 when the operators' token did (no account).
     pub released_by: i64,
 }
 

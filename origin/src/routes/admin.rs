@@ -1,17 +1,42 @@
-//! Who may use the operators' routes (purging the edge caches, setting exchange rates): the
-//! operators' admin token or a signed-in admin.
+//! The one rule for every admin route (`/admin/*` and `/api/v1/admin/*`): the operators'
+//! bearer token or a signed-in admin account. Each admin handler takes an [`Admin`]; none
+//! checks roles itself, so no admin route can drift to a rule of its own.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
 use super::AppState;
 use crate::error::{Error, Result};
-use crate::session::Session;
+use crate::session::{CurrentUser, Session};
 
-/// An operator or admin: the operators' admin token (`Authorization: Bearer`, set by
-/// `LINKEDALL_ADMIN_TOKEN`) or a signed-in admin. No credentials → 401; a signed-in account
-/// that is not an admin → 403.
-pub struct Admin;
+/// Who is using an admin route. No credentials → 401; a signed-in account that is not an
+/// admin → 403.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admin {
+    /// The operators' token (`Authorization: Bearer`, set by `LINKEDALL_ADMIN_TOKEN`): no
+    /// account stands behind it.
+    Operator,
+    /// A signed-in admin account.
+    Account(CurrentUser),
+}
+
+impl Admin {
+    /// The admin account's id; `None` for the operators' token.
+    pub fn account_id(self) -> Option<i64> {
+        match self {
+            Admin::Operator => None,
+            Admin::Account(user) => Some(user.id),
+        }
+    }
+
+    /// How logs name who acted.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Admin::Operator => "operators_token",
+            Admin::Account(_) => "admin_account",
+        }
+    }
+}
 
 impl FromRequestParts<AppState> for Admin {
     type Rejection = Error;
@@ -26,12 +51,14 @@ impl FromRequestParts<AppState> for Admin {
         if let (Some(given), Some(expected)) = (bearer, state.admin_token.as_deref())
             && constant_time_eq(given.as_bytes(), expected.as_bytes())
         {
-            return Ok(Admin);
+            return Ok(Admin::Operator);
         }
         let session = Session::from_request_parts(parts, state).await?;
         if session.user.is_admin() {
-            Ok(Admin)
+            Ok(Admin::Account(session.user))
         } else {
+            metrics::counter!("admin_access_refused_total").increment(1);
+            tracing::warn!(user = session.user.id, path = %parts.uri.path(), "admin route refused to a non-admin");
             Err(Error::Forbidden("this is for admins (or the operators' admin token)".into()))
         }
     }

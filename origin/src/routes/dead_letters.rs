@@ -6,27 +6,14 @@ use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
 use super::AppState;
+use super::admin::Admin;
 use crate::error::{Error, Result};
 use crate::events::dead_letters;
 use crate::params::QueryParams;
-use crate::session::CurrentUser;
-
-fn admin_only(user: &CurrentUser) -> Result<()> {
-    if user.is_admin() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden("only an admin may handle dead letters".into()))
-    }
-}
 
 /// `GET /api/v1/admin/dead-letters[?all=true]`: waiting dead letters, newest first (with
 /// `all=true` the replayed ones too).
-pub async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    params: QueryParams,
-) -> Result<Json<Value>> {
-    admin_only(&user)?;
+pub async fn list(State(state): State<AppState>, _admin: Admin, params: QueryParams) -> Result<Json<Value>> {
     let all = match params.get("all") {
         None | Some("false") => false,
         Some("true") => true,
@@ -44,10 +31,9 @@ pub async fn list(
 /// `POST /api/v1/admin/dead-letters/{id}/replay`: applies the event to its consumer again.
 pub async fn replay(
     State(state): State<AppState>,
-    user: CurrentUser,
+    _admin: Admin,
     path: std::result::Result<Path<String>, PathRejection>,
 ) -> Result<Json<dead_letters::Replayed>> {
-    admin_only(&user)?;
     let Path(id) = path?;
     if uuid::Uuid::parse_str(&id).is_err() {
         return Err(Error::InvalidParameter {

@@ -8,15 +8,11 @@ use linkedall_shared::ProductId;
 use serde_json::{Value, json};
 
 use super::AppState;
+use super::admin::Admin;
 use crate::error::{Error, Result};
 use crate::events::consumers::{analytics, recommendations};
 use crate::events::{relay, schemas};
 use crate::params::QueryParams;
-use crate::session::CurrentUser;
-
-fn admin_only(user: &CurrentUser) -> Result<()> {
-    if user.is_admin() { Ok(()) } else { Err(Error::Forbidden("only an admin may see this".into())) }
-}
 
 /// `GET /api/v1/products/{id}/bought-together`: products most often in the same orders.
 pub async fn bought_together(
@@ -52,10 +48,9 @@ pub async fn schema(path: std::result::Result<Path<(String, String)>, PathReject
 /// paid and conversion per minute, currency and country (admin).
 pub async fn order_analytics(
     State(state): State<AppState>,
-    user: CurrentUser,
+    _admin: Admin,
     params: QueryParams,
 ) -> Result<Json<Value>> {
-    admin_only(&user)?;
     let since = params.get("since").unwrap_or("0000-00-00T00:00");
     let valid = since.len() == 16
         && since.bytes().enumerate().all(|(i, b)| match i {
@@ -78,8 +73,7 @@ pub async fn order_analytics(
 }
 
 /// `GET /api/v1/admin/events/lag`: unsent outbox rows and the age of the oldest (admin).
-pub async fn lag(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>> {
-    admin_only(&user)?;
+pub async fn lag(State(state): State<AppState>, _admin: Admin) -> Result<Json<Value>> {
     let lag = relay::lag(&state.store).await?;
     Ok(Json(json!({ "unsent": lag.unsent, "oldest_unsent_secs": lag.oldest_unsent_secs })))
 }

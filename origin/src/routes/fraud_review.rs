@@ -7,15 +7,12 @@ use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
 use super::AppState;
+use super::admin::Admin;
 use super::orders::order_id;
-use crate::error::{Error, Result};
-use crate::session::CurrentUser;
+use crate::error::Result;
 
 /// `GET /api/v1/admin/orders/held`: orders waiting for review, newest first.
-pub async fn held(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>> {
-    if !user.is_admin() {
-        return Err(Error::Forbidden("only an admin may review held orders".into()));
-    }
+pub async fn held(State(state): State<AppState>, _admin: Admin) -> Result<Json<Value>> {
     Ok(Json(json!({ "held": state.store.held_orders().await? })))
 }
 
@@ -23,10 +20,11 @@ pub async fn held(State(state): State<AppState>, user: CurrentUser) -> Result<Js
 /// is written in the same transaction.
 pub async fn release(
     State(state): State<AppState>,
-    user: CurrentUser,
+    admin: Admin,
     path: std::result::Result<Path<String>, PathRejection>,
 ) -> Result<Json<Value>> {
     let id = order_id(path)?;
-    state.store.release_held_order(id, user).await?;
+    state.store.release_held_order(id, admin.account_id()).await?;
+    tracing::info!(order = id, by = admin.kind(), "order released from fraud review");
     Ok(Json(json!({ "order_id": id, "released": true })))
 }

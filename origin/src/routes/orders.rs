@@ -151,14 +151,15 @@ fn order_products(order: &Order) -> Vec<ProductId> {
 
 /// `POST /api/v1/orders/{id}/pay`: starts a charge with the payment provider for an order
 /// awaiting payment (201), or hands back the charge already open for it (200): an order has at
-/// most one open charge, so two charges can never both complete for it.
+/// most one open charge, so two charges can never both complete for it. Only the shopper who
+/// placed it may (404 for anyone else, admins and its vendors included).
 pub async fn pay(
     State(state): State<AppState>,
     user: CurrentUser,
     path: std::result::Result<Path<String>, PathRejection>,
 ) -> Result<(StatusCode, Json<PaymentSession>)> {
     let id = order_id(path)?;
-    let order = state.store.order_for(id, user).await?;
+    let order = state.store.own_order(id, user).await?;
     if order.state != OrderState::Created {
         return Err(Error::IllegalTransition {
             what: format!("order {id}"),

@@ -61,7 +61,7 @@ pub async fn sandbox_approve(
         serde_json::from_slice(&body).map_err(|e| Error::InvalidBody(format!("sandbox payment: {e}")))?
     };
     let card = sandbox.card(page.card.as_deref(), user.id)?;
-    let order = state.store.order_for(order_id, user).await?;
+    let order = state.store.own_order(order_id, user).await?;
     let outcome = PaymentOutcome::Succeeded {
         reference,
         amount_minor: order.total.minor,

@@ -116,10 +116,16 @@ macro_rules! account_queries {
             .transpose()
         }
 
-        /// The local account of Supabase user `subject`: found by subject, else linked by
-        /// email, else created as a shopper. A unique violation (a concurrent first sight) is
-        /// `EmailTaken`; the caller retries, and then finds the winner's row.
-        pub async fn supabase_account(pool: &$pool, subject: &str, email: Option<&Email>) -> Result<SessionRecord> {
+        /// The local account of Supabase user `subject`: found by subject, else — only when
+        /// Supabase says the email is verified — linked by email (never to an admin), else
+        /// created as a shopper. A unique violation (a concurrent first sight, or an admin's
+        /// email) is `EmailTaken`; the caller retries, and then finds the winner's row.
+        pub async fn supabase_account(
+            pool: &$pool,
+            subject: &str,
+            email: Option<&Email>,
+            email_verified: bool,
+        ) -> Result<SessionRecord> {
             let _t = QueryTimer::start($backend, "supabase_account");
             let db = || Error::db("finding a Supabase account");
             let record = |(id, role, vendor_id, active): (i64, String, Option<i64>, bool)| -> Result<SessionRecord> {
@@ -138,9 +144,17 @@ macro_rules! account_queries {
             let email = email.ok_or(Error::Unauthenticated(
                 "this Supabase account has no email address; sign in with one that has",
             ))?;
+            if !email_verified {
+                metrics::counter!("supabase_sign_ins_refused_total", "reason" => "unverified_email").increment(1);
+                tracing::warn!(subject, "first Supabase sign-in with an unverified email refused");
+                return Err(Error::Forbidden(
+                    "confirm your email address with Supabase first: an unconfirmed address is not linked to an account here".into(),
+                ));
+            }
             let mut tx = super::begin_write(pool).await?;
             let linked: Option<(i64, String, Option<i64>, bool)> = sqlx::query_as(
-                "UPDATE users SET supabase_subject = $1 WHERE email = $2 AND supabase_subject IS NULL \
+                "UPDATE users SET supabase_subject = $1 \
+                 WHERE email = $2 AND supabase_subject IS NULL AND role <> 'admin' \
                  RETURNING id, role, vendor_id, active",
             )
             .bind(subject)
@@ -213,17 +227,20 @@ impl Store {
         on_backend!(self, accounts::session_record(id))
     }
 
-    /// The local account of Supabase user `subject` (created as a shopper, or linked by
-    /// `email`, on first sight), with its `user.created` or `user.updated` event.
+    /// The local account of Supabase user `subject` (created as a shopper, or linked by a
+    /// verified `email`, on first sight), with its `user.created` or `user.updated` event.
     pub async fn supabase_account(
         &self,
         subject: uuid::Uuid,
         email: Option<&Email>,
+        email_verified: bool,
     ) -> Result<SessionRecord> {
         let subject = subject.hyphenated().to_string();
-        match on_backend!(self, accounts::supabase_account(&subject, email)) {
+        match on_backend!(self, accounts::supabase_account(&subject, email, email_verified)) {
             // Another request saw this user first and won the insert: read what it wrote.
-            Err(Error::EmailTaken) => on_backend!(self, accounts::supabase_account(&subject, email)),
+            Err(Error::EmailTaken) => {
+                on_backend!(self, accounts::supabase_account(&subject, email, email_verified))
+            }
             other => other,
         }
     }

@@ -60,6 +60,18 @@ macro_rules! cart_queries {
             if exists.is_none() {
                 return Err(Error::NotFound { what: format!("product {}", line.product) });
             }
+            let others: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM cart_items WHERE user_id = $1 AND product_id <> $2")
+                    .bind(user)
+                    .bind(line.product.get())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db())?;
+            if others >= crate::cart::MAX_LINES as i64 {
+                return Err(Error::Unprocessable(format!(
+                    "the cart holds {others} different products, the most it may; buy or remove some first"
+                )));
+            }
             sqlx::query(&format!(
                 "INSERT INTO carts (user_id) VALUES ($1) ON CONFLICT (user_id) DO UPDATE SET updated_at = {}",
                 super::NOW

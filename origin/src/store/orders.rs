@@ -3,7 +3,7 @@
 //! transition is a compare-and-set on the state the [`OrderState`] machine allowed, so two
 //! concurrent transitions cannot both win.
 
-use linkedall_shared::VendorId;
+use linkedall_shared::{Money, VendorId};
 
 use super::Store;
 use crate::error::Result;
@@ -234,8 +234,9 @@ macro_rules! order_queries {
                 .ok_or_else(|| Error::Corrupt(format!("order {id} lost its part for vendor {vendor}")))
         }
 
-        /// Releases order `id` from fraud review, by `admin`; false when it is not held.
-        pub async fn release_held(pool: &$pool, id: i64, admin: i64, at: &str) -> Result<bool> {
+        /// Releases order `id` from fraud review, by admin account `admin` (`None`: the
+        /// operators' token); false when it is not held.
+        pub async fn release_held(pool: &$pool, id: i64, admin: Option<i64>, at: &str) -> Result<bool> {
             let _t = QueryTimer::start($backend, "release_held_order");
             let db = || Error::db("releasing an order from review");
             let mut tx = super::begin_write(pool).await?;
@@ -253,7 +254,7 @@ macro_rules! order_queries {
             if released == 0 {
                 return Ok(false);
             }
-            let payload = OrderReleased { order_id: id, released_by: admin };
+            let payload = OrderReleased { order_id: id, released_by: admin.unwrap_or(0) };
             super::outbox::record(&mut tx, &Event::typed("order.released_from_review", format!("order/{id}"), &payload))
                 .await?;
             tx.commit().await.map_err(db())?;
@@ -289,9 +290,35 @@ impl Store {
         match viewer.vendor_id {
             Some(vendor) if order.parts.iter().any(|p| p.vendor_id == vendor) => {
                 order.parts.retain(|p| p.vendor_id == vendor);
+                // What the vendor sells in it, not what the shopper pays for the whole order.
+                order.total = order
+                    .parts
+                    .iter()
+                    .try_fold(Money::new(order.total.currency, 0), |sum, part| sum.plus(part.subtotal))?;
                 Ok(order)
             }
             _ => Err(not_found()),
+        }
+    }
+
+    /// Order `id` for its own shopper, the only one who may pay for it: a vendor with a part in
+    /// it and an admin get the same 404 as a stranger, so paying never reveals an order.
+    pub async fn own_order(&self, id: i64, shopper: CurrentUser) -> Result<Order> {
+        match on_backend!(self, orders::find(id))? {
+            Some((owner, order)) if owner == shopper.id => Ok(order),
+            found => {
+                if found.is_some() {
+                    metrics::counter!("order_access_refused_total", "reason" => "not_the_shopper")
+                        .increment(1);
+                    tracing::warn!(
+                        order = id,
+                        user = shopper.id,
+                        role = shopper.role.as_str(),
+                        "only its shopper may pay for an order"
+                    );
+                }
+                Err(crate::Error::NotFound { what: format!("order {id}") })
+            }
         }
     }
 
@@ -324,17 +351,14 @@ impl Store {
         on_backend!(self, orders::cancel(id, actor))
     }
 
-    /// Releases order `id` from fraud review so its parts may ship. Only admins may; an order
-    /// that is not held (or was released already) is a 409.
-    pub async fn release_held_order(&self, id: i64, actor: CurrentUser) -> Result<()> {
-        if !actor.is_admin() {
-            return Err(crate::Error::Forbidden("only an admin may release an order from review".into()));
-        }
+    /// Releases order `id` from fraud review so its parts may ship, by the admin account
+    /// `released_by` (`None`: the operators' token). The route lets only admins call this; an
+    /// order that is not held (or was released already) is a 409.
+    pub async fn release_held_order(&self, id: i64, released_by: Option<i64>) -> Result<()> {
         let at = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .map_err(|e| crate::Error::Corrupt(format!("formatting the time: {e}")))?;
-        if on_backend!(self, orders::release_held(id, actor.id, &at))? {
-            tracing::info!(order = id, admin = actor.id, "order released from fraud review");
+        if on_backend!(self, orders::release_held(id, released_by, &at))? {
             metrics::counter!("fraud_orders_released_total").increment(1);
             Ok(())
         } else {

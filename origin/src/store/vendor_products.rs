@@ -41,6 +41,16 @@ fn check(name: Option<&str>, price_minor: Option<i64>, stock: Option<i32>) -> Re
     Ok(())
 }
 
+/// Refuses a price outside `0..=currency.max_price_minor()` (shared with the edge), so that no
+/// cart or order holding the product can overflow its total.
+pub(crate) fn check_price(currency: linkedall_shared::Currency, price_minor: i64) -> Result<()> {
+    linkedall_shared::Money::price(currency, price_minor).map(|_| ()).map_err(|refused| {
+        metrics::counter!("product_writes_refused_total", "reason" => "price_out_of_range").increment(1);
+        tracing::info!(price_minor, %currency, "price out of range refused");
+        Error::InvalidParameter { name: "price_minor", message: refused.to_string() }
+    })
+}
+
 macro_rules! vendor_product_queries {
     ($pool:ty, $conn:ty, $backend:literal) => {
         use linkedall_shared::{Market, ProductId, VendorId, slugify};
@@ -69,6 +79,7 @@ macro_rules! vendor_product_queries {
                 return Err(Error::NotFound { what: format!("category {}", product.category_id) });
             }
             let currency = Market::of_country(&country).currency;
+            crate::store::vendor_products::check_price(currency, product.price_minor)?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO products (vendor_id, category_id, name, slug, description, currency, price_minor, stock) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -117,6 +128,9 @@ macro_rules! vendor_product_queries {
             };
             if owner != vendor.get() {
                 return Err(Error::Forbidden(format!("product {id} belongs to another vendor")));
+            }
+            if let Some(price) = changes.price_minor {
+                crate::store::vendor_products::check_price(currency.parse()?, price)?;
             }
             let (price, stock): (i64, i32) = sqlx::query_as(&format!(
                 "UPDATE products SET name = COALESCE($2, name), slug = COALESCE($3, slug), \
