@@ -6,7 +6,9 @@
 //!   It installs moto's S3 server from PyPI when missing, for the photo-store tests.
 //!   It also installs the wasm toolchain when missing, builds the Cloudflare worker and the Spin
 //!   component, and runs the edge conformance suite on all three hosts. Last, the shopper's
-//!   journey in headless Chromium (`tests/journey/`; Debian's `chromium` is installed if missing).
+//!   journey in headless Chromium (`tests/journey/`; Debian's `chromium` is installed if missing),
+//!   and Prometheus scraping the demo stack while every Grafana dashboard query is checked
+//!   (`tests/ops/`).
 //! - `cargo xtask ops`: checks `ops/` with promtool and amtool (installed from Debian when
 //!   missing): scrape configuration, recording and alert rules, the alerts' unit tests, routes.
 //! - `cargo xtask toolchain`: installs the wasm toolchain only (see `toolchain.rs`).
@@ -97,6 +99,8 @@ fn test(extra: &[&str]) -> Result<()> {
     // The shopper's journey in headless Chromium, against the demo binary `cargo test` built.
     ensure_chromium()?;
     run("node", &["--test", "--test-timeout=180000", "tests/journey/"])?;
+    // A real Prometheus scraping the demo stack under load: every dashboard query has data.
+    run("node", &["--test", "--test-timeout=180000", "tests/ops/"])?;
     eprintln!("\nall checks passed in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }
