@@ -8,10 +8,6 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
-/// Latency buckets in seconds: fine-grained below 200 ms, where our p95 target lives.
-const LATENCY_BUCKETS: &[f64] =
-    &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.5, 5.0, 10.0];
-
 /// Installs the global tracing subscriber. `RUST_LOG` overrides the default filter. Calling it
 /// twice is harmless (the second call does nothing), so tests and binaries can both call it.
 pub fn init_tracing(format: LogFormat) {
@@ -35,7 +31,10 @@ pub fn prometheus() -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
             let recorder = PrometheusBuilder::new()
-                .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), LATENCY_BUCKETS)
+                .set_buckets_for_metric(
+                    Matcher::Suffix("_seconds".into()),
+                    &linkedall_shared::LATENCY_BUCKETS,
+                )
                 .expect("bucket list is not empty")
                 .build_recorder();
             let handle = recorder.handle();

@@ -11,17 +11,14 @@
 // Outside CI a missing browser, binary or playwright-core skips the test with the reason; with
 // CI=true it fails. A screenshot of the confirmation is left in the system temp directory.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const binary = path.join(root, "target/debug/linkedall");
+import { binary, inCi, startShop } from "../support/demo-stack.mjs";
+
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const inCi = ["true", "1"].includes(process.env.CI ?? "");
 const SCREENSHOT = path.join(os.tmpdir(), "linkedall-journey-confirmation.png");
 
 /** Why the journey cannot run here, or null. */
@@ -34,41 +31,6 @@ async function missing() {
     return "playwright-core is not installed (npm ci)";
   }
   return null;
-}
-
-/** Starts the demo stack in a fresh directory; resolves with its URL and a stop function. */
-function startShop() {
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "linkedall-journey-"));
-  const child = spawn(
-    binary,
-    ["--edge-listen", "127.0.0.1:0", "--origin-listen", "127.0.0.1:0", "--demo-products", "300"],
-    { cwd, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGINT");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (child.exitCode === null) child.kill("SIGKILL");
-    }
-    fs.rmSync(cwd, { recursive: true, force: true });
-  };
-  const url = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo stack printed no URL in 90 s:\n${output}`)), 90_000);
-    const read = (chunk) => {
-      output += chunk;
-      const found = /Open (http:\/\/\S+)/.exec(output);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found[1].replace(/\/$/, ""));
-      }
-    };
-    child.stdout.setEncoding("utf8").on("data", read);
-    child.stderr.setEncoding("utf8").on("data", read);
-    child.once("exit", (code) => reject(new Error(`the demo stack exited (${code}):\n${output}`)));
-  });
-  return { url, stop };
 }
 
 test("a shopper browses, adds to cart, checks out, pays and sees the order number", async (t) => {

@@ -6,11 +6,16 @@
 //!   It installs moto's S3 server from PyPI when missing, for the photo-store tests.
 //!   It also installs the wasm toolchain when missing, builds the Cloudflare worker and the Spin
 //!   component, and runs the edge conformance suite on all three hosts. Last, the shopper's
-//!   journey in headless Chromium (`tests/journey/`; Debian's `chromium` is installed if missing).
+//!   journey in headless Chromium (`tests/journey/`; Debian's `chromium` is installed if missing),
+//!   and Prometheus scraping the demo stack while every Grafana dashboard query is checked
+//!   (`tests/ops/`).
+//! - `cargo xtask ops`: checks `ops/` with promtool and amtool (installed from Debian when
+//!   missing): scrape configuration, recording and alert rules, the alerts' unit tests, routes.
 //! - `cargo xtask toolchain`: installs the wasm toolchain only (see `toolchain.rs`).
 //! - `cargo xtask wasm [worker|spin|all]`: builds the wasm artifacts and prints their sizes.
 //! - `cargo xtask bench seed [--products N]`: times seeding N products into PostgreSQL.
 
+mod ops;
 mod services;
 mod toolchain;
 mod wasm;
@@ -27,10 +32,12 @@ fn main() -> Result<()> {
         ["test", rest @ ..] => test(rest),
         ["bench", "seed", rest @ ..] => bench_seed(rest),
         ["toolchain"] => toolchain::ensure_toolchain().map(drop),
+        ["ops"] => ops::check(),
         ["wasm", rest @ ..] => wasm::cli(rest),
         _ => {
             eprintln!(
                 "usage:\n  cargo xtask test                       run every check CI runs\n  \
+                 cargo xtask ops                        check Prometheus and Alertmanager config\n  \
                  cargo xtask toolchain                  install the wasm toolchain\n  \
                  cargo xtask wasm [worker|spin|all]     build the wasm edge hosts\n  \
                  cargo xtask bench seed [--products N]  time seeding N products into PostgreSQL"
@@ -76,6 +83,8 @@ fn test(extra: &[&str]) -> Result<()> {
         run("cargo", &["fmt", "--check", "--manifest-path", adapter])?;
     }
     run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    // Prometheus rules and their unit tests, Alertmanager's routes (Debian's tools).
+    ops::check()?;
     // The wasm hosts: toolchain (installed once into ~/.cache/linkedall), both artifacts, the
     // worker's own checks (bundle size limit, `wrangler deploy --dry-run`); the conformance
     // suite in `cargo test` then runs them in workerd and under jco.
@@ -90,6 +99,8 @@ fn test(extra: &[&str]) -> Result<()> {
     // The shopper's journey in headless Chromium, against the demo binary `cargo test` built.
     ensure_chromium()?;
     run("node", &["--test", "--test-timeout=180000", "tests/journey/"])?;
+    // A real Prometheus scraping the demo stack under load: every dashboard query has data.
+    run("node", &["--test", "--test-timeout=180000", "tests/ops/"])?;
     eprintln!("\nall checks passed in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }

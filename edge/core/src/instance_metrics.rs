@@ -30,8 +30,8 @@ pub const METRICS_PATH: &str = "/__linkedall/metrics";
 /// Where hosts without per-instance memory keep the running totals.
 pub const TOTALS_KEY: &str = "linkedall-edge-metrics";
 
-/// Histogram bucket bounds in seconds (request and origin fetch latencies).
-const BOUNDS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+/// Histogram bucket bounds in seconds (request and origin fetch latencies), as at the origin.
+const BOUNDS: [f64; 15] = linkedall_shared::LATENCY_BUCKETS;
 
 /// A series: metric name and its labels in order.
 type SeriesKey = (String, Vec<(String, String)>);
@@ -375,7 +375,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("edge_origin_fetch_seconds_bucket{site=\"origin\",le=\"0.1\"} 2\n"), "{text}");
-        assert!(text.contains("edge_origin_fetch_seconds_bucket{site=\"origin\",le=\"0.25\"} 4\n"), "{text}");
+        assert!(text.contains("edge_origin_fetch_seconds_bucket{site=\"origin\",le=\"0.2\"} 4\n"), "{text}");
         assert!(text.contains("edge_origin_fetch_seconds_count{site=\"origin\"} 4\n"), "{text}");
         assert!(text.contains("edge_origin_fetch_seconds_bucket{site=\"origin\",le=\"+Inf\"} 4\n"), "{text}");
     }

@@ -75,7 +75,8 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     if request.uri().path() == instance_metrics::METRICS_PATH {
         return Served { response: instance_metrics::serve(&request, host).await, background: None };
     }
-    let mut ctx = RequestContext::from_headers(request.headers(), host.now());
+    let started = host.now();
+    let mut ctx = RequestContext::from_headers(request.headers(), started);
     let route = Route::parse(request.method(), request.uri().path(), request.uri().query());
     let geo = host.geo(&request);
     // Origins are chosen by where the shopper is; the shop they see by what they chose.
@@ -137,6 +138,9 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     let status = response.status().as_u16();
     metrics::counter!("edge_requests_total", "route" => route.label(), "status" => status.to_string())
         .increment(1);
+    // The latency SLO (p95 < 200 ms per route family) is computed from this histogram.
+    let seconds = host.now().millis().saturating_sub(started.millis()) as f64 / 1000.0;
+    metrics::histogram!("edge_request_duration_seconds", "route" => route.label()).record(seconds);
     span.in_scope(|| tracing::info!(status, "served"));
     Served { response, background }
 }

@@ -79,6 +79,9 @@ impl Runner {
     /// Consumes until `stopped` turns true. A bus that cannot be read is retried with backoff.
     pub async fn run(self, mut stopped: watch::Receiver<bool>) {
         let name = self.consumer.name();
+        // Dead letters are counted from zero, so "none" is a 0 a dashboard and an alert can
+        // read, not a missing series.
+        metrics::counter!("events_dead_lettered_total", "consumer" => name).increment(0);
         let mut failures = 0u32;
         'subscribe: loop {
             let mut subscription = match self.bus.subscribe(name, self.policy.max_deliveries).await {
