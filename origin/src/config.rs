@@ -269,6 +269,11 @@ impl AuthSettings {
         );
         let (paystack, payment_webhook_secret) = match settings.payment_provider {
             PaymentProviderKind::Sandbox => {
+                // The sandbox lets a shopper approve their own payment without paying: fine for
+                // the demo and staging, never where the shop is declared production.
+                if settings.env == Some(Environment::Production) {
+                    required.refuse("LINKEDALL_PAYMENT_PROVIDER=paystack (the sandbox takes no money)");
+                }
                 let webhook = settings.payment_webhook_secret.as_ref();
                 (None, required.require("LINKEDALL_PAYMENT_WEBHOOK_SECRET", webhook, DEV_WEBHOOK_SECRET, 1))
             }

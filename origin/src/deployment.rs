@@ -83,6 +83,11 @@ impl RequiredSecrets {
         found
     }
 
+    /// A setting production may not run with, named among the missing ones.
+    pub fn refuse(&mut self, what: &'static str) {
+        self.missing.push(what.to_owned());
+    }
+
     /// Ok when nothing is missing; else one error naming each missing secret.
     pub fn check(self) -> Result<(), Error> {
         if self.missing.is_empty() {

@@ -65,6 +65,17 @@ async fn production_refuses_to_start_without_secrets() {
     assert!(message.contains("LINKEDALL_PAYSTACK_SECRET_KEY"), "{message}");
     assert!(!message.contains("LINKEDALL_PAYMENT_WEBHOOK_SECRET"), "{message}");
 
+    // The sandbox lets shoppers approve their own payments: an origin declared production
+    // refuses it whatever its secrets; staging (production by its database) may use it.
+    let declared_with_sandbox = Settings {
+        env: Some(Environment::Production),
+        session_secret: Some(Secret::random()),
+        payment_webhook_secret: Some(Secret::random()),
+        ..Settings::for_database(UNREACHABLE_POSTGRES)
+    };
+    let message = refusal(&declared_with_sandbox).await;
+    assert!(message.contains("LINKEDALL_PAYMENT_PROVIDER=paystack"), "{message}");
+
     let real = Settings {
         session_secret: Some(Secret::random()),
         payment_webhook_secret: Some(Secret::random()),
