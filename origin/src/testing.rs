@@ -239,6 +239,13 @@ pub struct TestOptions {
     pub events: crate::events::service::EventsPlan,
     /// Where photos are stored (a fresh temporary folder by default).
     pub media: Option<crate::media::MediaStore>,
+    /// Registrations per client address: generous by default, since tests register many
+    /// accounts from 127.0.0.1.
+    pub registrations: crate::login_limit::RegistrationLimit,
+    /// Password hashing with a bound of the test's (one hash per core by default).
+    pub passwords: Option<crate::accounts::Passwords>,
+    /// Whose `x-linkedall-client-ip` is believed (loopback by default, as in the demo).
+    pub trusted_edges: Option<crate::client_address::TrustedEdges>,
 }
 
 /// The admin token of a default [`TestOrigin`].
@@ -256,6 +263,12 @@ impl Default for TestOptions {
             cloudflare: None,
             events: crate::events::service::EventsPlan::off(),
             media: None,
+            registrations: crate::login_limit::RegistrationLimit {
+                burst: 100_000,
+                refill_every: Duration::from_secs(1),
+            },
+            passwords: None,
+            trusted_edges: None,
         }
     }
 }
@@ -300,6 +313,13 @@ impl TestOrigin {
         if let Some(media) = options.media {
             origin = origin.with_media(media);
         }
+        if let Some(passwords) = options.passwords {
+            origin = origin.with_passwords(passwords);
+        }
+        if let Some(edges) = options.trusted_edges {
+            origin = origin.with_trusted_edges(edges);
+        }
+        origin = origin.with_registration_limit(options.registrations);
         let media = origin.state.media.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
         let addr = listener.local_addr().expect("bound address");
