@@ -76,9 +76,11 @@ RUST_LOG=warn "$origin" --database-url "$db_url" --origin-listen "127.0.0.1:$por
 origin_pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 
+# Each shopper from an address of its own, as the edge would say: registrations are limited
+# per client address.
 echo "== registering $shoppers shoppers"
 seq 1 "$shoppers" | xargs -P 2 -I{} curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/register" \
-  -H 'content-type: application/json' \
+  -H 'content-type: application/json' -H 'x-linkedall-client-ip: 2001:db8::{}' \
   -d '{"email":"bench-shopper-{}@example.com","password":"correct horse battery"}' -o "$work/shopper-{}.json"
 for f in "$work"/shopper-*.json; do sed -E 's/.*"token":"([^"]+)".*/\1/' "$f"; echo; done >"$work/tokens.txt"
 read -r first_product last_product < <(psql -qtA -F' ' "$db_url" -c "SELECT min(id), max(id) FROM products")

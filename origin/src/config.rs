@@ -85,6 +85,12 @@ pub struct Settings {
     #[arg(long, env = "LINKEDALL_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<Secret>,
 
+    /// Edge addresses (IPs or CIDR blocks, comma-separated) whose `x-linkedall-client-ip`
+    /// header names the shopper; from any other peer the header is ignored.
+    #[arg(long, env = "LINKEDALL_TRUSTED_EDGES", default_value = crate::client_address::DEFAULT_TRUSTED_EDGES,
+          value_parser = crate::client_address::TrustedEdges::parse)]
+    pub trusted_edges: crate::client_address::TrustedEdges,
+
     /// This origin's site name (`lagos`, `nairobi`, `johannesburg`, `cairo`), sent as
     /// `x-linkedall-site` on every response.
     #[arg(long, env = "LINKEDALL_SITE", default_value = crate::startup::DEFAULT_SITE)]
@@ -333,6 +339,7 @@ impl Settings {
             supabase_jwks_refresh_secs: 600,
             admin_token: None,
             site: crate::startup::DEFAULT_SITE.into(),
+            trusted_edges: crate::client_address::TrustedEdges::default(),
             cloudflare_zone_id: None,
             cloudflare_api_token: None,
             cloudflare_api_base: "https://api.cloudflare.com/client/v4".into(),

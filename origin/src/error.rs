@@ -38,8 +38,12 @@ pub enum Error {
     #[error("{0}")]
     Forbidden(String),
 
-    #[error("too many sign-in attempts for this account from this address; retry in {retry_after_secs} s")]
+    #[error("too many attempts from this address; retry in {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
+
+    /// Every password-hashing permit stayed taken for the whole wait (see `accounts`).
+    #[error("too many sign-ins at once; retry shortly")]
+    HashingBusy,
 
     #[error("an account with this email already exists; sign in instead")]
     EmailTaken,
@@ -158,6 +162,7 @@ impl Error {
             Error::Database { source: sqlx::Error::PoolTimedOut, .. }
             | Error::Cache { .. }
             | Error::KeySet(_)
+            | Error::HashingBusy
             | Error::EventBus(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::PaymentProvider(_) | Error::Upstream(_) => StatusCode::BAD_GATEWAY,
             Error::Database { .. }
@@ -181,6 +186,7 @@ impl Error {
             Error::WrongCredentials => "wrong-credentials",
             Error::Forbidden(_) => "forbidden",
             Error::TooManyAttempts { .. } => "too-many-attempts",
+            Error::HashingBusy => "busy",
             Error::EmailTaken => "email-taken",
             Error::InsufficientStock { .. } => "insufficient-stock",
             Error::IllegalTransition { .. } => "illegal-transition",

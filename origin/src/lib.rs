@@ -21,6 +21,7 @@
 pub mod accounts;
 pub mod cart;
 pub mod catalog_cache;
+pub mod client_address;
 pub mod cloudflare_purge;
 pub mod config;
 pub mod deployment;

@@ -10,6 +10,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tracing::Instrument;
 
+use crate::client_address::ClientAddress;
 use crate::events::Cause;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -73,20 +74,6 @@ fn random_hex(bytes: usize) -> String {
     uuid::Uuid::new_v4().simple().to_string()[..bytes * 2].to_owned()
 }
 
-/// The client's address: the first `x-forwarded-for` hop (set by the edge or the load
-/// balancer in front), else the peer of the connection.
-fn client_ip(request: &Request) -> Option<String> {
-    let forwarded = request
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
-    let peer =
-        || request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-    forwarded.or_else(peer).map(|ip| ip.to_string())
-}
-
 /// An incoming request id is kept if it is short and plain; anything else is replaced.
 fn request_id(headers: &HeaderMap) -> String {
     headers
@@ -116,7 +103,10 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
     );
     let cause = Cause {
         traceparent: Some(traceparent.header_value()),
-        client_ip: client_ip(&request),
+        // Never a client's own `X-Forwarded-For`: only what a trusted edge says, else the peer.
+        client_ip: Some(ClientAddress::of(request.headers(), request.extensions()).0)
+            .filter(|ip| !ip.is_unspecified())
+            .map(|ip| ip.to_string()),
         country: request
             .headers()
             .get(&COUNTRY)

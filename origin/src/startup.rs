@@ -10,13 +10,14 @@ use tokio::net::TcpListener;
 
 use crate::accounts::Passwords;
 use crate::catalog_cache::{self, CatalogCache, RedisCatalog};
+use crate::client_address::TrustedEdges;
 use crate::cloudflare_purge::{CloudflarePurger, CloudflareSettings};
 use crate::config::{AuthSettings, Settings};
 use crate::error::Result;
 use crate::events::consumers;
 use crate::events::purge::JournalPurges;
 use crate::events::service::EventsPlan;
-use crate::login_limit::LoginLimiter;
+use crate::login_limit::{LoginLimiter, RegistrationLimit};
 use crate::media::MediaStore;
 use crate::payments::paystack::PaystackProvider;
 use crate::payments::{PaymentProvider, SandboxProvider};
@@ -77,6 +78,7 @@ impl Origin {
         origin.state.admin_token =
             settings.admin_token.as_ref().filter(|t| !t.is_blank()).map(|t| Arc::from(t.expose()));
         origin.state.site = Arc::from(settings.site.as_str());
+        origin.state.trusted_edges = settings.trusted_edges.clone();
         let plan = EventsPlan {
             bus: settings.bus_choice()?,
             relay: true,
@@ -106,7 +108,7 @@ impl Origin {
             None => Arc::new(SandboxProvider::new(auth.payment_webhook_secret.expose().as_bytes())),
         };
         tracing::info!(provider = payments.name(), "payment provider");
-        let purges = JournalPurges::new(store.clone());
+        let purges = JournalPurges;
         Ok(Origin {
             state: AppState {
                 store,
@@ -116,6 +118,7 @@ impl Origin {
                 supabase,
                 passwords: Passwords::new(auth.password_cost),
                 login_limit: Arc::new(LoginLimiter::default()),
+                trusted_edges: TrustedEdges::default(),
                 catalog_cache: CatalogCache::memory(
                     catalog_cache::DEFAULT_MEMORY_BYTES,
                     catalog_cache::DEFAULT_TTL,
@@ -135,6 +138,24 @@ impl Origin {
     /// Keeps sessions in `cache` (Redis) instead of this process's memory.
     pub fn with_session_cache(mut self, cache: SessionCache) -> Origin {
         self.state.session_cache = cache;
+        self
+    }
+
+    /// Believes `x-linkedall-client-ip` from these peers only.
+    pub fn with_trusted_edges(mut self, edges: TrustedEdges) -> Origin {
+        self.state.trusted_edges = edges;
+        self
+    }
+
+    /// Hashes passwords with `passwords` (a bound of its own) instead of one hash per core.
+    pub fn with_passwords(mut self, passwords: Passwords) -> Origin {
+        self.state.passwords = passwords;
+        self
+    }
+
+    /// Limits account registrations per client address by `limit`.
+    pub fn with_registration_limit(mut self, limit: RegistrationLimit) -> Origin {
+        self.state.login_limit = Arc::new(LoginLimiter::new(limit));
         self
     }
 

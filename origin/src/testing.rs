@@ -242,6 +242,13 @@ pub struct TestOptions {
     pub media: Option<crate::media::MediaStore>,
     /// The payment provider (the sandbox of [`test_auth`] by default), e.g. a [`ScriptedRefunds`].
     pub payments: Option<std::sync::Arc<dyn crate::payments::PaymentProvider>>,
+    /// Registrations per client address: generous by default, since tests register many
+    /// accounts from 127.0.0.1.
+    pub registrations: crate::login_limit::RegistrationLimit,
+    /// Password hashing with a bound of the test's (one hash per core by default).
+    pub passwords: Option<crate::accounts::Passwords>,
+    /// Whose `x-linkedall-client-ip` is believed (loopback by default, as in the demo).
+    pub trusted_edges: Option<crate::client_address::TrustedEdges>,
 }
 
 /// The admin token of a default [`TestOrigin`].
@@ -260,6 +267,12 @@ impl Default for TestOptions {
             events: crate::events::service::EventsPlan::off(),
             media: None,
             payments: None,
+            registrations: crate::login_limit::RegistrationLimit {
+                burst: 100_000,
+                refill_every: Duration::from_secs(1),
+            },
+            passwords: None,
+            trusted_edges: None,
         }
     }
 }
@@ -307,6 +320,13 @@ impl TestOrigin {
         if let Some(payments) = options.payments {
             origin = origin.with_payments(payments);
         }
+        if let Some(passwords) = options.passwords {
+            origin = origin.with_passwords(passwords);
+        }
+        if let Some(edges) = options.trusted_edges {
+            origin = origin.with_trusted_edges(edges);
+        }
+        origin = origin.with_registration_limit(options.registrations);
         let media = origin.state.media.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
         let addr = listener.local_addr().expect("bound address");

@@ -2,39 +2,41 @@
 //! cache tags; a [`PurgeSink`] takes them to the edge. [`JournalPurges`] records them in the
 //! purge journal every edge host reads (what the origin runs); [`LoggedPurges`] only logs
 //! and remembers them (for tests).
+//!
+//! A sink writes through the consumer's own transaction ([`EventTx`]), never a connection of
+//! its own: on SQLite (one writer) a second connection waits for the consumer's transaction,
+//! which waits for it — every product event stalled all writes until the busy timeout and
+//! ended as a dead letter.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use crate::error::Error;
+use crate::events::tx::EventTx;
 
 /// Purges every cached page carrying any of `tags` (`product:42`, `category:3`, `home` …).
-/// Must be idempotent: a purge is repeated when its event is redelivered.
+/// Must be idempotent: a purge is repeated when its event is redelivered. Writes to the
+/// database go through `tx`, the consumer's transaction, so they commit with the event.
 pub trait PurgeSink: Send + Sync + 'static {
-    fn purge(&self, tags: Vec<String>) -> impl Future<Output = Result<(), Error>> + Send;
+    fn purge(&self, tx: &mut EventTx, tags: Vec<String>) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
 /// Records purges in the purge journal (`store::purges`), which every edge host follows and
-/// the Cloudflare forwarder sends on.
-#[derive(Clone)]
-pub struct JournalPurges {
-    store: crate::store::Store,
-}
-
-impl JournalPurges {
-    pub fn new(store: crate::store::Store) -> Self {
-        Self { store }
-    }
-}
+/// the Cloudflare forwarder sends on, in the consumer's transaction.
+#[derive(Clone, Copy, Default)]
+pub struct JournalPurges;
 
 impl PurgeSink for JournalPurges {
-    async fn purge(&self, tags: Vec<String>) -> Result<(), Error> {
+    async fn purge(&self, tx: &mut EventTx, tags: Vec<String>) -> Result<(), Error> {
         let selectors = tags
             .iter()
             .map(|tag| linkedall_shared::PurgeSelector::tag(tag))
             .collect::<Result<Vec<_>, _>>()?;
-        let seq = self.store.purge(&selectors).await?;
-        tracing::info!(?tags, seq, "edge cache purge recorded from an event");
+        match tx {
+            EventTx::Postgres(t) => crate::store::postgres::purges::record(t, &selectors).await?,
+            EventTx::Sqlite(t) => crate::store::sqlite::purges::record(t, &selectors).await?,
+        }
+        tracing::info!(?tags, "edge cache purge recorded from an event");
         Ok(())
     }
 }
@@ -53,7 +55,7 @@ impl LoggedPurges {
 }
 
 impl PurgeSink for LoggedPurges {
-    async fn purge(&self, tags: Vec<String>) -> Result<(), Error> {
+    async fn purge(&self, _tx: &mut EventTx, tags: Vec<String>) -> Result<(), Error> {
         for tag in &tags {
             let kind = tag.split(':').next().unwrap_or("other").to_owned();
             metrics::counter!("edge_purge_tags_total", "tag" => kind).increment(1);

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use crate::accounts::{Email, NewPassword, Role};
+use crate::client_address::ClientAddress;
 use crate::error::{Error, Result};
-use crate::login_limit::ClientIp;
 use crate::session::{CurrentUser, Session, SessionKeys};
 use crate::store::accounts::NewShop;
 
@@ -59,11 +59,17 @@ fn signed_in(state: &AppState, user: CurrentUser, status: StatusCode) -> Result<
 }
 
 /// `POST /api/v1/auth/register`: a shopper, or a vendor with the shop they open. Admin
-/// accounts are not self-service.
+/// accounts are not self-service. Limited per client address: each one costs a hash.
 pub async fn register(
     State(state): State<AppState>,
+    ClientAddress(ip): ClientAddress,
     body: std::result::Result<Json<Registration>, JsonRejection>,
 ) -> Result<Response> {
+    if let Err(wait) = state.login_limit.register(ip) {
+        metrics::counter!("registrations_refused_total", "reason" => "rate_limited").increment(1);
+        tracing::warn!(client = %ip, "registrations from this address rate limited");
+        return Err(Error::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) });
+    }
     let Json(registration) = body?;
     let email = Email::parse(&registration.email)?;
     let password = NewPassword::parse(registration.password)?;
@@ -103,25 +109,37 @@ pub async fn register(
     signed_in(&state, user, StatusCode::CREATED)
 }
 
-/// `POST /api/v1/auth/login`, rate-limited per email and client address.
+/// `POST /api/v1/auth/login`. An address that keeps failing is refused; an account that keeps
+/// failing is only slowed, so nobody can lock its owner out (see `login_limit`).
 pub async fn login(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    ClientAddress(ip): ClientAddress,
     body: std::result::Result<Json<Credentials>, JsonRejection>,
 ) -> Result<Response> {
     let Json(credentials) = body?;
     let email = Email::parse(&credentials.email)?;
-    if let Err(wait) = state.login_limit.attempt(email.as_str(), ip) {
-        metrics::counter!("logins_total", "outcome" => "rate_limited").increment(1);
-        return Err(Error::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) });
+    let delay = match state.login_limit.before_sign_in(email.as_str(), ip) {
+        Ok(delay) => delay,
+        Err(wait) => {
+            metrics::counter!("logins_total", "outcome" => "rate_limited").increment(1);
+            tracing::warn!(client = %ip, "sign-ins from this address rate limited");
+            return Err(Error::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) });
+        }
+    };
+    if !delay.is_zero() {
+        metrics::counter!("logins_slowed_total").increment(1);
+        tracing::info!(client = %ip, delay_ms = delay.as_millis() as u64, "sign-in slowed: the account is being guessed");
+        tokio::time::sleep(delay).await;
     }
     let account = state.store.account_by_email(&email).await?;
     let hash = account.as_ref().map(|a| a.password_hash.clone());
-    if !state.passwords.verify(credentials.password, hash).await? {
+    let verified = state.passwords.verify(credentials.password, hash).await?;
+    let Some(account) = account.filter(|_| verified) else {
+        state.login_limit.failed(email.as_str(), ip);
         metrics::counter!("logins_total", "outcome" => "wrong_credentials").increment(1);
         return Err(Error::WrongCredentials);
-    }
-    let user = account.expect("a verified password belongs to an account").user;
+    };
+    let user = account.user;
     state.store.record_session_event("user.login", user).await?;
     metrics::counter!("logins_total", "outcome" => "signed_in").increment(1);
     signed_in(&state, user, StatusCode::OK)

@@ -32,6 +32,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::accounts::Passwords;
 use crate::catalog_cache::CatalogCache;
+use crate::client_address::TrustedEdges;
 use crate::error::Error;
 use crate::events::consumer::Consumer;
 use crate::login_limit::LoginLimiter;
@@ -55,6 +56,8 @@ pub struct AppState {
     pub supabase: Option<Arc<SupabaseVerifier>>,
     pub passwords: Passwords,
     pub login_limit: Arc<LoginLimiter>,
+    /// Whose `x-linkedall-client-ip` is believed (see `client_address`).
+    pub trusted_edges: TrustedEdges,
     /// Encoded catalog answers; invalidated by the write routes after they commit.
     pub catalog_cache: CatalogCache,
     pub payments: Arc<dyn PaymentProvider>,
@@ -128,6 +131,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(observe::observe))
+        // Outside `observe`, so the client address it records trusts the configured edges.
+        .layer(axum::Extension(state.trusted_edges.clone()))
         .layer(middleware::from_fn_with_state(state.site.clone(), name_site))
         .with_state(state)
 }

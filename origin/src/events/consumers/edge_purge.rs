@@ -56,13 +56,13 @@ impl<S: PurgeSink> Consumer for EdgePurge<S> {
         kind.starts_with("product.") || kind.starts_with("vendor.")
     }
 
-    fn apply<'a>(&'a self, _tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+    fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let tags = tags_for(event);
             if tags.is_empty() {
                 return Ok(());
             }
-            self.sink.purge(tags).await
+            self.sink.purge(tx, tags).await
         })
     }
 }
