@@ -69,11 +69,12 @@ impl Journal {
             return true;
         }
         let path = key.path();
-        self.entries
-            .iter()
-            .rev()
-            .take_while(|purge| purge.seq > entry.purge_seq)
-            .any(|purge| purge.selector.reaches(path, &entry.tags))
+        // Product and storefront pages are keyed by id; a URL purge names their address.
+        let canonical = entry.headers.iter().find(|(name, _)| name == "content-location").map(|(_, v)| v);
+        self.entries.iter().rev().take_while(|purge| purge.seq > entry.purge_seq).any(|purge| {
+            purge.selector.reaches(path, &entry.tags)
+                || canonical.is_some_and(|address| purge.selector.reaches(address, &entry.tags))
+        })
     }
 
     /// Folds in a feed read after [`Journal::known`].

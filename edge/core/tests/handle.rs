@@ -228,6 +228,24 @@ fn a_product_page_shows_its_vendor_and_redirects_old_slugs() {
 }
 
 #[test]
+fn invented_slugs_do_not_grow_the_cache() {
+    let host = host();
+    assert_eq!(get(&host, "/p/1-kitenge-skirt").status(), 200);
+    let entries = host.cache.borrow().len();
+    for n in 0..50 {
+        let moved = get(&host, &format!("/p/1-invented-{n}"));
+        assert_eq!(moved.status(), 301);
+        assert_eq!(moved.headers()["location"], "/p/1-kitenge-skirt");
+    }
+    assert_eq!(host.cache.borrow().len(), entries, "no entry per invented slug");
+    assert_eq!(host.fetches.borrow().len(), 1, "the redirects came from the cached page");
+    // A wrong slug asked first still stores only the page, under which the right slug hits.
+    let other = self::host();
+    assert_eq!(get(&other, "/p/1-first-visit-invented").status(), 301);
+    assert!(cache_status(&get(&other, "/p/1-kitenge-skirt")).contains("; hit"));
+}
+
+#[test]
 fn unknown_and_malformed_products_are_404_pages() {
     let host = host();
     let unknown = get(&host, "/p/999-nothing");
