@@ -128,6 +128,13 @@ pub trait Host {
         Vec::new()
     }
     fn geo(&self, req: &http::Request<Bytes>) -> Geo;
+    /// The shopper's address, from what this host's platform says and clients cannot forge
+    /// (never from `X-Forwarded-For` a client sent); sent to the origin in
+    /// [`crate::client_address::CLIENT_IP`]. The default, `None`, sends no address.
+    fn client_ip(&self, req: &http::Request<Bytes>) -> Option<std::net::IpAddr> {
+        let _ = req;
+        None
+    }
     fn now(&self) -> Timestamp;
     /// How long past its TTL a cached page may stand in for origins that do not answer
     /// (read-only mode); configured per host.

@@ -12,6 +12,7 @@ pub mod assets;
 pub mod cache;
 pub mod cache_blob;
 mod catalog;
+pub mod client_address;
 mod coalesce;
 pub mod error;
 mod fx_rates;
@@ -76,6 +77,7 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
         return Served { response: instance_metrics::serve(&request, host).await, background: None };
     }
     let mut ctx = RequestContext::from_headers(request.headers(), host.now());
+    ctx.client_ip = host.client_ip(&request);
     let route = Route::parse(request.method(), request.uri().path(), request.uri().query());
     let geo = host.geo(&request);
     // Origins are chosen by where the shopper is; the shop they see by what they chose.

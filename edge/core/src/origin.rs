@@ -7,6 +7,7 @@ use bytes::Bytes;
 use linkedall_shared::{OriginSite, PURGE_SEQ_HEADER, wire};
 use serde::de::DeserializeOwned;
 
+use crate::client_address;
 use crate::error::EdgeError;
 use crate::host::{Host, OriginError};
 use crate::origin_health;
@@ -14,7 +15,8 @@ use crate::origin_pool;
 use crate::trace::{REQUEST_ID, RequestContext, TRACEPARENT};
 
 /// Sends one request to the origin through the host, timed and counted. The caller has set
-/// the request id and `traceparent` headers.
+/// the request id and `traceparent` headers; the shopper's address is set here, replacing any
+/// the client claimed ([`client_address`]).
 ///
 /// When the host knows several origin sites the request goes to the shopper's region's pool
 /// ([`origin_pool`]): a site that is unreachable — or, for requests safe to repeat (GET,
@@ -23,8 +25,9 @@ use crate::trace::{REQUEST_ID, RequestContext, TRACEPARENT};
 pub async fn send<H: Host>(
     host: &H,
     ctx: &RequestContext,
-    request: http::Request<Bytes>,
+    mut request: http::Request<Bytes>,
 ) -> Result<http::Response<Bytes>, OriginError> {
+    client_address::set_on(request.headers_mut(), ctx.client_ip);
     let sites = host.origin_sites();
     if sites.is_empty() {
         return timed(host, None, host.fetch_origin(request)).await;

@@ -68,6 +68,11 @@ impl Host for DevHost {
         self.sites.iter().map(|(site, _)| *site).collect()
     }
 
+    /// The TCP peer, which the server put in the request's extensions.
+    fn client_ip(&self, request: &http::Request<Bytes>) -> Option<std::net::IpAddr> {
+        request.extensions().get::<linkedall_edge::client_address::PeerAddr>().map(|peer| peer.0)
+    }
+
     fn geo(&self, request: &http::Request<Bytes>) -> Geo {
         let country = request
             .headers()

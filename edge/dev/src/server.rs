@@ -15,6 +15,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use linkedall_edge::client_address::PeerAddr;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::sync::watch;
 
@@ -154,8 +155,8 @@ async fn accept_loop(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
                     Err(error) => {
                         // E.g. out of file descriptors: back off instead of spinning on it.
                         tracing::warn!(%error, "accept failed");
@@ -165,8 +166,9 @@ async fn accept_loop(
                 };
                 let _ = stream.set_nodelay(true);
                 let worker = worker.clone();
-                let service = service_fn(move |request| {
+                let service = service_fn(move |mut request: http::Request<Incoming>| {
                     let worker = worker.clone();
+                    request.extensions_mut().insert(PeerAddr(peer.ip()));
                     async move { Ok::<_, Infallible>(serve(request, worker).await) }
                 });
                 let connection = graceful.watch(
