@@ -31,6 +31,7 @@ pub mod proxy;
 pub mod purge_journal;
 pub mod read_only;
 pub mod route;
+pub mod security_headers;
 pub mod shop;
 pub mod trace;
 pub mod warming;
@@ -80,6 +81,7 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     ctx.client_ip = host.client_ip(&request);
     let route = Route::parse(request.method(), request.uri().path(), request.uri().query());
     let geo = host.geo(&request);
+    let https = security_headers::over_https(request.uri(), request.headers());
     // Origins are chosen by where the shopper is; the shop they see by what they chose.
     ctx.region = geo
         .country
@@ -128,6 +130,10 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     .await;
     if let Ok(value) = HeaderValue::from_str(&ctx.request_id) {
         response.headers_mut().insert("x-request-id", value);
+    }
+    // The origin's own answers keep its headers; what the edge renders carries the edge's.
+    if route != Route::Proxy {
+        security_headers::apply(response.headers_mut(), https);
     }
     // A country or language chosen in the address is remembered (never stored in the cache:
     // the cached page is the same for everyone with that choice).

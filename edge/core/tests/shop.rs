@@ -123,6 +123,28 @@ fn signed_in_pages_are_private_never_stored_and_bypass_the_cache() {
 }
 
 #[test]
+fn shop_pages_carry_the_security_headers() {
+    let host = ShopHost::new();
+    for (request, what) in [
+        (get("/login", None), "login"),
+        (get("/register", None), "register"),
+        (get("/cart", Some(SESSION)), "cart"),
+        (get("/orders/7", Some(SESSION)), "order"),
+        (get("/orders/8", Some(SESSION)), "an order that is not there"),
+    ] {
+        let response = block_on(handle(request, &host));
+        assert!(header(&response, "content-type").starts_with("text/html"), "{what}");
+        assert_eq!(
+            header(&response, "content-security-policy"),
+            linkedall_edge::security_headers::CONTENT_SECURITY_POLICY,
+            "{what}"
+        );
+        assert_eq!(header(&response, "referrer-policy"), "strict-origin-when-cross-origin", "{what}");
+        assert_eq!(header(&response, "x-content-type-options"), "nosniff", "{what}");
+    }
+}
+
+#[test]
 fn the_cart_shows_the_origins_lines_and_totals() {
     let host = ShopHost::new();
     let response = block_on(handle(get("/cart", Some(SESSION)), &host));
