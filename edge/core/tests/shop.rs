@@ -183,6 +183,76 @@ fn the_shoppers_cookie_reaches_the_origin_and_the_origins_set_cookie_comes_back(
     assert_eq!(cart.headers()["cookie"], format!("theme=dark; {SESSION}").as_str());
 }
 
+/// `request` as a browser sends it from a page at `site`.
+fn from_site(
+    mut request: http::Request<Bytes>,
+    site: &str,
+    fetch_site: Option<&str>,
+) -> http::Request<Bytes> {
+    let headers = request.headers_mut();
+    headers.insert("host", "shop.example".parse().unwrap());
+    headers.insert("origin", site.parse().unwrap());
+    if let Some(fetch_site) = fetch_site {
+        headers.insert("sec-fetch-site", fetch_site.parse().unwrap());
+    }
+    request
+}
+
+#[test]
+fn a_cross_site_form_post_is_refused() {
+    let host = ShopHost::new();
+    for (request, what) in [
+        (post("/cart", "product_id=17&quantity=5", Some(SESSION)), "add to cart"),
+        (post("/checkout", "idempotency_key=k", Some(SESSION)), "checkout"),
+        (post("/orders/7/pay", "", Some(SESSION)), "pay"),
+        (post("/vendor/orders/7/ship", "", Some(SESSION)), "ship"),
+        (post("/login", "email=attacker%40example.com&password=x", None), "login"),
+        (post("/logout", "", Some(SESSION)), "logout"),
+    ] {
+        for (site, fetch_site) in
+            [("https://evil.example", Some("cross-site")), ("https://evil.example", None)]
+        {
+            let response = block_on(handle(from_site(request.clone(), site, fetch_site), &host));
+            assert_eq!(response.status(), 403, "{what} from {site}");
+            assert!(text(&response).contains("another site"), "{what}: the shop's error page says why");
+            assert!(header(&response, "content-type").starts_with("text/html"));
+        }
+    }
+    assert!(
+        host.requests.borrow().iter().all(|r| r.method() == "GET"),
+        "nothing was sent on to the origin: {:?}",
+        host.requests.borrow().iter().map(|r| r.uri().to_string()).collect::<Vec<_>>()
+    );
+    // The shop's own pages, and clients that are no browser, still post.
+    let own = from_site(
+        post("/cart", "product_id=17&quantity=1", Some(SESSION)),
+        "https://shop.example",
+        Some("same-origin"),
+    );
+    assert_ne!(block_on(handle(own, &host)).status(), 403);
+    let old_browser =
+        from_site(post("/cart", "product_id=17&quantity=1", Some(SESSION)), "https://shop.example", None);
+    assert_ne!(block_on(handle(old_browser, &host)).status(), 403);
+    assert_eq!(host.sent("POST", "/api/v1/cart/items").len(), 2);
+}
+
+#[test]
+fn logout_by_get_does_not_sign_out() {
+    let mut host = ShopHost::new();
+    host.answer("POST", "/api/v1/auth/logout", 204, "");
+    let page = block_on(handle(get("/logout", Some(SESSION)), &host));
+    assert_eq!(page.status(), 200);
+    assert!(
+        text(&page).contains(r#"method="post" action="/logout""#),
+        "a button that posts: {}",
+        text(&page)
+    );
+    assert!(host.sent("POST", "/api/v1/auth/logout").is_empty(), "a GET signed nobody out");
+    let signed_out = block_on(handle(post("/logout", "", Some(SESSION)), &host));
+    assert_eq!(signed_out.status(), 303);
+    assert_eq!(host.sent("POST", "/api/v1/auth/logout").len(), 1);
+}
+
 #[test]
 fn without_a_session_every_private_page_sends_the_shopper_to_login_and_back() {
     let host = ShopHost::new();
