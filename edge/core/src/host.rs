@@ -148,6 +148,13 @@ pub trait Host {
         None
     }
 
+    /// The token this host sends (`Authorization: Bearer`) when reading the origin's purge
+    /// journal, which the origin does not serve to the public ([`crate::purge_journal`]).
+    /// `None` (the default) sends none: enough for an origin on the same machine (the demo).
+    fn purge_feed_token(&self) -> Option<String> {
+        None
+    }
+
     /// Whether an instance serves many requests (native threads, Workers isolates) and so
     /// can keep counts and state in memory; Spin starts one per request.
     fn keeps_instances(&self) -> bool {

@@ -115,12 +115,26 @@ pub async fn fetch_stamped_document<T: DeserializeOwned, H: Host>(
     path_and_query: &str,
     ctx: &RequestContext,
 ) -> Result<Document<T>, EdgeError> {
-    let request = http::Request::get(path_and_query)
+    fetch_document_as(host, path_and_query, ctx, None).await
+}
+
+/// [`fetch_stamped_document`] of a document the origin serves only to the holder of `token`
+/// (sent as `Authorization: Bearer`), such as its purge journal.
+pub async fn fetch_document_as<T: DeserializeOwned, H: Host>(
+    host: &H,
+    path_and_query: &str,
+    ctx: &RequestContext,
+    token: Option<&str>,
+) -> Result<Document<T>, EdgeError> {
+    let mut request = http::Request::get(path_and_query)
         .header(http::header::ACCEPT, wire::MEDIA_TYPE)
         .header(REQUEST_ID, &ctx.request_id)
-        .header(TRACEPARENT, ctx.traceparent())
-        .body(Bytes::new())
-        .map_err(|e| EdgeError::NotFound(format!("invalid address: {e}")))?;
+        .header(TRACEPARENT, ctx.traceparent());
+    if let Some(token) = token {
+        request = request.header(http::header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let request =
+        request.body(Bytes::new()).map_err(|e| EdgeError::NotFound(format!("invalid address: {e}")))?;
     let response = send(host, ctx, request).await?;
     let detail = || problem_detail(response.body());
     match response.status().as_u16() {
