@@ -22,6 +22,7 @@ pub mod cart;
 pub mod catalog_cache;
 pub mod cloudflare_purge;
 pub mod config;
+pub mod cookie_writes;
 pub mod error;
 pub mod events;
 pub mod idempotency;
