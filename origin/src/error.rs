@@ -29,6 +29,9 @@ pub enum Error {
     #[error("invalid request body: {0}")]
     InvalidBody(String),
 
+    #[error("{0}")]
+    UnsupportedMediaType(&'static str),
+
     #[error("sign in first: {0}")]
     Unauthenticated(&'static str),
 
@@ -155,6 +158,7 @@ impl Error {
             Error::IdempotencyKeyReused | Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Photo(linkedall_images::ImageError::UnsupportedFormat { .. }) => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
@@ -182,6 +186,7 @@ impl Error {
             Error::InvalidInput(_) | Error::InvalidParameter { .. } => "invalid-parameter",
             Error::MissingHeader { .. } => "missing-header",
             Error::InvalidBody(_) => "invalid-body",
+            Error::UnsupportedMediaType(_) => "unsupported-media-type",
             Error::Unauthenticated(_) => "unauthenticated",
             Error::WrongCredentials => "wrong-credentials",
             Error::Forbidden(_) => "forbidden",

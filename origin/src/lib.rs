@@ -24,6 +24,7 @@ pub mod catalog_cache;
 pub mod client_address;
 pub mod cloudflare_purge;
 pub mod config;
+pub mod cookie_writes;
 pub mod deployment;
 pub mod error;
 pub mod events;

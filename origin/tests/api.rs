@@ -33,7 +33,57 @@ linkedall_origin::on_both_backends!(
     search_finds_products_and_refuses_empty_or_huge_queries,
     every_response_carries_a_request_id_and_traceparent,
     health_readiness_metrics_and_pictures_answer,
+    a_cookie_api_post_with_text_plain_is_refused,
 );
+
+/// What a page on another site can make a browser send with the shopper's cookie (no
+/// preflight: text/plain or no body) is refused; JSON with the cookie, or a bearer token, is not.
+async fn a_cookie_api_post_with_text_plain_is_refused(origin: TestOrigin) {
+    let session = origin
+        .register(serde_json::json!({"email": "amina@example.com", "password": "correct horse battery"}))
+        .await;
+    let token = session["token"].as_str().unwrap();
+    let cookie = format!("linkedall_session={token}");
+    let client = reqwest::Client::new();
+    let add = |content_type: Option<&str>, body: &str| {
+        let mut request =
+            client.post(format!("{}/api/v1/cart/items", origin.url())).header("cookie", &cookie);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        request.body(body.to_owned()).send()
+    };
+    let line = r#"{"product_id":1,"quantity":1}"#;
+    for (content_type, body) in
+        [(Some("text/plain"), line), (None, line), (Some("text/plain;charset=UTF-8"), "")]
+    {
+        let refused = add(content_type, body).await.unwrap();
+        assert_eq!(refused.status().as_u16(), 415, "{content_type:?}");
+        let problem: Value = refused.json().await.unwrap();
+        assert_eq!(problem["type"], "/problems/unsupported-media-type");
+    }
+    let logout = client
+        .post(format!("{}/api/v1/auth/logout", origin.url()))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status().as_u16(), 415, "a bodiless cookie POST (a forged sign-out) too");
+    let cart: Value = client
+        .get(format!("{}/api/v1/cart/items", origin.url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(cart["items"].as_array().unwrap().is_empty(), "nothing was added: {cart}");
+    assert_eq!(add(Some("application/json"), line).await.unwrap().status().as_u16(), 200);
+    let bearer =
+        client.post(format!("{}/api/v1/auth/logout", origin.url())).bearer_auth(token).send().await.unwrap();
+    assert!(bearer.status().is_success(), "{}", bearer.status());
+}
 
 async fn categories_and_products_are_json_by_default(origin: TestOrigin) {
     let categories: Value = get(&origin, "/api/v1/categories").await.json().await.unwrap();

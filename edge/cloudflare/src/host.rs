@@ -184,6 +184,10 @@ impl Host for WorkersHost {
         self.geo.clone()
     }
 
+    /// `CF-Connecting-IP`, which Cloudflare sets on every request (a client's own is replaced).
+    fn client_ip(&self, req: &http::Request<Bytes>) -> Option<std::net::IpAddr> {
+        linkedall_edge::client_address::from_header(req.headers(), "cf-connecting-ip")
+    }
     fn now(&self) -> Timestamp {
         Timestamp(js_sys::Date::now() as u64)
     }

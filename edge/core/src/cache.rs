@@ -38,11 +38,13 @@ pub fn key(route: &Route, locale: &Locale) -> Option<CacheKey> {
             Some(cursor) => format!("/c/{slug}?cursor={cursor}"),
             None => format!("/c/{slug}"),
         },
-        // The slug is in the key so an outdated one gets its (cached) redirect, not the page.
-        Route::Product { id, slug } => format!("/p/{id}-{slug}"),
-        Route::Vendor { id, slug, cursor } => match cursor {
-            Some(cursor) => format!("/v/{id}-{slug}?cursor={cursor}"),
-            None => format!("/v/{id}-{slug}"),
+        // Keyed by id alone: the slug is the client's to invent, and a key per invented slug
+        // would let anyone flood the cache. A wrong slug is redirected from the one entry
+        // (see [`requested_address`] and the entry's `content-location`).
+        Route::Product { id, .. } => format!("/p/{id}"),
+        Route::Vendor { id, cursor, .. } => match cursor {
+            Some(cursor) => format!("/v/{id}?cursor={cursor}"),
+            None => format!("/v/{id}"),
         },
         Route::Search { query } => format!("/search?q={}", normalise_query(query)),
         Route::Asset { .. }
@@ -56,6 +58,18 @@ pub fn key(route: &Route, locale: &Locale) -> Option<CacheKey> {
     let lite = if locale.lite { ",lite" } else { "" };
     let (currency, language) = (locale.currency(), locale.language.tag());
     Some(CacheKey(format!("{KEY_VERSION}|{path}|currency={currency},lang={language}{lite}")))
+}
+
+/// The address a product or storefront request asked for, slug included, to compare with the
+/// canonical address its cached page carries in `content-location`; `None` for other routes,
+/// whose address is their key.
+pub fn requested_address(route: &Route) -> Option<String> {
+    match route {
+        Route::Product { id, slug } => Some(format!("/p/{id}-{slug}")),
+        Route::Vendor { id, slug, cursor: Some(cursor) } => Some(format!("/v/{id}-{slug}?cursor={cursor}")),
+        Route::Vendor { id, slug, cursor: None } => Some(format!("/v/{id}-{slug}")),
+        _ => None,
+    }
 }
 
 /// `Vary` of catalog pages: the request headers [`wants_lite`] reads.
@@ -190,13 +204,14 @@ mod tests {
         );
         assert_eq!(key(&a, &at(Some("FR"))), key(&a, &at(None)), "outside Africa: US dollars, English");
         let product = Route::Product { id: ProductId::new(9), slug: "old-name".into() };
-        assert_eq!(key(&product, &at(None)).unwrap().as_str(), "v4|/p/9-old-name|currency=USD,lang=en");
+        assert_eq!(
+            key(&product, &at(None)).unwrap().as_str(),
+            "v4|/p/9|currency=USD,lang=en",
+            "keyed by id: the slug is the client's to invent"
+        );
         let lite_swahili =
             Locale { language: linkedall_shared::Language::Sw, ..at(Some("ke")) }.with_lite(true);
-        assert_eq!(
-            key(&product, &lite_swahili).unwrap().as_str(),
-            "v4|/p/9-old-name|currency=KES,lang=sw,lite"
-        );
+        assert_eq!(key(&product, &lite_swahili).unwrap().as_str(), "v4|/p/9|currency=KES,lang=sw,lite");
         let search = |q: &str| key(&Route::Search { query: q.into() }, &at(None));
         assert_eq!(search("Shea  BUTTER"), search("shea butter"));
         assert_eq!(key(&Route::Proxy, &at(None)), None);

@@ -29,17 +29,16 @@ const BROWSER_CACHE_CONTROL: &str = "public, max-age=0, must-revalidate";
 const PAGE_SIZE: Limit = Limit::DEFAULT;
 
 /// A rendered page, before caching decisions.
-enum Rendered {
-    Page {
-        status: u16,
-        html: String,
-        tags: Vec<String>,
-        ttl_secs: u32,
-        /// The purge position of the origin document it was rendered from.
-        purge_seq: Option<u64>,
-    },
-    /// An outdated slug: a permanent redirect to the canonical address, cached like a page.
-    Redirect { location: String, ttl_secs: u32, purge_seq: Option<u64> },
+struct Rendered {
+    status: u16,
+    html: String,
+    tags: Vec<String>,
+    ttl_secs: u32,
+    /// The purge position of the origin document it was rendered from.
+    purge_seq: Option<u64>,
+    /// A product's or storefront's own address (`/p/42-tecno-spark`), stored as the entry's
+    /// `content-location`: a request with another slug is redirected there ([`respond`]).
+    canonical: Option<String>,
 }
 
 /// Work left for after the response (`ctx.waitUntil` on Workers, a local task natively,
@@ -130,7 +129,7 @@ pub async fn serve<H: Host>(
     if let Some(entry) = cached.as_ref().filter(|entry| entry.is_fresh(now)) {
         metrics::counter!("edge_cache_total", "route" => label, "result" => "hit").increment(1);
         let ttl_left = u64::from(entry.ttl_secs).saturating_sub(entry.age_secs(now));
-        return (respond(entry, &cache::status_hit(ttl_left), if_none_match, now), background);
+        return (respond(route, entry, &cache::status_hit(ttl_left), if_none_match, now), background);
     }
     if let Some(entry) = cached.as_ref().filter(|entry| cache::usable_while_revalidating(entry, now)) {
         metrics::counter!("edge_cache_total", "route" => label, "result" => "stale").increment(1);
@@ -140,9 +139,9 @@ pub async fn serve<H: Host>(
             // The origin is failing: the page is read-only until it answers again.
             metrics::counter!("edge_read_only_pages_total", "route" => label).increment(1);
             let noticed = read_only::with_notice(entry, entry.age_secs(now), locale.language);
-            respond(&noticed, &status, if_none_match, now)
+            respond(route, &noticed, &status, if_none_match, now)
         } else {
-            respond(entry, &status, if_none_match, now)
+            respond(route, entry, &status, if_none_match, now)
         };
         let refresh = coalesce::lead_if_idle(&key).map(|leader| Refresh {
             route: route.clone(),
@@ -160,7 +159,7 @@ pub async fn serve<H: Host>(
         Turn::Wait(outcome) => match outcome.await {
             Ok(Outcome { entry, .. }) => {
                 metrics::counter!("edge_cache_total", "route" => label, "result" => "collapsed").increment(1);
-                return (respond(&entry, &cache::status_collapsed(), if_none_match, now), background);
+                return (respond(route, &entry, &cache::status_collapsed(), if_none_match, now), background);
             }
             Err(_) => None,
         },
@@ -170,7 +169,7 @@ pub async fn serve<H: Host>(
     if let Some(leader) = leader {
         leader.finish(&response);
     }
-    (respond(&response.entry, &response.cache_status, if_none_match, now), background)
+    (respond(route, &response.entry, &response.cache_status, if_none_match, now), background)
 }
 
 /// Renders the page from the origin and stores it; on origin failure falls back to the stale
@@ -187,12 +186,13 @@ async fn fetch_and_store<H: Host>(
     let label = route.label();
     let now = host.now();
     let rendered = match render(route, locale, host, ctx).await {
-        Err(EdgeError::NotFound(message)) => Ok(Rendered::Page {
+        Err(EdgeError::NotFound(message)) => Ok(Rendered {
             status: 404,
             html: ErrorPage::not_found(&message, locale).render().unwrap_or_else(|_| message.clone()),
             tags: Vec::new(),
             ttl_secs: cache::NOT_FOUND_TTL_SECS,
             purge_seq: None,
+            canonical: None,
         }),
         other => other,
     };
@@ -242,14 +242,17 @@ async fn fetch_and_store<H: Host>(
 /// Replays `entry` with its `Cache-Status` and `Age`, or answers 304 when the shopper's
 /// browser already holds this exact page (`If-None-Match` names its `ETag`).
 fn respond(
+    route: &Route,
     entry: &Cached,
     cache_status: &str,
     if_none_match: Option<&str>,
     now: crate::host::Timestamp,
 ) -> Response<Bytes> {
     let etag = entry.headers.iter().find(|(name, _)| name == "etag").map(|(_, value)| value.as_str());
-    let mut response = match (etag, if_none_match) {
-        (Some(etag), Some(condition)) if cache::etag_matches(condition, etag) => {
+    let redirect = wrong_slug_redirect(route, entry);
+    let mut response = match (redirect, etag, if_none_match) {
+        (Some(redirect), _, _) => redirect,
+        (None, Some(etag), Some(condition)) if cache::etag_matches(condition, etag) => {
             let mut not_modified = Response::new(Bytes::new());
             *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
             insert(not_modified.headers_mut(), "etag", etag);
@@ -270,12 +273,13 @@ async fn render<H: Host>(
     host: &H,
     ctx: &RequestContext,
 ) -> Result<Rendered, EdgeError> {
-    let page = |html: String, tags: Vec<String>, purge_seq: Option<u64>| Rendered::Page {
+    let page = |html: String, tags: Vec<String>, purge_seq: Option<u64>| Rendered {
         status: 200,
         html,
         tags,
         ttl_secs: cache::ttl_secs(route),
         purge_seq,
+        canonical: None,
     };
     let rates = fx_rates::current(host, ctx).await;
     let shopper = Shopper::new(locale, rates.as_deref());
@@ -299,41 +303,33 @@ async fn render<H: Host>(
             tags.extend(list.items.iter().map(|p| format!("product:{}", p.id)));
             Ok(page(ListingPage::category(&list, slug, &shopper).render()?, tags, purge_seq))
         }
-        Route::Product { id, slug } => {
+        Route::Product { id, .. } => {
             let Document { value: detail, purge_seq } =
                 fetch_stamped_document::<ProductDetail, H>(host, &format!("/api/v1/products/{id}"), ctx)
                     .await?;
-            if *slug != detail.product.slug {
-                return Ok(Rendered::Redirect {
-                    location: detail.product.path(),
-                    ttl_secs: cache::ttl_secs(route),
-                    purge_seq,
-                });
-            }
             let tags = vec![
                 format!("product:{id}"),
                 format!("vendor:{}", detail.vendor.id),
                 format!("category:{}", detail.category.id),
             ];
-            Ok(page(ProductPage::new(&detail, &shopper).render()?, tags, purge_seq))
+            let canonical = Some(detail.product.path());
+            Ok(Rendered { canonical, ..page(ProductPage::new(&detail, &shopper).render()?, tags, purge_seq) })
         }
-        Route::Vendor { id, slug, cursor } => {
+        Route::Vendor { id, cursor, .. } => {
             let mut path = format!("/api/v1/vendors/{id}?limit={}", PAGE_SIZE.get());
             if let Some(cursor) = cursor {
                 path.push_str(&format!("&cursor={cursor}"));
             }
             let Document { value: storefront, purge_seq } =
                 fetch_stamped_document::<VendorStorefront, H>(host, &path, ctx).await?;
-            if *slug != storefront.vendor.slug {
-                return Ok(Rendered::Redirect {
-                    location: format!("/v/{id}-{}", storefront.vendor.slug),
-                    ttl_secs: cache::ttl_secs(route),
-                    purge_seq,
-                });
-            }
             let mut tags = vec![format!("vendor:{id}")];
             tags.extend(storefront.products.iter().map(|p| format!("product:{}", p.id)));
-            Ok(page(ListingPage::vendor(&storefront, &shopper).render()?, tags, purge_seq))
+            let slug = storefront.vendor.slug.clone();
+            let canonical = cache::requested_address(&Route::Vendor { id: *id, slug, cursor: *cursor });
+            Ok(Rendered {
+                canonical,
+                ..page(ListingPage::vendor(&storefront, &shopper).render()?, tags, purge_seq)
+            })
         }
         Route::Search { query } if query.is_empty() => {
             // Shows no product: nothing a purge could make stale but the markup itself.
@@ -356,35 +352,43 @@ async fn render<H: Host>(
 }
 
 fn into_entry(rendered: Rendered, now: crate::host::Timestamp, stamp: Stamp) -> Cached {
-    match rendered {
-        Rendered::Page { status, html, tags, ttl_secs, purge_seq } => Cached {
-            status,
-            headers: vec![
-                ("content-type".into(), "text/html; charset=utf-8".into()),
-                ("cache-control".into(), BROWSER_CACHE_CONTROL.into()),
-                ("etag".into(), cache::etag(html.as_bytes())),
-                // Lite pages (small images only) are chosen by these request headers.
-                ("vary".into(), cache::LITE_VARY.into()),
-            ],
-            body: Bytes::from(html),
-            stored_at: now,
-            ttl_secs,
-            tags: cache::bounded(tags),
-            purge_seq: stamp.page(purge_seq),
-        },
-        Rendered::Redirect { location, ttl_secs, purge_seq } => Cached {
-            status: 301,
-            headers: vec![
-                ("location".into(), location),
-                ("cache-control".into(), BROWSER_CACHE_CONTROL.into()),
-            ],
-            body: Bytes::new(),
-            stored_at: now,
-            ttl_secs,
-            tags: Vec::new(),
-            purge_seq: stamp.page(purge_seq),
-        },
+    let Rendered { status, html, tags, ttl_secs, purge_seq, canonical } = rendered;
+    let mut headers: Vec<(String, String)> = vec![
+        ("content-type".into(), "text/html; charset=utf-8".into()),
+        ("cache-control".into(), BROWSER_CACHE_CONTROL.into()),
+        ("etag".into(), cache::etag(html.as_bytes())),
+        // Lite pages (small images only) are chosen by these request headers.
+        ("vary".into(), cache::LITE_VARY.into()),
+    ];
+    headers.extend(canonical.map(|address| (CONTENT_LOCATION.to_owned(), address)));
+    Cached {
+        status,
+        headers,
+        body: Bytes::from(html),
+        stored_at: now,
+        ttl_secs,
+        tags: cache::bounded(tags),
+        purge_seq: stamp.page(purge_seq),
     }
+}
+
+/// The entry header that holds a page's canonical address (see [`Rendered::canonical`]).
+pub(crate) const CONTENT_LOCATION: &str = "content-location";
+
+/// A permanent redirect to the page's canonical address when `route` asked for it under
+/// another slug. Built per request from the one cached page, never stored: an invented slug
+/// costs no cache entry.
+fn wrong_slug_redirect(route: &Route, entry: &Cached) -> Option<Response<Bytes>> {
+    let canonical = entry.headers.iter().find(|(name, _)| name == CONTENT_LOCATION).map(|(_, v)| v)?;
+    if cache::requested_address(route).as_ref() == Some(canonical) {
+        return None;
+    }
+    metrics::counter!("edge_slug_redirects_total", "route" => route.label()).increment(1);
+    let mut moved = Response::new(Bytes::new());
+    *moved.status_mut() = StatusCode::MOVED_PERMANENTLY;
+    insert(moved.headers_mut(), "location", canonical);
+    insert(moved.headers_mut(), "cache-control", BROWSER_CACHE_CONTROL);
+    Some(moved)
 }
 
 /// The page a shopper sees when something went wrong.

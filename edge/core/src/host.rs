@@ -128,6 +128,13 @@ pub trait Host {
         Vec::new()
     }
     fn geo(&self, req: &http::Request<Bytes>) -> Geo;
+    /// The shopper's address, from what this host's platform says and clients cannot forge
+    /// (never from `X-Forwarded-For` a client sent); sent to the origin in
+    /// [`crate::client_address::CLIENT_IP`]. The default, `None`, sends no address.
+    fn client_ip(&self, req: &http::Request<Bytes>) -> Option<std::net::IpAddr> {
+        let _ = req;
+        None
+    }
     fn now(&self) -> Timestamp;
     /// How long past its TTL a cached page may stand in for origins that do not answer
     /// (read-only mode); configured per host.
@@ -138,6 +145,13 @@ pub trait Host {
     /// The bearer token that opens this host's metrics ([`crate::instance_metrics`]); `None`
     /// (the default) serves none. The native host serves `/metrics` itself.
     fn metrics_token(&self) -> Option<String> {
+        None
+    }
+
+    /// The token this host sends (`Authorization: Bearer`) when reading the origin's purge
+    /// journal, which the origin does not serve to the public ([`crate::purge_journal`]).
+    /// `None` (the default) sends none: enough for an origin on the same machine (the demo).
+    fn purge_feed_token(&self) -> Option<String> {
         None
     }
 

@@ -306,13 +306,7 @@ pub async fn serve<H: Host>(request: &http::Request<Bytes>, host: &H) -> http::R
             problem(404, "Not Found", "this edge host serves no metrics (no metrics token is configured)");
         return respond(404, "application/problem+json", body);
     };
-    let offered = request
-        .headers()
-        .get(http::header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    if !same_secret(offered.trim().as_bytes(), token.as_bytes()) {
+    if !bears_token(request.headers(), &token) {
         let mut response = respond(
             401,
             "application/problem+json",
@@ -335,6 +329,17 @@ pub async fn serve<H: Host>(request: &http::Request<Bytes>, host: &H) -> http::R
         totals
     };
     respond(200, "text/plain; version=0.0.4; charset=utf-8", snapshot.render())
+}
+
+/// Whether `headers` carry `Authorization: Bearer <token>` (compared in constant time): how
+/// every host opens its metrics.
+pub fn bears_token(headers: &http::HeaderMap, token: &str) -> bool {
+    let offered = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    same_secret(offered.trim().as_bytes(), token.as_bytes())
 }
 
 /// Compares secrets in time independent of where they differ.

@@ -12,6 +12,7 @@ pub mod assets;
 pub mod cache;
 pub mod cache_blob;
 mod catalog;
+pub mod client_address;
 mod coalesce;
 pub mod error;
 mod fx_rates;
@@ -30,6 +31,7 @@ pub mod proxy;
 pub mod purge_journal;
 pub mod read_only;
 pub mod route;
+pub mod security_headers;
 pub mod shop;
 pub mod trace;
 pub mod warming;
@@ -77,8 +79,10 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     }
     let started = host.now();
     let mut ctx = RequestContext::from_headers(request.headers(), started);
+    ctx.client_ip = host.client_ip(&request);
     let route = Route::parse(request.method(), request.uri().path(), request.uri().query());
     let geo = host.geo(&request);
+    let https = security_headers::over_https(request.uri(), request.headers());
     // Origins are chosen by where the shopper is; the shop they see by what they chose.
     ctx.region = geo
         .country
@@ -127,6 +131,10 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     .await;
     if let Ok(value) = HeaderValue::from_str(&ctx.request_id) {
         response.headers_mut().insert("x-request-id", value);
+    }
+    // The origin's own answers keep its headers; what the edge renders carries the edge's.
+    if route != Route::Proxy {
+        security_headers::apply(response.headers_mut(), https);
     }
     // A country or language chosen in the address is remembered (never stored in the cache:
     // the cached page is the same for everyone with that choice).

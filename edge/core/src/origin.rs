@@ -7,6 +7,7 @@ use bytes::Bytes;
 use linkedall_shared::{OriginSite, PURGE_SEQ_HEADER, wire};
 use serde::de::DeserializeOwned;
 
+use crate::client_address;
 use crate::error::EdgeError;
 use crate::host::{Host, OriginError};
 use crate::origin_health;
@@ -14,7 +15,8 @@ use crate::origin_pool;
 use crate::trace::{REQUEST_ID, RequestContext, TRACEPARENT};
 
 /// Sends one request to the origin through the host, timed and counted. The caller has set
-/// the request id and `traceparent` headers.
+/// the request id and `traceparent` headers; the shopper's address is set here, replacing any
+/// the client claimed ([`client_address`]).
 ///
 /// When the host knows several origin sites the request goes to the shopper's region's pool
 /// ([`origin_pool`]): a site that is unreachable — or, for requests safe to repeat (GET,
@@ -23,8 +25,9 @@ use crate::trace::{REQUEST_ID, RequestContext, TRACEPARENT};
 pub async fn send<H: Host>(
     host: &H,
     ctx: &RequestContext,
-    request: http::Request<Bytes>,
+    mut request: http::Request<Bytes>,
 ) -> Result<http::Response<Bytes>, OriginError> {
+    client_address::set_on(request.headers_mut(), ctx.client_ip);
     let sites = host.origin_sites();
     if sites.is_empty() {
         return timed(host, None, host.fetch_origin(request)).await;
@@ -112,12 +115,26 @@ pub async fn fetch_stamped_document<T: DeserializeOwned, H: Host>(
     path_and_query: &str,
     ctx: &RequestContext,
 ) -> Result<Document<T>, EdgeError> {
-    let request = http::Request::get(path_and_query)
+    fetch_document_as(host, path_and_query, ctx, None).await
+}
+
+/// [`fetch_stamped_document`] of a document the origin serves only to the holder of `token`
+/// (sent as `Authorization: Bearer`), such as its purge journal.
+pub async fn fetch_document_as<T: DeserializeOwned, H: Host>(
+    host: &H,
+    path_and_query: &str,
+    ctx: &RequestContext,
+    token: Option<&str>,
+) -> Result<Document<T>, EdgeError> {
+    let mut request = http::Request::get(path_and_query)
         .header(http::header::ACCEPT, wire::MEDIA_TYPE)
         .header(REQUEST_ID, &ctx.request_id)
-        .header(TRACEPARENT, ctx.traceparent())
-        .body(Bytes::new())
-        .map_err(|e| EdgeError::NotFound(format!("invalid address: {e}")))?;
+        .header(TRACEPARENT, ctx.traceparent());
+    if let Some(token) = token {
+        request = request.header(http::header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let request =
+        request.body(Bytes::new()).map_err(|e| EdgeError::NotFound(format!("invalid address: {e}")))?;
     let response = send(host, ctx, request).await?;
     let detail = || problem_detail(response.body());
     match response.status().as_u16() {

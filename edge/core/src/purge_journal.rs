@@ -28,7 +28,7 @@ use linkedall_shared::{Purge, PurgeFeed};
 use serde::{Deserialize, Serialize};
 
 use crate::host::{CacheKey, Cached, Host, Timestamp};
-use crate::origin::fetch_document;
+use crate::origin::fetch_document_as;
 use crate::trace::RequestContext;
 
 /// How old the journal may be before a request reads it again.
@@ -69,11 +69,12 @@ impl Journal {
             return true;
         }
         let path = key.path();
-        self.entries
-            .iter()
-            .rev()
-            .take_while(|purge| purge.seq > entry.purge_seq)
-            .any(|purge| purge.selector.reaches(path, &entry.tags))
+        // Product and storefront pages are keyed by id; a URL purge names their address.
+        let canonical = entry.headers.iter().find(|(name, _)| name == "content-location").map(|(_, v)| v);
+        self.entries.iter().rev().take_while(|purge| purge.seq > entry.purge_seq).any(|purge| {
+            purge.selector.reaches(path, &entry.tags)
+                || canonical.is_some_and(|address| purge.selector.reaches(address, &entry.tags))
+        })
     }
 
     /// Folds in a feed read after [`Journal::known`].
@@ -171,7 +172,9 @@ pub async fn current<H: Host>(host: &H, ctx: &RequestContext) -> Rc<Journal> {
     }
     STATE.with_borrow_mut(|state| state.refreshing = true);
     let path = format!("/api/v1/cache/purges?after={}", journal.known);
-    let fetched = fetch_document::<PurgeFeed, H>(host, &path, ctx).await;
+    let token = host.purge_feed_token();
+    let fetched =
+        fetch_document_as::<PurgeFeed, H>(host, &path, ctx, token.as_deref()).await.map(|feed| feed.value);
     let journal = STATE.with_borrow_mut(|state| {
         state.refreshing = false;
         let journal = Rc::make_mut(state.journal.get_or_insert_with(Rc::default));

@@ -29,6 +29,9 @@ pub struct RequestContext {
     pub flags: String,
     /// The shopper's region, which picks the origin sites to try (set once geo is known).
     pub region: Region,
+    /// The shopper's address as the host knows it, passed to the origin on every request
+    /// ([`crate::client_address`]); `None` for the edge's own background work.
+    pub client_ip: Option<std::net::IpAddr>,
 }
 
 impl RequestContext {
@@ -42,7 +45,14 @@ impl RequestContext {
             .map_or_else(|| format!("edge-{}", ids.hex(16)), str::to_owned);
         let parent = headers.get(TRACEPARENT).and_then(|v| v.to_str().ok()).and_then(parse_traceparent);
         let (trace_id, flags) = parent.unwrap_or_else(|| (ids.hex(32), "01".to_owned()));
-        RequestContext { request_id, trace_id, span_id: ids.hex(16), flags, region: ELSEWHERE.region }
+        RequestContext {
+            request_id,
+            trace_id,
+            span_id: ids.hex(16),
+            flags,
+            region: ELSEWHERE.region,
+            client_ip: None,
+        }
     }
 
     /// The `traceparent` header value naming the edge's span as the parent.

@@ -228,6 +228,99 @@ fn a_product_page_shows_its_vendor_and_redirects_old_slugs() {
 }
 
 #[test]
+fn invented_slugs_do_not_grow_the_cache() {
+    let host = host();
+    assert_eq!(get(&host, "/p/1-kitenge-skirt").status(), 200);
+    let entries = host.cache.borrow().len();
+    for n in 0..50 {
+        let moved = get(&host, &format!("/p/1-invented-{n}"));
+        assert_eq!(moved.status(), 301);
+        assert_eq!(moved.headers()["location"], "/p/1-kitenge-skirt");
+    }
+    assert_eq!(host.cache.borrow().len(), entries, "no entry per invented slug");
+    assert_eq!(host.fetches.borrow().len(), 1, "the redirects came from the cached page");
+    // A wrong slug asked first still stores only the page, under which the right slug hits.
+    let other = self::host();
+    assert_eq!(get(&other, "/p/1-first-visit-invented").status(), 301);
+    assert!(cache_status(&get(&other, "/p/1-kitenge-skirt")).contains("; hit"));
+}
+
+/// The headers every page the edge renders carries (see `linkedall_edge::security_headers`).
+fn assert_secured(response: &http::Response<Bytes>, what: &str) {
+    let headers = response.headers();
+    assert_eq!(
+        headers.get("content-security-policy").map(|v| v.to_str().unwrap()),
+        Some(linkedall_edge::security_headers::CONTENT_SECURITY_POLICY),
+        "{what}"
+    );
+    assert!(linkedall_edge::security_headers::CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'"));
+    assert_eq!(headers["referrer-policy"], "strict-origin-when-cross-origin", "{what}");
+    assert_eq!(headers["x-content-type-options"], "nosniff", "{what}");
+}
+
+#[test]
+fn every_page_kind_carries_the_security_headers_and_hsts_only_over_https() {
+    let host = host();
+    for path in [
+        "/",
+        "/c/fashion",
+        "/p/1-kitenge-skirt",
+        "/search",
+        "/p/999-nothing",
+        "/p/abc",
+        "/assets/nothing.css",
+    ] {
+        let response = get(&host, path);
+        assert_secured(&response, path);
+        assert!(!response.headers().contains_key("strict-transport-security"), "{path} came over http");
+        // The second time from the cache, with the same headers.
+        assert_secured(&get(&host, path), path);
+    }
+    let over_https = |path: &str| {
+        let request =
+            http::Request::get(path).header("x-forwarded-proto", "https").body(Bytes::new()).unwrap();
+        block_on(handle(request, &host))
+    };
+    for path in ["/", "/p/1-kitenge-skirt", "/p/999-nothing"] {
+        let response = over_https(path);
+        assert_secured(&response, path);
+        assert!(response.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+    }
+    let https_url = http::Request::get("https://shop.example/c/fashion").body(Bytes::new()).unwrap();
+    assert!(block_on(handle(https_url, &host)).headers().contains_key("strict-transport-security"));
+    host.origin_up.set(false);
+    let unavailable = get(&host, "/c/beauty");
+    assert_eq!(unavailable.status(), 503);
+    assert_secured(&unavailable, "the origin-unavailable page");
+}
+
+/// The policy allows no inline script and inline styles only as attributes: no template may
+/// need more.
+#[test]
+fn the_pages_run_no_inline_script_so_the_policy_holds() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut files = vec![];
+    for entry in std::fs::read_dir(&dir).unwrap().chain(std::fs::read_dir(dir.join("shop")).unwrap()) {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "html") {
+            files.push(path);
+        }
+    }
+    assert!(files.len() > 10, "{files:?}");
+    for path in files {
+        let html = std::fs::read_to_string(&path).unwrap().to_ascii_lowercase();
+        for forbidden in ["<script", "<style", "javascript:", "<iframe", "<object", "<embed"] {
+            assert!(!html.contains(forbidden), "{} has {forbidden}", path.display());
+        }
+        let handler = html.split(|c: char| c.is_whitespace()).any(|word| {
+            word.starts_with("on")
+                && word.split_once('=').is_some_and(|(name, _)| name.bytes().all(|b| b.is_ascii_lowercase()))
+        });
+        assert!(!handler, "{} has an on…= handler", path.display());
+    }
+}
+
+#[test]
 fn unknown_and_malformed_products_are_404_pages() {
     let host = host();
     let unknown = get(&host, "/p/999-nothing");

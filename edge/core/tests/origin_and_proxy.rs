@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use bytes::Bytes;
 use futures_executor::block_on;
+use linkedall_edge::client_address::PeerAddr;
 use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, Timestamp, handle};
 use linkedall_shared::*;
 
@@ -48,6 +49,10 @@ impl Host for ScriptedHost {
     }
     fn geo(&self, _: &http::Request<Bytes>) -> Geo {
         Geo { country: Some("GH".into()), ..Geo::default() }
+    }
+    /// Like the native host: the TCP peer the server put in the request's extensions.
+    fn client_ip(&self, req: &http::Request<Bytes>) -> Option<std::net::IpAddr> {
+        req.extensions().get::<PeerAddr>().map(|peer| peer.0)
     }
     fn now(&self) -> Timestamp {
         Timestamp(self.now.get())
@@ -208,6 +213,37 @@ fn writes_bypass_the_cache_and_reach_the_origin_as_sent() {
     );
     assert!(forwarded.headers().contains_key("traceparent"));
     assert!(host.cache.borrow().is_empty());
+}
+
+#[test]
+fn a_client_sent_forwarded_for_never_reaches_the_origin() {
+    let host = shop();
+    let forged = |method: &str, path: &str, peer: Option<&str>| {
+        let mut request = request(method, path)
+            .header("x-forwarded-for", "6.6.6.6, 10.0.0.1")
+            .header("x-real-ip", "6.6.6.6")
+            .header("x-linkedall-client-ip", "6.6.6.6")
+            .body(Bytes::new())
+            .unwrap();
+        if let Some(peer) = peer {
+            request.extensions_mut().insert(PeerAddr(peer.parse().unwrap()));
+        }
+        block_on(handle(request, &host))
+    };
+    forged("POST", "/api/v1/auth/login", Some("203.0.113.9"));
+    forged("GET", "/c/fashion", Some("2001:db8::7"));
+    forged("GET", "/api/v1/products", None);
+    let fetches = host.fetches.borrow();
+    let claimed =
+        |i: usize, name: &str| fetches[i].headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(claimed(0, "x-linkedall-client-ip").as_deref(), Some("203.0.113.9"), "the proxied write");
+    assert_eq!(claimed(0, "x-forwarded-for").as_deref(), Some("203.0.113.9"), "one hop: the shopper");
+    assert_eq!(claimed(1, "x-linkedall-client-ip").as_deref(), Some("2001:db8::7"), "the catalog fetch");
+    for i in 0..3 {
+        assert_eq!(claimed(i, "x-real-ip"), None);
+    }
+    assert_eq!(claimed(2, "x-linkedall-client-ip"), None, "an address the host does not know is not made up");
+    assert_eq!(claimed(2, "x-forwarded-for"), None);
 }
 
 #[test]

@@ -123,6 +123,28 @@ fn signed_in_pages_are_private_never_stored_and_bypass_the_cache() {
 }
 
 #[test]
+fn shop_pages_carry_the_security_headers() {
+    let host = ShopHost::new();
+    for (request, what) in [
+        (get("/login", None), "login"),
+        (get("/register", None), "register"),
+        (get("/cart", Some(SESSION)), "cart"),
+        (get("/orders/7", Some(SESSION)), "order"),
+        (get("/orders/8", Some(SESSION)), "an order that is not there"),
+    ] {
+        let response = block_on(handle(request, &host));
+        assert!(header(&response, "content-type").starts_with("text/html"), "{what}");
+        assert_eq!(
+            header(&response, "content-security-policy"),
+            linkedall_edge::security_headers::CONTENT_SECURITY_POLICY,
+            "{what}"
+        );
+        assert_eq!(header(&response, "referrer-policy"), "strict-origin-when-cross-origin", "{what}");
+        assert_eq!(header(&response, "x-content-type-options"), "nosniff", "{what}");
+    }
+}
+
+#[test]
 fn the_cart_shows_the_origins_lines_and_totals() {
     let host = ShopHost::new();
     let response = block_on(handle(get("/cart", Some(SESSION)), &host));
@@ -159,6 +181,76 @@ fn the_shoppers_cookie_reaches_the_origin_and_the_origins_set_cookie_comes_back(
     block_on(handle(get("/cart", Some(&format!("theme=dark; {SESSION}"))), &host));
     let cart = &host.sent("GET", "/api/v1/cart/items")[0];
     assert_eq!(cart.headers()["cookie"], format!("theme=dark; {SESSION}").as_str());
+}
+
+/// `request` as a browser sends it from a page at `site`.
+fn from_site(
+    mut request: http::Request<Bytes>,
+    site: &str,
+    fetch_site: Option<&str>,
+) -> http::Request<Bytes> {
+    let headers = request.headers_mut();
+    headers.insert("host", "shop.example".parse().unwrap());
+    headers.insert("origin", site.parse().unwrap());
+    if let Some(fetch_site) = fetch_site {
+        headers.insert("sec-fetch-site", fetch_site.parse().unwrap());
+    }
+    request
+}
+
+#[test]
+fn a_cross_site_form_post_is_refused() {
+    let host = ShopHost::new();
+    for (request, what) in [
+        (post("/cart", "product_id=17&quantity=5", Some(SESSION)), "add to cart"),
+        (post("/checkout", "idempotency_key=k", Some(SESSION)), "checkout"),
+        (post("/orders/7/pay", "", Some(SESSION)), "pay"),
+        (post("/vendor/orders/7/ship", "", Some(SESSION)), "ship"),
+        (post("/login", "email=attacker%40example.com&password=x", None), "login"),
+        (post("/logout", "", Some(SESSION)), "logout"),
+    ] {
+        for (site, fetch_site) in
+            [("https://evil.example", Some("cross-site")), ("https://evil.example", None)]
+        {
+            let response = block_on(handle(from_site(request.clone(), site, fetch_site), &host));
+            assert_eq!(response.status(), 403, "{what} from {site}");
+            assert!(text(&response).contains("another site"), "{what}: the shop's error page says why");
+            assert!(header(&response, "content-type").starts_with("text/html"));
+        }
+    }
+    assert!(
+        host.requests.borrow().iter().all(|r| r.method() == "GET"),
+        "nothing was sent on to the origin: {:?}",
+        host.requests.borrow().iter().map(|r| r.uri().to_string()).collect::<Vec<_>>()
+    );
+    // The shop's own pages, and clients that are no browser, still post.
+    let own = from_site(
+        post("/cart", "product_id=17&quantity=1", Some(SESSION)),
+        "https://shop.example",
+        Some("same-origin"),
+    );
+    assert_ne!(block_on(handle(own, &host)).status(), 403);
+    let old_browser =
+        from_site(post("/cart", "product_id=17&quantity=1", Some(SESSION)), "https://shop.example", None);
+    assert_ne!(block_on(handle(old_browser, &host)).status(), 403);
+    assert_eq!(host.sent("POST", "/api/v1/cart/items").len(), 2);
+}
+
+#[test]
+fn logout_by_get_does_not_sign_out() {
+    let mut host = ShopHost::new();
+    host.answer("POST", "/api/v1/auth/logout", 204, "");
+    let page = block_on(handle(get("/logout", Some(SESSION)), &host));
+    assert_eq!(page.status(), 200);
+    assert!(
+        text(&page).contains(r#"method="post" action="/logout""#),
+        "a button that posts: {}",
+        text(&page)
+    );
+    assert!(host.sent("POST", "/api/v1/auth/logout").is_empty(), "a GET signed nobody out");
+    let signed_out = block_on(handle(post("/logout", "", Some(SESSION)), &host));
+    assert_eq!(signed_out.status(), 303);
+    assert_eq!(host.sent("POST", "/api/v1/auth/logout").len(), 1);
 }
 
 #[test]

@@ -27,6 +27,12 @@ pub struct EdgeDevConfig {
     pub max_stale_secs: u64,
     /// Keys that verify signed image URLs (`kid:secret,…`); none: only preset sizes are served.
     pub image_signing_keys: SigningKeys,
+    /// The bearer token that opens `/metrics`. Without one, `/metrics` answers loopback
+    /// clients only (the demo on one machine); set it wherever the edge listens beyond.
+    pub metrics_token: Option<String>,
+    /// The token sent (`Authorization: Bearer`) when reading the origin's purge journal,
+    /// which the origin keeps from the public: its `LINKEDALL_PURGE_FEED_TOKEN`.
+    pub purge_feed_token: Option<String>,
 }
 
 /// Parses `site=url` (`nairobi=http://10.0.0.5:8080`), as `--origin-site` takes it.
@@ -53,6 +59,8 @@ impl Default for EdgeDevConfig {
             origin_sites: Vec::new(),
             max_stale_secs: linkedall_edge::cache::DEFAULT_MAX_STALE_SECS,
             image_signing_keys: SigningKeys::none(),
+            metrics_token: None,
+            purge_feed_token: None,
         }
     }
 }

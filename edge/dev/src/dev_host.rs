@@ -27,6 +27,8 @@ pub struct DevHost {
     /// Seconds past its TTL a cached page may stand in for origins that do not answer.
     pub max_stale_secs: u64,
     pub image_signing_keys: SigningKeys,
+    /// Sent when reading the origin's purge journal.
+    pub purge_feed_token: Option<String>,
 }
 
 impl DevHost {
@@ -68,6 +70,11 @@ impl Host for DevHost {
         self.sites.iter().map(|(site, _)| *site).collect()
     }
 
+    /// The TCP peer, which the server put in the request's extensions.
+    fn client_ip(&self, request: &http::Request<Bytes>) -> Option<std::net::IpAddr> {
+        request.extensions().get::<linkedall_edge::client_address::PeerAddr>().map(|peer| peer.0)
+    }
+
     fn geo(&self, request: &http::Request<Bytes>) -> Geo {
         let country = request
             .headers()
@@ -85,6 +92,10 @@ impl Host for DevHost {
 
     fn max_stale_secs(&self) -> u64 {
         self.max_stale_secs
+    }
+
+    fn purge_feed_token(&self) -> Option<String> {
+        self.purge_feed_token.clone()
     }
 
     fn image_signing_keys(&self) -> SigningKeys {

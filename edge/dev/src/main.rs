@@ -36,6 +36,12 @@ struct Cli {
     /// signs. Without any, only preset image sizes are served.
     #[arg(long, env = "LINKEDALL_IMAGE_SIGNING_KEYS", default_value = "", hide_env_values = true, value_parser = parse_keys)]
     image_signing_keys: linkedall_shared::image_signature::SigningKeys,
+    /// Bearer token that opens `/metrics`; without it `/metrics` answers loopback clients only.
+    #[arg(long, env = "LINKEDALL_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    /// Token sent to the origin when reading its purge journal (its `LINKEDALL_PURGE_FEED_TOKEN`).
+    #[arg(long, env = "LINKEDALL_PURGE_FEED_TOKEN", hide_env_values = true)]
+    purge_feed_token: Option<String>,
 }
 
 fn parse_keys(raw: &str) -> Result<linkedall_shared::image_signature::SigningKeys, String> {
@@ -64,6 +70,8 @@ async fn main() -> anyhow::Result<()> {
             origin_sites: cli.origin_sites,
             max_stale_secs: cli.max_stale_secs,
             image_signing_keys: cli.image_signing_keys,
+            metrics_token: cli.metrics_token.filter(|t| !t.trim().is_empty()),
+            purge_feed_token: cli.purge_feed_token.filter(|t| !t.trim().is_empty()),
             ..defaults
         },
     )?;

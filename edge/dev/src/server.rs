@@ -15,6 +15,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use linkedall_edge::client_address::PeerAddr;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::sync::watch;
 
@@ -42,6 +43,7 @@ pub struct EdgeServer {
 struct Worker {
     host: DevHost,
     metrics: PrometheusHandle,
+    metrics_token: Option<String>,
 }
 
 impl EdgeServer {
@@ -77,6 +79,8 @@ impl EdgeServer {
             let timeout = Duration::from_millis(config.origin_timeout_ms);
             let max_stale_secs = config.max_stale_secs;
             let image_signing_keys = config.image_signing_keys.clone();
+            let purge_feed_token = config.purge_feed_token.clone();
+            let metrics_token = config.metrics_token.clone();
             let thread =
                 std::thread::Builder::new().name(format!("edge-worker-{index}")).spawn(move || {
                     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -94,8 +98,10 @@ impl EdgeServer {
                             timeout,
                             max_stale_secs,
                             image_signing_keys,
+                            purge_feed_token,
                         },
                         metrics,
+                        metrics_token,
                     });
                     local.block_on(&runtime, accept_loop(listener, worker, stopped));
                 })?;
@@ -154,8 +160,8 @@ async fn accept_loop(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
                     Err(error) => {
                         // E.g. out of file descriptors: back off instead of spinning on it.
                         tracing::warn!(%error, "accept failed");
@@ -165,9 +171,10 @@ async fn accept_loop(
                 };
                 let _ = stream.set_nodelay(true);
                 let worker = worker.clone();
-                let service = service_fn(move |request| {
+                let service = service_fn(move |mut request: http::Request<Incoming>| {
                     let worker = worker.clone();
-                    async move { Ok::<_, Infallible>(serve(request, worker).await) }
+                    request.extensions_mut().insert(PeerAddr(peer.ip()));
+                    async move { Ok::<_, Infallible>(serve(request, worker, peer.ip()).await) }
                 });
                 let connection = graceful.watch(
                     http1::Builder::new()
@@ -189,9 +196,27 @@ async fn accept_loop(
     let _ = tokio::time::timeout(DRAIN, graceful.shutdown()).await;
 }
 
-async fn serve(request: http::Request<Incoming>, worker: Rc<Worker>) -> http::Response<Full<Bytes>> {
+async fn serve(
+    request: http::Request<Incoming>,
+    worker: Rc<Worker>,
+    peer: std::net::IpAddr,
+) -> http::Response<Full<Bytes>> {
     match request.uri().path() {
-        "/metrics" => return text(200, "text/plain; version=0.0.4", worker.metrics.render()),
+        "/metrics" if may_read_metrics(worker.metrics_token.as_deref(), request.headers(), peer) => {
+            return text(200, "text/plain; version=0.0.4", worker.metrics.render());
+        }
+        "/metrics" => {
+            metrics::counter!("edge_metrics_refused_total").increment(1);
+            let mut refused = text(
+                401,
+                "application/problem+json",
+                r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"send the edge's metrics token as `Authorization: Bearer <token>`"}"#.into(),
+            );
+            refused
+                .headers_mut()
+                .insert(http::header::WWW_AUTHENTICATE, http::HeaderValue::from_static("Bearer"));
+            return refused;
+        }
         "/healthz" => return text(200, "application/json", r#"{"status":"ok"}"#.into()),
         _ => {}
     }
@@ -216,6 +241,15 @@ async fn serve(request: http::Request<Incoming>, worker: Rc<Worker>) -> http::Re
         tokio::task::spawn_local(async move { revalidation.run(&worker.host).await });
     }
     crate::compression::gzip_if_accepted(accepts_gzip, served.response).map(Full::new)
+}
+
+/// `/metrics` is for operators: the holder of the metrics token, or — when none is configured
+/// (the demo) — a client on this machine.
+fn may_read_metrics(token: Option<&str>, headers: &http::HeaderMap, peer: std::net::IpAddr) -> bool {
+    match token {
+        Some(token) => linkedall_edge::instance_metrics::bears_token(headers, token),
+        None => peer.to_canonical().is_loopback(),
+    }
 }
 
 fn text(status: u16, content_type: &'static str, body: String) -> http::Response<Full<Bytes>> {

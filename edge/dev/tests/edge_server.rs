@@ -183,3 +183,34 @@ async fn pages_go_out_gzipped_to_browsers_that_accept_it() {
     assert_eq!(revalidated.status, 304);
     edge.shutdown().await;
 }
+
+#[tokio::test]
+async fn metrics_need_the_token() {
+    let origin = spawn_origin().await;
+    let edge = spawn_edge(origin.addr, |config| config.metrics_token = Some("scrape-me".into()));
+    let anonymous = get(edge.local_addr(), "/metrics", &[]).await;
+    assert_eq!(anonymous.status, 401, "a configured token is needed even on loopback");
+    assert_eq!(anonymous.header("www-authenticate"), "Bearer");
+    assert!(!anonymous.body.contains("edge_requests_total"));
+    let wrong = get(edge.local_addr(), "/metrics", &[("authorization", "Bearer scrape-mE")]).await;
+    assert_eq!(wrong.status, 401);
+    let scraped = get(edge.local_addr(), "/metrics", &[("authorization", "Bearer scrape-me")]).await;
+    assert_eq!(scraped.status, 200);
+    edge.shutdown().await;
+    origin.stop().await;
+}
+
+#[tokio::test]
+async fn the_purge_feed_is_read_with_the_edges_token() {
+    let origin = spawn_origin().await;
+    let edge = spawn_edge(origin.addr, |config| config.purge_feed_token = Some("feed-token".into()));
+    assert_eq!(get(edge.local_addr(), "/c/fashion", &[]).await.status, 200);
+    let seen = origin.seen.lock().unwrap().clone();
+    let feed = seen.iter().find(|p| p.uri.path() == "/api/v1/cache/purges").expect("the journal was read");
+    assert_eq!(feed.headers["authorization"], "Bearer feed-token");
+    let page = seen.iter().find(|p| p.uri.path() == "/api/v1/products").expect("the page was fetched");
+    assert!(!page.headers.contains_key("authorization"), "the token goes with the journal only");
+    drop(seen);
+    edge.shutdown().await;
+    origin.stop().await;
+}

@@ -138,6 +138,11 @@ impl Host for SpinHost {
         Geo { country, ..Geo::default() }
     }
 
+    /// `spin-client-addr` (`address:port`), which the Spin host sets from the connection.
+    fn client_ip(&self, req: &http::Request<Bytes>) -> Option<std::net::IpAddr> {
+        linkedall_edge::client_address::from_header(req.headers(), "spin-client-addr")
+    }
+
     fn image_signing_keys(&self) -> SigningKeys {
         self.config.image_signing_keys.clone()
     }

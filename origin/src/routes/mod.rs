@@ -130,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn(observe::label_route))
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(crate::cookie_writes::require_declared_body))
         .layer(middleware::from_fn(observe::observe))
         // Outside `observe`, so the client address it records trusts the configured edges.
         .layer(axum::Extension(state.trusted_edges.clone()))

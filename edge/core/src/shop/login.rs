@@ -96,6 +96,18 @@ pub async fn register<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
     }
 }
 
+/// `GET /logout`: a button that posts the sign-out. A link or an image on another site can
+/// make the browser GET any address, so a GET signs nobody out.
+#[derive(Template)]
+#[template(path = "shop/logout.html")]
+pub struct SignOutPage {
+    pub layout: Layout,
+}
+
+pub fn confirm_sign_out<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
+    visit.page(200, &SignOutPage { layout: Layout::new("Sign out — Linked All", visit.country) })
+}
+
 /// `POST /logout`: the origin expires the cookie; back to the home page either way.
 pub async fn sign_out<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
     match visit.post_only("/api/v1/auth/logout").await {

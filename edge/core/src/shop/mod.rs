@@ -13,6 +13,7 @@
 
 mod cart;
 mod checkout;
+mod cross_site;
 mod documents;
 mod login;
 mod orders;
@@ -28,7 +29,9 @@ use crate::trace::RequestContext;
 pub use visit::CACHE_CONTROL;
 use visit::Visit;
 
-/// Serves one of the signed-in pages: GET (and HEAD) render it, POST submits its form.
+/// Serves one of the signed-in pages: GET (and HEAD) render it, POST submits its form —
+/// unless the form was sent from another site ([`cross_site`]). A GET never changes anything:
+/// `GET /logout` only shows the button that signs out.
 pub async fn serve<H: Host>(
     page: ShopPage,
     request: Request<Bytes>,
@@ -42,12 +45,19 @@ pub async fn serve<H: Host>(
     if !post && request.method() != Method::GET && request.method() != Method::HEAD {
         return visit.refused(405, "This page takes GET or POST requests only.".into());
     }
+    if let Some(reason) = post.then(|| cross_site::refusal(&request)).flatten() {
+        metrics::counter!("edge_cross_site_posts_refused_total", "route" => page.label()).increment(1);
+        tracing::warn!(reason, page = page.label(), "cross-site form submission refused");
+        return visit
+            .refused(403, "This form was sent from another site, so the shop did not act on it.".into());
+    }
     match (page, post) {
         (ShopPage::Login, false) => login::show_login(&visit, None, 200),
         (ShopPage::Login, true) => login::sign_in(&visit).await,
         (ShopPage::Register, false) => login::show_register(&visit, None, 200),
         (ShopPage::Register, true) => login::register(&visit).await,
-        (ShopPage::Logout, _) => login::sign_out(&visit).await,
+        (ShopPage::Logout, false) => login::confirm_sign_out(&visit),
+        (ShopPage::Logout, true) => login::sign_out(&visit).await,
         (ShopPage::Cart, false) => cart::show(&visit, None).await,
         (ShopPage::Cart, true) => cart::change(&visit).await,
         (ShopPage::Checkout, false) => checkout::show(&visit).await,

@@ -132,7 +132,7 @@ impl<'a, H: Host> Visit<'a, H> {
         idempotency_key: Option<&str>,
     ) -> Result<Bytes, Failure> {
         let mut request = Request::builder()
-            .method(method)
+            .method(method.clone())
             .uri(path)
             .header(header::ACCEPT, "application/json")
             .header(REQUEST_ID, &self.ctx.request_id)
@@ -143,7 +143,9 @@ impl<'a, H: Host> Visit<'a, H> {
         if let Some(key) = idempotency_key {
             request = request.header("idempotency-key", key);
         }
-        if json.is_some() {
+        // Every write names JSON, body or not: the origin refuses cookie-signed writes that
+        // do not (a cross-site page could send those).
+        if json.is_some() || method != Method::GET {
             request = request.header(header::CONTENT_TYPE, "application/json");
         }
         let request = request
