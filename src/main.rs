@@ -60,6 +60,10 @@ async fn main() -> anyhow::Result<()> {
         EdgeDevConfig {
             origin_url: format!("http://{origin_addr}"),
             metrics: Some(telemetry::prometheus()),
+            // One process, one set of tokens: the edge asks for the metrics token the origin
+            // asks for, and sends the purge feed's.
+            metrics_token: token(cli.origin.metrics_token.as_ref()),
+            purge_feed_token: token(cli.origin.purge_feed_token.as_ref()),
             ..EdgeDevConfig::default()
         },
     )?;
@@ -80,6 +84,10 @@ async fn main() -> anyhow::Result<()> {
     let _ = stop_origin.send(true);
     origin_task.await??;
     Ok(())
+}
+
+fn token(secret: Option<&linkedall_origin::secret::Secret>) -> Option<String> {
+    secret.filter(|s| !s.is_blank()).map(|s| s.expose().trim().to_owned())
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM (what Kubernetes and systemd send). The handlers are

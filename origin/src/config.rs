@@ -85,6 +85,16 @@ pub struct Settings {
     #[arg(long, env = "LINKEDALL_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<Secret>,
 
+    /// Token Prometheus presents to read `/metrics`; without one only this machine and the
+    /// trusted edges themselves may (see `routes/internal.rs`).
+    #[arg(long, env = "LINKEDALL_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<Secret>,
+
+    /// Token edges present to read the purge feed (`/api/v1/cache/purges`); without one only
+    /// this machine and the trusted edges themselves may.
+    #[arg(long, env = "LINKEDALL_PURGE_FEED_TOKEN", hide_env_values = true)]
+    pub purge_feed_token: Option<Secret>,
+
     /// Edge addresses (IPs or CIDR blocks, comma-separated) whose `x-linkedall-client-ip`
     /// header names the shopper; from any other peer the header is ignored.
     #[arg(long, env = "LINKEDALL_TRUSTED_EDGES", default_value = crate::client_address::DEFAULT_TRUSTED_EDGES,
@@ -338,6 +348,8 @@ impl Settings {
             supabase_issuer: None,
             supabase_jwks_refresh_secs: 600,
             admin_token: None,
+            metrics_token: None,
+            purge_feed_token: None,
             site: crate::startup::DEFAULT_SITE.into(),
             trusted_edges: crate::client_address::TrustedEdges::default(),
             cloudflare_zone_id: None,

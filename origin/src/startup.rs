@@ -23,7 +23,7 @@ use crate::payments::paystack::PaystackProvider;
 use crate::payments::{PaymentProvider, SandboxProvider};
 use crate::refunds::RefundSweeper;
 use crate::reservations::ReservationSweeper;
-use crate::routes::{AppState, router};
+use crate::routes::{AppState, InternalTokens, router};
 use crate::session::SessionKeys;
 use crate::session_cache::SessionCache;
 use crate::store::{PoolSettings, Store};
@@ -78,6 +78,8 @@ impl Origin {
         origin.state.admin_token =
             settings.admin_token.as_ref().filter(|t| !t.is_blank()).map(|t| Arc::from(t.expose()));
         origin.state.site = Arc::from(settings.site.as_str());
+        origin.state.internal_tokens =
+            InternalTokens::new(settings.metrics_token.as_ref(), settings.purge_feed_token.as_ref());
         origin.state.trusted_edges = settings.trusted_edges.clone();
         let plan = EventsPlan {
             bus: settings.bus_choice()?,
@@ -125,6 +127,7 @@ impl Origin {
                 ),
                 payments,
                 admin_token: None,
+                internal_tokens: InternalTokens::default(),
                 site: Arc::from(DEFAULT_SITE),
                 consumers: Arc::new(consumers::all(purges)),
                 media: MediaStore::temporary()?,
@@ -160,6 +163,12 @@ impl Origin {
     }
 
     /// Accepts `token` as an admin's on `/admin/*`.
+    /// What `/metrics` and the purge feed ask of their readers.
+    pub fn with_internal_tokens(mut self, tokens: InternalTokens) -> Origin {
+        self.state.internal_tokens = tokens;
+        self
+    }
+
     pub fn with_admin_token(mut self, token: &str) -> Origin {
         self.state.admin_token = Some(Arc::from(token));
         self

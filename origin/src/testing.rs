@@ -249,6 +249,8 @@ pub struct TestOptions {
     pub passwords: Option<crate::accounts::Passwords>,
     /// Whose `x-linkedall-client-ip` is believed (loopback by default, as in the demo).
     pub trusted_edges: Option<crate::client_address::TrustedEdges>,
+    /// What `/metrics` and the purge feed ask of readers (no tokens by default).
+    pub internal_tokens: Option<crate::routes::InternalTokens>,
 }
 
 /// The admin token of a default [`TestOrigin`].
@@ -273,6 +275,7 @@ impl Default for TestOptions {
             },
             passwords: None,
             trusted_edges: None,
+            internal_tokens: None,
         }
     }
 }
@@ -322,6 +325,9 @@ impl TestOrigin {
         }
         if let Some(passwords) = options.passwords {
             origin = origin.with_passwords(passwords);
+        }
+        if let Some(tokens) = options.internal_tokens {
+            origin = origin.with_internal_tokens(tokens);
         }
         if let Some(edges) = options.trusted_edges {
             origin = origin.with_trusted_edges(edges);

@@ -38,6 +38,8 @@ pub struct OriginConfig {
     image_signing_keys: SigningKeys,
     /// The `METRICS_TOKEN` secret opening `/__linkedall/metrics`; none: no metrics served.
     metrics_token: Option<String>,
+    /// The `PURGE_FEED_TOKEN` secret the origin's purge feed asks of edges, when it asks one.
+    purge_feed_token: Option<String>,
 }
 
 impl OriginConfig {
@@ -73,15 +75,20 @@ impl OriginConfig {
                     })
                 })
                 .unwrap_or_default(),
-            metrics_token: env
-                .secret("METRICS_TOKEN")
-                .map(|secret| secret.to_string())
-                .or_else(|_| env.var("METRICS_TOKEN").map(|var| var.to_string()))
-                .ok()
-                .map(|token| token.trim().to_owned())
-                .filter(|token| !token.is_empty()),
+            metrics_token: token(env, "METRICS_TOKEN"),
+            purge_feed_token: token(env, "PURGE_FEED_TOKEN"),
         }
     }
+}
+
+/// A token from a secret (or, in local development, a plain variable); blank is none.
+fn token(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .map(|secret| secret.to_string())
+        .or_else(|_| env.var(name).map(|var| var.to_string()))
+        .ok()
+        .map(|token| token.trim().to_owned())
+        .filter(|token| !token.is_empty())
 }
 
 /// Reads `request.cf` field by field from the raw JS request. `Cf::colo()` (and other getters
@@ -202,6 +209,10 @@ impl Host for WorkersHost {
 
     fn metrics_token(&self) -> Option<String> {
         self.origin.metrics_token.clone()
+    }
+
+    fn purge_feed_token(&self) -> Option<String> {
+        self.origin.purge_feed_token.clone()
     }
 }
 

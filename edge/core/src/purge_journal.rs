@@ -173,8 +173,11 @@ pub async fn current<H: Host>(host: &H, ctx: &RequestContext) -> Rc<Journal> {
     STATE.with_borrow_mut(|state| state.refreshing = true);
     let path = format!("/api/v1/cache/purges?after={}", journal.known);
     let token = host.purge_feed_token();
+    // The edge reads the journal for itself: the shopper whose request found it due is not
+    // named, so the origin sees the edge asking, not a shopper (who may not read the feed).
+    let own = RequestContext { client_ip: None, ..ctx.clone() };
     let fetched =
-        fetch_document_as::<PurgeFeed, H>(host, &path, ctx, token.as_deref()).await.map(|feed| feed.value);
+        fetch_document_as::<PurgeFeed, H>(host, &path, &own, token.as_deref()).await.map(|feed| feed.value);
     let journal = STATE.with_borrow_mut(|state| {
         state.refreshing = false;
         let journal = Rc::make_mut(state.journal.get_or_insert_with(Rc::default));

@@ -20,6 +20,8 @@ struct ScriptedHost {
     failure: RefCell<Option<OriginError>>,
     cache: RefCell<HashMap<CacheKey, Cached>>,
     fetches: RefCell<Vec<http::Request<Bytes>>>,
+    /// The `x-linkedall-client-ip` of each purge-journal read (the edge's own requests).
+    journal_reads: RefCell<Vec<Option<String>>>,
     now: Cell<u64>,
 }
 
@@ -36,6 +38,10 @@ impl Host for ScriptedHost {
     }
     async fn fetch_origin(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, OriginError> {
         let path = req.uri().to_string();
+        if path.starts_with("/api/v1/cache/purges") {
+            let caller = req.headers().get("x-linkedall-client-ip").map(|v| v.to_str().unwrap().to_owned());
+            self.journal_reads.borrow_mut().push(caller);
+        }
         // An empty journal and no rates (pages show the vendors' prices alone); not counted.
         if let Some(answer) = support::bookkeeping(&path, &[], &FxRates::default()) {
             return Ok(answer);
@@ -244,6 +250,10 @@ fn a_client_sent_forwarded_for_never_reaches_the_origin() {
     }
     assert_eq!(claimed(2, "x-linkedall-client-ip"), None, "an address the host does not know is not made up");
     assert_eq!(claimed(2, "x-forwarded-for"), None);
+    // The edge reads the purge journal for itself: the origin must not take it for a shopper.
+    let journal_reads = host.journal_reads.borrow();
+    assert!(!journal_reads.is_empty(), "the catalog page read the purge journal");
+    assert!(journal_reads.iter().all(Option::is_none), "journal reads name no shopper: {journal_reads:?}");
 }
 
 #[test]

@@ -38,6 +38,8 @@ pub struct SpinConfig {
     image_signing_keys: SigningKeys,
     /// Opens `/__linkedall/metrics` (`metrics_token`); none: no metrics served.
     metrics_token: Option<String>,
+    /// What the origin's purge feed asks of edges (`purge_feed_token`), when it asks one.
+    purge_feed_token: Option<String>,
 }
 
 impl SpinConfig {
@@ -63,9 +65,8 @@ impl SpinConfig {
                     })
                 })
                 .unwrap_or_default(),
-            metrics_token: var("metrics_token")
-                .map(|token| token.trim().to_owned())
-                .filter(|t| !t.is_empty()),
+            metrics_token: var("metrics_token").map(|token| token.trim().to_owned()),
+            purge_feed_token: var("purge_feed_token").map(|token| token.trim().to_owned()),
         }
     }
 }
@@ -149,6 +150,10 @@ impl Host for SpinHost {
 
     fn metrics_token(&self) -> Option<String> {
         self.config.metrics_token.clone()
+    }
+
+    fn purge_feed_token(&self) -> Option<String> {
+        self.config.purge_feed_token.clone()
     }
 
     /// Spin starts an instance per request: counts go to the key-value store's totals.

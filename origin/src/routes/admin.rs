@@ -7,6 +7,7 @@ use axum::http::request::Parts;
 
 use super::AppState;
 use crate::error::{Error, Result};
+use crate::secret::same_secret;
 use crate::session::{CurrentUser, Session};
 
 /// Who is using an admin route. No credentials → 401; a signed-in account that is not an
@@ -49,7 +50,7 @@ impl FromRequestParts<AppState> for Admin {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
         if let (Some(given), Some(expected)) = (bearer, state.admin_token.as_deref())
-            && constant_time_eq(given.as_bytes(), expected.as_bytes())
+            && same_secret(given.as_bytes(), expected.as_bytes())
         {
             return Ok(Admin::Operator);
         }
@@ -62,8 +63,4 @@ impl FromRequestParts<AppState> for Admin {
             Err(Error::Forbidden("this is for admins (or the operators' admin token)".into()))
         }
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

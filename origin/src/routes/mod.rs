@@ -11,6 +11,7 @@ mod fraud_review;
 mod fx_rates;
 mod health;
 mod images;
+mod internal;
 mod media;
 mod orders;
 mod payments;
@@ -27,6 +28,8 @@ use axum::http::Method;
 use axum::middleware;
 use axum::routing::{get, patch, post, put};
 use std::sync::Arc;
+
+pub use internal::InternalTokens;
 
 use metrics_exporter_prometheus::PrometheusHandle;
 
@@ -63,6 +66,8 @@ pub struct AppState {
     pub payments: Arc<dyn PaymentProvider>,
     /// The operators' token for `/admin/*` (besides signed-in admins); none means admins only.
     pub admin_token: Option<Arc<str>>,
+    /// What `/metrics` and the purge feed ask of their readers (see [`internal`]).
+    pub internal_tokens: internal::InternalTokens,
     /// This origin's site name (`lagos`, `nairobi` …), sent as `x-linkedall-site` on every
     /// response so edges and operators see which region answered.
     pub site: Arc<str>,

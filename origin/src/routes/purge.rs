@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::admin::Admin;
+use super::internal::PurgeFeedReader;
 use crate::error::{Error, Result};
 use crate::negotiate::Format;
 use crate::params::QueryParams;
@@ -85,7 +86,12 @@ pub async fn purge(
 }
 
 /// `GET /api/v1/cache/purges?after=N`: journal entries after `N` (JSON or postcard).
-pub async fn feed(State(state): State<AppState>, format: Format, params: QueryParams) -> Result<Response> {
+pub async fn feed(
+    State(state): State<AppState>,
+    _reader: PurgeFeedReader,
+    format: Format,
+    params: QueryParams,
+) -> Result<Response> {
     let after = params
         .parsed("after", |raw| {
             raw.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| Error::InvalidParameter {
