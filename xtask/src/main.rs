@@ -7,10 +7,14 @@
 //!   It also installs the wasm toolchain when missing, builds the Cloudflare worker and the Spin
 //!   component, and runs the edge conformance suite on all three hosts. Last, the shopper's
 //!   journey in headless Chromium (`tests/journey/`; Debian's `chromium` is installed if missing).
+//!   After clippy, the delivery checks (`cargo xtask deliver`).
+//! - `cargo xtask deliver`: validates the workflows, Kubernetes overlays, compose file and new
+//!   PostgreSQL migrations offline (see `deliver.rs`).
 //! - `cargo xtask toolchain`: installs the wasm toolchain only (see `toolchain.rs`).
 //! - `cargo xtask wasm [worker|spin|all]`: builds the wasm artifacts and prints their sizes.
 //! - `cargo xtask bench seed [--products N]`: times seeding N products into PostgreSQL.
 
+mod deliver;
 mod services;
 mod toolchain;
 mod wasm;
@@ -26,11 +30,13 @@ fn main() -> Result<()> {
     match args.as_slice() {
         ["test", rest @ ..] => test(rest),
         ["bench", "seed", rest @ ..] => bench_seed(rest),
+        ["deliver"] => deliver::check(),
         ["toolchain"] => toolchain::ensure_toolchain().map(drop),
         ["wasm", rest @ ..] => wasm::cli(rest),
         _ => {
             eprintln!(
                 "usage:\n  cargo xtask test                       run every check CI runs\n  \
+                 cargo xtask deliver                    validate workflows, k8s, compose, migrations\n  \
                  cargo xtask toolchain                  install the wasm toolchain\n  \
                  cargo xtask wasm [worker|spin|all]     build the wasm edge hosts\n  \
                  cargo xtask bench seed [--products N]  time seeding N products into PostgreSQL"
@@ -76,6 +82,7 @@ fn test(extra: &[&str]) -> Result<()> {
         run("cargo", &["fmt", "--check", "--manifest-path", adapter])?;
     }
     run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    deliver::check()?;
     // The wasm hosts: toolchain (installed once into ~/.cache/linkedall), both artifacts, the
     // worker's own checks (bundle size limit, `wrangler deploy --dry-run`); the conformance
     // suite in `cargo test` then runs them in workerd and under jco.
