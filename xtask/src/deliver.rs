@@ -10,8 +10,7 @@
 //!   validated by `kubernetes-validate --strict` (bundled schemas, unknown fields rejected), the
 //!   custom resources (CloudNativePG, prometheus-operator) by `check-jsonschema` against the CRD
 //!   schemas kept in `deploy/k8s/schemas/`.
-//! - `compose.yaml`: the Compose specification's schema, and `podman-compose config` when
-//!   Debian's podman-compose is installed.
+//! - `compose.yaml`: the Compose specification's schema, and `podman-compose config` (PyPI).
 //! - PostgreSQL migrations: `squawk` over every migration not yet released (see
 //!   [`RELEASED_MIGRATIONS`]).
 //!
@@ -26,12 +25,14 @@ use anyhow::{Context, Result, bail};
 
 use crate::{run, workspace_root};
 
-/// PyPI tools and the versions the checks were written against.
-const PYTHON_TOOLS: &[(&str, &str)] = &[
-    ("check-jsonschema", "check-jsonschema==0.39.0"),
-    ("zizmor", "zizmor==1.33.1"),
-    ("kubernetes-validate", "kubernetes-validate==1.37.0"),
-    ("squawk", "squawk-cli==2.70.0"),
+/// PyPI tools, each with the command that shows it is installed and the version the checks were
+/// written against. podman-compose comes from PyPI because Debian's 1.0.3 has no `config`.
+const PYTHON_TOOLS: &[(&[&str], &str)] = &[
+    (&["check-jsonschema", "--version"], "check-jsonschema==0.39.0"),
+    (&["zizmor", "--version"], "zizmor==1.33.1"),
+    (&["kubernetes-validate", "--version"], "kubernetes-validate==1.37.0"),
+    (&["squawk", "--version"], "squawk-cli==2.70.0"),
+    (&["python3", "-c", "import podman_compose"], "podman-compose==1.6.0"),
 ];
 
 /// Migrations already applied to databases (on main and in every environment since). They are
@@ -131,12 +132,9 @@ fn compose() -> Result<()> {
         return Ok(());
     }
     run("check-jsonschema", &["--builtin-schema", "vendor.compose-spec", "compose.yaml"])?;
-    if Command::new("podman-compose").arg("version").output().is_ok_and(|o| o.status.success()) {
-        run("podman-compose", &["-f", "compose.yaml", "config", "--quiet"])
-    } else {
-        eprintln!("podman-compose is not installed (Debian package podman-compose): `config` skipped");
-        Ok(())
-    }
+    // Parses the file as podman-compose would run it: YAML anchors and merges, interpolation,
+    // `extends`, the normalised model.
+    run("python3", &["-m", "podman_compose", "-f", "compose.yaml", "config", "--quiet"])
 }
 
 fn migrations() -> Result<()> {
@@ -157,8 +155,8 @@ fn migrations() -> Result<()> {
 fn ensure_python_tools() -> Result<()> {
     let missing: Vec<&str> = PYTHON_TOOLS
         .iter()
-        .filter(|(program, _)| {
-            !Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success())
+        .filter(|(check, _)| {
+            !Command::new(check[0]).args(&check[1..]).output().is_ok_and(|o| o.status.success())
         })
         .map(|(_, requirement)| *requirement)
         .collect();
