@@ -9,7 +9,9 @@
 //! - Kubernetes (`deploy/k8s`): every overlay rendered by `kubectl kustomize`; the core objects
 //!   validated by `kubernetes-validate --strict` (bundled schemas, unknown fields rejected), the
 //!   custom resources (CloudNativePG, prometheus-operator) by `check-jsonschema` against the CRD
-//!   schemas kept in `deploy/k8s/schemas/`.
+//!   schemas kept in `deploy/k8s/schemas/`; then `tests/deliver/pod_policy.py` for what schemas
+//!   cannot say (non-root, read-only root filesystem, no capabilities, limits, probes, PDB and
+//!   HPA per served Deployment, no Secret values).
 //! - `compose.yaml`: the Compose specification's schema, and `podman-compose config` (PyPI).
 //! - PostgreSQL migrations: `squawk` over every migration not yet released (see
 //!   [`RELEASED_MIGRATIONS`]).
@@ -114,6 +116,9 @@ fn kubernetes() -> Result<()> {
     let mut args = vec!["--strict", "--quiet", "--no-warn"];
     args.extend(core.iter().map(String::as_str));
     run("kubernetes-validate", &args)?;
+    let mut args = vec!["tests/deliver/pod_policy.py"];
+    args.extend(core.iter().map(String::as_str));
+    run("python3", &args)?;
     for (kind, objects) in &custom {
         let schema_file = format!("deploy/k8s/schemas/{kind}.json");
         if !workspace_root().join(&schema_file).exists() {
