@@ -10,11 +10,14 @@
 //!   After clippy, the delivery checks (`cargo xtask deliver`).
 //! - `cargo xtask deliver`: validates the workflows, Kubernetes overlays, compose file and new
 //!   PostgreSQL migrations offline (see `deliver.rs`).
+//! - `cargo xtask image`: builds the origin and edge container images with podman (`image.rs`);
+//!   not part of `test`.
 //! - `cargo xtask toolchain`: installs the wasm toolchain only (see `toolchain.rs`).
 //! - `cargo xtask wasm [worker|spin|all]`: builds the wasm artifacts and prints their sizes.
 //! - `cargo xtask bench seed [--products N]`: times seeding N products into PostgreSQL.
 
 mod deliver;
+mod image;
 mod services;
 mod toolchain;
 mod wasm;
@@ -31,12 +34,14 @@ fn main() -> Result<()> {
         ["test", rest @ ..] => test(rest),
         ["bench", "seed", rest @ ..] => bench_seed(rest),
         ["deliver"] => deliver::check(),
+        ["image"] => image::build(),
         ["toolchain"] => toolchain::ensure_toolchain().map(drop),
         ["wasm", rest @ ..] => wasm::cli(rest),
         _ => {
             eprintln!(
                 "usage:\n  cargo xtask test                       run every check CI runs\n  \
                  cargo xtask deliver                    validate workflows, k8s, compose, migrations\n  \
+                 cargo xtask image                      build the origin and edge images with podman\n  \
                  cargo xtask toolchain                  install the wasm toolchain\n  \
                  cargo xtask wasm [worker|spin|all]     build the wasm edge hosts\n  \
                  cargo xtask bench seed [--products N]  time seeding N products into PostgreSQL"
