@@ -84,6 +84,9 @@ fn workflows() -> Result<()> {
 
 fn kubernetes() -> Result<()> {
     let out = workspace_root().join("target/deliver/k8s");
+    if out.exists() {
+        std::fs::remove_dir_all(&out).with_context(|| format!("clearing {}", out.display()))?;
+    }
     let mut overlays = vec!["deploy/k8s/base".to_owned()];
     overlays.extend(subfolders("deploy/k8s/overlays")?);
     if !has_kustomize_v5() {
