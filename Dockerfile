@@ -9,13 +9,16 @@ ARG RUNTIME=docker.io/library/debian:bookworm-slim
 # --- build: one release build of both binaries. The crate registry and target/ are cache
 # mounts, so a source change rebuilds only our crates; dependencies stay compiled.
 FROM ${BUILDER} AS build
+# Behind a TLS-inspecting proxy: the path (inside the build) of its CA certificate, for cargo.
+ARG EXTRA_CA_CERT=
 ENV CARGO_HOME=/cargo CARGO_INCREMENTAL=0 CARGO_TERM_COLOR=never \
     CARGO_PROFILE_RELEASE_STRIP=symbols CARGO_PROFILE_RELEASE_DEBUG=false
 WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo build --release --locked -p linkedall-origin -p linkedall-edge-dev \
+    if [ -n "$EXTRA_CA_CERT" ]; then export CARGO_HTTP_CAINFO="$EXTRA_CA_CERT"; fi \
+ && cargo build --release --locked -p linkedall-origin -p linkedall-edge-dev \
  && mkdir -p /out \
  && cp target/release/linkedall-origin target/release/linkedall-edge-dev /out/
 

@@ -54,29 +54,34 @@ pub fn build() -> Result<()> {
             ],
         )?;
     }
+    // A TLS-inspecting proxy's CA (SSL_CERT_FILE on these machines) must reach cargo in the build.
+    let ca = std::env::var("SSL_CERT_FILE").ok().filter(|f| std::path::Path::new(f).is_file());
     for (target, tag) in IMAGES {
         let built = Instant::now();
-        podman(
-            &conf,
-            &[
-                "build",
-                "--format",
-                "docker",
-                "--isolation",
-                "chroot",
-                "--network",
-                "host",
-                "--target",
-                target,
-                "--build-arg",
-                &format!("BUILDER={BUILDER}"),
-                "--build-arg",
-                &format!("RUNTIME={BASE}"),
-                "-t",
-                tag,
-                ".",
-            ],
-        )?;
+        let mut args: Vec<String> =
+            ["build", "--format", "docker", "--isolation", "chroot", "--network", "host"]
+                .map(String::from)
+                .to_vec();
+        if let Some(file) = &ca {
+            args.extend([
+                "--volume".into(),
+                format!("{file}:/run/linkedall-ca.crt:ro"),
+                "--build-arg".into(),
+                "EXTRA_CA_CERT=/run/linkedall-ca.crt".into(),
+            ]);
+        }
+        args.extend([
+            "--target".into(),
+            (*target).into(),
+            "--build-arg".into(),
+            format!("BUILDER={BUILDER}"),
+            "--build-arg".into(),
+            format!("RUNTIME={BASE}"),
+            "-t".into(),
+            (*tag).into(),
+            ".".into(),
+        ]);
+        podman(&conf, &args.iter().map(String::as_str).collect::<Vec<_>>())?;
         eprintln!("built {tag} in {:.0} s", built.elapsed().as_secs_f64());
     }
     for (_, tag) in IMAGES {
