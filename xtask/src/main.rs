@@ -9,12 +9,20 @@
 //!   journey in headless Chromium (`tests/journey/`; Debian's `chromium` is installed if missing),
 //!   and Prometheus scraping the demo stack while every Grafana dashboard query is checked
 //!   (`tests/ops/`).
+//!   After clippy, the operators' checks (`cargo xtask ops`) and the delivery checks
+//!   (`cargo xtask deliver`).
 //! - `cargo xtask ops`: checks `ops/` with promtool and amtool (installed from Debian when
 //!   missing): scrape configuration, recording and alert rules, the alerts' unit tests, routes.
+//! - `cargo xtask deliver`: validates the workflows, Kubernetes overlays, compose file and new
+//!   PostgreSQL migrations offline (see `deliver.rs`).
+//! - `cargo xtask image`: builds the origin and edge container images with podman (`image.rs`);
+//!   not part of `test`.
 //! - `cargo xtask toolchain`: installs the wasm toolchain only (see `toolchain.rs`).
 //! - `cargo xtask wasm [worker|spin|all]`: builds the wasm artifacts and prints their sizes.
 //! - `cargo xtask bench seed [--products N]`: times seeding N products into PostgreSQL.
 
+mod deliver;
+mod image;
 mod ops;
 mod services;
 mod toolchain;
@@ -31,6 +39,8 @@ fn main() -> Result<()> {
     match args.as_slice() {
         ["test", rest @ ..] => test(rest),
         ["bench", "seed", rest @ ..] => bench_seed(rest),
+        ["deliver"] => deliver::check(),
+        ["image"] => image::build(),
         ["toolchain"] => toolchain::ensure_toolchain().map(drop),
         ["ops"] => ops::check(),
         ["wasm", rest @ ..] => wasm::cli(rest),
@@ -38,6 +48,8 @@ fn main() -> Result<()> {
             eprintln!(
                 "usage:\n  cargo xtask test                       run every check CI runs\n  \
                  cargo xtask ops                        check Prometheus and Alertmanager config\n  \
+                 cargo xtask deliver                    validate workflows, k8s, compose, migrations\n  \
+                 cargo xtask image                      build the origin and edge images with podman\n  \
                  cargo xtask toolchain                  install the wasm toolchain\n  \
                  cargo xtask wasm [worker|spin|all]     build the wasm edge hosts\n  \
                  cargo xtask bench seed [--products N]  time seeding N products into PostgreSQL"
@@ -85,6 +97,7 @@ fn test(extra: &[&str]) -> Result<()> {
     run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     // Prometheus rules and their unit tests, Alertmanager's routes (Debian's tools).
     ops::check()?;
+    deliver::check()?;
     // The wasm hosts: toolchain (installed once into ~/.cache/linkedall), both artifacts, the
     // worker's own checks (bundle size limit, `wrangler deploy --dry-run`); the conformance
     // suite in `cargo test` then runs them in workerd and under jco.

@@ -324,7 +324,7 @@ pub fn locked_version(lock: &Path, package: &str) -> Result<String> {
 
 // ---- 3. npm -----------------------------------------------------------------------------
 
-fn ensure_npm_packages() -> Result<PathBuf> {
+pub(crate) fn ensure_npm_packages() -> Result<PathBuf> {
     let root = workspace_root();
     let node =
         output(Command::new("node").arg("--version")).context("node is not installed (need node >= 20.3)")?;

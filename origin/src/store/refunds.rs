@@ -47,7 +47,7 @@ macro_rules! refund_queries {
         use crate::store::rows::amount;
         use crate::store::timing::QueryTimer;
 
-        type RefundRow = (i64, i64, String, String, i64, i32);
+        type RefundRow = (i64, i64, String, String, i64, i64);
 
         fn due_refund((id, order_id, payment_reference, currency, minor, attempts): RefundRow) -> Result<DueRefund> {
             Ok(DueRefund {
@@ -194,7 +194,7 @@ macro_rules! refund_queries {
         /// Refunds waiting for an admin, oldest first.
         pub async fn failed(pool: &$pool, limit: i64) -> Result<Vec<FailedRefund>> {
             let _t = QueryTimer::start($backend, "failed_refunds");
-            let rows: Vec<(i64, i64, String, String, i64, String, i32, Option<String>)> = sqlx::query_as(
+            let rows: Vec<(i64, i64, String, String, i64, String, i64, Option<String>)> = sqlx::query_as(
                 "SELECT id, order_id, payment_reference, currency, amount_minor, reason, attempts, last_error \
                  FROM refunds WHERE state = 'failed' ORDER BY id LIMIT $1",
             )
