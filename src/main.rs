@@ -46,7 +46,7 @@ async fn main() -> anyhow::Result<()> {
             .await?;
     }
 
-    let origin_listener = tokio::net::TcpListener::bind(cli.origin.listen).await?;
+    let origin_listener = tokio::net::TcpListener::bind(cli.origin.service.listen).await?;
     let origin_addr = origin_listener.local_addr()?;
     let (stop_origin, origin_stopped) = watch::channel(false);
     let origin_task = tokio::spawn(origin.serve(origin_listener, async move {
@@ -62,8 +62,8 @@ async fn main() -> anyhow::Result<()> {
             metrics: Some(telemetry::prometheus()),
             // One process, one set of tokens: the edge asks for the metrics token the origin
             // asks for, and sends the purge feed's.
-            metrics_token: token(cli.origin.metrics_token.as_ref()),
-            purge_feed_token: token(cli.origin.purge_feed_token.as_ref()),
+            metrics_token: token(cli.origin.operators.metrics_token.as_ref()),
+            purge_feed_token: token(cli.origin.operators.purge_feed_token.as_ref()),
             ..EdgeDevConfig::default()
         },
     )?;

@@ -5,78 +5,15 @@ use argon2::password_hash::{
     PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString, rand_core::OsRng,
 };
 use argon2::{Algorithm, Argon2, Params, Version};
-use serde::{Deserialize, Serialize};
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
+pub use linkedall_store::account::{Email, NO_PASSWORD, Role};
+
 use crate::error::{Error, Result};
-
-/// What an account may do. Shoppers buy, vendors also sell from one shop, admins see and
-/// cancel every order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Shopper,
-    Vendor,
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Shopper => "shopper",
-            Role::Vendor => "vendor",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// Parses the `users.role` column.
-    pub fn from_column(value: &str) -> Result<Role> {
-        match value {
-            "shopper" => Ok(Role::Shopper),
-            "vendor" => Ok(Role::Vendor),
-            "admin" => Ok(Role::Admin),
-            other => Err(Error::Corrupt(format!("unknown role {other:?}"))),
-        }
-    }
-}
-
-/// An email address as we store it: trimmed, lowercased, with one `@` and a dot in the domain.
-/// Deliverability is the mail server's business; this only keeps obvious typos out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Email(String);
-
-impl Email {
-    pub fn parse(value: &str) -> Result<Email> {
-        let email = value.trim().to_lowercase();
-        let valid = email.len() <= 254
-            && email.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty()
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-            })
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-            && email.matches('@').count() == 1;
-        if valid {
-            Ok(Email(email))
-        } else {
-            Err(Error::InvalidParameter {
-                name: "email",
-                message: "expected an address like amina@example.com".into(),
-            })
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// The `password_hash` of an account that signs in elsewhere (Supabase): no password matches.
-pub const NO_PASSWORD: &str = "!none";
 
 /// A password a new account chose: 8 to 128 characters.
 pub struct NewPassword(String);

@@ -118,6 +118,10 @@ pub enum Error {
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
 
+    /// An event that could not be written or read as its schema says.
+    #[error(transparent)]
+    Event(#[from] linkedall_events_schema::SchemaError),
+
     #[error("invalid configuration: {0}")]
     Config(String),
 
@@ -126,6 +130,37 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<linkedall_store::Error> for Error {
+    /// The store's failures in the API's terms: each kind keeps its status and problem type.
+    fn from(error: linkedall_store::Error) -> Self {
+        use linkedall_store::Error as Store;
+        match error {
+            Store::NotFound { what } => Error::NotFound { what },
+            Store::InvalidInput(e) => Error::InvalidInput(e),
+            Store::InvalidParameter { name, message } => Error::InvalidParameter { name, message },
+            Store::Forbidden(why) => Error::Forbidden(why),
+            Store::Unauthenticated(why) => Error::Unauthenticated(why),
+            Store::EmailTaken => Error::EmailTaken,
+            Store::InsufficientStock { product, name, available } => {
+                Error::InsufficientStock { product, name, available }
+            }
+            Store::IllegalTransition { what, action, state } => {
+                Error::IllegalTransition { what, action, state }
+            }
+            Store::IdempotencyKeyInFlight => Error::IdempotencyKeyInFlight,
+            Store::IdempotencyKeyReused => Error::IdempotencyKeyReused,
+            Store::Unprocessable(why) => Error::Unprocessable(why),
+            Store::PaymentMismatch(why) => Error::PaymentMismatch(why),
+            Store::Database { during, source } => Error::Database { during, source },
+            Store::Migration(e) => Error::Migration(e),
+            Store::Corrupt(why) => Error::Corrupt(why),
+            Store::Config(why) => Error::Config(why),
+            Store::Io(e) => Error::Io(e),
+            Store::Event(e) => Error::Event(e),
+        }
+    }
+}
 
 impl Error {
     /// Wraps a database error with the operation that raised it.
@@ -172,6 +207,7 @@ impl Error {
             Error::Database { .. }
             | Error::Migration(_)
             | Error::Corrupt(_)
+            | Error::Event(_)
             | Error::Config(_)
             | Error::Photo(_)
             | Error::Media(_)

@@ -19,7 +19,6 @@
 //! forwarder, which sends the purge journal (`store::purges`) to Cloudflare's purge API.
 
 pub mod accounts;
-pub mod cart;
 pub mod catalog_cache;
 pub mod client_address;
 pub mod cloudflare_purge;
@@ -33,19 +32,19 @@ pub mod login_limit;
 pub mod media;
 pub mod negotiate;
 pub mod observe;
-pub mod order;
 pub mod params;
 pub mod payments;
 pub mod refunds;
 pub mod reservations;
+pub mod role;
 pub mod routes;
 pub mod secret;
 pub mod seed;
 pub mod session;
 pub mod session_cache;
 pub mod startup;
-pub mod store;
 pub mod supabase;
+pub mod sweepers;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod test_client;
@@ -54,5 +53,7 @@ pub mod testing;
 
 pub use config::Settings;
 pub use error::Error;
+/// The store crate, under the name the origin's modules have always used for it.
+pub use linkedall_store as store;
+pub use linkedall_store::{Store, cart, order};
 pub use startup::Origin;
-pub use store::Store;

@@ -1,12 +1,15 @@
-//! `linkedall-origin`: serve the API, or seed the catalog.
+//! `linkedall-origin`: one binary, several roles (see [`linkedall_origin::role`]) — serve the
+//! API, relay the outbox, run the consumers or the sweepers, or all of them in one process —
+//! plus the one-shot jobs: migrate, seed, replay.
 
 use clap::{Parser, Subcommand};
 use linkedall_origin::config::{LogFormat, Settings};
 use linkedall_origin::events;
 use linkedall_origin::events::replay::ReplayOptions;
+use linkedall_origin::role::Role;
 use linkedall_origin::seed::{SeedOptions, seed};
 use linkedall_origin::store::{PoolSettings, Store};
-use linkedall_origin::{Origin, telemetry};
+use linkedall_origin::telemetry;
 
 #[derive(Parser)]
 #[command(name = "linkedall-origin", about = "Linked All origin service")]
@@ -24,8 +27,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the API (the default).
+    /// Every role in this process: the API, relay, consumers and sweepers (the default; the
+    /// demo and the embedded defaults).
+    All,
+    /// Serve the HTTP API only.
     Serve,
+    /// Publish the outbox to the bus (JetStream); several relays may run against one database.
+    Relay,
+    /// Apply events from the bus (JetStream): edge purges, inventory, analytics, fraud,
+    /// recommendations, the read models.
+    Consumers,
+    /// Release expired reservations, retry refused refunds, forward purges to Cloudflare.
+    Sweeper,
+    /// Apply pending database migrations, then exit (run before a release's other roles).
+    Migrate,
     /// Fill the catalog with a generated African marketplace.
     Seed {
         /// How many products to create.
@@ -37,13 +52,6 @@ enum Command {
         /// Delete the existing catalog first.
         #[arg(long)]
         reset: bool,
-    },
-    /// Publish the outbox to the bus and run the consumers, without serving HTTP (several
-    /// relays may run against one PostgreSQL database).
-    Relay {
-        /// Only relay; leave consuming to other processes.
-        #[arg(long)]
-        no_consumers: bool,
     },
     /// Rebuild the read models (order history, vendor sales, analytics) from the event store.
     Replay {
@@ -60,26 +68,19 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     telemetry::init_tracing(cli.log_format);
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
-            let origin = Origin::build(&cli.settings).await?;
-            let listener = tokio::net::TcpListener::bind(cli.settings.listen).await?;
-            origin.serve(listener, shutdown_signal()).await?;
-        }
-        Command::Relay { no_consumers } => {
-            let mut origin = Origin::build(&cli.settings).await?;
-            if no_consumers {
-                origin.events.consumers.clear();
-            }
-            let Some(events) = events::service::spawn(origin.state.store.clone(), origin.events.clone())
-            else {
-                anyhow::bail!("LINKEDALL_EVENTS=off: there is nothing to relay to");
-            };
-            shutdown_signal().await;
-            events.stop().await;
+    match cli.command.unwrap_or(Command::All) {
+        Command::All => Role::All.run(&cli.settings, shutdown_signal()).await?,
+        Command::Serve => Role::Serve.run(&cli.settings, shutdown_signal()).await?,
+        Command::Relay => Role::Relay.run(&cli.settings, shutdown_signal()).await?,
+        Command::Consumers => Role::Consumers.run(&cli.settings, shutdown_signal()).await?,
+        Command::Sweeper => Role::Sweeper.run(&cli.settings, shutdown_signal()).await?,
+        Command::Migrate => {
+            let store = Store::connect(&cli.settings.database.url, &PoolSettings::default()).await?;
+            store.migrate().await?;
+            println!("migrations applied ({:?})", store.backend());
         }
         Command::Replay { from_snapshot, snapshot_every } => {
-            let store = Store::connect(&cli.settings.database_url, &PoolSettings::default()).await?;
+            let store = Store::connect(&cli.settings.database.url, &PoolSettings::default()).await?;
             store.migrate().await?;
             let report =
                 events::replay::rebuild(&store, ReplayOptions { from_snapshot, snapshot_every }).await?;
@@ -89,7 +90,7 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Seed { products, seed: rng_seed, reset } => {
-            let store = Store::connect(&cli.settings.database_url, &PoolSettings::default()).await?;
+            let store = Store::connect(&cli.settings.database.url, &PoolSettings::default()).await?;
             store.migrate().await?;
             let report =
                 seed(&store, &SeedOptions { products, seed: rng_seed, reset, progress: true }).await?;
@@ -104,7 +105,18 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Ctrl-C, or SIGTERM as containers and Kubernetes send it.
 async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing the SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
     let _ = tokio::signal::ctrl_c().await;
     tracing::info!("shutdown requested");
 }

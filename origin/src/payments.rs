@@ -15,23 +15,14 @@ use std::pin::Pin;
 
 use hmac::{Hmac, Mac};
 use linkedall_shared::Money;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sha2::Sha512;
 
 use crate::accounts::Email;
 use crate::error::{Error, Result};
-pub use card::{CardFingerprint, PaymentCard};
+pub use linkedall_store::payment::{CardFingerprint, PaymentCard, PaymentOutcome, PaymentSession};
 
 pub const SIGNATURE_HEADER: &str = "x-paystack-signature";
-
-/// A charge the shopper is sent to complete.
-#[derive(Debug, Clone, Serialize)]
-pub struct PaymentSession {
-    pub provider: &'static str,
-    pub reference: String,
-    pub authorization_url: String,
-    pub amount: Money,
-}
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -54,29 +45,6 @@ pub trait PaymentProvider: Send + Sync {
     }
 }
 
-/// What a verified webhook reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PaymentOutcome {
-    Succeeded {
-        reference: String,
-        amount_minor: i64,
-        /// The ISO 4217 code the provider charged in, compared with the charge's like the amount.
-        currency: String,
-        /// The card it was paid with, when the provider said (Paystack's `authorization`).
-        card: Option<PaymentCard>,
-    },
-    Failed {
-        reference: String,
-    },
-    Refunded {
-        reference: String,
-    },
-    /// An event we do not act on (acknowledged so the provider stops retrying).
-    Ignored {
-        event: String,
-    },
-}
-
 #[derive(Deserialize)]
 struct Webhook {
     event: String,
@@ -97,39 +65,37 @@ struct WebhookData {
     authorization: Option<card::Authorization>,
 }
 
-impl PaymentOutcome {
-    /// Parses a Paystack-shaped webhook body (only after its signature was verified).
-    pub fn parse(body: &[u8]) -> Result<PaymentOutcome> {
-        let hook: Webhook =
-            serde_json::from_slice(body).map_err(|e| Error::InvalidBody(format!("webhook body: {e}")))?;
-        let reference = || {
-            hook.data
-                .transaction_reference
-                .clone()
-                .or_else(|| hook.data.reference.clone())
-                .ok_or_else(|| Error::InvalidBody("webhook data has no reference".into()))
-        };
-        Ok(match hook.event.as_str() {
-            "charge.success" => PaymentOutcome::Succeeded {
-                reference: reference()?,
-                amount_minor: hook
-                    .data
-                    .amount
-                    .ok_or_else(|| Error::InvalidBody("webhook has no amount".into()))?,
-                currency: hook
-                    .data
-                    .currency
-                    .as_deref()
-                    .map(|c| c.trim().to_ascii_uppercase())
-                    .filter(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()))
-                    .ok_or_else(|| Error::InvalidBody("webhook has no currency (an ISO 4217 code)".into()))?,
-                card: hook.data.authorization.as_ref().and_then(card::Authorization::card),
-            },
-            "charge.failed" => PaymentOutcome::Failed { reference: reference()? },
-            "refund.processed" => PaymentOutcome::Refunded { reference: reference()? },
-            other => PaymentOutcome::Ignored { event: other.chars().take(64).collect() },
-        })
-    }
+/// Parses a Paystack-shaped webhook body (only after its signature was verified).
+pub fn parse_webhook(body: &[u8]) -> Result<PaymentOutcome> {
+    let hook: Webhook =
+        serde_json::from_slice(body).map_err(|e| Error::InvalidBody(format!("webhook body: {e}")))?;
+    let reference = || {
+        hook.data
+            .transaction_reference
+            .clone()
+            .or_else(|| hook.data.reference.clone())
+            .ok_or_else(|| Error::InvalidBody("webhook data has no reference".into()))
+    };
+    Ok(match hook.event.as_str() {
+        "charge.success" => PaymentOutcome::Succeeded {
+            reference: reference()?,
+            amount_minor: hook
+                .data
+                .amount
+                .ok_or_else(|| Error::InvalidBody("webhook has no amount".into()))?,
+            currency: hook
+                .data
+                .currency
+                .as_deref()
+                .map(|c| c.trim().to_ascii_uppercase())
+                .filter(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()))
+                .ok_or_else(|| Error::InvalidBody("webhook has no currency (an ISO 4217 code)".into()))?,
+            card: hook.data.authorization.as_ref().and_then(card::Authorization::card),
+        },
+        "charge.failed" => PaymentOutcome::Failed { reference: reference()? },
+        "refund.processed" => PaymentOutcome::Refunded { reference: reference()? },
+        other => PaymentOutcome::Ignored { event: other.chars().take(64).collect() },
+    })
 }
 
 /// Hex HMAC-SHA512 of `body` under `secret`, as Paystack signs its webhooks.
@@ -212,11 +178,10 @@ mod tests {
         assert!(!provider.verify_signature(body, &paystack_signature(b"other", body)));
         assert!(!provider.verify_signature(body, "zz"));
         assert!(
-            PaymentOutcome::parse(br#"{"event":"charge.success","data":{"reference":"r1","amount":100}}"#)
-                .is_err()
+            parse_webhook(br#"{"event":"charge.success","data":{"reference":"r1","amount":100}}"#).is_err()
         );
         assert_eq!(
-            PaymentOutcome::parse(body).unwrap(),
+            parse_webhook(body).unwrap(),
             PaymentOutcome::Succeeded {
                 reference: "r1".into(),
                 amount_minor: 100,
@@ -226,8 +191,7 @@ mod tests {
         );
         let paid_by_card = br#"{"event":"charge.success","data":{"reference":"r2","amount":5,"currency":"NGN",
             "authorization":{"signature":"SIG_idyuhgd87dUYSHO92D","last4":"4081","bin":"408408","card_type":"visa"}}}"#;
-        let PaymentOutcome::Succeeded { card: Some(card), .. } = PaymentOutcome::parse(paid_by_card).unwrap()
-        else {
+        let PaymentOutcome::Succeeded { card: Some(card), .. } = parse_webhook(paid_by_card).unwrap() else {
             panic!("the card is read from the authorization");
         };
         assert_eq!(

@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 use crate::accounts::{Email, Role};
 use crate::error::{Error, Result};
 use crate::routes::AppState;
+pub use linkedall_store::account::CurrentUser;
+
 use crate::session_cache::{Principal, SessionCache, SessionRecord};
 
 /// The session cookie's name.
@@ -100,20 +102,6 @@ impl SessionKeys {
     /// `Set-Cookie` value that removes the session cookie.
     pub fn expired_cookie() -> HeaderValue {
         HeaderValue::from_static("linkedall_session=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0")
-    }
-}
-
-/// The signed-in user of a request. Extracting it answers 401 when there is no valid session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CurrentUser {
-    pub id: i64,
-    pub role: Role,
-    pub vendor_id: Option<VendorId>,
-}
-
-impl CurrentUser {
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
     }
 }
 
@@ -202,7 +190,7 @@ async fn load_record(
             .ok_or(Error::Unauthenticated("the account of this session no longer exists")),
         Principal::Supabase(subject) => {
             let verified = email.is_some_and(|(_, verified)| *verified);
-            state.store.supabase_account(*subject, email.map(|(email, _)| email), verified).await
+            Ok(state.store.supabase_account(*subject, email.map(|(email, _)| email), verified).await?)
         }
     }
 }

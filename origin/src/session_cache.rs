@@ -15,12 +15,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use linkedall_shared::VendorId;
 use redis::aio::ConnectionManager;
 
-use crate::accounts::Role;
 use crate::error::{Error, Result};
-use crate::session::CurrentUser;
+pub use linkedall_store::account::SessionRecord;
 
 /// How long a looked-up session is trusted before the database is asked again. Sign-out drops
 /// it at once; other changes (an account disabled in the database) take effect within this.
@@ -47,34 +45,6 @@ impl Principal {
             Principal::User(id) => format!("session:user:{id}"),
             Principal::Supabase(subject) => format!("session:supabase:{subject}"),
         }
-    }
-}
-
-/// What authorising a request needs to know about its user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SessionRecord {
-    pub user: CurrentUser,
-    /// False for an account an admin disabled: its sessions stop working.
-    pub active: bool,
-}
-
-impl SessionRecord {
-    /// `id:role:vendor:active`, e.g. `42:vendor:7:1` or `43:shopper:-:1`.
-    fn encode(&self) -> String {
-        let vendor = self.user.vendor_id.map_or("-".to_owned(), |v| v.get().to_string());
-        format!("{}:{}:{vendor}:{}", self.user.id, self.user.role.as_str(), u8::from(self.active))
-    }
-
-    fn decode(value: &str) -> Option<SessionRecord> {
-        let mut fields = value.split(':');
-        let id = fields.next()?.parse().ok()?;
-        let role = Role::from_column(fields.next()?).ok()?;
-        let vendor_id = match fields.next()? {
-            "-" => None,
-            v => Some(VendorId::new(v.parse().ok()?)),
-        };
-        let active = fields.next()? == "1";
-        Some(SessionRecord { user: CurrentUser { id, role, vendor_id }, active })
     }
 }
 
@@ -292,6 +262,8 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use linkedall_shared::VendorId;
+    use linkedall_store::account::{CurrentUser, Role};
 
     #[test]
     fn a_record_survives_its_redis_encoding() {

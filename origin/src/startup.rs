@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use crate::accounts::Passwords;
 use crate::catalog_cache::{self, CatalogCache, RedisCatalog};
 use crate::client_address::TrustedEdges;
-use crate::cloudflare_purge::{CloudflarePurger, CloudflareSettings};
+use crate::cloudflare_purge::CloudflareSettings;
 use crate::config::{AuthSettings, Settings};
 use crate::error::Result;
 use crate::events::consumers;
@@ -21,13 +21,12 @@ use crate::login_limit::{LoginLimiter, RegistrationLimit};
 use crate::media::MediaStore;
 use crate::payments::paystack::PaystackProvider;
 use crate::payments::{PaymentProvider, SandboxProvider};
-use crate::refunds::RefundSweeper;
-use crate::reservations::ReservationSweeper;
 use crate::routes::{AppState, InternalTokens, router};
 use crate::session::SessionKeys;
 use crate::session_cache::SessionCache;
 use crate::store::{PoolSettings, Store};
 use crate::supabase::SupabaseVerifier;
+use crate::sweepers::Sweepers;
 use crate::telemetry;
 
 /// How often an origin sweeps expired reservations unless told otherwise.
@@ -46,6 +45,9 @@ pub struct Origin {
     /// The relay and consumers [`Origin::serve`] runs beside the server (none by default;
     /// [`Origin::build`] takes them from the settings).
     pub events: EventsPlan,
+    /// Whether [`Origin::serve`] runs the sweepers and `events` beside the server (the `all`
+    /// role) or only answers HTTP (the `serve` role).
+    pub background: bool,
 }
 
 impl Origin {
@@ -54,42 +56,31 @@ impl Origin {
         // Refuse missing secrets before touching the database.
         let auth = AuthSettings::from_settings(settings)?;
         let store = Store::connect(
-            &settings.database_url,
-            &PoolSettings { max_connections: settings.db_max_connections, schema: None },
+            &settings.database.url,
+            &PoolSettings { max_connections: settings.database.max_connections, schema: None },
         )
         .await?;
         let mut origin = Self::with_store_and_auth(store, auth).await?;
-        if let Some(url) = &settings.redis_url {
-            origin =
-                origin.with_session_cache(SessionCache::redis(url, settings.redis_prefix.clone()).await?);
+        let caches = &settings.caches;
+        if let Some(url) = &caches.redis_url {
+            origin = origin.with_session_cache(SessionCache::redis(url, caches.redis_prefix.clone()).await?);
         }
         // The catalog cache shares the session cache's Redis connection when there is one.
-        let catalog_cache = match origin.state.session_cache.connection() {
-            Some(connection) => CatalogCache::redis(
-                RedisCatalog::with_connection(connection, settings.redis_prefix.clone()),
-                settings.catalog_cache_ttl(),
-            ),
-            None => CatalogCache::memory(settings.catalog_cache_bytes(), settings.catalog_cache_ttl()),
-        };
+        let catalog_cache = catalog_cache_for(settings, origin.state.session_cache.connection());
         origin = origin.with_catalog_cache(catalog_cache);
-        origin.state.media = MediaStore::open(&settings.media_location()?, &settings.s3(), settings.media())?;
-        origin.sweep_every = settings.reservation_sweep_every();
-        origin.cloudflare = settings.cloudflare();
+        let media = &settings.media;
+        origin.state.media = MediaStore::open(&media.location()?, &media.s3(), media.limits())?;
+        origin.sweep_every = settings.sweeper.every();
+        origin.cloudflare = settings.cloudflare.settings();
         origin.state.admin_token =
-            settings.admin_token.as_ref().filter(|t| !t.is_blank()).map(|t| Arc::from(t.expose()));
-        origin.state.site = Arc::from(settings.site.as_str());
-        origin.state.internal_tokens =
-            InternalTokens::new(settings.metrics_token.as_ref(), settings.purge_feed_token.as_ref());
-        origin.state.trusted_edges = settings.trusted_edges.clone();
-        let plan = EventsPlan {
-            bus: settings.bus_choice()?,
-            relay: true,
-            consumers: origin.state.consumers.as_ref().clone(),
-            policy: settings.retry_policy(),
-            poll_every: Duration::from_millis(settings.relay_poll_ms.max(1)),
-            batch: crate::events::relay::DEFAULT_BATCH,
-            consumer_batch: settings.events_consumer_batch.max(1),
-        };
+            settings.operators.admin_token.as_ref().filter(|t| !t.is_blank()).map(|t| Arc::from(t.expose()));
+        origin.state.site = Arc::from(settings.service.site.as_str());
+        origin.state.internal_tokens = InternalTokens::new(
+            settings.operators.metrics_token.as_ref(),
+            settings.operators.purge_feed_token.as_ref(),
+        );
+        origin.state.trusted_edges = settings.service.trusted_edges.clone();
+        let plan = settings.events.plan(true, origin.state.consumers.as_ref().clone())?;
         Ok(origin.with_events(plan))
     }
 
@@ -105,11 +96,7 @@ impl Origin {
         if let Some(supabase) = &supabase {
             tracing::info!(?supabase, "Supabase Auth tokens are accepted as sessions");
         }
-        let payments: Arc<dyn PaymentProvider> = match &auth.paystack {
-            Some(paystack) => Arc::new(PaystackProvider::new(paystack)?),
-            None => Arc::new(SandboxProvider::new(auth.payment_webhook_secret.expose().as_bytes())),
-        };
-        tracing::info!(provider = payments.name(), "payment provider");
+        let payments = payment_provider(&auth)?;
         let purges = JournalPurges;
         Ok(Origin {
             state: AppState {
@@ -135,7 +122,15 @@ impl Origin {
             sweep_every: DEFAULT_SWEEP_EVERY,
             cloudflare: None,
             events: EventsPlan::off(),
+            background: true,
         })
+    }
+
+    /// Serves the API only: the relay, consumers and sweepers run in processes of their own
+    /// (`origin relay`, `origin consumers`, `origin sweeper`).
+    pub fn api_only(mut self) -> Origin {
+        self.background = false;
+        self
     }
 
     /// Keeps sessions in `cache` (Redis) instead of this process's memory.
@@ -227,8 +222,9 @@ impl Origin {
         router(self.state.clone())
     }
 
-    /// Serves on `listener` until `shutdown` resolves, then finishes in-flight requests. The
-    /// reservation and refund sweepers run beside it and stop with it.
+    /// Serves on `listener` until `shutdown` resolves, then finishes in-flight requests. Unless
+    /// [`api_only`](Self::api_only), the sweepers, relay and consumers run beside it and stop
+    /// with it.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -242,27 +238,24 @@ impl Origin {
             catalog_cache = self.state.catalog_cache.backend(),
             "origin listening"
         );
-        let (stop_sweeping, sweeper) = ReservationSweeper::new(self.state.store.clone(), self.sweep_every)
-            .with_catalog_cache(self.state.catalog_cache.clone())
-            .spawn();
-        let (stop_refunding, refunder) =
-            RefundSweeper::new(self.state.store.clone(), self.state.payments.clone(), self.sweep_every)
-                .spawn();
-        let purger = match self.cloudflare.clone() {
-            Some(settings) => Some(CloudflarePurger::new(self.state.store.clone(), settings)?.spawn()),
-            None => None,
+        let (sweepers, events) = if self.background {
+            let sweepers = Sweepers {
+                store: self.state.store.clone(),
+                catalog_cache: self.state.catalog_cache.clone(),
+                payments: self.state.payments.clone(),
+                every: self.sweep_every,
+                cloudflare: self.cloudflare.clone(),
+            }
+            .spawn()?;
+            (Some(sweepers), crate::events::service::spawn(self.state.store.clone(), self.events.clone()))
+        } else {
+            (None, None)
         };
-        let events = crate::events::service::spawn(self.state.store.clone(), self.events.clone());
         // Connect info gives the login rate limiter the client's address.
         let service = self.router().into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
-        stop_sweeping.stop();
-        let _ = sweeper.await;
-        stop_refunding.stop();
-        let _ = refunder.await;
-        if let Some((stop_purging, purger)) = purger {
-            stop_purging.stop();
-            let _ = purger.await;
+        if let Some(sweepers) = sweepers {
+            sweepers.stop().await;
         }
         if let Some(events) = events {
             events.stop().await;
@@ -270,5 +263,34 @@ impl Origin {
         served?;
         tracing::info!("origin stopped");
         Ok(())
+    }
+}
+
+/// The payment provider the settings name: Paystack when its secret is set, else the sandbox.
+pub fn payment_provider(auth: &AuthSettings) -> Result<Arc<dyn PaymentProvider>> {
+    let payments: Arc<dyn PaymentProvider> = match &auth.paystack {
+        Some(paystack) => Arc::new(PaystackProvider::new(paystack)?),
+        None => Arc::new(SandboxProvider::new(auth.payment_webhook_secret.expose().as_bytes())),
+    };
+    tracing::info!(provider = payments.name(), "payment provider");
+    Ok(payments)
+}
+
+/// The catalog cache the settings name: Redis when `LINKEDALL_REDIS_URL` is set (over
+/// `connection` when the caller already holds one), else this process's memory.
+pub fn catalog_cache_for(
+    settings: &Settings,
+    connection: Option<redis::aio::ConnectionManager>,
+) -> CatalogCache {
+    let caches = &settings.caches;
+    let ttl = caches.catalog_ttl();
+    match (connection, &caches.redis_url) {
+        (Some(connection), _) => {
+            CatalogCache::redis(RedisCatalog::with_connection(connection, caches.redis_prefix.clone()), ttl)
+        }
+        (None, Some(url)) => {
+            CatalogCache::redis(RedisCatalog::connect(url.as_str(), caches.redis_prefix.clone()), ttl)
+        }
+        (None, None) => CatalogCache::memory(caches.catalog_bytes(), ttl),
     }
 }

@@ -434,20 +434,31 @@ async fn a_read_racing_a_write_never_leaves_the_old_answer(cache: CatalogCache) 
             .serve(key.clone(), Format::Json, position(5), || async {
                 // The reader has read the old row; now the write commits and bumps.
                 cache.products_changed(&[id], "test").await;
-                Ok("old")
+                Ok::<_, linkedall_origin::Error>("old")
             })
             .await
             .unwrap();
         let (answer, _, purge_seq) = body(raced).await;
         assert_eq!(answer, "old", "the racing reader itself answers what it read");
         assert_eq!(purge_seq, 5, "the old answer says it predates the write's purge, so edges drop it");
-        let (answer, cache_status, purge_seq) =
-            body(cache.serve(key.clone(), Format::Json, position(6), || async { Ok("new") }).await.unwrap())
-                .await;
+        let (answer, cache_status, purge_seq) = body(
+            cache
+                .serve(key.clone(), Format::Json, position(6), || async {
+                    Ok::<_, linkedall_origin::Error>("new")
+                })
+                .await
+                .unwrap(),
+        )
+        .await;
         assert_eq!(answer, "new", "{key:?}: the next read is not the old answer ({cache_status})");
         assert_eq!(purge_seq, 6);
         let (answer, cache_status, purge_seq) = body(
-            cache.serve(key.clone(), Format::Json, position(9), || async { Ok("newer") }).await.unwrap(),
+            cache
+                .serve(key.clone(), Format::Json, position(9), || async {
+                    Ok::<_, linkedall_origin::Error>("newer")
+                })
+                .await
+                .unwrap(),
         )
         .await;
         assert_eq!((answer.as_str(), cache_status.contains("hit")), ("new", true), "{key:?}");

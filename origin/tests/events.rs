@@ -6,7 +6,7 @@ mod events_support;
 use std::time::Duration;
 
 use events_support::{Shop, TRACE_ID, eventually, processed, scalar};
-use linkedall_origin::events::catalogue;
+use linkedall_events_schema::catalogue;
 use linkedall_origin::events::consumers;
 use linkedall_origin::events::purge::LoggedPurges;
 use linkedall_origin::events::replay::{ReplayOptions, read_models_now, rebuild};

@@ -6,11 +6,11 @@
 mod events_support;
 
 use events_support::{Shop, eventually, execute, processed, scalar};
-use linkedall_origin::events::catalogue::{self, PaymentCompleted};
+use linkedall_events_schema::Envelope;
+use linkedall_events_schema::{catalogue, payloads::PaymentCompleted};
 use linkedall_origin::events::consumer::{Outcome, process};
 use linkedall_origin::events::consumers;
 use linkedall_origin::events::consumers::fraud::FraudCheck;
-use linkedall_origin::events::envelope::Envelope;
 use linkedall_origin::events::purge::LoggedPurges;
 use linkedall_origin::events::relay::StoredEvent;
 use linkedall_origin::events::service::BusChoice;

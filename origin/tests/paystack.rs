@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use axum::routing::post;
 use linkedall_origin::Error;
 use linkedall_origin::accounts::Email;
-use linkedall_origin::config::{AuthSettings, PaymentProviderKind, Settings};
+use linkedall_origin::config::{AuthSettings, Settings};
 use linkedall_origin::payments::PaymentProvider;
 use linkedall_origin::payments::paystack::{PaystackProvider, PaystackSettings};
 use linkedall_origin::payments::paystack_signature;
@@ -230,11 +230,12 @@ fn paystack_without_a_secret_key_or_with_a_bad_base_url_does_not_start() {
     ));
     assert!(matches!(PaystackProvider::new(&settings("api.paystack.co", SECRET_KEY)), Err(Error::Config(_))));
 
-    let mut chosen = Settings::for_database("sqlite::memory:");
-    chosen.payment_provider = PaymentProviderKind::Paystack;
-    assert!(matches!(AuthSettings::from_settings(&chosen), Err(Error::Config(_))), "no secret key");
-    chosen.paystack_secret_key = Some(SECRET_KEY.into());
-    let auth = AuthSettings::from_settings(&chosen).unwrap();
+    let chosen = |extra: &[&str]| {
+        let args = ["--database-url", "sqlite::memory:", "--payment-provider", "paystack"];
+        Settings::parse_args(args.iter().chain(extra)).expect("valid flags")
+    };
+    assert!(matches!(AuthSettings::from_settings(&chosen(&[])), Err(Error::Config(_))), "no secret key");
+    let auth = AuthSettings::from_settings(&chosen(&["--paystack-secret-key", SECRET_KEY])).unwrap();
     let paystack = auth.paystack.expect("Paystack chosen");
     assert_eq!(paystack.base_url, "https://api.paystack.co");
     assert!(!format!("{paystack:?}").contains(SECRET_KEY), "the key stays out of logs");

@@ -378,7 +378,7 @@ async fn variants_of_a_replaced_or_deleted_photo_are_not_left_behind(origin: Tes
 /// `product.updated` for a photo change says what the photo is now (or that it is gone) and
 /// which one it replaced, and still reads as version 1 of the type.
 async fn a_photo_change_is_announced_with_the_photo(origin: TestOrigin) {
-    use linkedall_origin::events::catalogue::{ProductUpdated, validate};
+    use linkedall_events_schema::{catalogue::validate, payloads::ProductUpdated};
     let vendor = register_vendor(&origin, "ada@example.com").await;
     let product = create_product(&origin, &vendor).await;
     let photo_updates = || async {

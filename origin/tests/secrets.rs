@@ -1,11 +1,9 @@
 //! Secrets: a production origin does not start with the development secrets written in the
 //! source, and no secret is ever printed by `Debug` or `Display`.
 
-use std::net::SocketAddr;
 use std::process::Command;
 
-use linkedall_origin::config::{AuthSettings, DEV_SESSION_SECRET, PaymentProviderKind, Settings};
-use linkedall_origin::deployment::Environment;
+use linkedall_origin::config::{AuthSettings, DEV_SESSION_SECRET, Settings};
 use linkedall_origin::secret::Secret;
 use linkedall_origin::{Error, Origin};
 
@@ -28,20 +26,22 @@ async fn refusal(settings: &Settings) -> String {
 
 #[tokio::test]
 async fn production_refuses_to_start_without_secrets() {
-    let demo = Settings::for_database("sqlite::memory:");
+    let parse = |args: &[&str]| Settings::parse_args(args).expect("valid flags");
+    let demo = parse(&["--database-url", "sqlite::memory:"]);
     let auth = AuthSettings::from_settings(&demo).expect("the demo starts without secrets");
     assert!(auth.uses_development_secrets());
 
-    let on_postgres = Settings::for_database(UNREACHABLE_POSTGRES);
-    let on_every_address =
-        Settings { listen: SocketAddr::from(([0, 0, 0, 0], 0)), ..Settings::for_database("sqlite::memory:") };
-    let declared =
-        Settings { env: Some(Environment::Production), ..Settings::for_database("sqlite::memory:") };
-    let with_the_public_defaults = Settings {
-        session_secret: Some(Secret::new(DEV_SESSION_SECRET)),
-        payment_webhook_secret: Some(Secret::new(" ")),
-        ..Settings::for_database(UNREACHABLE_POSTGRES)
-    };
+    let on_postgres = parse(&["--database-url", UNREACHABLE_POSTGRES]);
+    let on_every_address = parse(&["--database-url", "sqlite::memory:", "--origin-listen", "0.0.0.0:0"]);
+    let declared = parse(&["--database-url", "sqlite::memory:", "--env", "production"]);
+    let with_the_public_defaults = parse(&[
+        "--database-url",
+        UNREACHABLE_POSTGRES,
+        "--session-secret",
+        DEV_SESSION_SECRET,
+        "--payment-webhook-secret",
+        " ",
+    ]);
     for (why, settings) in [
         ("PostgreSQL", &on_postgres),
         ("not loopback", &on_every_address),
@@ -55,11 +55,14 @@ async fn production_refuses_to_start_without_secrets() {
     }
 
     // A short session secret is not a real one; with Paystack, its key replaces the webhook's.
-    let short_with_paystack = Settings {
-        session_secret: Some(Secret::new("too-short")),
-        payment_provider: PaymentProviderKind::Paystack,
-        ..Settings::for_database(UNREACHABLE_POSTGRES)
-    };
+    let short_with_paystack = parse(&[
+        "--database-url",
+        UNREACHABLE_POSTGRES,
+        "--session-secret",
+        "too-short",
+        "--payment-provider",
+        "paystack",
+    ]);
     let message = refusal(&short_with_paystack).await;
     assert!(message.contains("LINKEDALL_SESSION_SECRET (at least 32 characters)"), "{message}");
     assert!(message.contains("LINKEDALL_PAYSTACK_SECRET_KEY"), "{message}");
@@ -67,23 +70,32 @@ async fn production_refuses_to_start_without_secrets() {
 
     // The sandbox lets shoppers approve their own payments: an origin declared production
     // refuses it whatever its secrets; staging (production by its database) may use it.
-    let declared_with_sandbox = Settings {
-        env: Some(Environment::Production),
-        session_secret: Some(Secret::random()),
-        payment_webhook_secret: Some(Secret::random()),
-        ..Settings::for_database(UNREACHABLE_POSTGRES)
-    };
+    let (session, webhook) = (Secret::random(), Secret::random());
+    let declared_with_sandbox = parse(&[
+        "--database-url",
+        UNREACHABLE_POSTGRES,
+        "--env",
+        "production",
+        "--session-secret",
+        session.expose(),
+        "--payment-webhook-secret",
+        webhook.expose(),
+    ]);
     let message = refusal(&declared_with_sandbox).await;
     assert!(message.contains("LINKEDALL_PAYMENT_PROVIDER=paystack"), "{message}");
 
-    let real = Settings {
-        session_secret: Some(Secret::random()),
-        payment_webhook_secret: Some(Secret::random()),
-        ..Settings::for_database(UNREACHABLE_POSTGRES)
-    };
+    let real = parse(&[
+        "--database-url",
+        UNREACHABLE_POSTGRES,
+        "--session-secret",
+        session.expose(),
+        "--payment-webhook-secret",
+        webhook.expose(),
+    ]);
     let auth = AuthSettings::from_settings(&real).expect("real secrets are accepted");
     assert!(!auth.uses_development_secrets());
-    assert_eq!(Some(&auth.session_secret), real.session_secret.as_ref());
+    assert_eq!(Some(&auth.session_secret), real.auth.session_secret.as_ref());
+    assert!(!format!("{real:?}").contains(session.expose()), "Debug of the settings prints no secret");
 
     // The binary itself exits, naming both, before it connects anywhere.
     let output = Command::new(env!("CARGO_BIN_EXE_linkedall-origin"))
@@ -105,26 +117,47 @@ async fn production_refuses_to_start_without_secrets() {
 fn secrets_never_print_in_debug() {
     let marker = |name: &str| format!("{name}-value-that-must-not-leak-0123456789abcdef");
     let names = ["session", "webhook", "paystack", "supabase", "admin", "cloudflare", "s3"];
-    let settings = Settings {
-        session_secret: Some(marker("session").into()),
-        payment_webhook_secret: Some(marker("webhook").into()),
-        paystack_secret_key: Some(marker("paystack").into()),
-        supabase_jwt_secret: Some(marker("supabase").into()),
-        supabase_issuer: Some("https://project.supabase.co/auth/v1".into()),
-        admin_token: Some(marker("admin").into()),
-        cloudflare_zone_id: Some("zone".into()),
-        cloudflare_api_token: Some(marker("cloudflare").into()),
-        s3_secret_access_key: Some(marker("s3").into()),
-        payment_provider: PaymentProviderKind::Paystack,
-        ..Settings::for_database("sqlite::memory:")
-    };
+    let (session, webhook, paystack, supabase, admin, cloudflare, s3) = (
+        marker("session"),
+        marker("webhook"),
+        marker("paystack"),
+        marker("supabase"),
+        marker("admin"),
+        marker("cloudflare"),
+        marker("s3"),
+    );
+    let settings = Settings::parse_args([
+        "--database-url",
+        "sqlite::memory:",
+        "--session-secret",
+        &session,
+        "--payment-webhook-secret",
+        &webhook,
+        "--paystack-secret-key",
+        &paystack,
+        "--supabase-jwt-secret",
+        &supabase,
+        "--supabase-issuer",
+        "https://project.supabase.co/auth/v1",
+        "--admin-token",
+        &admin,
+        "--cloudflare-zone-id",
+        "zone",
+        "--cloudflare-api-token",
+        &cloudflare,
+        "--s3-secret-access-key",
+        &s3,
+        "--payment-provider",
+        "paystack",
+    ])
+    .expect("valid flags");
     let auth = AuthSettings::from_settings(&settings).expect("every secret is set");
     let printed = [
         format!("{settings:?}"),
         format!("{settings:#?}"),
         format!("{auth:?}"),
-        format!("{:?}", settings.cloudflare().expect("Cloudflare is configured")),
-        format!("{:?}", settings.s3()),
+        format!("{:?}", settings.cloudflare.settings().expect("Cloudflare is configured")),
+        format!("{:?}", settings.media.s3()),
     ];
     for text in &printed {
         for name in names {

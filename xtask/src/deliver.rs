@@ -54,6 +54,7 @@ const RELEASED_MIGRATIONS: &[&str] = &[
     "0008_fx_rates.sql",
     "0009_card_fingerprints.sql",
     "0010_order_conversion.sql",
+    "0011_ledger_and_refunds.sql",
 ];
 
 /// The PostgreSQL major version production runs (deploy/k8s/base/postgres.yaml).
@@ -179,7 +180,7 @@ fn compose() -> Result<()> {
 }
 
 fn migrations() -> Result<()> {
-    let new: Vec<String> = files_in("origin/migrations/postgres", "sql")?
+    let new: Vec<String> = files_in("store/migrations/postgres", "sql")?
         .into_iter()
         .filter(|f| !RELEASED_MIGRATIONS.iter().any(|released| f.ends_with(released)))
         .collect();

@@ -23,6 +23,7 @@
 
 mod deliver;
 mod image;
+mod layers;
 mod ops;
 mod services;
 mod toolchain;
@@ -95,6 +96,7 @@ fn test(extra: &[&str]) -> Result<()> {
         run("cargo", &["fmt", "--check", "--manifest-path", adapter])?;
     }
     run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    layers::check()?;
     // Prometheus rules and their unit tests, Alertmanager's routes (Debian's tools).
     ops::check()?;
     deliver::check()?;

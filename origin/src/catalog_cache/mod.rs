@@ -198,20 +198,26 @@ impl CatalogCache {
     /// `position` is the purge journal's newest position; it is read before `load`, kept with
     /// the stored answer and sent with it in [`PURGE_SEQ_HEADER`], so an edge knows which
     /// purges the answer already reflects — also when it comes from this cache long after.
-    pub async fn serve<T, Fut>(
+    pub async fn serve<T, E, Fut>(
         &self,
         key: CacheKey,
         format: Format,
-        position: impl Future<Output = Result<u64>>,
+        position: impl Future<Output = Result<u64, linkedall_store::Error>>,
         load: impl FnOnce() -> Fut,
     ) -> Result<Response>
     where
         T: Serialize,
-        Fut: Future<Output = Result<T>>,
+        E: Into<Error>,
+        Fut: Future<Output = Result<T, E>>,
     {
         if let Backend::Off = self.backend {
             let seq = position.await?;
-            return Ok(respond(format, seq, format.encode(&load().await?)?, "fwd=bypass"));
+            return Ok(respond(
+                format,
+                seq,
+                format.encode(&load().await.map_err(Into::into)?)?,
+                "fwd=bypass",
+            ));
         }
         let kind = key.kind.as_str();
         let name = key.name(format);
@@ -240,7 +246,7 @@ impl CatalogCache {
             }
         };
         let seq = position.await?;
-        let bytes = format.encode(&load().await?)?;
+        let bytes = format.encode(&load().await.map_err(Into::into)?)?;
         let Some(generation) = generation else {
             return Ok(respond(format, seq, bytes, "fwd=miss; detail=cache-unavailable"));
         };

@@ -12,8 +12,8 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::error::Result;
-use crate::events::envelope::Envelope;
 use crate::events::jetstream::{JetStreamBus, JetStreamDelivery, JetStreamSubscription};
+use linkedall_events_schema::Envelope;
 
 /// The bus an origin publishes to.
 #[derive(Clone)]

@@ -12,9 +12,9 @@
 use futures_util::future::BoxFuture;
 
 use crate::error::Result;
-use crate::events::envelope::Envelope;
-use crate::events::tx::EventTx;
 use crate::store::Store;
+use linkedall_events_schema::Envelope;
+use linkedall_store::event_tx::EventTx;
 
 /// A reaction to events. Its `name` is its durable identity: the JetStream consumer's name
 /// and the key of its processed ids, so renaming a consumer makes it start over.

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::events::consumer::{Consumer, Outcome, process};
-use crate::events::envelope::Envelope;
 use crate::store::Store;
+use linkedall_events_schema::Envelope;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct DeadLetter {

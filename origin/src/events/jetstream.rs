@@ -15,7 +15,7 @@ use futures_util::StreamExt;
 
 use crate::error::{Error, Result};
 use crate::events::bus::{Delivery, Handle, Published};
-use crate::events::envelope::Envelope;
+use linkedall_events_schema::Envelope;
 
 /// Names of the streams and subjects; tests use unique ones so they can run side by side.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,7 +202,7 @@ impl JetStreamSubscription {
             Err(e) => return Some(Err(Error::EventBus(format!("receiving from the durable consumer: {e}")))),
         };
         let attempt = message.info().map(|i| u32::try_from(i.delivered).unwrap_or(1)).unwrap_or(1);
-        let envelope = Envelope::from_json(&message.payload);
+        let envelope = Envelope::from_json(&message.payload).map_err(Error::from);
         Some(Ok(Delivery {
             envelope,
             attempt,

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use crate::error::Error;
-use crate::events::tx::EventTx;
+use linkedall_store::event_tx::EventTx;
 
 /// Purges every cached page carrying any of `tags` (`product:42`, `category:3`, `home` …).
 /// Must be idempotent: a purge is repeated when its event is redelivered. Writes to the
@@ -32,10 +32,7 @@ impl PurgeSink for JournalPurges {
             .iter()
             .map(|tag| linkedall_shared::PurgeSelector::tag(tag))
             .collect::<Result<Vec<_>, _>>()?;
-        match tx {
-            EventTx::Postgres(t) => crate::store::postgres::purges::record(t, &selectors).await?,
-            EventTx::Sqlite(t) => crate::store::sqlite::purges::record(t, &selectors).await?,
-        }
+        tx.record_purges(&selectors).await?;
         tracing::info!(?tags, "edge cache purge recorded from an event");
         Ok(())
     }

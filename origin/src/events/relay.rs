@@ -14,8 +14,8 @@ use tokio::sync::watch;
 
 use crate::error::{Error, Result};
 use crate::events::bus::{Bus, Published};
-use crate::events::envelope::{CONTENT_TYPE, Envelope, SOURCE, SPEC_VERSION};
 use crate::store::Store;
+use linkedall_events_schema::envelope::{CONTENT_TYPE, Envelope, SOURCE, SPEC_VERSION};
 
 /// Rows published per transaction.
 pub const DEFAULT_BATCH: i64 = 100;

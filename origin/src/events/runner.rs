@@ -23,8 +23,8 @@ use tracing::Instrument;
 use crate::events::bus::{Bus, Delivery, Subscription};
 use crate::events::consumer::{Consumer, Outcome, process, process_batch};
 use crate::events::dead_letters;
-use crate::events::envelope::Envelope;
 use crate::store::Store;
+use linkedall_events_schema::Envelope;
 
 /// How often and how patiently a consumer retries.
 #[derive(Debug, Clone, Copy)]

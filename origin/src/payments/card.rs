@@ -10,37 +10,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-
-/// Longest fingerprint we accept (Paystack's are `SIG_` and 20 characters).
-const MAX_FINGERPRINT: usize = 128;
-
-/// A card's fingerprint: printable ASCII without spaces, at most 128 characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CardFingerprint(String);
-
-impl CardFingerprint {
-    pub fn parse(raw: &str) -> Result<CardFingerprint> {
-        let raw = raw.trim();
-        if raw.is_empty() || raw.len() > MAX_FINGERPRINT || !raw.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Error::InvalidBody(format!(
-                "a card fingerprint is 1 to {MAX_FINGERPRINT} printable characters"
-            )));
-        }
-        Ok(CardFingerprint(raw.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// The card a charge was paid with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PaymentCard {
-    pub fingerprint: CardFingerprint,
-    /// The last four digits, when the provider said.
-    pub last4: Option<String>,
-}
+pub use linkedall_store::payment::{CardFingerprint, PaymentCard};
 
 /// Paystack's `data.authorization`, as far as we read it.
 #[derive(Debug, Default, Deserialize)]
@@ -100,7 +70,7 @@ pub fn sandbox_card(secret: &[u8], number: Option<&str>, account: i64) -> Result
     hash.update(secret);
     hash.update(material.as_bytes());
     let digest = hex::encode(hash.finalize());
-    Ok(PaymentCard { fingerprint: CardFingerprint(format!("SIG_sbx{}", &digest[..20])), last4 })
+    Ok(PaymentCard { fingerprint: CardFingerprint::parse(&format!("SIG_sbx{}", &digest[..20]))?, last4 })
 }
 
 #[cfg(test)]

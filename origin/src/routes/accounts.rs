@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use linkedall_events_schema::payloads::{UserLogin, UserLogout};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
@@ -140,7 +141,7 @@ pub async fn login(
         return Err(Error::WrongCredentials);
     };
     let user = account.user;
-    state.store.record_session_event("user.login", user).await?;
+    state.store.record_session_event(UserLogin, user).await?;
     metrics::counter!("logins_total", "outcome" => "signed_in").increment(1);
     signed_in(&state, user, StatusCode::OK)
 }
@@ -149,6 +150,6 @@ pub async fn login(
 /// and drops the cookie.
 pub async fn logout(State(state): State<AppState>, session: Session) -> Result<Response> {
     session.revoke(&state.session_cache).await?;
-    state.store.record_session_event("user.logout", session.user).await?;
+    state.store.record_session_event(UserLogout, session.user).await?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, SessionKeys::expired_cookie())]).into_response())
 }

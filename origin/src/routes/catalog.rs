@@ -60,7 +60,7 @@ pub async fn products(
                 };
             let (items, next_cursor) =
                 state.store.products(category.as_ref().map(|c| c.id), cursor, limit).await?;
-            Ok(ProductList { category, items, next_cursor })
+            Ok::<_, Error>(ProductList { category, items, next_cursor })
         })
         .await
 }

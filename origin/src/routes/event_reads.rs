@@ -11,8 +11,9 @@ use super::AppState;
 use super::admin::Admin;
 use crate::error::{Error, Result};
 use crate::events::consumers::{analytics, recommendations};
-use crate::events::{relay, schemas};
+use crate::events::relay;
 use crate::params::QueryParams;
+use linkedall_events_schema::registry as schemas;
 
 /// `GET /api/v1/products/{id}/bought-together`: products most often in the same orders.
 pub async fn bought_together(

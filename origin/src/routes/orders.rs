@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::AppState;
 use crate::cart::{LineRequest, merge};
 use crate::error::{Error, Result};
-use crate::idempotency::{Claim, IdempotencyKey, request_hash};
+use crate::idempotency::{Claim, key_of, request_hash};
 use crate::order::{Order, OrderState};
 use crate::payments::PaymentSession;
 use crate::session::CurrentUser;
@@ -47,7 +47,7 @@ pub async fn place(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    let key = IdempotencyKey::from_headers(&headers)?;
+    let key = key_of(&headers)?;
     let request: CheckoutRequest = if body.iter().all(u8::is_ascii_whitespace) {
         CheckoutRequest::default()
     } else {
@@ -55,7 +55,7 @@ pub async fn place(
     };
     let purchase = match request.items {
         Some(items) => {
-            Purchase::Lines(merge(items.into_iter().map(LineRequest::parse).collect::<Result<Vec<_>>>()?)?)
+            Purchase::Lines(merge(items.into_iter().map(LineRequest::parse).collect::<Result<Vec<_>, _>>()?)?)
         }
         None => Purchase::Cart,
     };

@@ -23,7 +23,7 @@ pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: By
         tracing::warn!("payment webhook with a bad signature refused");
         return Err(Error::BadSignature);
     }
-    let outcome = PaymentOutcome::parse(&body)?;
+    let outcome = crate::payments::parse_webhook(&body)?;
     let changed = state.store.apply_payment_outcome(&outcome).await?;
     tracing::info!(?outcome, applied = changed.is_some(), "payment webhook");
     if let (Some(order), PaymentOutcome::Succeeded { .. }) = (changed, &outcome) {

@@ -94,7 +94,7 @@ async fn upload_photo(
             if !existed && let Err(cleanup) = state.media.delete(&key).await {
                 tracing::error!(%cleanup, key, "could not delete the original of a failed upload");
             }
-            return Err(error);
+            return Err(error.into());
         }
     };
     state.catalog_cache.products_changed(&[id], "product photo replaced").await;

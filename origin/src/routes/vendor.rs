@@ -13,6 +13,7 @@ use crate::order::{OrderPart, Transition};
 use crate::params::QueryParams;
 use crate::session::VendorUser;
 use crate::store::vendor_products::{NewProduct, ProductChanges};
+use linkedall_store::Error as StoreError;
 
 /// `POST /api/v1/vendor/products`
 pub async fn create_product(
@@ -57,8 +58,10 @@ pub async fn update_product(
     let updated = state.store.update_product(vendor.vendor_id, id, &changes).await;
     // Also after a failure past validation: the change may have committed before re-reading
     // the product failed.
-    if !matches!(updated, Err(Error::NotFound { .. } | Error::Forbidden(_) | Error::InvalidParameter { .. }))
-    {
+    if !matches!(
+        updated,
+        Err(StoreError::NotFound { .. } | StoreError::Forbidden(_) | StoreError::InvalidParameter { .. })
+    ) {
         state.catalog_cache.products_changed(&[id], "product updated").await;
     }
     Ok(Json(updated?))

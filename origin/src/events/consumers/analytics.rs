@@ -15,11 +15,13 @@ use futures_util::future::BoxFuture;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::events::catalogue::{OrderConfirmed, OrderCreated};
 use crate::events::consumer::Consumer;
-use crate::events::envelope::Envelope;
-use crate::events::tx::{EventTx, on_conn};
 use crate::store::Store;
+use linkedall_events_schema::Envelope;
+use linkedall_events_schema::Payload;
+use linkedall_events_schema::payloads::{OrderConfirmed, OrderCreated};
+use linkedall_store::event_tx::EventTx;
+use linkedall_store::on_conn;
 
 pub struct OrderAnalytics;
 
@@ -32,14 +34,15 @@ impl Consumer for OrderAnalytics {
     }
 
     fn wants(&self, kind: &str) -> bool {
-        matches!(kind, "order.created" | "order.confirmed")
+        [OrderCreated::KIND, OrderConfirmed::KIND].contains(&kind)
     }
 
     fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            match event.kind.as_str() {
-                "order.confirmed" => count_paid(tx, event).await,
-                _ => count_placed(tx, event).await,
+            if event.is::<OrderConfirmed>() {
+                count_paid(tx, event).await
+            } else {
+                count_placed(tx, event).await
             }
         })
     }

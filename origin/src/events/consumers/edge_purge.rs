@@ -14,9 +14,10 @@ use serde_json::Value;
 
 use crate::error::Result;
 use crate::events::consumer::Consumer;
-use crate::events::envelope::Envelope;
 use crate::events::purge::PurgeSink;
-use crate::events::tx::EventTx;
+use linkedall_events_schema::Envelope;
+use linkedall_events_schema::payloads::ProductCreated;
+use linkedall_store::event_tx::EventTx;
 
 pub struct EdgePurge<S> {
     sink: S,
@@ -39,7 +40,7 @@ pub fn tags_for(event: &Envelope) -> Vec<String> {
     if let Some(product) = id("product_id") {
         tags.push(format!("product:{product}"));
     }
-    if event.kind == "product.created" {
+    if event.is::<ProductCreated>() {
         tags.extend(id("category_id").map(|category| format!("category:{category}")));
         tags.extend(id("vendor_id").map(|vendor| format!("vendor:{vendor}")));
         tags.push("search".into());

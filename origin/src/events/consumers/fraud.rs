@@ -24,11 +24,14 @@ use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::{Error, Result};
-use crate::events::catalogue::{OrderCreated, OrderHeld, PaymentCompleted};
+use crate::events::Cause;
 use crate::events::consumer::Consumer;
-use crate::events::envelope::Envelope;
-use crate::events::tx::{EventTx, on_conn};
-use crate::events::{Cause, Event};
+use linkedall_events_schema::Envelope;
+use linkedall_events_schema::Event;
+use linkedall_events_schema::Payload;
+use linkedall_events_schema::payloads::{OrderCreated, OrderHeld, PaymentCompleted};
+use linkedall_store::event_tx::EventTx;
+use linkedall_store::on_conn;
 
 /// The thresholds of the checks.
 #[derive(Debug, Clone)]
@@ -114,14 +117,15 @@ impl Consumer for FraudCheck {
     }
 
     fn wants(&self, kind: &str) -> bool {
-        matches!(kind, "order.created" | "payment.completed")
+        [OrderCreated::KIND, PaymentCompleted::KIND].contains(&kind)
     }
 
     fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            match event.kind.as_str() {
-                "payment.completed" => self.check_payment(tx, event).await,
-                _ => self.check_order(tx, event).await,
+            if event.is::<PaymentCompleted>() {
+                self.check_payment(tx, event).await
+            } else {
+                self.check_order(tx, event).await
             }
         })
     }
@@ -296,7 +300,7 @@ impl FraudCheck {
 /// Emits `order.held_for_review` for `held`, caused by `event`.
 async fn hold(tx: &mut EventTx, event: &Envelope, held: &OrderHeld) -> Result<()> {
     let cause = Cause { traceparent: event.traceparent.clone(), ..Cause::default() };
-    tx.emit(&Event::typed("order.held_for_review", format!("order/{}", held.order_id), held), &cause).await?;
+    tx.emit(&Event::about_order(held.order_id, held)?, &cause).await?;
     metrics::counter!("fraud_orders_held_total").increment(1);
     tracing::warn!(order = held.order_id, score = held.score, reasons = ?held.reasons, "order held for fraud review");
     Ok(())

@@ -11,11 +11,16 @@
 use futures_util::future::BoxFuture;
 
 use crate::error::{Error, Result};
-use crate::events::catalogue::{OrderCancelled, OrderCreated, StockAlert};
+use crate::events::Cause;
 use crate::events::consumer::Consumer;
-use crate::events::envelope::Envelope;
-use crate::events::tx::{EventTx, on_conn};
-use crate::events::{Cause, Event};
+use linkedall_events_schema::Envelope;
+use linkedall_events_schema::Event;
+use linkedall_events_schema::Payload;
+use linkedall_events_schema::payloads::{
+    LowStock, OrderCancelled, OrderCreated, OutOfStock, ProductCreated, ProductUpdated, StockAlert,
+};
+use linkedall_store::event_tx::EventTx;
+use linkedall_store::on_conn;
 
 /// At or below this many units a product is low on stock.
 pub const LOW_STOCK: i64 = 5;
@@ -57,15 +62,12 @@ impl Level {
 
 /// The products whose stock `event` moved.
 fn products_of(event: &Envelope) -> Result<Vec<i64>> {
-    Ok(match event.kind.as_str() {
-        "order.created" => {
-            let order: OrderCreated = event.data_as()?;
-            order.parts.iter().flat_map(|p| p.items.iter().map(|i| i.product_id)).collect()
-        }
-        "order.cancelled" => {
-            event.data_as::<OrderCancelled>()?.released.iter().map(|r| r.product_id).collect()
-        }
-        _ => event.data.get("product_id").and_then(serde_json::Value::as_i64).into_iter().collect(),
+    Ok(if let Some(order) = event.payload::<OrderCreated>() {
+        order?.parts.iter().flat_map(|p| p.items.iter().map(|i| i.product_id)).collect()
+    } else if let Some(cancelled) = event.payload::<OrderCancelled>() {
+        cancelled?.released.iter().map(|r| r.product_id).collect()
+    } else {
+        event.data.get("product_id").and_then(serde_json::Value::as_i64).into_iter().collect()
     })
 }
 
@@ -75,14 +77,14 @@ impl Consumer for Inventory {
     }
 
     fn wants(&self, kind: &str) -> bool {
-        matches!(
-            kind,
-            "order.created"
-                | "order.cancelled"
-                | "product.created"
-                | "product.updated"
-                | "product.out_of_stock"
-        )
+        [
+            OrderCreated::KIND,
+            OrderCancelled::KIND,
+            ProductCreated::KIND,
+            ProductUpdated::KIND,
+            OutOfStock::KIND,
+        ]
+        .contains(&kind)
     }
 
     fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
@@ -120,10 +122,9 @@ impl Consumer for Inventory {
                 .await
                 .map_err(db())?.rows_affected());
                 if level == Level::Low && before != Some(Level::Low) {
-                    let alert = StockAlert { product_id: product, vendor_id, stock: Some(stock) };
+                    let alert = LowStock(StockAlert { product_id: product, vendor_id, stock: Some(stock) });
                     let cause = Cause { traceparent: event.traceparent.clone(), ..Cause::default() };
-                    tx.emit(&Event::typed("product.low_stock", format!("product/{product}"), &alert), &cause)
-                        .await?;
+                    tx.emit(&Event::about_product(product, &alert)?, &cause).await?;
                     metrics::counter!("inventory_alerts_total", "level" => "low").increment(1);
                     tracing::info!(product, stock, "product is low on stock");
                 }

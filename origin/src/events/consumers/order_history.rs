@@ -5,10 +5,13 @@
 use futures_util::future::BoxFuture;
 
 use crate::error::{Error, Result};
-use crate::events::catalogue::{OrderCancelled, OrderConfirmed, OrderCreated, PartMoved};
 use crate::events::consumer::Consumer;
-use crate::events::envelope::Envelope;
-use crate::events::tx::{EventTx, on_conn};
+use linkedall_events_schema::Envelope;
+use linkedall_events_schema::payloads::{
+    OrderCancelled, OrderConfirmed, OrderCreated, OrderDelivered, OrderShipped, PartMoved,
+};
+use linkedall_store::event_tx::EventTx;
+use linkedall_store::on_conn;
 
 pub struct OrderHistory;
 
@@ -25,7 +28,7 @@ impl Consumer for OrderHistory {
         Box::pin(async move {
             let db = || Error::db("projecting the order history");
             let seq = event.sequence();
-            if event.kind == "order.created" {
+            if event.is::<OrderCreated>() {
                 let order: OrderCreated = event.data_as()?;
                 on_conn!(tx, conn => sqlx::query(
                     "INSERT INTO order_history (order_id, shopper_id, state, currency, total_minor, last_seq) \
@@ -41,26 +44,25 @@ impl Consumer for OrderHistory {
                 .map_err(db())?.rows_affected());
                 return Ok(());
             }
-            let (order, state) = match event.kind.as_str() {
-                "order.confirmed" => (event.data_as::<OrderConfirmed>()?.order_id, "confirmed"),
-                "order.cancelled" => {
-                    let cancelled: OrderCancelled = event.data_as()?;
-                    let state = match cancelled.order_state.as_deref() {
-                        Some("shipped") => "shipped",
-                        Some("delivered") => "delivered",
-                        Some("confirmed") => "confirmed",
-                        _ => "cancelled",
-                    };
-                    (cancelled.order_id, state)
+            let (order, state) = if let Some(confirmed) = event.payload::<OrderConfirmed>() {
+                (confirmed?.order_id, "confirmed")
+            } else if let Some(cancelled) = event.payload::<OrderCancelled>() {
+                let cancelled = cancelled?;
+                let state = match cancelled.order_state.as_deref() {
+                    Some("shipped") => "shipped",
+                    Some("delivered") => "delivered",
+                    Some("confirmed") => "confirmed",
+                    _ => "cancelled",
+                };
+                (cancelled.order_id, state)
+            } else if event.is::<OrderShipped>() || event.is::<OrderDelivered>() {
+                let moved: PartMoved = event.data_as()?;
+                if !moved.whole_order {
+                    return Ok(());
                 }
-                "order.shipped" | "order.delivered" => {
-                    let moved: PartMoved = event.data_as()?;
-                    if !moved.whole_order {
-                        return Ok(());
-                    }
-                    (moved.order_id, if event.kind == "order.shipped" { "shipped" } else { "delivered" })
-                }
-                _ => return Ok(()),
+                (moved.order_id, if event.is::<OrderShipped>() { "shipped" } else { "delivered" })
+            } else {
+                return Ok(());
             };
             on_conn!(tx, conn => sqlx::query(
                 "UPDATE order_history SET state = $2, last_seq = $3 WHERE order_id = $1 AND last_seq < $3",

@@ -4,10 +4,12 @@
 use futures_util::future::BoxFuture;
 
 use crate::error::{Error, Result};
-use crate::events::catalogue::OrderCreated;
 use crate::events::consumer::Consumer;
-use crate::events::envelope::Envelope;
-use crate::events::tx::{EventTx, on_conn};
+use linkedall_events_schema::Envelope;
+use linkedall_events_schema::Payload;
+use linkedall_events_schema::payloads::OrderCreated;
+use linkedall_store::event_tx::EventTx;
+use linkedall_store::on_conn;
 
 pub struct VendorSales;
 
@@ -17,7 +19,7 @@ impl Consumer for VendorSales {
     }
 
     fn wants(&self, kind: &str) -> bool {
-        kind == "order.created"
+        kind == OrderCreated::KIND
     }
 
     fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {

@@ -11,7 +11,8 @@ use time::Duration;
 
 use super::{FraudRules, before};
 use crate::error::{Error, Result};
-use crate::events::tx::{EventTx, on_conn};
+use linkedall_store::event_tx::EventTx;
+use linkedall_store::on_conn;
 
 /// How far back a payment's window reaches.
 pub const WINDOW_MINUTES: i64 = 10;

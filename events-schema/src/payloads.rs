@@ -1,0 +1,293 @@
+//! The payload of every event kind, as Rust types. Consumers read payloads through them
+//! ([`Envelope::data_as`](crate::Envelope::data_as)) and the JSON Schemas are generated from
+//! them, so the store, the schemas and the consumers cannot drift apart unnoticed.
+//!
+//! Kinds that share a shape (shipped and delivered, signed in and out, out of and low on
+//! stock) get a transparent wrapper each, so every kind has its own type and
+//! [`Payload`](crate::Payload) impl.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Money as events carry it: an ISO 4217 code and whole minor units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Amount {
+    pub currency: String,
+    pub minor: i64,
+}
+
+impl From<linkedall_shared::Money> for Amount {
+    fn from(money: linkedall_shared::Money) -> Self {
+        Amount { currency: money.currency.code().to_owned(), minor: money.minor }
+    }
+}
+
+/// `user.created` version 1, before accounts said where they came from.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct UserCreatedV1 {
+    pub user_id: i64,
+    pub role: String,
+    pub vendor_id: Option<i64>,
+}
+
+/// `user.created` version 2: `source` is `password` (registered here) or `supabase`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct UserCreated {
+    pub user_id: i64,
+    pub role: String,
+    pub vendor_id: Option<i64>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct UserUpdated {
+    pub user_id: i64,
+    pub supabase_subject: Option<String>,
+}
+
+/// `user.login` and `user.logout`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub struct UserSession {
+    pub user_id: i64,
+    pub vendor_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct OrderItem {
+    pub product_id: i64,
+    pub quantity: u32,
+    pub unit_price: Amount,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct OrderPart {
+    pub order_id: i64,
+    pub vendor_id: i64,
+    pub state: String,
+    pub subtotal: Amount,
+    pub items: Vec<OrderItem>,
+}
+
+/// `order.created`: the whole order, split per vendor.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct OrderCreated {
+    pub id: i64,
+    pub shopper_id: i64,
+    pub state: String,
+    pub total: Amount,
+    pub parts: Vec<OrderPart>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct OrderConfirmed {
+    pub order_id: i64,
+    pub reference: String,
+}
+
+/// `order.shipped` and `order.delivered`: one vendor's part moved; `whole_order` when it was
+/// the last part to move.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub struct PartMoved {
+    pub order_id: i64,
+    pub vendor_id: i64,
+    pub part_state: String,
+    pub whole_order: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ReleasedStock {
+    pub product_id: i64,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct OrderCancelled {
+    pub order_id: i64,
+    pub shopper_id: i64,
+    pub from: String,
+    pub by: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    pub released: Vec<ReleasedStock>,
+    /// The vendors whose parts were cancelled (empty in events written before orders were
+    /// cancelled part by part: every part).
+    #[serde(default)]
+    pub vendor_ids: Vec<i64>,
+    /// The order's state afterwards: `cancelled`, or how far its shipped parts got when only
+    /// its unshipped parts were cancelled (absent in older events: `cancelled`).
+    #[serde(default)]
+    pub order_state: Option<String>,
+}
+
+/// `order.held_for_review`: the fraud check scored the order above the threshold.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct OrderHeld {
+    pub order_id: i64,
+    pub shopper_id: i64,
+    pub score: u32,
+    pub reasons: Vec<String>,
+}
+
+/// `order.released_from_review`: an admin released a held order; its parts may ship.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct OrderReleased {
+    pub order_id: i64,
+    /// The admin account that released it; 0 when the operators' token did (no account).
+    pub released_by: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct PaymentInitiated {
+    pub order_id: i64,
+    pub reference: String,
+    pub amount: Amount,
+}
+
+/// `payment.failed`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct PaymentOutcome {
+    pub order_id: i64,
+    pub reference: String,
+    pub amount_minor: i64,
+}
+
+/// `payment.completed`: `card_fingerprint` (added compatibly, absent from older events and for
+/// payments not made by card) is the provider's fingerprint of the card paid with.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct PaymentCompleted {
+    pub order_id: i64,
+    pub reference: String,
+    pub amount_minor: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_fingerprint: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct PaymentRefunded {
+    pub order_id: i64,
+    pub reference: String,
+    pub amount: Amount,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ProductCreated {
+    pub product_id: i64,
+    pub vendor_id: i64,
+    pub category_id: i64,
+    pub name: String,
+    pub price: Amount,
+    pub stock: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ProductUpdated {
+    pub product_id: i64,
+    pub vendor_id: i64,
+    pub name: Option<String>,
+    pub description_changed: bool,
+    pub price_minor: i64,
+    pub stock: i64,
+    /// Present only when the update was to the product's photo (an upload or a removal).
+    /// Optional, so events written before it existed still read as version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_change: Option<PhotoChange>,
+}
+
+/// What a vendor did to a product's photo, as `product.updated` carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PhotoChange {
+    /// The photo shown now; `null` when the vendor removed it.
+    pub photo: Option<EventPhoto>,
+    /// The content hash of the photo it replaced or removed, if there was one.
+    pub previous_hash: Option<String>,
+}
+
+/// A product photo in events: the fields of the shared `Photo` type, the format spelled as
+/// the `product_photos.format` column spells it, and the original's media path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct EventPhoto {
+    /// 32 hex digits of the original's SHA-256: its address (`/media/products/{id}/{hash}.{ext}`).
+    pub hash: String,
+    /// `jpeg`, `png` or `webp`.
+    pub format: String,
+    pub width: u32,
+    pub height: u32,
+    /// Base64 ThumbHash placeholder.
+    pub thumbhash: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct PriceChanged {
+    pub product_id: i64,
+    pub currency: String,
+    pub old_minor: i64,
+    pub new_minor: i64,
+}
+
+/// `product.out_of_stock` and `product.low_stock`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub struct StockAlert {
+    pub product_id: i64,
+    pub vendor_id: i64,
+    #[serde(default)]
+    pub stock: Option<i64>,
+}
+
+/// `user.login`: a user signed in.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct UserLogin(pub UserSession);
+
+/// `user.logout`: a user signed out.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct UserLogout(pub UserSession);
+
+/// `order.shipped`: a vendor shipped their part of an order; `whole_order` when it was the
+/// last part to move.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct OrderShipped(pub PartMoved);
+
+/// `order.delivered`: a vendor's part of an order was delivered; `whole_order` when it was
+/// the last part to move.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct OrderDelivered(pub PartMoved);
+
+/// `product.out_of_stock`: a product's stock reached zero.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct OutOfStock(pub StockAlert);
+
+/// `product.low_stock`: a product's stock fell to the low-stock threshold.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct LowStock(pub StockAlert);
+
+crate::payload::payload![
+    UserCreated => "user.created", 2,
+    UserUpdated => "user.updated", 1,
+    UserLogin => "user.login", 1,
+    UserLogout => "user.logout", 1,
+    OrderCreated => "order.created", 1,
+    OrderConfirmed => "order.confirmed", 1,
+    OrderShipped => "order.shipped", 1,
+    OrderDelivered => "order.delivered", 1,
+    OrderCancelled => "order.cancelled", 1,
+    OrderHeld => "order.held_for_review", 1,
+    OrderReleased => "order.released_from_review", 1,
+    PaymentInitiated => "payment.initiated", 1,
+    PaymentCompleted => "payment.completed", 1,
+    PaymentOutcome => "payment.failed", 1,
+    PaymentRefunded => "payment.refunded", 1,
+    ProductCreated => "product.created", 1,
+    ProductUpdated => "product.updated", 1,
+    PriceChanged => "product.price_changed", 1,
+    OutOfStock => "product.out_of_stock", 1,
+    LowStock => "product.low_stock", 1,
+];

@@ -1,0 +1,330 @@
+//! Checkout: the one transaction that turns lines into an order without overselling.
+//!
+//! Stock is taken with a conditional decrement per product, in product order so that two
+//! checkouts of the same products queue rather than deadlock: `UPDATE products SET stock =
+//! stock - n WHERE id = ? AND stock >= n`. A product short of stock ends the transaction, so
+//! nothing is written. The order, one part per vendor, its items, the emptied cart, the
+//! `order.created` (and any `product.out_of_stock`) events and the idempotency record are all
+//! committed together.
+
+use super::Store;
+use crate::cart::Line;
+use crate::error::{Error, Result};
+use crate::idempotency::{Claim, ClaimedKey, IdempotencyKey};
+use crate::order::Order;
+use linkedall_events_schema::payloads;
+
+/// The `order.created` payload of `order`, placed by `shopper`.
+pub(crate) fn order_created(order: &Order, shopper: i64) -> payloads::OrderCreated {
+    payloads::OrderCreated {
+        id: order.id,
+        shopper_id: shopper,
+        state: order.state.as_str().into(),
+        total: order.total.into(),
+        parts: order
+            .parts
+            .iter()
+            .map(|part| payloads::OrderPart {
+                order_id: part.order_id,
+                vendor_id: part.vendor_id.get(),
+                state: part.state.as_str().into(),
+                subtotal: part.subtotal.into(),
+                items: part
+                    .items
+                    .iter()
+                    .map(|item| payloads::OrderItem {
+                        product_id: item.product_id.get(),
+                        quantity: item.quantity,
+                        unit_price: item.unit_price.into(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// How the client named what to buy.
+#[derive(Debug, Clone)]
+pub enum Purchase {
+    /// Everything in the shopper's cart, which is emptied.
+    Cart,
+    /// These lines ("buy now"), leaving the cart alone.
+    Lines(Vec<Line>),
+}
+
+/// What a key's stored row says.
+pub struct StoredKey {
+    pub request_hash: String,
+    pub state: String,
+    pub response_status: Option<i32>,
+    pub response_body: Option<String>,
+}
+
+macro_rules! checkout_queries {
+    ($pool:ty, $conn:ty, $backend:literal) => {
+        use std::collections::BTreeMap;
+
+        use linkedall_shared::{Money, ProductId, VendorId};
+        use linkedall_events_schema::payloads::{OutOfStock, StockAlert};
+
+        use crate::cart::Line;
+        use crate::error::{Error, Result};
+        use linkedall_events_schema::Event;
+        use crate::idempotency::ClaimedKey;
+        use crate::order::{Order, OrderItem, OrderPart, OrderState};
+        use crate::checkout::{Purchase, StoredKey};
+        use crate::rows::amount;
+        use crate::timing::QueryTimer;
+
+        /// Claims (`user`, `key`) for a request with `hash`; `None` when claimed, otherwise the row
+        /// that was there. A row older than 24 hours counts as absent and is replaced, in the same
+        /// statement (one commit, not two: the claim is on every checkout's path).
+        pub async fn claim_key(pool: &$pool, user: i64, key: &str, hash: &str) -> Result<Option<StoredKey>> {
+            let _t = QueryTimer::start($backend, "claim_idempotency_key");
+            let db = || Error::db("claiming an idempotency key");
+            let claimed = sqlx::query(&format!(
+                "INSERT INTO idempotency_keys (user_id, key, request_hash, state) VALUES ($1, $2, $3, 'in_flight') \
+                 ON CONFLICT (user_id, key) DO UPDATE SET request_hash = excluded.request_hash, \
+                 state = 'in_flight', response_status = NULL, response_body = NULL, created_at = {} \
+                 WHERE idempotency_keys.created_at < {}",
+                super::NOW,
+                super::DAY_AGO
+            ))
+            .bind(user)
+            .bind(key)
+            .bind(hash)
+            .execute(pool)
+            .await
+            .map_err(db())?
+            .rows_affected()
+                == 1;
+            if claimed {
+                return Ok(None);
+            }
+            let row: Option<(String, String, Option<i32>, Option<String>)> = sqlx::query_as(
+                "SELECT request_hash, state, response_status, response_body FROM idempotency_keys \
+                 WHERE user_id = $1 AND key = $2",
+            )
+            .bind(user)
+            .bind(key)
+            .fetch_optional(pool)
+            .await
+            .map_err(db())?;
+            // Released between our insert and this read: as good as in flight.
+            let (request_hash, state, response_status, response_body) =
+                row.unwrap_or_else(|| (hash.to_owned(), "in_flight".to_owned(), None, None));
+            Ok(Some(StoredKey { request_hash, state, response_status, response_body }))
+        }
+
+        pub async fn release_key(pool: &$pool, user: i64, key: &str) -> Result<()> {
+            sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND state = 'in_flight'")
+                .bind(user)
+                .bind(key)
+                .execute(pool)
+                .await
+                .map_err(Error::db("releasing an idempotency key"))?;
+            Ok(())
+        }
+
+        pub async fn place_order(
+            pool: &$pool,
+            shopper: i64,
+            purchase: &Purchase,
+            key: &ClaimedKey,
+        ) -> Result<Order> {
+            let _t = QueryTimer::start($backend, "place_order");
+            let db = || Error::db("placing an order");
+            let mut tx = super::begin_write(pool).await?;
+            let lines: Vec<Line> = match purchase {
+                Purchase::Lines(lines) => lines.clone(),
+                Purchase::Cart => {
+                    let rows: Vec<(i64, i32)> = sqlx::query_as(
+                        "SELECT product_id, quantity FROM cart_items WHERE user_id = $1 ORDER BY product_id",
+                    )
+                    .bind(shopper)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db())?;
+                    rows.into_iter()
+                        .map(|(p, q)| Line { product: ProductId::new(p), quantity: u32::try_from(q).unwrap_or(1) })
+                        .collect()
+                }
+            };
+            if lines.is_empty() {
+                return Err(Error::Unprocessable("there is nothing to order: the cart is empty".into()));
+            }
+
+            // Reserve stock, in product order; prices come from the catalog row we just locked.
+            let mut parts: BTreeMap<VendorId, Vec<OrderItem>> = BTreeMap::new();
+            let mut sold_out = Vec::new();
+            let mut relabelled = Vec::new();
+            let mut total: Option<Money> = None;
+            for line in &lines {
+                let reserved: Option<(i64, String, i64, i32)> = sqlx::query_as(
+                    "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 \
+                     RETURNING vendor_id, currency, price_minor, stock",
+                )
+                .bind(line.quantity as i32)
+                .bind(line.product.get())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db())?;
+                let Some((vendor_id, currency, price_minor, stock_left)) = reserved else {
+                    let product: Option<(String, i32)> =
+                        sqlx::query_as("SELECT name, stock FROM products WHERE id = $1")
+                            .bind(line.product.get())
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db())?;
+                    return Err(match product {
+                        None => Error::NotFound { what: format!("product {}", line.product) },
+                        Some((name, available)) => Error::InsufficientStock {
+                            product: line.product.get(),
+                            name,
+                            available: i64::from(available),
+                        },
+                    });
+                };
+                let unit_price = amount(&currency, price_minor)?;
+                let line_total = unit_price.times(line.quantity)?;
+                total = Some(match total {
+                    Some(total) => total.plus(line_total)?,
+                    None => line_total,
+                });
+                if crate::purges::label_changed(stock_left + line.quantity as i32, stock_left) {
+                    relabelled.extend(crate::purges::product_changed(line.product));
+                }
+                if stock_left == 0 {
+                    sold_out.push((line.product, VendorId::new(vendor_id)));
+                }
+                parts.entry(VendorId::new(vendor_id)).or_default().push(OrderItem {
+                    product_id: line.product,
+                    quantity: line.quantity,
+                    unit_price,
+                });
+            }
+            let total = total.expect("at least one line");
+
+            let order_id: i64 = sqlx::query_scalar(&format!(
+                "INSERT INTO orders (shopper_id, state, currency, total_minor, expires_at) \
+                 VALUES ($1, 'created', $2, $3, {}) RETURNING id",
+                super::RESERVATION_ENDS
+            ))
+            .bind(shopper)
+            .bind(total.currency.code())
+            .bind(total.minor)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db())?;
+            let mut order = Order { id: order_id, state: OrderState::Created, total, parts: Vec::new() };
+            for (vendor_id, items) in parts {
+                let mut subtotal = Money::new(total.currency, 0);
+                for item in &items {
+                    subtotal = subtotal.plus(item.unit_price.times(item.quantity)?)?;
+                }
+                let part_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO order_parts (order_id, vendor_id, state, subtotal_minor) \
+                     VALUES ($1, $2, 'created', $3) RETURNING id",
+                )
+                .bind(order_id)
+                .bind(vendor_id.get())
+                .bind(subtotal.minor)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db())?;
+                for item in &items {
+                    sqlx::query(
+                        "INSERT INTO order_items (order_id, part_id, product_id, quantity, unit_price_minor) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(order_id)
+                    .bind(part_id)
+                    .bind(item.product_id.get())
+                    .bind(item.quantity as i32)
+                    .bind(item.unit_price.minor)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db())?;
+                }
+                order.parts.push(OrderPart { order_id, vendor_id, state: OrderState::Created, subtotal, items });
+            }
+            if let Purchase::Cart = purchase {
+                sqlx::query("DELETE FROM cart_items WHERE user_id = $1")
+                    .bind(shopper)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db())?;
+            }
+
+            let payload = crate::checkout::order_created(&order, shopper);
+            super::outbox::record(&mut tx, &Event::about_order(order_id, &payload)?)
+                .await?;
+            for (product, vendor) in sold_out {
+                let payload = OutOfStock(StockAlert { product_id: product.get(), vendor_id: vendor.get(), stock: Some(0) });
+                super::outbox::record(&mut tx, &Event::about_product(product.get(), &payload)?)
+                    .await?;
+            }
+            // Pages show a stock label, not the count: only a sale that changes the label
+            // ("In stock" → "Only 5 left" → … → "Out of stock") changes a cached page.
+            super::purges::record(&mut tx, &relabelled).await?;
+
+            let body = serde_json::to_string(&order).map_err(|e| Error::Corrupt(e.to_string()))?;
+            sqlx::query(
+                "UPDATE idempotency_keys SET state = 'completed', response_status = 201, response_body = $3 \
+                 WHERE user_id = $1 AND key = $2",
+            )
+            .bind(key.user)
+            .bind(key.key.as_str())
+            .bind(body)
+            .execute(&mut *tx)
+            .await
+            .map_err(db())?;
+            tx.commit().await.map_err(db())?;
+            Ok(order)
+        }
+    };
+}
+
+pub(crate) use checkout_queries;
+
+impl Store {
+    /// Claims `key` for `user`'s request whose body hashes to `request_hash`: a new claim, a
+    /// stored response to replay, or 409 (still in flight) / 422 (used for another body).
+    pub async fn claim_idempotency_key(
+        &self,
+        user: i64,
+        key: IdempotencyKey,
+        request_hash: String,
+    ) -> Result<Claim> {
+        let Some(stored) = on_backend!(self, checkout::claim_key(user, key.as_str(), &request_hash))? else {
+            return Ok(Claim::New(ClaimedKey { user, key, request_hash }));
+        };
+        if stored.request_hash != request_hash {
+            return Err(Error::IdempotencyKeyReused);
+        }
+        match (stored.state.as_str(), stored.response_status, stored.response_body) {
+            ("completed", Some(status), Some(body)) => {
+                Ok(Claim::Replay { status: u16::try_from(status).unwrap_or(200), body })
+            }
+            _ => Err(Error::IdempotencyKeyInFlight),
+        }
+    }
+
+    /// Gives a claimed key back after the request failed, so a retry can run.
+    pub async fn release_idempotency_key(&self, key: &ClaimedKey) -> Result<()> {
+        on_backend!(self, checkout::release_key(key.user, key.key.as_str()))
+    }
+
+    /// Places `shopper`'s order in one transaction, completing `key` with the response.
+    pub async fn place_order(&self, shopper: i64, purchase: &Purchase, key: &ClaimedKey) -> Result<Order> {
+        let order = on_backend!(self, checkout::place_order(shopper, purchase, key));
+        match &order {
+            Ok(_) => metrics::counter!("orders_placed_total").increment(1),
+            Err(Error::InsufficientStock { .. }) => {
+                metrics::counter!("orders_refused_total", "reason" => "insufficient_stock").increment(1)
+            }
+            Err(_) => metrics::counter!("orders_refused_total", "reason" => "other").increment(1),
+        }
+        order
+    }
+}

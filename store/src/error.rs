@@ -1,0 +1,77 @@
+//! The store's one error type. It says what went wrong in the shop's terms; the API maps each
+//! kind to an HTTP status (`linkedall-origin`'s `error.rs`), the relay and consumers log it.
+
+use linkedall_shared::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{what} was not found")]
+    NotFound { what: String },
+
+    #[error("{0}")]
+    InvalidInput(#[from] DomainError),
+
+    #[error("invalid `{name}` parameter: {message}")]
+    InvalidParameter { name: &'static str, message: String },
+
+    /// Who asked may not (a Supabase account without a usable email, another vendor's product).
+    #[error("{0}")]
+    Forbidden(String),
+
+    #[error("sign in first: {0}")]
+    Unauthenticated(&'static str),
+
+    #[error("an account with this email already exists; sign in instead")]
+    EmailTaken,
+
+    #[error("only {available} of product {product} ({name}) left; lower the quantity or remove it")]
+    InsufficientStock { product: i64, name: String, available: i64 },
+
+    #[error("cannot {action} {what}: it is {state}")]
+    IllegalTransition { what: String, action: &'static str, state: &'static str },
+
+    #[error("a request with this Idempotency-Key is still being processed; retry shortly")]
+    IdempotencyKeyInFlight,
+
+    #[error("this Idempotency-Key was used with a different request body; use a new key for a new request")]
+    IdempotencyKeyReused,
+
+    #[error("{0}")]
+    Unprocessable(String),
+
+    /// A payment webhook whose amount or currency is not the charge's: not applied.
+    #[error("{0}")]
+    PaymentMismatch(String),
+
+    #[error("database error during {during}: {source}")]
+    Database {
+        during: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+
+    #[error("could not apply database migrations: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+
+    #[error("invalid configuration: {0}")]
+    Config(String),
+
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+
+    /// An event that could not be written or read as its schema says.
+    #[error(transparent)]
+    Event(#[from] linkedall_events_schema::SchemaError),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Wraps a database error with the operation that raised it.
+    pub fn db(during: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
+        move |source| Error::Database { during, source }
+    }
+}

@@ -1,0 +1,131 @@
+//! Catalog queries for SQLite, the embedded default: the shared ones, plus full-text search
+//! on an FTS5 index.
+
+use sqlx::SqlitePool;
+
+super::queries::catalog_queries!(SqlitePool, "sqlite");
+
+/// SQL for the current time as the TEXT timestamp columns store it, and the two moments the
+/// write side compares against.
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+const DAY_AGO: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-24 hours')";
+/// How the reservation sweeper locks the expired orders it picks.
+const SKIP_LOCKED: &str = "";
+/// Locks the order row a transition reads first, so transitions of one order take turns
+/// (SQLite has one writer already).
+const FOR_UPDATE: &str = "";
+/// Taken before writing to the purge journal and held until commit, so journal sequence
+/// numbers follow commit order (SQLite has one writer already).
+const PURGE_LOCK: &str = "SELECT 1";
+/// How long an unpaid order holds its stock.
+const RESERVATION_ENDS: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+30 minutes')";
+
+/// A write transaction, `BEGIN IMMEDIATE`: SQLite has one writer, and taking the write lock up
+/// front makes concurrent writers wait (busy timeout) instead of failing when a read
+/// transaction tries to become a write one.
+async fn begin_write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pool.begin_with("BEGIN IMMEDIATE").await.map_err(Error::db("starting a transaction"))
+}
+
+pub mod accounts {
+    crate::accounts::account_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod carts {
+    crate::carts::cart_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod checkout {
+    crate::checkout::checkout_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod orders {
+    crate::orders::order_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod outbox {
+    crate::outbox::outbox_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod fx_rates {
+    crate::fx_rates::fx_rate_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod purges {
+    crate::purges::purge_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod payments {
+    crate::payments::payment_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod cancellation {
+    crate::cancellation::cancellation_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod ledger {
+    crate::ledger::ledger_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod refunds {
+    crate::refunds::refund_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod reservations {
+    crate::reservations::reservation_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod product_photos {
+    crate::product_photos::product_photo_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+pub mod vendor_products {
+    crate::vendor_products::vendor_product_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
+}
+
+/// FTS5 with bm25 ranking, the name column weighted ten times the description. Shopper text is
+/// reduced to quoted words (all required), so no input is ever FTS5 query syntax.
+pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Vec<ProductCard>> {
+    let _t = QueryTimer::start("sqlite", "search");
+    let Some(fts_query) = fts5_query(query) else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<CardRow> = sqlx::query_as(&format!(
+        "SELECT {CARD_COLUMNS} FROM products_fts f JOIN products p ON p.id = f.rowid \
+         JOIN vendors v ON v.id = p.vendor_id {PHOTO_JOIN} \
+         WHERE products_fts MATCH ?1 ORDER BY bm25(products_fts, 10.0, 1.0), p.id LIMIT ?2"
+    ))
+    .bind(fts_query)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map_err(Error::db("searching products"))?;
+    cards(rows)
+}
+
+/// `phone "case" OR -x` → `"phone" "case" "or" "x"`; `None` when no word remains.
+fn fts5_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{}\"", w.to_lowercase()))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shopper_text_never_reaches_fts5_as_syntax() {
+        assert_eq!(
+            super::fts5_query("phone \"case\" OR -x*").as_deref(),
+            Some("\"phone\" \"case\" \"or\" \"x\"")
+        );
+        assert_eq!(
+            super::fts5_query("'; DROP TABLE products; --"),
+            Some("\"drop\" \"table\" \"products\"".into())
+        );
+        assert_eq!(super::fts5_query("*** --"), None);
+    }
+}
