@@ -62,6 +62,9 @@ pub struct PaymentSession {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Session {
     pub role: String,
+    /// The account's id: the edge remembers which session an email belongs to.
+    #[serde(default)]
+    pub user_id: Option<i64>,
 }
 
 /// `POST /api/v1/auth/login`
