@@ -177,6 +177,9 @@ fn the_cart_and_checkout_speak_the_markets_language_with_its_amounts() {
     let arabic = text(&block_on(handle(get("/checkout?lang=ar", Some(SESSION)), &host)));
     assert!(arabic.contains(r#"dir="rtl""#) && arabic.contains("تأكيد الطلب"), "{arabic}");
     assert!(arabic.contains("<bdi>Shea butter 250 g</bdi>"), "a Latin name isolated in Arabic text");
+    let order = text(&block_on(handle(get("/orders/7?lang=pt", Some(SESSION)), &host)));
+    assert!(order.contains("Pedido n.º 7") && order.contains("A aguardar pagamento"), "{order}");
+    assert!(order.contains("Pagar 5\u{202f}000,00\u{a0}₦"), "{order}");
     let login = text(&block_on(handle(get("/login?lang=sw", None), &host)));
     assert!(login.contains("Nenosiri") && login.contains(">Ingia</button>"), "{login}");
 }

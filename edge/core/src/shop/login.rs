@@ -144,8 +144,9 @@ pub fn confirm_sign_out<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
 /// `POST /logout`: the origin expires the cookie and the edge forgets the account; back to
 /// the home page either way.
 pub async fn sign_out<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
+    let signed_out = visit.post_only("/api/v1/auth/logout").await;
     visit.set_cookie(&account::forget(visit.https));
-    match visit.post_only("/api/v1/auth/logout").await {
+    match signed_out {
         Ok(()) | Err(Failure::SignIn) => visit.redirect("/"),
         Err(failure) => visit.fail(failure),
     }
