@@ -25,6 +25,8 @@ use crate::trace::RequestContext;
 
 /// Product ids per product sitemap.
 pub const IDS_PER_SITEMAP: u64 = 5_000;
+// The sitemap protocol allows 50,000 URLs per file.
+const _: () = assert!(IDS_PER_SITEMAP <= 50_000);
 /// How long the ids and paths read from the origin are kept.
 pub const SITEMAP_TTL_SECS: u32 = 6 * 3600;
 /// How long browsers and caches may keep the favicon (it changes with the brand only).
@@ -254,7 +256,6 @@ mod tests {
         assert!(index.contains("<loc>https://shop.example/sitemaps/products-200.xml</loc>"));
         assert!(!index.contains("products-201"));
         assert!(index.contains("/sitemaps/pages.xml"));
-        assert!(IDS_PER_SITEMAP <= 50_000);
         assert_eq!(sitemap_index("http://x", 5_001).matches("/sitemaps/products-").count(), 2);
         assert_eq!(sitemap_index("http://x", 0).matches("/sitemaps/products-").count(), 0);
         let set = urlset("https://shop.example", ["/p/1-a&b".to_owned()]);
