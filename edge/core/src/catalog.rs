@@ -307,7 +307,13 @@ async fn render<H: Host>(
                 fetch_stamped_document::<ProductList, H>(host, &path, ctx).await?;
             let mut tags: Vec<String> = list.category.iter().map(|c| format!("category:{}", c.id)).collect();
             tags.extend(list.items.iter().map(|p| format!("product:{}", p.id)));
-            Ok(page(ListingPage::category(&list, slug, &shopper).render()?, tags, purge_seq))
+            let mut listing = ListingPage::category(&list, slug, &shopper);
+            // Each page of a listing is its own canonical page (its products differ).
+            listing.layout.canonical = Some(match cursor {
+                Some(cursor) => format!("/c/{slug}?cursor={cursor}"),
+                None => format!("/c/{slug}"),
+            });
+            Ok(page(listing.render()?, tags, purge_seq))
         }
         Route::Product { id, .. } => {
             let Document { value: detail, purge_seq } =
@@ -332,10 +338,9 @@ async fn render<H: Host>(
             tags.extend(storefront.products.iter().map(|p| format!("product:{}", p.id)));
             let slug = storefront.vendor.slug.clone();
             let canonical = cache::requested_address(&Route::Vendor { id: *id, slug, cursor: *cursor });
-            Ok(Rendered {
-                canonical,
-                ..page(ListingPage::vendor(&storefront, &shopper).render()?, tags, purge_seq)
-            })
+            let mut listing = ListingPage::vendor(&storefront, &shopper);
+            listing.layout.canonical.clone_from(&canonical);
+            Ok(Rendered { canonical, ..page(listing.render()?, tags, purge_seq) })
         }
         Route::Search { query } if query.is_empty() => {
             // Shows no product: nothing a purge could make stale but the markup itself.

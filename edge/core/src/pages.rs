@@ -40,6 +40,8 @@ pub struct Layout {
     pub description: String,
     /// `<link rel="canonical">`: the page's one address (no tracking or language parameters).
     pub canonical: Option<String>,
+    /// `<meta name="robots" content="noindex">`: error pages are not for search results.
+    pub noindex: bool,
 }
 
 /// One entry of the language menu.
@@ -57,6 +59,11 @@ impl Layout {
         Layout { languages: Vec::new(), ..Layout::for_locale(title, &locale) }
     }
 
+    /// An error page for `locale`: kept out of search results.
+    pub fn for_error(title: impl Into<String>, locale: &Locale) -> Layout {
+        Layout { noindex: true, ..Layout::for_locale(title, locale) }
+    }
+
     /// A page for `locale`: its currency, language and lite mode.
     pub fn for_locale(title: impl Into<String>, locale: &Locale) -> Layout {
         let words = Words::of(locale.language);
@@ -71,6 +78,7 @@ impl Layout {
             lite: locale.lite,
             description: words.home_description.to_owned(),
             canonical: None,
+            noindex: false,
             lang: locale.language.tag(),
             dir: if locale.language.is_right_to_left() { "rtl" } else { "ltr" },
             words,
@@ -502,7 +510,7 @@ impl ErrorPage {
         let words = Words::of(locale.language);
         tracing::debug!(reason, "not found");
         ErrorPage {
-            layout: Layout::for_locale(format!("{} — Linked All", words.not_found_title), locale),
+            layout: Layout::for_error(format!("{} — Linked All", words.not_found_title), locale),
             status: 404,
             heading: words.not_found_heading.into(),
             message: words.not_found_message.into(),
@@ -515,7 +523,7 @@ impl ErrorPage {
         let words = Words::of(locale.language);
         tracing::info!(reason, "bad request");
         ErrorPage {
-            layout: Layout::for_locale(format!("{} — Linked All", words.bad_request_title), locale),
+            layout: Layout::for_error(format!("{} — Linked All", words.bad_request_title), locale),
             status: 400,
             heading: words.bad_request_heading.into(),
             message: words.bad_request_message.into(),
@@ -528,7 +536,7 @@ impl ErrorPage {
     pub fn refused(status: u16, message: &str, locale: &Locale) -> Self {
         let words = Words::of(locale.language);
         ErrorPage {
-            layout: Layout::for_locale(format!("{} — Linked All", words.refused_heading), locale),
+            layout: Layout::for_error(format!("{} — Linked All", words.refused_heading), locale),
             status,
             heading: words.refused_heading.into(),
             message: message.to_owned(),
@@ -539,7 +547,7 @@ impl ErrorPage {
     pub fn origin_unavailable(status: u16, locale: &Locale) -> Self {
         let words = Words::of(locale.language);
         ErrorPage {
-            layout: Layout::for_locale(format!("{} — Linked All", words.unavailable_title), locale),
+            layout: Layout::for_error(format!("{} — Linked All", words.unavailable_title), locale),
             status,
             heading: words.unavailable_heading.into(),
             message: words.unavailable_message.into(),

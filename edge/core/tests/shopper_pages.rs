@@ -219,6 +219,7 @@ fn browsers_get_the_shops_404_page_in_their_language_and_api_clients_keep_proble
             !body.contains("no route") && !body.contains("99999999") && !body.contains("problem"),
             "{body}"
         );
+        assert!(body.contains(r#"<meta name="robots" content="noindex">"#), "kept out of search results");
     }
     let api = get(&host, "/about", &[("x-country", "SN")]);
     assert_eq!((api.status().as_u16(), header(&api, "content-type")), (404, "application/problem+json"));
@@ -263,6 +264,7 @@ fn a_product_page_tells_search_engines_what_it_sells() {
     assert!(
         home.contains(r#"<link rel="canonical" href="/">"#) && home.contains(r#"<meta name="description""#)
     );
+    assert!(!home.contains("noindex"));
 }
 
 #[test]
