@@ -104,6 +104,8 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
         country = country.unwrap_or("-"),
     );
     let mut background = None;
+    // Whether the answer is the origin's own (proxied), which keeps the origin's headers.
+    let mut from_origin = false;
     let mut response = async {
         match &route {
             Route::Proxy => {
@@ -117,7 +119,10 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
                             format!("the origin has no page at this address ({})", response.status());
                         catalog::error_response(&EdgeError::NotFound(reason), &locale)
                     }
-                    Ok(response) => response,
+                    Ok(response) => {
+                        from_origin = true;
+                        response
+                    }
                     Err(error) if is_api => api_unavailable(&error),
                     Err(error) => catalog::error_response(&EdgeError::Origin(error), &locale),
                 }
@@ -147,14 +152,14 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     .await;
     // Pages rendered for this request alone get their header's account corner here; cached
     // catalog pages got theirs in `catalog::serve`.
-    if route != Route::Proxy {
+    if !from_origin {
         account::fill_response(&mut response, account.as_ref());
     }
     if let Ok(value) = HeaderValue::from_str(&ctx.request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
     // The origin's own answers keep its headers; what the edge renders carries the edge's.
-    if route != Route::Proxy {
+    if !from_origin {
         security_headers::apply(response.headers_mut(), https);
     }
     // A country or language chosen in the address is remembered (never stored in the cache:

@@ -220,6 +220,8 @@ fn browsers_get_the_shops_404_page_in_their_language_and_api_clients_keep_proble
             "{body}"
         );
         assert!(body.contains(r#"<meta name="robots" content="noindex">"#), "kept out of search results");
+        assert!(body.contains(r#"<a href="/login">Se connecter</a>"#), "the header is filled: {body}");
+        assert!(header(&page, "content-security-policy").contains("default-src"), "{path}");
     }
     let api = get(&host, "/about", &[("x-country", "SN")]);
     assert_eq!((api.status().as_u16(), header(&api, "content-type")), (404, "application/problem+json"));
