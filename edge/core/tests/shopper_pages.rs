@@ -283,6 +283,7 @@ fn french_arabic_portuguese_and_swahili_pages_translate_categories_and_write_amo
     let arabic = text(&get(&host, "/p/1-kitenge-skirt", &[("x-country", "EG")])).to_owned();
     assert!(arabic.contains(r#"dir="rtl""#) && arabic.contains(">الأزياء</a>"), "{arabic}");
     assert!(arabic.contains("<h1><bdi>Kitenge skirt</bdi></h1>"), "{arabic}");
+    assert!(arabic.contains(r#"<p dir="auto">Hand-sewn"#), "the vendor's own text keeps its direction");
     assert!(
         arabic.contains("<bdi>Gikomba Styles Ltd</bdi></a>، ويُشحن من <bdi>Nairobi, KE</bdi>."),
         "{arabic}"
