@@ -68,8 +68,11 @@ impl Browser<'_> {
         let signed_in =
             self.post("/login", &[("email", email), ("password", password), ("next", "/checkout")]).await;
         assert_eq!(signed_in.status, 303, "{}", signed_in.body);
-        assert_eq!(signed_in.location(), "/checkout");
         assert!(signed_in.headers[SET_COOKIE].to_str().unwrap().starts_with("linkedall_session="));
+        // Signing in lands on a check that the browser kept the cookie, then goes on.
+        assert_eq!(signed_in.location(), "/login?signed_in=1&next=%2Fcheckout");
+        let checked = self.get(signed_in.location()).await;
+        assert_eq!((checked.status, checked.location()), (303, "/checkout"), "{}", checked.body);
     }
 }
 

@@ -4,7 +4,7 @@
 //
 // home → a category → a product → add to cart (→ create an account → back to the product) →
 // cart → checkout → place order → pay with the sandbox provider → the confirmation page shows
-// the order number, paid.
+// the order number, paid → the header names the shopper → sign out.
 //
 //   cargo build && node --test --test-timeout=180000 tests/journey/
 //
@@ -80,7 +80,8 @@ test("a shopper browses, adds to cart, checks out, pays and sees the order numbe
     await page.waitForURL(/\/login\?next=/);
     await page.getByRole("link", { name: "Create an account" }).click();
     await page.waitForURL(/\/register/);
-    await page.getByLabel("Email").fill(`journey-${Date.now()}@example.com`);
+    const email = `journey-${Date.now()}@example.com`;
+    await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill("correct horse battery");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL((url) => url.pathname === productPath);
@@ -102,6 +103,17 @@ test("a shopper browses, adds to cart, checks out, pays and sees the order numbe
     assert.match(confirmation, /Paid — confirmed/);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     console.log(`order ${orderNumber} paid; screenshot: ${SCREENSHOT}`);
+
+    // The header says who is signed in, on a cached catalog page too, and signs out (a
+    // shared phone): afterwards it offers "Sign in" again.
+    await page.goto(`${base}/`);
+    const account = page.locator("header nav.account");
+    assert.match(await account.innerText(), new RegExp(escape(email)));
+    await account.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL((url) => url.pathname === "/");
+    await account.getByRole("link", { name: "Sign in" }).waitFor();
+    assert.equal(await account.getByRole("button", { name: "Sign out" }).count(), 0);
+    assert.doesNotMatch(await account.innerText(), new RegExp(escape(email)));
   } finally {
     await context?.close();
     fs.rmSync(profile, { recursive: true, force: true });

@@ -27,6 +27,12 @@ pub fn url(name: &str) -> String {
     }
 }
 
+/// The bytes of an asset by its source name (`favicon.ico`), for files served under a fixed
+/// address.
+pub fn bytes(name: &str) -> Option<&'static [u8]> {
+    ASSETS.iter().find(|a| a.name == name).map(|a| a.bytes)
+}
+
 /// Serves `/assets/<hashed name>`; `None` when no asset has that name.
 pub fn serve(hashed_name: &str) -> Option<Response<Bytes>> {
     let asset = ASSETS.iter().find(|a| a.hashed_name == hashed_name)?;
@@ -35,6 +41,7 @@ pub fn serve(hashed_name: &str) -> Option<Response<Bytes>> {
         Some("js") => "text/javascript; charset=utf-8",
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
         _ => "application/octet-stream",
     };
     Response::builder()

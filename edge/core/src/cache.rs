@@ -50,6 +50,7 @@ pub fn key(route: &Route, locale: &Locale) -> Option<CacheKey> {
         Route::Asset { .. }
         | Route::Image { .. }
         | Route::Shop(_)
+        | Route::Crawler(_)
         | Route::NotFound { .. }
         | Route::Proxy => {
             return None;
@@ -119,6 +120,7 @@ pub fn ttl_secs(route: &Route) -> u32 {
         Route::Asset { .. }
         | Route::Image { .. }
         | Route::Shop(_)
+        | Route::Crawler(_)
         | Route::NotFound { .. }
         | Route::Proxy => 0,
     }

@@ -6,6 +6,7 @@ use bytes::Bytes;
 use http::{Response, StatusCode, header};
 use linkedall_shared::{HomeFeed, Limit, ProductDetail, ProductList, SearchResults, VendorStorefront};
 
+use crate::account::{self, Account};
 use crate::cache;
 use crate::coalesce::{self, Leader, Outcome, Turn};
 use crate::error::EdgeError;
@@ -103,10 +104,15 @@ impl Background {
 pub async fn serve<H: Host>(
     route: &Route,
     locale: &Locale,
+    account: Option<&Account>,
     if_none_match: Option<&str>,
     host: &H,
     ctx: &RequestContext,
 ) -> (Response<Bytes>, Background) {
+    // Every answer below is the shared page with this shopper's header corner.
+    let answer = |route: &Route, entry: &Cached, status: &str, if_none_match: Option<&str>, now| {
+        respond(route, &account::personalise(entry, account), status, if_none_match, now)
+    };
     let label = route.label();
     let Some(key) = cache::key(route, locale) else {
         // Only catalog routes reach here, and every catalog route has a key.
@@ -129,7 +135,7 @@ pub async fn serve<H: Host>(
     if let Some(entry) = cached.as_ref().filter(|entry| entry.is_fresh(now)) {
         metrics::counter!("edge_cache_total", "route" => label, "result" => "hit").increment(1);
         let ttl_left = u64::from(entry.ttl_secs).saturating_sub(entry.age_secs(now));
-        return (respond(route, entry, &cache::status_hit(ttl_left), if_none_match, now), background);
+        return (answer(route, entry, &cache::status_hit(ttl_left), if_none_match, now), background);
     }
     if let Some(entry) = cached.as_ref().filter(|entry| cache::usable_while_revalidating(entry, now)) {
         metrics::counter!("edge_cache_total", "route" => label, "result" => "stale").increment(1);
@@ -139,9 +145,9 @@ pub async fn serve<H: Host>(
             // The origin is failing: the page is read-only until it answers again.
             metrics::counter!("edge_read_only_pages_total", "route" => label).increment(1);
             let noticed = read_only::with_notice(entry, entry.age_secs(now), locale.language);
-            respond(route, &noticed, &status, if_none_match, now)
+            answer(route, &noticed, &status, if_none_match, now)
         } else {
-            respond(route, entry, &status, if_none_match, now)
+            answer(route, entry, &status, if_none_match, now)
         };
         let refresh = coalesce::lead_if_idle(&key).map(|leader| Refresh {
             route: route.clone(),
@@ -159,7 +165,7 @@ pub async fn serve<H: Host>(
         Turn::Wait(outcome) => match outcome.await {
             Ok(Outcome { entry, .. }) => {
                 metrics::counter!("edge_cache_total", "route" => label, "result" => "collapsed").increment(1);
-                return (respond(route, &entry, &cache::status_collapsed(), if_none_match, now), background);
+                return (answer(route, &entry, &cache::status_collapsed(), if_none_match, now), background);
             }
             Err(_) => None,
         },
@@ -169,7 +175,7 @@ pub async fn serve<H: Host>(
     if let Some(leader) = leader {
         leader.finish(&response);
     }
-    (respond(route, &response.entry, &response.cache_status, if_none_match, now), background)
+    (answer(route, &response.entry, &response.cache_status, if_none_match, now), background)
 }
 
 /// Renders the page from the origin and stores it; on origin failure falls back to the stale
@@ -301,7 +307,13 @@ async fn render<H: Host>(
                 fetch_stamped_document::<ProductList, H>(host, &path, ctx).await?;
             let mut tags: Vec<String> = list.category.iter().map(|c| format!("category:{}", c.id)).collect();
             tags.extend(list.items.iter().map(|p| format!("product:{}", p.id)));
-            Ok(page(ListingPage::category(&list, slug, &shopper).render()?, tags, purge_seq))
+            let mut listing = ListingPage::category(&list, slug, &shopper);
+            // Each page of a listing is its own canonical page (its products differ).
+            listing.layout.canonical = Some(match cursor {
+                Some(cursor) => format!("/c/{slug}?cursor={cursor}"),
+                None => format!("/c/{slug}"),
+            });
+            Ok(page(listing.render()?, tags, purge_seq))
         }
         Route::Product { id, .. } => {
             let Document { value: detail, purge_seq } =
@@ -326,10 +338,9 @@ async fn render<H: Host>(
             tags.extend(storefront.products.iter().map(|p| format!("product:{}", p.id)));
             let slug = storefront.vendor.slug.clone();
             let canonical = cache::requested_address(&Route::Vendor { id: *id, slug, cursor: *cursor });
-            Ok(Rendered {
-                canonical,
-                ..page(ListingPage::vendor(&storefront, &shopper).render()?, tags, purge_seq)
-            })
+            let mut listing = ListingPage::vendor(&storefront, &shopper);
+            listing.layout.canonical.clone_from(&canonical);
+            Ok(Rendered { canonical, ..page(listing.render()?, tags, purge_seq) })
         }
         Route::Search { query } if query.is_empty() => {
             // Shows no product: nothing a purge could make stale but the markup itself.
@@ -346,6 +357,7 @@ async fn render<H: Host>(
         Route::Asset { .. }
         | Route::Image { .. }
         | Route::Shop(_)
+        | Route::Crawler(_)
         | Route::NotFound { .. }
         | Route::Proxy => Err(EdgeError::NotFound("that page does not exist".into())),
     }

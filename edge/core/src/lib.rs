@@ -8,12 +8,16 @@
 //! pages (cart, checkout, orders, vendor dashboard) go through [`shop`] instead: rendered per
 //! request with the shopper's cookie, never cached.
 
+pub mod account;
+pub mod amounts;
 pub mod assets;
 pub mod cache;
 pub mod cache_blob;
 mod catalog;
+mod category_names;
 pub mod client_address;
 mod coalesce;
+pub mod crawlers;
 pub mod error;
 mod fx_rates;
 mod host;
@@ -91,6 +95,7 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     let (locale, remember) =
         locale::Locale::of_request(request.headers(), request.uri().query(), geo.country.as_deref());
     let country = locale.country();
+    let account = account::Account::of_request(request.headers(), started);
     let span = tracing::info_span!(
         "edge",
         request_id = %ctx.request_id,
@@ -99,21 +104,37 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
         country = country.unwrap_or("-"),
     );
     let mut background = None;
+    // Whether the answer is the origin's own (proxied), which keeps the origin's headers.
+    let mut from_origin = false;
     let mut response = async {
         match &route {
             Route::Proxy => {
                 let is_api = request.uri().path().starts_with("/api/");
+                let browser = !is_api && wants_page(&request);
                 match proxy::forward(request, host, &ctx).await {
-                    Ok(response) => response,
+                    // A browser asking for an address the shop does not have gets the shop's
+                    // page in its language, not the origin's problem document.
+                    Ok(response) if browser && matches!(response.status().as_u16(), 404 | 405) => {
+                        let reason =
+                            format!("the origin has no page at this address ({})", response.status());
+                        catalog::error_response(&EdgeError::NotFound(reason), &locale)
+                    }
+                    Ok(response) => {
+                        from_origin = true;
+                        response
+                    }
                     Err(error) if is_api => api_unavailable(&error),
                     Err(error) => catalog::error_response(&EdgeError::Origin(error), &locale),
                 }
             }
+            Route::Crawler(file) => crawlers::serve(*file, &request, host, &ctx)
+                .await
+                .unwrap_or_else(|error| catalog::error_response(&error, &locale)),
             Route::Asset { hashed_name } => assets::serve(hashed_name).unwrap_or_else(|| {
                 catalog::error_response(&EdgeError::NotFound("there is no such file".into()), &locale)
             }),
             Route::Image { options, source } => images::serve(&request, options, source, host, &ctx).await,
-            Route::Shop(page) => shop::serve(*page, request, host, &ctx, country).await,
+            Route::Shop(page) => shop::serve(*page, request, host, &ctx, country, &locale).await,
             Route::NotFound { reason } => {
                 catalog::error_response(&EdgeError::NotFound(reason.clone()), &locale)
             }
@@ -121,7 +142,7 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
                 let if_none_match =
                     request.headers().get(http::header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
                 let (response, work) =
-                    catalog::serve(catalog_route, &locale, if_none_match, host, &ctx).await;
+                    catalog::serve(catalog_route, &locale, account.as_ref(), if_none_match, host, &ctx).await;
                 background = (!work.is_empty()).then_some(work);
                 response
             }
@@ -129,11 +150,16 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     }
     .instrument(span.clone())
     .await;
+    // Pages rendered for this request alone get their header's account corner here; cached
+    // catalog pages got theirs in `catalog::serve`.
+    if !from_origin {
+        account::fill_response(&mut response, account.as_ref());
+    }
     if let Ok(value) = HeaderValue::from_str(&ctx.request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
     // The origin's own answers keep its headers; what the edge renders carries the edge's.
-    if route != Route::Proxy {
+    if !from_origin {
         security_headers::apply(response.headers_mut(), https);
     }
     // A country or language chosen in the address is remembered (never stored in the cache:
@@ -151,6 +177,18 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     metrics::histogram!("edge_request_duration_seconds", "route" => route.label()).record(seconds);
     span.in_scope(|| tracing::info!(status, "served"));
     Served { response, background }
+}
+
+/// Whether a request is a browser loading a page (`Accept: text/html`), which should get the
+/// shop's HTML pages where an API client gets problem documents.
+fn wants_page(request: &Request<Bytes>) -> bool {
+    (request.method() == http::Method::GET || request.method() == http::Method::HEAD)
+        && request
+            .headers()
+            .get_all(http::header::ACCEPT)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|accept| accept.contains("text/html"))
 }
 
 /// API clients get a problem document, not an HTML page, when the origin is unreachable.

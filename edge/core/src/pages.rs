@@ -8,7 +8,9 @@ use linkedall_shared::{
     ProductList, SearchResults, ShownPrice, VendorStorefront,
 };
 
+use crate::amounts;
 use crate::assets;
+use crate::category_names;
 use crate::locale::{LANGUAGE_PARAM, Locale};
 use crate::placeholder;
 use crate::words::{Words, fill};
@@ -34,6 +36,12 @@ pub struct Layout {
     pub words: &'static Words,
     /// The language menu: every other language, by its own name.
     pub languages: Vec<LanguageChoice>,
+    /// `<meta name="description">`: what a search engine shows under the page's title.
+    pub description: String,
+    /// `<link rel="canonical">`: the page's one address (no tracking or language parameters).
+    pub canonical: Option<String>,
+    /// `<meta name="robots" content="noindex">`: error pages are not for search results.
+    pub noindex: bool,
 }
 
 /// One entry of the language menu.
@@ -51,6 +59,11 @@ impl Layout {
         Layout { languages: Vec::new(), ..Layout::for_locale(title, &locale) }
     }
 
+    /// An error page for `locale`: kept out of search results.
+    pub fn for_error(title: impl Into<String>, locale: &Locale) -> Layout {
+        Layout { noindex: true, ..Layout::for_locale(title, locale) }
+    }
+
     /// A page for `locale`: its currency, language and lite mode.
     pub fn for_locale(title: impl Into<String>, locale: &Locale) -> Layout {
         let words = Words::of(locale.language);
@@ -63,6 +76,9 @@ impl Layout {
             prices_in: fill(words.prices_in, currency),
             query: String::new(),
             lite: locale.lite,
+            description: words.home_description.to_owned(),
+            canonical: None,
+            noindex: false,
             lang: locale.language.tag(),
             dir: if locale.language.is_right_to_left() { "rtl" } else { "ltr" },
             words,
@@ -100,19 +116,63 @@ impl<'a> Shopper<'a> {
         }
     }
 
-    fn layout(&self, title: impl Into<String>) -> Layout {
-        Layout::for_locale(title, self.locale)
+    /// The layout of a page whose one address is `canonical`, described by `description`
+    /// (trimmed to what search engines show).
+    fn layout(&self, title: impl Into<String>, canonical: Option<String>, description: &str) -> Layout {
+        let mut layout = Layout::for_locale(title, self.locale);
+        layout.canonical = canonical;
+        if !description.trim().is_empty() {
+            layout.description = summary(description);
+        }
+        layout
     }
 
     fn price(&self, price: Money) -> PriceView {
         let shown = ShownPrice::new(price, self.currency, self.rates);
-        let amount = shown.price.to_string();
+        let amount = amounts::amount(shown.price, self.locale.language);
         PriceView {
             converted_title: fill(self.words.converted_title, &amount),
             converted_note: fill(self.words.converted_note, &amount),
-            converted: shown.converted.map(|money| money.to_string()),
+            converted: shown.converted.map(|money| amounts::amount(money, self.locale.language)),
             amount,
         }
+    }
+
+    fn category(&self, category: &Category) -> Category {
+        category_names::translated(category, self.locale.language)
+    }
+}
+
+/// At most 160 characters of `text`, cut at a word, for a meta description.
+fn summary(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= 160 {
+        return text;
+    }
+    let cut: String = text.chars().take(157).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
+
+/// A phrase with a name or search inside it (`Results for “{}”`), split around the name so the
+/// template can isolate it in `<bdi>`: a Latin name inside Arabic text keeps its own direction,
+/// and the punctuation around it stays where the sentence puts it.
+pub struct Phrase {
+    pub before: String,
+    pub value: String,
+    pub after: String,
+}
+
+impl Phrase {
+    pub fn new(phrase: &str, value: impl Into<String>) -> Phrase {
+        let (before, after) = phrase.split_once("{}").unwrap_or((phrase, ""));
+        Phrase { before: before.to_owned(), value: value.into(), after: after.to_owned() }
+    }
+}
+
+impl std::fmt::Display for Phrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}{}", self.before, self.value, self.after)
     }
 }
 
@@ -249,8 +309,12 @@ pub struct HomePage {
 impl HomePage {
     pub fn new(feed: &HomeFeed, shopper: &Shopper) -> Self {
         HomePage {
-            layout: shopper.layout(shopper.words.home_title),
-            categories: feed.categories.clone(),
+            layout: shopper.layout(
+                shopper.words.home_title,
+                Some("/".into()),
+                shopper.words.home_description,
+            ),
+            categories: feed.categories.iter().map(|c| shopper.category(c)).collect(),
             featured: cards(&feed.featured, shopper),
         }
     }
@@ -260,7 +324,7 @@ impl HomePage {
 #[template(path = "listing.html")]
 pub struct ListingPage {
     pub layout: Layout,
-    pub heading: String,
+    pub heading: Phrase,
     pub intro: String,
     pub products: Vec<CardView>,
     pub next_page: Option<String>,
@@ -272,10 +336,16 @@ impl ListingPage {
         let (heading, intro) = list
             .category
             .as_ref()
-            .map_or((slug.to_owned(), String::new()), |c| (c.name.clone(), c.description.clone()));
+            .map(|c| shopper.category(c))
+            .map_or_else(|| (slug.to_owned(), String::new()), |c| (c.name, c.description));
+        let description = if intro.is_empty() { heading.clone() } else { intro.clone() };
         ListingPage {
-            layout: shopper.layout(format!("{heading} — Linked All")),
-            heading,
+            layout: shopper.layout(
+                format!("{heading} — Linked All"),
+                Some(format!("/c/{slug}")),
+                &description,
+            ),
+            heading: Phrase::new("{}", heading),
             intro,
             products: cards(&list.items, shopper),
             next_page: list.next_cursor.map(|c| format!("/c/{slug}?cursor={c}")),
@@ -285,10 +355,15 @@ impl ListingPage {
 
     pub fn vendor(storefront: &VendorStorefront, shopper: &Shopper) -> Self {
         let vendor = &storefront.vendor;
+        let intro = format!("{} ({}, {}).", vendor.description, vendor.city, vendor.country);
         ListingPage {
-            layout: shopper.layout(format!("{} — Linked All", vendor.name)),
-            heading: vendor.name.clone(),
-            intro: format!("{} ({}, {}).", vendor.description, vendor.city, vendor.country),
+            layout: shopper.layout(
+                format!("{} — Linked All", vendor.name),
+                Some(format!("/v/{}-{}", vendor.id, vendor.slug)),
+                &intro,
+            ),
+            heading: Phrase::new("{}", vendor.name.clone()),
+            intro,
             products: cards(&storefront.products, shopper),
             next_page: storefront.next_cursor.map(|c| format!("/v/{}-{}?cursor={c}", vendor.id, vendor.slug)),
             empty_message: shopper.words.vendor_empty.into(),
@@ -297,15 +372,16 @@ impl ListingPage {
 
     pub fn search(results: Option<&SearchResults>, query: &str, shopper: &Shopper) -> Self {
         let words = shopper.words;
-        let mut layout = shopper.layout(if query.is_empty() {
+        let title = if query.is_empty() {
             format!("{} — Linked All", words.search_heading)
         } else {
             format!("“{query}” — Linked All")
-        });
+        };
+        let mut layout = shopper.layout(title, None, words.search_intro);
         layout.query = query.to_owned();
         let (heading, empty_message) = match results {
-            None => (words.search_heading.to_owned(), words.search_intro.to_owned()),
-            Some(_) => (fill(words.results_for, query), fill(words.nothing_matches, query)),
+            None => (Phrase::new("{}", words.search_heading), words.search_intro.to_owned()),
+            Some(_) => (Phrase::new(words.results_for, query), fill(words.nothing_matches, query)),
         };
         ListingPage {
             layout,
@@ -336,8 +412,11 @@ pub struct ProductPage {
     pub photo: Option<PhotoView>,
     pub vendor_name: String,
     pub vendor_path: String,
-    /// ", ships from Nairobi, KE." in the page's language.
-    pub ships_from: String,
+    /// ", ships from Nairobi, KE." in the page's language, the place isolated.
+    pub ships_from: Phrase,
+    /// Structured data for search engines (schema.org `Product`), as JSON safe inside
+    /// `<script type="application/ld+json">`.
+    pub structured_data: String,
     pub category_name: String,
     pub category_path: String,
 }
@@ -346,8 +425,14 @@ impl ProductPage {
     pub fn new(detail: &ProductDetail, shopper: &Shopper) -> Self {
         let (product, vendor, category) = (&detail.product, &detail.vendor, &detail.category);
         let usage = if shopper.lite { PhotoUse::Lite } else { PhotoUse::Detail };
+        let category = shopper.category(category);
         ProductPage {
-            layout: shopper.layout(format!("{} — Linked All", product.name)),
+            structured_data: product_json_ld(product, &vendor.name),
+            layout: shopper.layout(
+                format!("{} — Linked All", product.name),
+                Some(product.path()),
+                &product.description,
+            ),
             photo: product.photo.as_ref().map(|photo| PhotoView::new(photo, usage)),
             id: product.id.get(),
             path: product.path(),
@@ -360,11 +445,52 @@ impl ProductPage {
             image: product.image.clone(),
             vendor_name: vendor.name.clone(),
             vendor_path: format!("/v/{}-{}", vendor.id, vendor.slug),
-            ships_from: fill(shopper.words.ships_from, format!("{}, {}", vendor.city, vendor.country)),
+            ships_from: Phrase::new(shopper.words.ships_from, format!("{}, {}", vendor.city, vendor.country)),
             category_name: category.name.clone(),
             category_path: format!("/c/{}", category.slug),
         }
     }
+}
+
+/// schema.org `Product` with its offer: name, image, description, price, currency and
+/// availability, as search engines read them. `<` is escaped so no product text can close
+/// the script element.
+fn product_json_ld(product: &linkedall_shared::Product, vendor: &str) -> String {
+    let exponent = product.price.currency.exponent();
+    let scale = 10i64.pow(exponent);
+    let (major, minor) = (product.price.minor / scale, product.price.minor.rem_euclid(scale));
+    let price = if exponent > 0 {
+        format!("{major}.{minor:0width$}", width = exponent as usize)
+    } else {
+        major.to_string()
+    };
+    // The vendor's original photo: search engines pick their own sizes.
+    let image = product.photo.as_ref().map_or_else(|| product.image.clone(), |photo| photo.original_path());
+    let availability = if !product.stock.is_available() {
+        "https://schema.org/OutOfStock"
+    } else if product.stock.is_low() {
+        "https://schema.org/LimitedAvailability"
+    } else {
+        "https://schema.org/InStock"
+    };
+    let document = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.name,
+        "description": product.description,
+        "image": [image],
+        "sku": product.id.get().to_string(),
+        "url": product.path(),
+        "offers": {
+            "@type": "Offer",
+            "url": product.path(),
+            "price": price,
+            "priceCurrency": product.price.currency.code(),
+            "availability": availability,
+            "seller": {"@type": "Organization", "name": vendor},
+        },
+    });
+    document.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 #[derive(Template)]
@@ -378,45 +504,50 @@ pub struct ErrorPage {
 }
 
 impl ErrorPage {
-    pub fn not_found(message: &str, locale: &Locale) -> Self {
+    /// The shop's 404 page. `reason` says what was missing for the logs; the shopper reads
+    /// a sentence in their language (the reason is developer text: "product 99999999").
+    pub fn not_found(reason: &str, locale: &Locale) -> Self {
         let words = Words::of(locale.language);
+        tracing::debug!(reason, "not found");
         ErrorPage {
-            layout: Layout::for_locale(format!("{} — Linked All", words.not_found_title), locale),
+            layout: Layout::for_error(format!("{} — Linked All", words.not_found_title), locale),
             status: 404,
             heading: words.not_found_heading.into(),
-            message: message.to_owned(),
+            message: words.not_found_message.into(),
             hint: words.not_found_hint.into(),
         }
     }
 
     /// A request the shopper can correct (the origin refused it as malformed).
-    pub fn bad_request(message: &str, locale: &Locale) -> Self {
+    pub fn bad_request(reason: &str, locale: &Locale) -> Self {
         let words = Words::of(locale.language);
+        tracing::info!(reason, "bad request");
         ErrorPage {
-            layout: Layout::for_locale(format!("{} — Linked All", words.bad_request_title), locale),
+            layout: Layout::for_error(format!("{} — Linked All", words.bad_request_title), locale),
             status: 400,
             heading: words.bad_request_heading.into(),
-            message: message.to_owned(),
+            message: words.bad_request_message.into(),
             hint: words.bad_request_hint.into(),
         }
     }
 
-    /// The origin refused what a signed-in shopper asked (out of stock, not theirs, …), in
-    /// the origin's own words.
-    pub fn refused(status: u16, message: &str, country: Option<&str>) -> Self {
+    /// The origin refused what a signed-in shopper asked (out of stock, not theirs, …):
+    /// `message` is already a sentence in the page's language.
+    pub fn refused(status: u16, message: &str, locale: &Locale) -> Self {
+        let words = Words::of(locale.language);
         ErrorPage {
-            layout: Layout::new("We could not do that — Linked All", country),
+            layout: Layout::for_error(format!("{} — Linked All", words.refused_heading), locale),
             status,
-            heading: "We could not do that".into(),
+            heading: words.refused_heading.into(),
             message: message.to_owned(),
-            hint: "Nothing was charged.".into(),
+            hint: words.nothing_charged.into(),
         }
     }
 
     pub fn origin_unavailable(status: u16, locale: &Locale) -> Self {
         let words = Words::of(locale.language);
         ErrorPage {
-            layout: Layout::for_locale(format!("{} — Linked All", words.unavailable_title), locale),
+            layout: Layout::for_error(format!("{} — Linked All", words.unavailable_title), locale),
             status,
             heading: words.unavailable_heading.into(),
             message: words.unavailable_message.into(),

@@ -37,12 +37,30 @@ pub enum Route {
     /// A signed-in shopper's or vendor's page (cart, checkout, orders, dashboard): rendered per
     /// request, never cached. Reached by GET and POST alike; see [`crate::shop`].
     Shop(ShopPage),
+    /// `/robots.txt`, `/favicon.ico`, `/sitemap.xml` and its parts: for crawlers and browsers
+    /// (see [`crate::crawlers`]).
+    Crawler(CrawlerFile),
     /// A catalog-looking URL that cannot name anything (e.g. `/p/abc`): a 404 page.
     NotFound {
         reason: String,
     },
     /// Anything else goes to the origin untouched.
     Proxy,
+}
+
+/// The files crawlers and browsers ask for by a fixed name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrawlerFile {
+    Robots,
+    Favicon,
+    /// `/sitemap.xml`: the index of the sitemaps below.
+    SitemapIndex,
+    /// `/sitemaps/pages.xml`: the home page and the categories.
+    PagesSitemap,
+    /// `/sitemaps/products-<n>.xml`: the products of the n-th range of ids (from 1).
+    ProductSitemap {
+        part: u32,
+    },
 }
 
 /// The private pages, each a form and its submission.
@@ -142,6 +160,20 @@ impl Route {
                 Route::Search { query }
             }
             (true, ["assets", name]) => Route::Asset { hashed_name: (*name).to_owned() },
+            (true, ["robots.txt"]) => Route::Crawler(CrawlerFile::Robots),
+            (true, ["favicon.ico"]) => Route::Crawler(CrawlerFile::Favicon),
+            (true, ["sitemap.xml"]) => Route::Crawler(CrawlerFile::SitemapIndex),
+            (true, ["sitemaps", "pages.xml"]) => Route::Crawler(CrawlerFile::PagesSitemap),
+            (true, ["sitemaps", name]) => match name
+                .strip_prefix("products-")
+                .and_then(|rest| rest.strip_suffix(".xml"))
+                .filter(|n| !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|n| n.parse::<u32>().ok())
+                .filter(|part| *part > 0)
+            {
+                Some(part) => Route::Crawler(CrawlerFile::ProductSitemap { part }),
+                None => not_found(format!("there is no sitemap called “{}”", short(name))),
+            },
             (true, ["cdn-cgi", "image", options, source @ ..]) if !source.is_empty() => {
                 Route::Image { options: (*options).to_owned(), source: source.join("/") }
             }
@@ -160,6 +192,9 @@ impl Route {
             Route::Asset { .. } => "asset",
             Route::Image { .. } => "image",
             Route::Shop(page) => page.label(),
+            Route::Crawler(CrawlerFile::Robots) => "robots",
+            Route::Crawler(CrawlerFile::Favicon) => "favicon",
+            Route::Crawler(_) => "sitemap",
             Route::NotFound { .. } => "not_found",
             Route::Proxy => "proxy",
         }
@@ -266,6 +301,17 @@ mod tests {
             assert!(matches!(get(path, query), Route::NotFound { .. }), "{path} {query:?}");
         }
         assert_eq!(get("/api/v1/products", None), Route::Proxy);
+        assert_eq!(get("/robots.txt", None), Route::Crawler(CrawlerFile::Robots));
+        assert_eq!(get("/favicon.ico", None), Route::Crawler(CrawlerFile::Favicon));
+        assert_eq!(get("/sitemap.xml", None), Route::Crawler(CrawlerFile::SitemapIndex));
+        assert_eq!(
+            get("/sitemaps/products-3.xml", None),
+            Route::Crawler(CrawlerFile::ProductSitemap { part: 3 })
+        );
+        for bad in ["/sitemaps/products-0.xml", "/sitemaps/products-x.xml", "/sitemaps/products-9999999.xml"]
+        {
+            assert!(matches!(get(bad, None), Route::NotFound { .. }), "{bad}");
+        }
         assert_eq!(get("/images/products/1.svg", None), Route::Proxy);
         assert_eq!(Route::parse(&Method::POST, "/c/fashion", None), Route::Proxy);
         let long = "a".repeat(1000);

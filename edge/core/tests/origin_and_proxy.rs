@@ -173,13 +173,15 @@ fn an_origin_timeout_is_a_503_page_with_retry_after() {
 }
 
 #[test]
-fn a_request_the_origin_refuses_as_malformed_is_the_shoppers_400_with_the_reason() {
+fn a_request_the_origin_refuses_as_malformed_is_the_shoppers_400_in_their_words() {
     let mut host = shop();
     let problem = br#"{"type":"/problems/bad-request","title":"Bad Request","status":400,"detail":"search text is limited to 200 characters"}"#;
     host.answers.insert("/api/v1/search?q=kente&limit=24".into(), (400, problem.to_vec()));
     let response = get(&host, "/search?q=kente");
     assert_eq!(response.status(), 400);
-    assert!(body(&response).contains("search text is limited to 200 characters"), "{}", body(&response));
+    let page = body(&response);
+    assert!(page.contains("Part of that address or search could not be read."), "{page}");
+    assert!(!page.contains("limited to 200 characters"), "the origin's text is for developers");
 }
 
 #[test]

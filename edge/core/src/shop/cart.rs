@@ -7,8 +7,11 @@ use http::Response;
 
 use super::documents::{Cart, LineRequest};
 use super::visit::{Failure, Visit, local_path};
+use crate::amounts::amount;
 use crate::host::Host;
 use crate::pages::Layout;
+use crate::words::{Words, fill};
+use linkedall_shared::Language;
 
 /// A cart line as the cart and checkout pages show it.
 pub struct LineView {
@@ -20,9 +23,11 @@ pub struct LineView {
     pub line_total: String,
     /// The catalog has fewer units than the line asks for: checkout would be refused.
     pub short: bool,
+    /// "Remove Kitenge skirt", the remove button's accessible name.
+    pub remove_label: String,
 }
 
-pub fn lines(cart: &Cart) -> Vec<LineView> {
+pub fn lines(cart: &Cart, words: &'static Words, language: Language) -> Vec<LineView> {
     cart.items
         .iter()
         .map(|line| LineView {
@@ -30,15 +35,16 @@ pub fn lines(cart: &Cart) -> Vec<LineView> {
             product_path: format!("/p/{}", line.product_id),
             name: line.name.clone(),
             quantity: line.quantity,
-            unit_price: line.unit_price.to_string(),
-            line_total: line.line_total.to_string(),
+            unit_price: amount(line.unit_price, language),
+            line_total: amount(line.line_total, language),
             short: line.in_stock < line.quantity,
+            remove_label: fill(words.remove_label, &line.name),
         })
         .collect()
 }
 
-pub fn totals(cart: &Cart) -> Vec<String> {
-    cart.totals.iter().map(ToString::to_string).collect()
+pub fn totals(cart: &Cart, language: Language) -> Vec<String> {
+    cart.totals.iter().map(|total| amount(*total, language)).collect()
 }
 
 #[derive(Template)]
@@ -52,13 +58,14 @@ pub struct CartPage {
 
 /// `GET /cart`, or the cart again with what went wrong (`message`) after a refused change.
 pub async fn show<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String)>) -> Response<Bytes> {
+    let words = visit.words();
     match visit.get::<Cart>("/api/v1/cart/items").await {
         Ok(cart) => {
             let (status, message) = message.map_or((200, None), |(status, text)| (status, Some(text)));
             let page = CartPage {
-                layout: Layout::new("Your cart — Linked All", visit.country),
-                lines: lines(&cart),
-                totals: totals(&cart),
+                layout: Layout::for_locale(format!("{} — Linked All", words.your_cart), &visit.locale),
+                lines: lines(&cart, words, visit.locale.language),
+                totals: totals(&cart, visit.locale.language),
                 message,
             };
             visit.page(status, &page)
@@ -70,10 +77,11 @@ pub async fn show<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String)>)
 /// `POST /cart`: `product_id` and `quantity` add units; `remove` drops a line. A shopper who
 /// is not signed in goes to the login page and comes back to the product (`back`).
 pub async fn change<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
+    let words = visit.words();
     let outcome = if let Some(remove) = visit.field("remove") {
         match remove.trim().parse::<i64>() {
             Ok(id) if id > 0 => visit.delete(&format!("/api/v1/cart/items/{id}")).await,
-            _ => Err(Failure::Refused { status: 422, message: "That cart line does not exist.".into() }),
+            _ => Err(Failure::Refused { status: 422, message: words.no_such_line.into() }),
         }
     } else {
         let product =
@@ -84,11 +92,8 @@ pub async fn change<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
                 .post::<Cart>("/api/v1/cart/items", Some(&LineRequest { product_id, quantity }), None)
                 .await
                 .map(drop),
-            (None, _) => Err(Failure::Refused { status: 422, message: "Choose a product to add.".into() }),
-            (_, Err(_)) => Err(Failure::Refused {
-                status: 422,
-                message: "Choose a quantity: a whole number from 1 to 99.".into(),
-            }),
+            (None, _) => Err(Failure::Refused { status: 422, message: words.choose_product.into() }),
+            (_, Err(_)) => Err(Failure::Refused { status: 422, message: words.choose_quantity.into() }),
         }
     };
     match outcome {

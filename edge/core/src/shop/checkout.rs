@@ -36,12 +36,8 @@ pub async fn show<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
 /// `POST /checkout`: places the order under the form's key and shows its confirmation.
 pub async fn place<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
     let Some(key) = visit.field("idempotency_key").filter(|k| is_key(k)).map(str::to_owned) else {
-        return render(
-            visit,
-            random_id(visit.now()),
-            Some((422, "Please check your order and press “Place order” again.".into())),
-        )
-        .await;
+        return render(visit, random_id(visit.now()), Some((422, visit.words().place_order_again.into())))
+            .await;
     };
     // The body is empty: the origin buys the cart it holds, at its own prices.
     match visit.post::<Order>("/api/v1/orders", None::<&()>, Some(&key)).await {
@@ -60,9 +56,9 @@ async fn render<H: Host>(
         Ok(cart) => {
             let (status, message) = message.map_or((200, None), |(status, text)| (status, Some(text)));
             let page = CheckoutPage {
-                layout: Layout::new("Checkout — Linked All", visit.country),
-                lines: lines(&cart),
-                totals: totals(&cart),
+                layout: Layout::for_locale(format!("{} — Linked All", visit.words().checkout), &visit.locale),
+                lines: lines(&cart, visit.words(), visit.locale.language),
+                totals: totals(&cart, visit.locale.language),
                 idempotency_key: key,
                 message,
             };

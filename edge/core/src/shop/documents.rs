@@ -8,6 +8,8 @@
 use linkedall_shared::{Money, ProductId};
 use serde::{Deserialize, Serialize};
 
+use crate::words::Words;
+
 /// `GET /api/v1/cart/items`: lines priced by the origin, one total per currency.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Cart {
@@ -62,6 +64,9 @@ pub struct PaymentSession {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Session {
     pub role: String,
+    /// The account's id: the edge remembers which session an email belongs to.
+    #[serde(default)]
+    pub user_id: Option<i64>,
 }
 
 /// `POST /api/v1/auth/login`
@@ -87,14 +92,14 @@ pub struct LineRequest {
     pub quantity: u32,
 }
 
-/// How an order's state reads to a shopper.
-pub fn state_label(state: &str) -> &'static str {
+/// How an order's state reads to a shopper, in the page's language.
+pub fn state_label(state: &str, words: &'static Words) -> &'static str {
     match state {
-        "created" => "Awaiting payment",
-        "confirmed" => "Paid — confirmed",
-        "shipped" => "Shipped",
-        "delivered" => "Delivered",
-        "cancelled" => "Cancelled",
-        _ => "Being updated",
+        "created" => words.state_created,
+        "confirmed" => words.state_confirmed,
+        "shipped" => words.state_shipped,
+        "delivered" => words.state_delivered,
+        "cancelled" => words.state_cancelled,
+        _ => words.state_other,
     }
 }

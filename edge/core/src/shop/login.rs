@@ -8,6 +8,7 @@ use http::Response;
 
 use super::documents::{Credentials, Registration, Session};
 use super::visit::{Failure, Visit, local_path};
+use crate::account;
 use crate::host::Host;
 use crate::origin::encode;
 use crate::pages::Layout;
@@ -31,15 +32,16 @@ pub struct AccountPage {
 
 impl AccountPage {
     fn new<H: Host>(visit: &Visit<'_, H>, registering: bool, message: Option<String>) -> Self {
+        let words = visit.words();
         let next =
             local_path(visit.field("next").map(str::to_owned).or_else(|| visit.query("next")).as_deref());
         let (heading, action, button) = if registering {
-            ("Create your account", "/register", "Create account")
+            (words.create_account_heading, "/register", words.create_account)
         } else {
-            ("Sign in", "/login", "Sign in")
+            (words.sign_in, "/login", words.sign_in)
         };
         AccountPage {
-            layout: Layout::new(format!("{heading} — Linked All"), visit.country),
+            layout: Layout::for_locale(format!("{heading} — Linked All"), &visit.locale),
             heading: heading.into(),
             action,
             button,
@@ -53,12 +55,36 @@ impl AccountPage {
     }
 }
 
+/// The query parameter of the page a sign-in lands on first: it checks that the browser kept
+/// the session cookie before going on to `next`.
+const SIGNED_IN_CHECK: &str = "signed_in";
+
+/// `GET /login`: the form; or, right after signing in ([`SIGNED_IN_CHECK`]), on to `next`
+/// when the browser sent the new cookie back, else the form with the sentence that says why
+/// the shopper is still signed out.
 pub fn show_login<H: Host>(visit: &Visit<'_, H>, message: Option<String>, status: u16) -> Response<Bytes> {
+    if message.is_none() && visit.query(SIGNED_IN_CHECK).is_some() {
+        if visit.account.is_some() {
+            return visit.redirect(&local_path(visit.query("next").as_deref()));
+        }
+        metrics::counter!("edge_sign_in_cookie_refused_total").increment(1);
+        let message = Some(visit.words().cookie_refused.to_owned());
+        return visit.page(200, &AccountPage::new(visit, false, message));
+    }
     visit.page(status, &AccountPage::new(visit, false, message))
 }
 
 pub fn show_register<H: Host>(visit: &Visit<'_, H>, message: Option<String>, status: u16) -> Response<Bytes> {
     visit.page(status, &AccountPage::new(visit, true, message))
+}
+
+/// After the origin opened a session: the edge remembers whose (for the header), and the
+/// browser goes on to `next` by way of the cookie check.
+fn signed_in<H: Host>(visit: &Visit<'_, H>, session: &Session, next: &str) -> Response<Bytes> {
+    if let (Some(user), Some(email)) = (session.user_id, visit.field("email")) {
+        visit.set_cookie(&account::remember(&user.to_string(), email, visit.https));
+    }
+    visit.redirect(&format!("/login?{SIGNED_IN_CHECK}=1&next={}", encode(next)))
 }
 
 /// `POST /login`: wrong credentials or the rate limit show the form again with the origin's
@@ -72,11 +98,9 @@ pub async fn sign_in<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
         Ok(session) => {
             let next = local_path(visit.field("next"));
             let next = if next == "/" && session.role == "vendor" { "/vendor".to_owned() } else { next };
-            visit.redirect(&next)
+            signed_in(visit, &session, &next)
         }
-        Err(Failure::SignIn) => {
-            show_login(visit, Some("That email and password do not match an account.".into()), 401)
-        }
+        Err(Failure::SignIn) => show_login(visit, Some(visit.words().wrong_password.into()), 401),
         Err(Failure::Refused { status, message }) => show_login(visit, Some(message), status),
         Err(broken) => visit.fail(broken),
     }
@@ -90,8 +114,11 @@ pub async fn register<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
         role: "shopper",
     };
     match visit.post::<Session>("/api/v1/auth/register", Some(&registration), None).await {
-        Ok(_) => visit.redirect(&local_path(visit.field("next"))),
-        Err(Failure::Refused { status, message }) => show_register(visit, Some(message), status),
+        Ok(session) => signed_in(visit, &session, &local_path(visit.field("next"))),
+        Err(Failure::Refused { status: 429, message }) => show_register(visit, Some(message), 429),
+        Err(Failure::Refused { status, .. }) => {
+            show_register(visit, Some(visit.words().register_refused.into()), status)
+        }
         Err(failure) => visit.fail(failure),
     }
 }
@@ -102,15 +129,24 @@ pub async fn register<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
 #[template(path = "shop/logout.html")]
 pub struct SignOutPage {
     pub layout: Layout,
+    /// Someone is signed in: the page offers the button; otherwise it says they are out.
+    pub signed_in: bool,
 }
 
 pub fn confirm_sign_out<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
-    visit.page(200, &SignOutPage { layout: Layout::new("Sign out — Linked All", visit.country) })
+    let words = visit.words();
+    let signed_in = visit.account.is_some();
+    let title = if signed_in { words.sign_out } else { words.signed_out };
+    let layout = Layout::for_locale(format!("{title} — Linked All"), &visit.locale);
+    visit.page(200, &SignOutPage { layout, signed_in })
 }
 
-/// `POST /logout`: the origin expires the cookie; back to the home page either way.
+/// `POST /logout`: the origin expires the cookie and the edge forgets the account; back to
+/// the home page either way.
 pub async fn sign_out<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
-    match visit.post_only("/api/v1/auth/logout").await {
+    let signed_out = visit.post_only("/api/v1/auth/logout").await;
+    visit.set_cookie(&account::forget(visit.https));
+    match signed_out {
         Ok(()) | Err(Failure::SignIn) => visit.redirect("/"),
         Err(failure) => visit.fail(failure),
     }

@@ -24,6 +24,7 @@ use bytes::Bytes;
 use http::{Method, Request, Response};
 
 use crate::host::Host;
+use crate::locale::Locale;
 use crate::route::ShopPage;
 use crate::trace::RequestContext;
 pub use visit::CACHE_CONTROL;
@@ -38,18 +39,18 @@ pub async fn serve<H: Host>(
     host: &H,
     ctx: &RequestContext,
     country: Option<&str>,
+    locale: &Locale,
 ) -> Response<Bytes> {
     metrics::counter!("edge_cache_total", "route" => page.label(), "result" => "bypass").increment(1);
-    let visit = Visit::new(&request, host, ctx, country);
+    let visit = Visit::new(&request, host, ctx, country, locale);
     let post = request.method() == Method::POST;
     if !post && request.method() != Method::GET && request.method() != Method::HEAD {
-        return visit.refused(405, "This page takes GET or POST requests only.".into());
+        return visit.refused(405, visit.words().method_refused.into());
     }
     if let Some(reason) = post.then(|| cross_site::refusal(&request)).flatten() {
         metrics::counter!("edge_cross_site_posts_refused_total", "route" => page.label()).increment(1);
         tracing::warn!(reason, page = page.label(), "cross-site form submission refused");
-        return visit
-            .refused(403, "This form was sent from another site, so the shop did not act on it.".into());
+        return visit.refused(403, visit.words().cross_site_refused.into());
     }
     match (page, post) {
         (ShopPage::Login, false) => login::show_login(&visit, None, 200),

@@ -12,9 +12,12 @@ use http::Response;
 
 use super::documents::{Order, PaymentSession, state_label};
 use super::visit::{Failure, Visit};
+use crate::amounts::amount;
 use crate::host::Host;
+use crate::locale::Locale;
 use crate::origin::encode;
 use crate::pages::Layout;
+use crate::words::{Words, fill};
 
 /// An order line: the product and its price when the order was placed.
 pub struct ItemView {
@@ -29,6 +32,10 @@ pub struct ItemView {
 pub struct OrderPage {
     pub layout: Layout,
     pub number: i64,
+    /// "Order number 42" in the page's language.
+    pub heading: String,
+    /// "Pay ₦5,000.00" in the page's language.
+    pub pay: String,
     pub state: &'static str,
     pub paid: bool,
     pub payable: bool,
@@ -38,23 +45,27 @@ pub struct OrderPage {
 }
 
 impl OrderPage {
-    fn new(order: &Order, country: Option<&str>, message: Option<String>) -> Self {
+    fn new(order: &Order, locale: &Locale, message: Option<String>) -> Self {
+        let (words, language) = (Words::of(locale.language), locale.language);
+        let total = amount(order.total, language);
         OrderPage {
-            layout: Layout::new(format!("Order {} — Linked All", order.id), country),
+            layout: Layout::for_locale(format!("{} — Linked All", fill(words.order_label, order.id)), locale),
             number: order.id,
-            state: state_label(&order.state),
+            heading: fill(words.order_number, order.id),
+            pay: fill(words.pay_amount, &total),
+            state: state_label(&order.state, words),
             paid: matches!(order.state.as_str(), "confirmed" | "shipped" | "delivered"),
             payable: order.state == "created",
-            total: order.total.to_string(),
+            total,
             items: order
                 .parts
                 .iter()
                 .flat_map(|part| &part.items)
                 .map(|item| ItemView {
                     product_path: format!("/p/{}", item.product_id),
-                    product: format!("Product {}", item.product_id),
+                    product: fill(words.product_label, item.product_id),
                     quantity: item.quantity,
-                    unit_price: item.unit_price.to_string(),
+                    unit_price: amount(item.unit_price, language),
                 })
                 .collect(),
             message,
@@ -65,6 +76,8 @@ impl OrderPage {
 /// A row of "my orders".
 pub struct OrderRow {
     pub number: i64,
+    /// "Order 42" in the page's language.
+    pub label: String,
     pub state: &'static str,
     pub total: String,
 }
@@ -81,7 +94,7 @@ pub async fn show<H: Host>(visit: &Visit<'_, H>, id: i64, message: Option<(u16, 
     match visit.get::<Order>(&format!("/api/v1/orders/{id}")).await {
         Ok(order) => {
             let (status, message) = message.map_or((200, None), |(status, text)| (status, Some(text)));
-            visit.page(status, &OrderPage::new(&order, visit.country, message))
+            visit.page(status, &OrderPage::new(&order, &visit.locale, message))
         }
         Err(failure) => visit.fail(failure),
     }
@@ -113,14 +126,16 @@ pub async fn pay<H: Host>(visit: &Visit<'_, H>, id: i64) -> Response<Bytes> {
 pub async fn list<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
     match visit.get::<Vec<Order>>("/api/v1/orders").await {
         Ok(orders) => {
+            let words = visit.words();
             let page = OrdersPage {
-                layout: Layout::new("Your orders — Linked All", visit.country),
+                layout: Layout::for_locale(format!("{} — Linked All", words.your_orders), &visit.locale),
                 orders: orders
                     .iter()
                     .map(|order| OrderRow {
                         number: order.id,
-                        state: state_label(&order.state),
-                        total: order.total.to_string(),
+                        label: fill(words.order_label, order.id),
+                        state: state_label(&order.state, words),
+                        total: amount(order.total, visit.locale.language),
                     })
                     .collect(),
             };

@@ -75,7 +75,8 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
             .iter()
             .map(|part| PartRow {
                 order_id: part.order_id,
-                state: state_label(&part.state),
+                // The dashboard is written in English so far.
+                state: state_label(&part.state, &crate::words::ENGLISH),
                 shippable: part.state == "confirmed",
                 subtotal: part.subtotal.to_string(),
                 items: part

@@ -10,13 +10,17 @@ use http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::account::Account;
 use crate::cache;
 use crate::catalog;
 use crate::error::EdgeError;
 use crate::host::Host;
+use crate::locale::Locale;
 use crate::origin::{self, encode, problem_detail};
 use crate::pages::ErrorPage;
+use crate::security_headers;
 use crate::trace::{REQUEST_ID, RequestContext, TRACEPARENT};
+use crate::words::Words;
 
 /// Every signed-in page: only the shopper's browser may keep it, and not even on disk.
 pub const CACHE_CONTROL: &str = "private, no-store";
@@ -51,6 +55,14 @@ pub struct Visit<'a, H> {
     form: Vec<(String, String)>,
     /// Every `Set-Cookie` the origin answered during this visit, passed back to the browser.
     set_cookies: RefCell<Vec<HeaderValue>>,
+    /// Whether the shopper came over HTTPS: cookies are `Secure` then, and only then (a
+    /// browser drops a `Secure` cookie sent over plain HTTP, and the shopper would never be
+    /// signed in on a LAN or staging address).
+    pub https: bool,
+    /// Who the request's cookies say is signed in (display only; see [`crate::account`]).
+    pub account: Option<Account>,
+    /// The page's language and the shopper's market.
+    pub locale: Locale,
 }
 
 impl<'a, H: Host> Visit<'a, H> {
@@ -59,6 +71,7 @@ impl<'a, H: Host> Visit<'a, H> {
         host: &'a H,
         ctx: &'a RequestContext,
         country: Option<&'a str>,
+        locale: &Locale,
     ) -> Self {
         let cookies: Vec<&str> =
             request.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
@@ -76,6 +89,9 @@ impl<'a, H: Host> Visit<'a, H> {
             here: request.uri().path_and_query().map_or("/", |pq| pq.as_str()).to_owned(),
             form,
             set_cookies: RefCell::default(),
+            https: security_headers::over_https(request.uri(), request.headers()),
+            account: Account::of_request(request.headers(), host.now()),
+            locale: locale.clone(),
         }
     }
 
@@ -152,21 +168,38 @@ impl<'a, H: Host> Visit<'a, H> {
             .body(Bytes::from(json.unwrap_or_default()))
             .map_err(|e| Failure::Broken(EdgeError::NotFound(format!("invalid address: {e}"))))?;
         let response = origin::send(self.host, self.ctx, request).await.map_err(EdgeError::from)?;
-        self.set_cookies.borrow_mut().extend(response.headers().get_all(header::SET_COOKIE).iter().cloned());
+        self.set_cookies
+            .borrow_mut()
+            .extend(response.headers().get_all(header::SET_COOKIE).iter().map(|c| for_scheme(c, self.https)));
         let status = response.status().as_u16();
         match status {
             200..=299 => Ok(response.into_body()),
             401 => Err(Failure::SignIn),
-            400..=499 => Err(Failure::Refused {
-                status,
-                message: problem_detail(response.body()).unwrap_or_else(|| refusal_text(status).into()),
-            }),
+            400..=499 => {
+                // The origin's detail is written for developers ("invalid `quantity`
+                // parameter"): logged, while the shopper reads a sentence in their language.
+                let detail = problem_detail(response.body()).unwrap_or_default();
+                tracing::info!(status, path, detail, "the origin refused a shopper's request");
+                Err(Failure::Refused { status, message: refusal_text(self.words(), status).into() })
+            }
             _ => {
                 metrics::counter!("edge_origin_errors_total", "kind" => "status").increment(1);
                 tracing::warn!(status, path, "origin error on a signed-in page");
                 Err(Failure::Broken(EdgeError::OriginStatus { status }))
             }
         }
+    }
+
+    /// Adds a cookie of the edge's own (e.g. [`crate::account::remember`]) to the answer.
+    pub fn set_cookie(&self, cookie: &str) {
+        if let Ok(value) = HeaderValue::from_str(cookie) {
+            self.set_cookies.borrow_mut().push(value);
+        }
+    }
+
+    /// The shop's words in the page's language.
+    pub fn words(&self) -> &'static Words {
+        Words::of(self.locale.language)
     }
 
     /// An HTML page with this visit's headers; a template that fails to render is a 500 page.
@@ -195,7 +228,7 @@ impl<'a, H: Host> Visit<'a, H> {
 
     /// The page for a refusal the shopper can act on, in the origin's words.
     pub fn refused(&self, status: u16, message: String) -> Response<Bytes> {
-        self.page(status, &ErrorPage::refused(status, &message, self.country))
+        self.page(status, &ErrorPage::refused(status, &message, &self.locale))
     }
 
     /// The answer for any failure: sign in, a readable refusal, or the error page.
@@ -203,14 +236,7 @@ impl<'a, H: Host> Visit<'a, H> {
         match failure {
             Failure::SignIn => self.sign_in_first(&self.here),
             Failure::Refused { status, message } => self.refused(status, message),
-            Failure::Broken(error) => {
-                // The signed-in pages are written in English only so far.
-                let locale = crate::locale::Locale {
-                    language: linkedall_shared::Language::En,
-                    ..crate::locale::Locale::of_country(self.country)
-                };
-                self.finish(catalog::error_response(&error, &locale))
-            }
+            Failure::Broken(error) => self.finish(catalog::error_response(&error, &self.locale)),
         }
     }
 
@@ -226,6 +252,18 @@ impl<'a, H: Host> Visit<'a, H> {
         }
         response
     }
+}
+
+/// An origin's `Set-Cookie` as this shopper's browser will keep it: without `Secure` when
+/// they came over plain HTTP (a phone on the LAN, a staging host), as it was otherwise.
+pub fn for_scheme(cookie: &HeaderValue, https: bool) -> HeaderValue {
+    let Ok(text) = cookie.to_str() else { return cookie.clone() };
+    if https || !text.split(';').any(|part| part.trim().eq_ignore_ascii_case("secure")) {
+        return cookie.clone();
+    }
+    let kept: Vec<&str> =
+        text.split(';').map(str::trim).filter(|part| !part.eq_ignore_ascii_case("secure")).collect();
+    HeaderValue::from_str(&kept.join("; ")).unwrap_or_else(|_| cookie.clone())
 }
 
 /// `next` if it is a path on this site, else `/`: a login link must never send the shopper
@@ -253,13 +291,14 @@ fn decode<T: DeserializeOwned>(path: &str, body: &[u8]) -> Result<T, Failure> {
     })
 }
 
-fn refusal_text(status: u16) -> &'static str {
+/// What a shopper reads when the origin refused their request with `status`.
+pub fn refusal_text(words: &'static Words, status: u16) -> &'static str {
     match status {
-        403 => "Your account cannot do that.",
-        404 => "We could not find that.",
-        409 => "That conflicts with the current state of your order.",
-        429 => "Too many attempts. Please wait a little and try again.",
-        _ => "The shop could not accept that request. Please check it and try again.",
+        403 => words.refused_forbidden,
+        404 | 410 => words.refused_missing,
+        409 => words.refused_conflict,
+        429 => words.refused_too_many,
+        _ => words.refused_invalid,
     }
 }
 
@@ -272,7 +311,17 @@ fn html_response(status: u16, html: String) -> Response<Bytes> {
 
 #[cfg(test)]
 mod tests {
-    use super::local_path;
+    use super::{for_scheme, local_path};
+    use http::HeaderValue;
+
+    #[test]
+    fn the_session_cookie_is_secure_only_when_the_shopper_came_over_https() {
+        let origin = HeaderValue::from_static("linkedall_session=t; Path=/; HttpOnly; Secure; SameSite=Lax");
+        assert_eq!(for_scheme(&origin, true), origin);
+        assert_eq!(for_scheme(&origin, false), "linkedall_session=t; Path=/; HttpOnly; SameSite=Lax");
+        let plain = HeaderValue::from_static("la_lang=fr; Path=/");
+        assert_eq!(for_scheme(&plain, false), plain);
+    }
 
     #[test]
     fn only_local_paths_are_followed_after_signing_in() {

@@ -1,0 +1,344 @@
+//! What issue 15 asks of the pages a shopper and a crawler see: a header that knows who is
+//! signed in on pages cached for everyone, the shop's 404 page for browsers, meta and
+//! structured data, pages in the market's language and format, and the crawler files.
+
+mod support;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use futures_executor::block_on;
+use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, Timestamp, handle};
+use linkedall_shared::*;
+
+/// An origin with a home feed, a product, and a catalog of `ids` behind the product listing.
+struct CatalogHost {
+    documents: HashMap<String, Vec<u8>>,
+    ids: Vec<i64>,
+    cache: RefCell<HashMap<CacheKey, Cached>>,
+    fetches: RefCell<Vec<String>>,
+}
+
+impl Host for CatalogHost {
+    async fn cache_get(&self, key: &CacheKey) -> Option<Cached> {
+        self.cache.borrow().get(key).cloned()
+    }
+    async fn cache_put(&self, key: &CacheKey, entry: Cached) {
+        self.cache.borrow_mut().insert(key.clone(), entry);
+    }
+    async fn fetch_origin(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, OriginError> {
+        let path = req.uri().to_string();
+        if support::is_bookkeeping(&path) {
+            let rates = FxRates { as_of: "2026-11-30T00:00:00Z".into(), per_usd_micros: vec![] };
+            return Ok(support::bookkeeping(&path, &[], &rates).expect("bookkeeping"));
+        }
+        self.fetches.borrow_mut().push(path.clone());
+        if let Some(bytes) = self.documents.get(&path) {
+            return Ok(http::Response::new(Bytes::from(bytes.clone())));
+        }
+        if let Some(query) = path.strip_prefix("/api/v1/products?") {
+            return Ok(http::Response::new(Bytes::from(wire::encode(&self.listing(query)))));
+        }
+        Ok(http::Response::builder()
+            .status(404)
+            .header("content-type", "application/problem+json")
+            .body(Bytes::from_static(
+                br#"{"type":"/problems/not-found","status":404,"detail":"no route for this path"}"#,
+            ))
+            .unwrap())
+    }
+    fn geo(&self, req: &http::Request<Bytes>) -> Geo {
+        Geo {
+            country: req.headers().get("x-country").and_then(|v| v.to_str().ok()).map(str::to_owned),
+            ..Geo::default()
+        }
+    }
+    fn now(&self) -> Timestamp {
+        Timestamp(1_800_000_000_000)
+    }
+}
+
+impl CatalogHost {
+    /// The origin's product listing: ascending ids after `cursor`, `limit` of them.
+    fn listing(&self, query: &str) -> ProductList {
+        let param = |name: &str| {
+            query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('=')).map(str::to_owned)
+        };
+        let limit: usize = param("limit").unwrap().parse().unwrap();
+        assert!((1..=100).contains(&limit), "the origin takes 1 to 100");
+        let after: i64 = param("cursor").map_or(0, |c| c.parse().unwrap());
+        let items: Vec<ProductCard> = self
+            .ids
+            .iter()
+            .filter(|id| **id > after)
+            .take(limit)
+            .map(|id| card(*id, "Kitenge skirt"))
+            .collect();
+        let more = items.last().is_some_and(|last| self.ids.iter().any(|id| *id > last.id.get()));
+        ProductList {
+            category: None,
+            next_cursor: more.then(|| Cursor::after(items.last().unwrap().id)),
+            items,
+        }
+    }
+
+    fn origin_calls(&self) -> usize {
+        self.fetches.borrow().len()
+    }
+}
+
+fn card(id: i64, name: &str) -> ProductCard {
+    ProductCard {
+        id: ProductId::new(id),
+        name: name.into(),
+        slug: slugify(name),
+        price: Money::new(Currency::KES, 250_000),
+        stock: Stock(3),
+        image: format!("/images/products/{id}.svg"),
+        photo: None,
+        vendor_id: VendorId::new(1),
+        vendor_name: "Gikomba Styles Ltd".into(),
+        vendor_city: "Nairobi".into(),
+        category_id: CategoryId::new(2),
+    }
+}
+
+fn fashion() -> Category {
+    Category {
+        id: CategoryId::new(2),
+        slug: "fashion".into(),
+        name: "Fashion".into(),
+        description: "Wax".into(),
+    }
+}
+
+fn host(ids: Vec<i64>) -> CatalogHost {
+    let mut documents = HashMap::new();
+    let home = HomeFeed { categories: vec![fashion()], featured: vec![card(1, "Kitenge skirt")] };
+    documents.insert("/api/v1/home".into(), wire::encode(&home));
+    let detail = ProductDetail {
+        product: Product {
+            id: ProductId::new(1),
+            vendor_id: VendorId::new(1),
+            category_id: CategoryId::new(2),
+            name: "Kitenge skirt".into(),
+            slug: "kitenge-skirt".into(),
+            description: "Hand-sewn from Nairobi wax print </script><b>".into(),
+            price: Money::new(Currency::KES, 250_000),
+            stock: Stock(3),
+            image: "/images/products/1.svg".into(),
+            photo: None,
+        },
+        vendor: Vendor {
+            id: VendorId::new(1),
+            name: "Gikomba Styles Ltd".into(),
+            slug: "gikomba-styles-ltd".into(),
+            city: "Nairobi".into(),
+            country: "KE".into(),
+            description: "Fashion".into(),
+        },
+        category: fashion(),
+    };
+    documents.insert("/api/v1/products/1".into(), wire::encode(&detail));
+    documents.insert("/api/v1/categories".into(), wire::encode(&vec![fashion()]));
+    CatalogHost { documents, ids, cache: RefCell::default(), fetches: RefCell::default() }
+}
+
+fn get(host: &CatalogHost, path: &str, headers: &[(&str, &str)]) -> http::Response<Bytes> {
+    let mut request = http::Request::get(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    block_on(handle(request.body(Bytes::new()).unwrap(), host))
+}
+
+fn text(response: &http::Response<Bytes>) -> &str {
+    std::str::from_utf8(response.body()).unwrap()
+}
+
+fn header<'a>(response: &'a http::Response<Bytes>, name: &str) -> &'a str {
+    response.headers().get(name).map_or("", |v| v.to_str().unwrap())
+}
+
+/// A session cookie as the origin issues it (a JWT for user 5, valid until 2100), and the
+/// edge's note of the email it signed in with.
+fn signed_in_cookie() -> String {
+    let claims = r#"{"sub":"5","role":"shopper","exp":4102444800}"#;
+    let token = format!("e30.{}.c2ln", image_signature::base64url(claims.as_bytes()));
+    format!("linkedall_session={token}; la_account=5.ama%40example.com")
+}
+
+#[test]
+fn a_page_cached_for_everyone_shows_each_shopper_their_own_header() {
+    let host = host(vec![1]);
+    let visitor = get(&host, "/", &[("x-country", "KE")]);
+    assert!(text(&visitor).contains(r#"<a href="/login">Sign in</a>"#), "{}", text(&visitor));
+    assert!(!text(&visitor).contains("Sign out"));
+    assert!(header(&visitor, "cache-control").starts_with("public"));
+    let cookie = signed_in_cookie();
+    let shopper = get(&host, "/", &[("x-country", "KE"), ("cookie", &cookie)]);
+    assert!(header(&shopper, "cache-status").contains("; hit"), "the same cached page");
+    assert_eq!(host.origin_calls(), 1);
+    let page = text(&shopper);
+    assert!(page.contains("<bdi>ama@example.com</bdi>") && !page.contains(r#"href="/login""#), "{page}");
+    assert!(page.contains(r#"<form class="sign-out" method="post" action="/logout">"#));
+    assert!(header(&shopper, "cache-control").starts_with("private"), "nobody else's cache keeps it");
+    assert!(header(&shopper, "vary").contains("Cookie"));
+    // Each version has its own validator: a browser holding the visitor's page does not get a
+    // 304 for it once signed in, nor the other way round.
+    let (anonymous_tag, signed_in_tag) = (header(&visitor, "etag"), header(&shopper, "etag"));
+    assert_ne!(anonymous_tag, signed_in_tag);
+    let revalidate = |cookie: Option<&str>, tag: &str| {
+        let mut headers = vec![("x-country", "KE"), ("if-none-match", tag)];
+        headers.extend(cookie.map(|c| ("cookie", c)));
+        get(&host, "/", &headers).status().as_u16()
+    };
+    assert_eq!(revalidate(Some(&cookie), anonymous_tag), 200);
+    assert_eq!(revalidate(Some(&cookie), signed_in_tag), 304);
+    assert_eq!(revalidate(None, signed_in_tag), 200);
+    assert_eq!(revalidate(None, anonymous_tag), 304);
+    // The cache keeps the page without anyone's corner in it.
+    let cache = host.cache.borrow();
+    let stored = cache.iter().find(|(key, _)| key.path() == "/").map(|(_, entry)| entry).unwrap();
+    let stored = std::str::from_utf8(&stored.body).unwrap();
+    assert!(stored.contains("<!--linkedall:account:en-->") && !stored.contains("ama@example.com"));
+}
+
+#[test]
+fn browsers_get_the_shops_404_page_in_their_language_and_api_clients_keep_problem_json() {
+    let host = host(vec![1]);
+    let html = "text/html,application/xhtml+xml,*/*;q=0.8";
+    for path in ["/about", "/help", "/p/99999999-nothing"] {
+        let page = get(&host, path, &[("x-country", "SN"), ("accept", html)]);
+        assert_eq!(page.status(), 404, "{path}");
+        assert!(header(&page, "content-type").starts_with("text/html"), "{path}");
+        let body = text(&page);
+        assert!(body.contains(r#"<html lang="fr""#) && body.contains("pas trouvé cette page"), "{body}");
+        assert!(
+            !body.contains("no route") && !body.contains("99999999") && !body.contains("problem"),
+            "{body}"
+        );
+        assert!(body.contains(r#"<meta name="robots" content="noindex">"#), "kept out of search results");
+        assert!(body.contains(r#"<a href="/login">Se connecter</a>"#), "the header is filled: {body}");
+        assert!(header(&page, "content-security-policy").contains("default-src"), "{path}");
+    }
+    let api = get(&host, "/about", &[("x-country", "SN")]);
+    assert_eq!((api.status().as_u16(), header(&api, "content-type")), (404, "application/problem+json"));
+    let api = get(&host, "/api/v1/nothing", &[("accept", html)]);
+    assert_eq!(header(&api, "content-type"), "application/problem+json", "the API answers JSON");
+}
+
+#[test]
+fn a_bad_listing_address_is_a_sentence_not_the_parsers_message() {
+    let host = host(vec![1]);
+    let page = get(&host, "/c/fashion?cursor=abc", &[("x-country", "KE")]);
+    assert_eq!(page.status(), 404);
+    assert!(!text(&page).contains("next_cursor") && !text(&page).contains("`"), "{}", text(&page));
+    assert!(text(&page).contains("is not in the shop"), "{}", text(&page));
+}
+
+#[test]
+fn a_product_page_tells_search_engines_what_it_sells() {
+    let host = host(vec![1]);
+    let page = get(&host, "/p/1-kitenge-skirt", &[("x-country", "KE")]);
+    let body = text(&page);
+    assert!(body.contains(r#"<link rel="canonical" href="/p/1-kitenge-skirt">"#), "{body}");
+    assert!(
+        body.contains(
+            r#"<meta name="description" content="Hand-sewn from Nairobi wax print &#60;/script&#62;"#
+        ),
+        "{body}"
+    );
+    assert_eq!(body.matches("</script>").count(), 1, "the description is escaped everywhere");
+    let start = body.find(r#"<script type="application/ld+json">"#).expect("structured data") + 35;
+    let json = &body[start..start + body[start..].find("</script>").unwrap()];
+    assert!(!json.contains('<'), "no product text can close the script element");
+    let data: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(data["@type"], "Product");
+    assert_eq!(data["name"], "Kitenge skirt");
+    assert_eq!(data["image"][0], "/images/products/1.svg");
+    assert_eq!(data["offers"]["price"], "2500.00");
+    assert_eq!(data["offers"]["priceCurrency"], "KES");
+    assert_eq!(data["offers"]["availability"], "https://schema.org/LimitedAvailability");
+    assert!(data["description"].as_str().unwrap().contains("</script>"), "decoded as written");
+    let home = text(&get(&host, "/", &[("x-country", "KE")])).to_owned();
+    assert!(
+        home.contains(r#"<link rel="canonical" href="/">"#) && home.contains(r#"<meta name="description""#)
+    );
+    assert!(!home.contains("noindex"));
+}
+
+#[test]
+fn french_arabic_portuguese_and_swahili_pages_translate_categories_and_write_amounts_their_way() {
+    let host = host(vec![1]);
+    let french = text(&get(&host, "/", &[("x-country", "SN")])).to_owned();
+    assert!(french.contains(r#"<a href="/c/fashion">Mode</a>"#), "{french}");
+    assert!(french.contains("2\u{202f}500,00\u{a0}KSh"), "{french}");
+    assert!(!french.contains(">Fashion<"));
+    let product = text(&get(&host, "/p/1-kitenge-skirt", &[("x-country", "AO")])).to_owned();
+    assert!(product.contains(">Moda</a>") && product.contains("2\u{202f}500,00\u{a0}KSh"), "{product}");
+    let swahili = text(&get(&host, "/", &[("x-country", "TZ"), ("cookie", "la_lang=sw")])).to_owned();
+    assert!(swahili.contains(">Mitindo</a>"), "{swahili}");
+    let arabic = text(&get(&host, "/p/1-kitenge-skirt", &[("x-country", "EG")])).to_owned();
+    assert!(arabic.contains(r#"dir="rtl""#) && arabic.contains(">الأزياء</a>"), "{arabic}");
+    assert!(arabic.contains("<h1><bdi>Kitenge skirt</bdi></h1>"), "{arabic}");
+    assert!(arabic.contains(r#"<p dir="auto">Hand-sewn"#), "the vendor's own text keeps its direction");
+    assert!(
+        arabic.contains("<bdi>Gikomba Styles Ltd</bdi></a>، ويُشحن من <bdi>Nairobi, KE</bdi>."),
+        "{arabic}"
+    );
+    assert!(arabic.contains("\u{2068}KSh 2,500.00\u{2069}"), "amounts isolated in right-to-left text");
+}
+
+#[test]
+fn robots_and_favicon_are_served_for_crawlers_and_browsers() {
+    let host = host(vec![1]);
+    let robots = get(&host, "/robots.txt", &[("host", "shop.example"), ("x-forwarded-proto", "https")]);
+    assert_eq!(header(&robots, "content-type"), "text/plain; charset=utf-8");
+    assert!(text(&robots).contains("Sitemap: https://shop.example/sitemap.xml"), "{}", text(&robots));
+    assert!(text(&robots).contains("Disallow: /checkout"));
+    let icon = get(&host, "/favicon.ico", &[]);
+    assert_eq!((icon.status().as_u16(), header(&icon, "content-type")), (200, "image/x-icon"));
+    assert_eq!(&icon.body()[..4], &[0, 0, 1, 0], "an ICO file");
+    assert!(icon.body().len() < 8_000);
+    assert!(header(&icon, "cache-control").contains("max-age=2592000"));
+    assert_eq!(host.origin_calls(), 0, "neither asks the origin");
+}
+
+#[test]
+fn the_sitemap_index_covers_every_product_in_files_of_at_most_five_thousand() {
+    // 12,000 products and one far beyond them: the index must reach it.
+    let mut ids: Vec<i64> = (1..=12_000).collect();
+    ids.push(123_456);
+    let host = host(ids);
+    let site = [("host", "shop.example"), ("x-forwarded-proto", "https")];
+    let index = get(&host, "/sitemap.xml", &site);
+    assert_eq!(header(&index, "content-type"), "application/xml; charset=utf-8");
+    let index = text(&index).to_owned();
+    assert!(index.contains("<loc>https://shop.example/sitemaps/pages.xml</loc>"));
+    assert_eq!(index.matches("/sitemaps/products-").count(), 25, "{index}");
+    assert!(index.contains("/sitemaps/products-25.xml") && !index.contains("products-26"));
+    assert!(host.origin_calls() <= 40, "{} calls to find the highest id", host.origin_calls());
+    let calls = host.origin_calls();
+    get(&host, "/sitemap.xml", &site);
+    assert_eq!(host.origin_calls(), calls, "the highest id is kept");
+
+    let first = text(&get(&host, "/sitemaps/products-1.xml", &site)).to_owned();
+    assert_eq!(first.matches("<url>").count(), 5_000);
+    assert!(first.contains("<loc>https://shop.example/p/1-kitenge-skirt</loc>"));
+    assert!(first.contains("/p/5000-kitenge-skirt<") && !first.contains("/p/5001-"));
+    assert!(host.origin_calls() - calls <= 51, "a file is a bounded number of listing calls");
+    let third = text(&get(&host, "/sitemaps/products-3.xml", &site)).to_owned();
+    assert_eq!(third.matches("<url>").count(), 2_000);
+    let last = text(&get(&host, "/sitemaps/products-25.xml", &site)).to_owned();
+    assert_eq!(last.matches("<url>").count(), 1);
+    assert!(last.contains("/p/123456-kitenge-skirt"));
+    let pages = text(&get(&host, "/sitemaps/pages.xml", &site)).to_owned();
+    assert!(
+        pages.contains("<loc>https://shop.example/</loc>")
+            && pages.contains("https://shop.example/c/fashion<")
+    );
+    let empty = self::host(vec![]);
+    assert_eq!(text(&get(&empty, "/sitemap.xml", &site)).matches("/sitemaps/products-").count(), 0);
+}
