@@ -162,6 +162,23 @@ impl From<linkedall_store::Error> for Error {
     }
 }
 
+impl From<linkedall_events::Error> for Error {
+    /// The events' failures in the API's terms (admin routes read and replay events).
+    fn from(error: linkedall_events::Error) -> Self {
+        use linkedall_events::Error as Events;
+        match error {
+            Events::NotFound { what } => Error::NotFound { what },
+            Events::Unprocessable(why) => Error::Unprocessable(why),
+            Events::EventBus(why) => Error::EventBus(why),
+            Events::Database { during, source } => Error::Database { during, source },
+            Events::Corrupt(why) => Error::Corrupt(why),
+            Events::InvalidInput(e) => Error::InvalidInput(e),
+            Events::Store(e) => Error::from(e),
+            Events::Schema(e) => Error::Event(e),
+        }
+    }
+}
+
 impl Error {
     /// Wraps a database error with the operation that raised it.
     pub fn db(during: &'static str) -> impl FnOnce(sqlx::Error) -> Error {

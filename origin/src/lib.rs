@@ -26,7 +26,6 @@ pub mod config;
 pub mod cookie_writes;
 pub mod deployment;
 pub mod error;
-pub mod events;
 pub mod idempotency;
 pub mod login_limit;
 pub mod media;
@@ -53,6 +52,8 @@ pub mod testing;
 
 pub use config::Settings;
 pub use error::Error;
+/// The events crate, under the name the origin's modules have always used for it.
+pub use linkedall_events as events;
 /// The store crate, under the name the origin's modules have always used for it.
 pub use linkedall_store as store;
 pub use linkedall_store::{Store, cart, order};

@@ -8,6 +8,7 @@
 //! This crate does no I/O and depends only on crates that build for `wasm32-unknown-unknown`
 //! and `wasm32-wasip2`, because the edge core compiles it for both.
 
+pub mod cart;
 mod catalog;
 mod error;
 mod feeds;
@@ -19,11 +20,13 @@ mod latency;
 mod market;
 mod media;
 mod money;
+pub mod order;
 mod page;
 mod purge;
 mod slug;
 pub mod wire;
 
+pub use cart::{Cart, CartLine};
 pub use catalog::{Category, Product, ProductCard, Stock, Vendor};
 pub use error::DomainError;
 pub use feeds::{HomeFeed, ProductDetail, ProductList, SearchResults, VendorStorefront};
@@ -33,6 +36,7 @@ pub use latency::{LATENCY_BUCKETS, LATENCY_OBJECTIVE_SECS};
 pub use market::{ELSEWHERE, Language, MARKETS, Market, OriginSite, Region};
 pub use media::{MediaPath, Photo, PhotoFormat, Preset};
 pub use money::{Currency, MAX_PRICE_MAJOR, Money};
+pub use order::{Order, OrderItem, OrderPart, OrderState};
 pub use page::{Cursor, Limit};
 pub use purge::{
     EDGE_CACHE_KEY_PATH, EDGE_CACHE_KEY_VERSION, MAX_SELECTORS_PER_PURGE, PURGE_SEQ_HEADER, Purge, PurgeFeed,

@@ -35,7 +35,7 @@ macro_rules! cancellation_queries {
         use crate::error::{Error, Result};
         use linkedall_events_schema::Event;
         use linkedall_events_schema::payloads::{OrderCancelled, ReleasedStock};
-        use crate::order::{MoneyEffect, OrderState, StockEffect, cancel_parts};
+        use crate::order::{Lifecycle, MoneyEffect, OrderState, StockEffect, cancel_parts};
         use crate::cancellation::PartsCancelled;
         use crate::ledger::{Entry, Movement};
         use crate::rows::amount;

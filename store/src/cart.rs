@@ -1,7 +1,8 @@
 //! The server-side cart: what a shopper means to buy, priced from the catalog on every read.
 
-use linkedall_shared::{Money, ProductId};
-use serde::{Deserialize, Serialize};
+use linkedall_shared::ProductId;
+pub use linkedall_shared::cart::{Cart, CartLine};
+use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
@@ -11,23 +12,6 @@ pub const MAX_QUANTITY: u32 = 99;
 /// Most different products in one cart or one order. With [`MAX_QUANTITY`] and the highest
 /// price ([`linkedall_shared::Currency::max_price_minor`]) this bounds every total.
 pub const MAX_LINES: usize = 100;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Cart {
-    pub items: Vec<CartLine>,
-    /// One total per currency in the cart (a cart normally holds one).
-    pub totals: Vec<Money>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CartLine {
-    pub product_id: ProductId,
-    pub name: String,
-    pub quantity: u32,
-    pub unit_price: Money,
-    pub line_total: Money,
-    pub in_stock: u32,
-}
 
 /// A product and how many of it, as a client asks: never a price.
 #[derive(Debug, Clone, Copy, Deserialize)]

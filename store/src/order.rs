@@ -11,22 +11,12 @@
 //! refunds exactly that part and takes back what its vendor was owed; a shipped or delivered
 //! part cannot be cancelled (getting shipped goods back is a return, approved by an admin, not
 //! a cancellation). The order's own state follows from its parts' ([`OrderState::of_parts`]),
-//! and cancelling an order cancels the parts that still can be ([`cancel_parts`]).
+//! and cancelling an order cancels the parts that still can be ([`cancel_parts`]). The
+//! documents themselves ([`Order`], [`OrderState`]) are shared with the edge.
 
-use linkedall_shared::{Money, ProductId, VendorId};
-use serde::Serialize;
+pub use linkedall_shared::order::{Order, OrderItem, OrderPart, OrderState};
 
 use crate::error::{Error, Result};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OrderState {
-    Created,
-    Confirmed,
-    Shipped,
-    Delivered,
-    Cancelled,
-}
 
 /// Something that moves an order (or part) from one state to the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,37 +38,31 @@ impl Transition {
     }
 }
 
-impl OrderState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderState::Created => "created",
-            OrderState::Confirmed => "confirmed",
-            OrderState::Shipped => "shipped",
-            OrderState::Delivered => "delivered",
-            OrderState::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn from_column(value: &str) -> Result<OrderState> {
-        Ok(match value {
-            "created" => OrderState::Created,
-            "confirmed" => OrderState::Confirmed,
-            "shipped" => OrderState::Shipped,
-            "delivered" => OrderState::Delivered,
-            "cancelled" => OrderState::Cancelled,
-            other => return Err(Error::Corrupt(format!("unknown order state {other:?}"))),
-        })
-    }
+/// The order state machine: every state × transition decided here, on the shared
+/// [`OrderState`] the documents carry.
+pub trait Lifecycle: Sized {
+    /// Parses the `orders.state` / `order_parts.state` column.
+    fn from_column(value: &str) -> Result<Self>;
 
     /// The state after `transition`, or a 409 naming the current state. `what` names the
     /// order or part in the message ("order 42").
-    pub fn apply(self, transition: Transition, what: impl FnOnce() -> String) -> Result<OrderState> {
+    fn apply(self, transition: Transition, what: impl FnOnce() -> String) -> Result<OrderState>;
+
+    /// What `transition` does to a part in this state: its next state, and what happens to
+    /// its stock and its money.
+    fn step(self, transition: Transition, what: impl FnOnce() -> String) -> Result<Step>;
+}
+
+impl Lifecycle for OrderState {
+    fn from_column(value: &str) -> Result<OrderState> {
+        OrderState::parse(value).ok_or_else(|| Error::Corrupt(format!("unknown order state {value:?}")))
+    }
+
+    fn apply(self, transition: Transition, what: impl FnOnce() -> String) -> Result<OrderState> {
         self.step(transition, what).map(|step| step.next)
     }
 
-    /// What `transition` does to a part in this state: its next state, and what happens to
-    /// its stock and its money. Every state × transition is decided here.
-    pub fn step(self, transition: Transition, what: impl FnOnce() -> String) -> Result<Step> {
+    fn step(self, transition: Transition, what: impl FnOnce() -> String) -> Result<Step> {
         use OrderState::*;
         let step = |next, stock, money| Ok(Step { next, stock, money });
         match (self, transition) {
@@ -93,26 +77,12 @@ impl OrderState {
             (Created, Transition::Ship | Transition::Deliver)
             | (Confirmed, Transition::Confirm | Transition::Deliver)
             | (Shipped, Transition::Confirm | Transition::Ship | Transition::Cancel)
-            | (Delivered | Cancelled, _) => Err(Error::IllegalTransition {
+            | (Delivered | Cancelled | Unknown, _) => Err(Error::IllegalTransition {
                 what: what(),
                 action: transition.verb(),
                 state: self.as_str(),
             }),
         }
-    }
-
-    /// How far along the order is: cancelled when every part is, otherwise the least advanced
-    /// of the parts not cancelled (an order is shipped once every live part has shipped).
-    pub fn of_parts(parts: impl IntoIterator<Item = OrderState>) -> OrderState {
-        use OrderState::*;
-        let rank = |state: OrderState| match state {
-            Created => 0,
-            Confirmed => 1,
-            Shipped => 2,
-            Delivered => 3,
-            Cancelled => 4,
-        };
-        parts.into_iter().filter(|s| *s != Cancelled).min_by_key(|s| rank(*s)).unwrap_or(Cancelled)
     }
 }
 
@@ -144,15 +114,6 @@ pub enum MoneyEffect {
     RefundShopper,
 }
 
-/// An order with its parts, one per vendor.
-#[derive(Debug, Clone, Serialize)]
-pub struct Order {
-    pub id: i64,
-    pub state: OrderState,
-    pub total: Money,
-    pub parts: Vec<OrderPart>,
-}
-
 /// What cancelling order `order` does to each of its parts (states in `parts`): the step of
 /// each part it cancels, `None` for a part it leaves alone (shipped, delivered, or cancelled
 /// already). A 409 naming the order's state when it cancels nothing.
@@ -167,24 +128,6 @@ pub fn cancel_parts(order: i64, parts: &[OrderState]) -> Result<Vec<Option<Step>
         });
     }
     Ok(steps)
-}
-
-/// What one vendor sells and ships in an order.
-#[derive(Debug, Clone, Serialize)]
-pub struct OrderPart {
-    pub order_id: i64,
-    pub vendor_id: VendorId,
-    pub state: OrderState,
-    pub subtotal: Money,
-    pub items: Vec<OrderItem>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OrderItem {
-    pub product_id: ProductId,
-    pub quantity: u32,
-    /// The price when the order was placed, from the catalog, never from the client.
-    pub unit_price: Money,
 }
 
 #[cfg(test)]
@@ -219,12 +162,13 @@ mod tests {
     }
 
     #[test]
-    fn an_order_is_as_far_along_as_its_least_advanced_live_part() {
-        assert_eq!(OrderState::of_parts([Shipped, Cancelled, Delivered]), Shipped);
-        assert_eq!(OrderState::of_parts([Confirmed, Shipped]), Confirmed);
-        assert_eq!(OrderState::of_parts([Delivered, Cancelled]), Delivered);
-        assert_eq!(OrderState::of_parts([Cancelled, Cancelled]), Cancelled);
-        assert_eq!(OrderState::of_parts([Created]), Created);
+    fn the_documents_hints_agree_with_the_machine() {
+        for state in [Created, Confirmed, Shipped, Delivered, Cancelled, Unknown] {
+            let can = |transition| state.step(transition, String::new).is_ok();
+            assert_eq!(state.awaiting_payment(), can(Confirm), "{state:?}");
+            assert_eq!(state.shippable(), can(Ship), "{state:?}");
+        }
+        assert!(OrderState::from_column("returned").is_err(), "the store never reads an unknown state");
     }
 
     #[test]

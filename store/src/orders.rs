@@ -32,7 +32,7 @@ macro_rules! order_queries {
 
         use crate::error::{Error, Result};
         use linkedall_events_schema::Event;
-        use crate::order::{Order, OrderItem, OrderPart, OrderState, Transition};
+        use crate::order::{Lifecycle, Order, OrderItem, OrderPart, OrderState, Transition};
         use crate::account::CurrentUser;
         use crate::orders::Cancelled;
         use crate::rows::amount;

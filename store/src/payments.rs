@@ -28,7 +28,7 @@ macro_rules! payment_queries {
         use crate::error::{Error, Result};
         use linkedall_events_schema::Event;
         use linkedall_events_schema::payloads::{Amount, OrderConfirmed, PaymentCompleted, PaymentInitiated, PaymentRefunded};
-        use crate::order::{MoneyEffect, OrderState, Transition};
+        use crate::order::{Lifecycle, MoneyEffect, OrderState, Transition};
         use crate::payment::{PaymentOutcome, PaymentSession};
         use crate::ledger::{Entry, Movement};
         use crate::payments::OpenCharge;

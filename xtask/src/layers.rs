@@ -1,5 +1,5 @@
 //! The crates' layers, checked: dependencies point one way (`shared` ← `events-schema` ←
-//! `store` ← `origin`), and the lower layers stay free of what belongs above them — the store
+//! `store` ← `events` ← `origin`), and the lower layers stay free of what belongs above them — the store
 //! compiles without HTTP, Redis or the bus, the event schemas without I/O at all. Cargo already
 //! refuses cycles between crates; this keeps a convenient dependency from creeping downwards.
 
@@ -12,7 +12,11 @@ use crate::workspace_root;
 /// Crates a layer must not pull in, directly or through anything it depends on.
 const FORBIDDEN: &[(&str, &[&str])] = &[
     ("linkedall-events-schema", &["tokio", "sqlx", "axum", "hyper", "redis", "async-nats", "reqwest"]),
-    ("linkedall-store", &["axum", "hyper", "tower", "redis", "async-nats", "reqwest", "linkedall-origin"]),
+    (
+        "linkedall-store",
+        &["axum", "hyper", "tower", "redis", "async-nats", "reqwest", "linkedall-events", "linkedall-origin"],
+    ),
+    ("linkedall-events", &["axum", "hyper", "tower", "redis", "reqwest", "linkedall-origin"]),
     ("linkedall-shared", &["tokio", "sqlx", "axum", "linkedall-events-schema", "linkedall-store"]),
 ];
 

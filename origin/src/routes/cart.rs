@@ -9,11 +9,13 @@ use linkedall_shared::ProductId;
 use super::AppState;
 use crate::cart::{Cart, LineRequest};
 use crate::error::Result;
+use crate::negotiate::Format;
 use crate::session::CurrentUser;
+use axum::response::Response;
 
 /// `GET /api/v1/cart/items`
-pub async fn show(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Cart>> {
-    Ok(Json(state.store.cart(user.id).await?))
+pub async fn show(State(state): State<AppState>, user: CurrentUser, format: Format) -> Result<Response> {
+    Ok(format.render(&state.store.cart(user.id).await?))
 }
 
 /// `POST /api/v1/cart/items` with `{"product_id": 7, "quantity": 2}`: adds units.

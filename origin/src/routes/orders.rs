@@ -13,6 +13,7 @@ use super::AppState;
 use crate::cart::{LineRequest, merge};
 use crate::error::{Error, Result};
 use crate::idempotency::{Claim, key_of, request_hash};
+use crate::negotiate::Format;
 use crate::order::{Order, OrderState};
 use crate::payments::PaymentSession;
 use crate::session::CurrentUser;
@@ -95,8 +96,8 @@ pub async fn place(
 }
 
 /// `GET /api/v1/orders`: the caller's newest orders (everyone's, for an admin).
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Vec<Order>>> {
-    Ok(Json(state.store.recent_orders(user).await?))
+pub async fn list(State(state): State<AppState>, user: CurrentUser, format: Format) -> Result<Response> {
+    Ok(format.render(&state.store.recent_orders(user).await?))
 }
 
 /// `GET /api/v1/orders/{id}`: 404 unless it is the caller's (or the caller is an admin, or a
@@ -105,8 +106,9 @@ pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     path: std::result::Result<Path<String>, PathRejection>,
-) -> Result<Json<Order>> {
-    Ok(Json(state.store.order_for(order_id(path)?, user).await?))
+    format: Format,
+) -> Result<Response> {
+    Ok(format.render(&state.store.order_for(order_id(path)?, user).await?))
 }
 
 /// `POST /api/v1/orders/{id}/cancel`: by its shopper or an admin, cancels the parts that have

@@ -9,10 +9,12 @@ use linkedall_shared::{Cursor, Limit, ProductDetail, ProductId, VendorStorefront
 use super::AppState;
 use super::orders::order_id;
 use crate::error::{Error, Result};
-use crate::order::{OrderPart, Transition};
+use crate::negotiate::Format;
+use crate::order::Transition;
 use crate::params::QueryParams;
 use crate::session::VendorUser;
 use crate::store::vendor_products::{NewProduct, ProductChanges};
+use axum::response::Response;
 use linkedall_store::Error as StoreError;
 
 /// `POST /api/v1/vendor/products`
@@ -68,8 +70,8 @@ pub async fn update_product(
 }
 
 /// `GET /api/v1/vendor/orders`: the newest parts to fulfil.
-pub async fn orders(State(state): State<AppState>, vendor: VendorUser) -> Result<Json<Vec<OrderPart>>> {
-    Ok(Json(state.store.vendor_parts(vendor.vendor_id).await?))
+pub async fn orders(State(state): State<AppState>, vendor: VendorUser, format: Format) -> Result<Response> {
+    Ok(format.render(&state.store.vendor_parts(vendor.vendor_id).await?))
 }
 
 /// `POST /api/v1/vendor/orders/{id}/ship`
@@ -77,8 +79,10 @@ pub async fn ship(
     State(state): State<AppState>,
     vendor: VendorUser,
     path: std::result::Result<Path<String>, PathRejection>,
-) -> Result<Json<OrderPart>> {
-    Ok(Json(state.store.advance_order_part(order_id(path)?, vendor.vendor_id, Transition::Ship).await?))
+    format: Format,
+) -> Result<Response> {
+    Ok(format
+        .render(&state.store.advance_order_part(order_id(path)?, vendor.vendor_id, Transition::Ship).await?))
 }
 
 /// `POST /api/v1/vendor/orders/{id}/deliver`
@@ -86,6 +90,9 @@ pub async fn deliver(
     State(state): State<AppState>,
     vendor: VendorUser,
     path: std::result::Result<Path<String>, PathRejection>,
-) -> Result<Json<OrderPart>> {
-    Ok(Json(state.store.advance_order_part(order_id(path)?, vendor.vendor_id, Transition::Deliver).await?))
+    format: Format,
+) -> Result<Response> {
+    Ok(format.render(
+        &state.store.advance_order_part(order_id(path)?, vendor.vendor_id, Transition::Deliver).await?,
+    ))
 }

@@ -1,56 +1,12 @@
-//! The origin's account, cart and order documents, as the edge reads them.
-//!
-//! These endpoints answer JSON (the catalog's postcard negotiation does not cover them), and
-//! the edge decodes it with `serde_json`, which builds for wasm. Only the fields the pages
-//! show are declared, so the origin may add fields without breaking the edge; amounts are
-//! the shared [`Money`] type, formatted exactly as the catalog pages format prices.
+//! The origin's documents as the edge reads them. Carts and orders are the shared types
+//! (`linkedall_shared::{Cart, Order}`, with the real [`OrderState`]), which the origin answers
+//! in the wire format (see `visit.rs`); the account answers and request bodies below are JSON.
 
-use linkedall_shared::{Money, ProductId};
 use serde::{Deserialize, Serialize};
 
 use crate::words::Words;
 
-/// `GET /api/v1/cart/items`: lines priced by the origin, one total per currency.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Cart {
-    pub items: Vec<CartLine>,
-    pub totals: Vec<Money>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct CartLine {
-    pub product_id: ProductId,
-    pub name: String,
-    pub quantity: u32,
-    pub unit_price: Money,
-    pub line_total: Money,
-    pub in_stock: u32,
-}
-
-/// An order with its parts, one per vendor (`/api/v1/orders/{id}`).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Order {
-    pub id: i64,
-    pub state: String,
-    pub total: Money,
-    pub parts: Vec<OrderPart>,
-}
-
-/// One vendor's share of an order: what the vendor dashboard lists to ship.
-#[derive(Debug, Clone, Deserialize)]
-pub struct OrderPart {
-    pub order_id: i64,
-    pub state: String,
-    pub subtotal: Money,
-    pub items: Vec<OrderItem>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct OrderItem {
-    pub product_id: ProductId,
-    pub quantity: u32,
-    pub unit_price: Money,
-}
+pub use linkedall_shared::{Cart, Order, OrderPart, OrderState};
 
 /// What `/api/v1/orders/{id}/pay` starts: where the shopper completes the charge.
 #[derive(Debug, Clone, Deserialize)]
@@ -93,13 +49,13 @@ pub struct LineRequest {
 }
 
 /// How an order's state reads to a shopper, in the page's language.
-pub fn state_label(state: &str, words: &'static Words) -> &'static str {
+pub fn state_label(state: OrderState, words: &'static Words) -> &'static str {
     match state {
-        "created" => words.state_created,
-        "confirmed" => words.state_confirmed,
-        "shipped" => words.state_shipped,
-        "delivered" => words.state_delivered,
-        "cancelled" => words.state_cancelled,
-        _ => words.state_other,
+        OrderState::Created => words.state_created,
+        OrderState::Confirmed => words.state_confirmed,
+        OrderState::Shipped => words.state_shipped,
+        OrderState::Delivered => words.state_delivered,
+        OrderState::Cancelled => words.state_cancelled,
+        OrderState::Unknown => words.state_other,
     }
 }

@@ -53,9 +53,9 @@ impl OrderPage {
             number: order.id,
             heading: fill(words.order_number, order.id),
             pay: fill(words.pay_amount, &total),
-            state: state_label(&order.state, words),
-            paid: matches!(order.state.as_str(), "confirmed" | "shipped" | "delivered"),
-            payable: order.state == "created",
+            state: state_label(order.state, words),
+            paid: order.state.paid(),
+            payable: order.state.awaiting_payment(),
             total,
             items: order
                 .parts
@@ -134,7 +134,7 @@ pub async fn list<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
                     .map(|order| OrderRow {
                         number: order.id,
                         label: fill(words.order_label, order.id),
-                        state: state_label(&order.state, words),
+                        state: state_label(order.state, words),
                         total: amount(order.total, visit.locale.language),
                     })
                     .collect(),

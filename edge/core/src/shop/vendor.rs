@@ -76,8 +76,8 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
             .map(|part| PartRow {
                 order_id: part.order_id,
                 // The dashboard is written in English so far.
-                state: state_label(&part.state, &crate::words::ENGLISH),
-                shippable: part.state == "confirmed",
+                state: state_label(part.state, &crate::words::ENGLISH),
+                shippable: part.state.shippable(),
                 subtotal: part.subtotal.to_string(),
                 items: part
                     .items

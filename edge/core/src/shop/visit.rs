@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use askama::Template;
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use linkedall_shared::wire;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -110,13 +111,14 @@ impl<'a, H: Host> Visit<'a, H> {
         crate::route::param(self.here.split_once('?').map(|(_, q)| q), name)
     }
 
-    /// GETs a JSON document from the origin as the shopper.
+    /// GETs a document from the origin as the shopper: in the wire format where the origin
+    /// offers it (carts, orders), else JSON.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
         decode(path, &self.call(Method::GET, path, None, None).await?)
     }
 
     /// POSTs `body` as JSON (or nothing) as the shopper, with an `Idempotency-Key` when given,
-    /// and reads the JSON answer.
+    /// and reads the answer (wire format or JSON, as the origin chose).
     pub async fn post<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -146,11 +148,11 @@ impl<'a, H: Host> Visit<'a, H> {
         path: &str,
         json: Option<Vec<u8>>,
         idempotency_key: Option<&str>,
-    ) -> Result<Bytes, Failure> {
+    ) -> Result<Answer, Failure> {
         let mut request = Request::builder()
             .method(method.clone())
             .uri(path)
-            .header(header::ACCEPT, "application/json")
+            .header(header::ACCEPT, ACCEPT)
             .header(REQUEST_ID, &self.ctx.request_id)
             .header(TRACEPARENT, self.ctx.traceparent());
         if let Some(cookie) = &self.cookie {
@@ -173,7 +175,13 @@ impl<'a, H: Host> Visit<'a, H> {
             .extend(response.headers().get_all(header::SET_COOKIE).iter().map(|c| for_scheme(c, self.https)));
         let status = response.status().as_u16();
         match status {
-            200..=299 => Ok(response.into_body()),
+            200..=299 => {
+                let wire = response
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .is_some_and(|t| t.as_bytes().eq_ignore_ascii_case(wire::MEDIA_TYPE.as_bytes()));
+                Ok(Answer { body: response.into_body(), wire })
+            }
             401 => Err(Failure::SignIn),
             400..=499 => {
                 // The origin's detail is written for developers ("invalid `quantity`
@@ -283,8 +291,25 @@ pub fn local_path(next: Option<&str>) -> String {
     }
 }
 
-fn decode<T: DeserializeOwned>(path: &str, body: &[u8]) -> Result<T, Failure> {
-    serde_json::from_slice(body).map_err(|error| {
+/// What the edge accepts from the origin: the wire format first (compact, typed, versioned),
+/// JSON from the endpoints that only speak it (accounts, payments).
+const ACCEPT: &str = "application/x-postcard, application/json;q=0.5";
+
+/// An origin's 2xx answer, and whether it is in the wire format.
+struct Answer {
+    body: Bytes,
+    wire: bool,
+}
+
+fn decode<T: DeserializeOwned>(path: &str, answer: &Answer) -> Result<T, Failure> {
+    if answer.wire {
+        return wire::decode(&answer.body).map_err(|error| {
+            metrics::counter!("edge_origin_errors_total", "kind" => "wire").increment(1);
+            tracing::error!(%error, path, "origin wire answer not readable");
+            Failure::Broken(EdgeError::from(error))
+        });
+    }
+    serde_json::from_slice(&answer.body).map_err(|error| {
         metrics::counter!("edge_origin_errors_total", "kind" => "json").increment(1);
         tracing::error!(%error, path, "origin JSON answer not readable");
         Failure::Broken(EdgeError::Json(error.to_string()))

@@ -12,8 +12,8 @@
 use futures_util::future::BoxFuture;
 
 use crate::error::Result;
-use crate::store::Store;
 use linkedall_events_schema::Envelope;
+use linkedall_store::Store;
 use linkedall_store::event_tx::EventTx;
 
 /// A reaction to events. Its `name` is its durable identity: the JetStream consumer's name

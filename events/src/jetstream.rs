@@ -13,8 +13,8 @@ use async_nats::jetstream::consumer::{AckPolicy, DeliverPolicy, PullConsumer, pu
 use async_nats::jetstream::{self, AckKind, stream};
 use futures_util::StreamExt;
 
+use crate::bus::{Delivery, Handle, Published};
 use crate::error::{Error, Result};
-use crate::events::bus::{Delivery, Handle, Published};
 use linkedall_events_schema::Envelope;
 
 /// Names of the streams and subjects; tests use unique ones so they can run side by side.

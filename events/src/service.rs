@@ -10,12 +10,12 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::events::bus::Bus;
-use crate::events::consumer::Consumer;
-use crate::events::jetstream::{JetStreamBus, StreamNames};
-use crate::events::relay::{Relay, backoff};
-use crate::events::runner::{RetryPolicy, Runner};
-use crate::store::Store;
+use crate::bus::Bus;
+use crate::consumer::Consumer;
+use crate::jetstream::{JetStreamBus, StreamNames};
+use crate::relay::{Relay, backoff};
+use crate::runner::{RetryPolicy, Runner};
+use linkedall_store::Store;
 
 /// Which bus events go to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,8 +52,8 @@ impl EventsPlan {
             consumers: Vec::new(),
             policy: RetryPolicy::default(),
             poll_every: Duration::from_millis(200),
-            batch: crate::events::relay::DEFAULT_BATCH,
-            consumer_batch: crate::events::runner::DEFAULT_CONSUMER_BATCH,
+            batch: crate::relay::DEFAULT_BATCH,
+            consumer_batch: crate::runner::DEFAULT_CONSUMER_BATCH,
         }
     }
 }

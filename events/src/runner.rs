@@ -20,11 +20,11 @@ use time::format_description::well_known::Rfc3339;
 use tokio::sync::watch;
 use tracing::Instrument;
 
-use crate::events::bus::{Bus, Delivery, Subscription};
-use crate::events::consumer::{Consumer, Outcome, process, process_batch};
-use crate::events::dead_letters;
-use crate::store::Store;
+use crate::bus::{Bus, Delivery, Subscription};
+use crate::consumer::{Consumer, Outcome, process, process_batch};
+use crate::dead_letters;
 use linkedall_events_schema::Envelope;
+use linkedall_store::Store;
 
 /// How often and how patiently a consumer retries.
 #[derive(Debug, Clone, Copy)]
@@ -88,7 +88,7 @@ impl Runner {
                 Ok(subscription) => subscription,
                 Err(error) => {
                     failures += 1;
-                    let wait = crate::events::relay::backoff(failures);
+                    let wait = crate::relay::backoff(failures);
                     tracing::warn!(consumer = name, %error, retry_in_ms = wait.as_millis() as u64, "subscribing failed");
                     tokio::select! {
                         _ = stopped.changed() => break 'subscribe,

@@ -4,12 +4,12 @@
 use futures_util::future::BoxFuture;
 use serde::Serialize;
 
+use crate::consumer::Consumer;
 use crate::error::{Error, Result};
-use crate::events::consumer::Consumer;
-use crate::store::Store;
 use linkedall_events_schema::Envelope;
 use linkedall_events_schema::Payload;
 use linkedall_events_schema::payloads::OrderCreated;
+use linkedall_store::Store;
 use linkedall_store::event_tx::EventTx;
 use linkedall_store::on_conn;
 

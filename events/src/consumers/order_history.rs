@@ -4,8 +4,8 @@
 
 use futures_util::future::BoxFuture;
 
+use crate::consumer::Consumer;
 use crate::error::{Error, Result};
-use crate::events::consumer::Consumer;
 use linkedall_events_schema::Envelope;
 use linkedall_events_schema::payloads::{
     OrderCancelled, OrderConfirmed, OrderCreated, OrderDelivered, OrderShipped, PartMoved,

@@ -12,10 +12,10 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::watch;
 
+use crate::bus::{Bus, Published};
 use crate::error::{Error, Result};
-use crate::events::bus::{Bus, Published};
-use crate::store::Store;
 use linkedall_events_schema::envelope::{CONTENT_TYPE, Envelope, SOURCE, SPEC_VERSION};
+use linkedall_store::Store;
 
 /// Rows published per transaction.
 pub const DEFAULT_BATCH: i64 = 100;

@@ -14,8 +14,8 @@ pub mod vendor_sales;
 
 use std::sync::Arc;
 
-use crate::events::consumer::Consumer;
-use crate::events::purge::PurgeSink;
+use crate::consumer::Consumer;
+use crate::purge::PurgeSink;
 
 /// Every consumer an origin runs, purging the edge through `purges`.
 pub fn all(purges: impl PurgeSink) -> Vec<Arc<dyn Consumer>> {

@@ -9,11 +9,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::consumer::process;
+use crate::consumers::read_models;
 use crate::error::{Error, Result};
-use crate::events::consumer::process;
-use crate::events::consumers::read_models;
-use crate::events::relay::{StoredEvent, stored_event_columns};
-use crate::store::Store;
+use crate::relay::{StoredEvent, stored_event_columns};
+use linkedall_store::Store;
 
 /// Events read per query while replaying.
 const PAGE: i64 = 500;

@@ -23,9 +23,9 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
+use crate::Cause;
+use crate::consumer::Consumer;
 use crate::error::{Error, Result};
-use crate::events::Cause;
-use crate::events::consumer::Consumer;
 use linkedall_events_schema::Envelope;
 use linkedall_events_schema::Event;
 use linkedall_events_schema::Payload;

@@ -12,7 +12,7 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::error::Result;
-use crate::events::jetstream::{JetStreamBus, JetStreamDelivery, JetStreamSubscription};
+use crate::jetstream::{JetStreamBus, JetStreamDelivery, JetStreamSubscription};
 use linkedall_events_schema::Envelope;
 
 /// The bus an origin publishes to.

@@ -12,9 +12,9 @@
 use futures_util::future::BoxFuture;
 use serde_json::Value;
 
+use crate::consumer::Consumer;
 use crate::error::Result;
-use crate::events::consumer::Consumer;
-use crate::events::purge::PurgeSink;
+use crate::purge::PurgeSink;
 use linkedall_events_schema::Envelope;
 use linkedall_events_schema::payloads::ProductCreated;
 use linkedall_store::event_tx::EventTx;

@@ -1,4 +1,6 @@
-//! Events: every change in the shop, told to whoever reacts to it.
+//! `linkedall-events`: every change in the shop, told to whoever reacts to it — the bus, the
+//! relay, the consumer runner and the consumers, replay. No HTTP: the origin's roles run these
+//! (`origin relay`, `origin consumers`, or inside `origin all`), and its admin routes read them.
 //!
 //! The path of one event, by file:
 //!
@@ -22,6 +24,7 @@ pub mod bus;
 pub mod consumer;
 pub mod consumers;
 pub mod dead_letters;
+pub mod error;
 pub mod jetstream;
 pub mod purge;
 pub mod relay;
@@ -30,4 +33,5 @@ pub mod runner;
 pub mod service;
 
 pub use bus::Bus;
+pub use error::{Error, Result};
 pub use linkedall_store::Cause;

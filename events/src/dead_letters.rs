@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
+use crate::consumer::{Consumer, Outcome, process};
 use crate::error::{Error, Result};
-use crate::events::consumer::{Consumer, Outcome, process};
-use crate::store::Store;
 use linkedall_events_schema::Envelope;
+use linkedall_store::Store;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct DeadLetter {

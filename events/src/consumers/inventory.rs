@@ -10,9 +10,9 @@
 
 use futures_util::future::BoxFuture;
 
+use crate::Cause;
+use crate::consumer::Consumer;
 use crate::error::{Error, Result};
-use crate::events::Cause;
-use crate::events::consumer::Consumer;
 use linkedall_events_schema::Envelope;
 use linkedall_events_schema::Event;
 use linkedall_events_schema::Payload;

@@ -1,0 +1,180 @@
+//! Orders as documents: what the origin answers about an order and the edge renders, in JSON
+//! for API clients and in the wire format for the edge. The rules that move an order from one
+//! state to the next live with the store (`linkedall-store`'s `order` module); this is the
+//! shape both sides read.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Money, ProductId, VendorId};
+
+/// Where an order, or one vendor's part of it, stands.
+///
+/// A newer origin may add states; an older edge reads them as [`OrderState::Unknown`] (the
+/// last variant, with no data, so both JSON and the wire format fall back to it) and shows
+/// "being updated" instead of failing the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrderState {
+    /// Placed, its stock reserved, awaiting payment.
+    Created,
+    /// Paid; the vendors may ship.
+    Confirmed,
+    Shipped,
+    Delivered,
+    /// Stock released; a paid part refunded.
+    Cancelled,
+    /// A state this build does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+impl OrderState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderState::Created => "created",
+            OrderState::Confirmed => "confirmed",
+            OrderState::Shipped => "shipped",
+            OrderState::Delivered => "delivered",
+            OrderState::Cancelled => "cancelled",
+            OrderState::Unknown => "unknown",
+        }
+    }
+
+    /// Parses a state as the store and JSON spell it; `None` for anything else.
+    pub fn parse(value: &str) -> Option<OrderState> {
+        Some(match value {
+            "created" => OrderState::Created,
+            "confirmed" => OrderState::Confirmed,
+            "shipped" => OrderState::Shipped,
+            "delivered" => OrderState::Delivered,
+            "cancelled" => OrderState::Cancelled,
+            _ => return None,
+        })
+    }
+
+    /// Waiting for the shopper to pay (the page offers the payment).
+    pub fn awaiting_payment(self) -> bool {
+        self == OrderState::Created
+    }
+
+    /// The shopper's money was taken and not returned.
+    pub fn paid(self) -> bool {
+        matches!(self, OrderState::Confirmed | OrderState::Shipped | OrderState::Delivered)
+    }
+
+    /// A vendor may ship a part in this state (the store's machine agrees: its tests say so).
+    pub fn shippable(self) -> bool {
+        self == OrderState::Confirmed
+    }
+
+    /// How far along the order is: cancelled when every part is, otherwise the least advanced
+    /// of the parts not cancelled (an order is shipped once every live part has shipped).
+    pub fn of_parts(parts: impl IntoIterator<Item = OrderState>) -> OrderState {
+        use OrderState::*;
+        let rank = |state: OrderState| match state {
+            Unknown | Created => 0,
+            Confirmed => 1,
+            Shipped => 2,
+            Delivered => 3,
+            Cancelled => 4,
+        };
+        parts.into_iter().filter(|s| *s != Cancelled).min_by_key(|s| rank(*s)).unwrap_or(Cancelled)
+    }
+}
+
+/// An order with its parts, one per vendor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub id: i64,
+    pub state: OrderState,
+    pub total: Money,
+    pub parts: Vec<OrderPart>,
+}
+
+/// What one vendor sells and ships in an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPart {
+    pub order_id: i64,
+    pub vendor_id: VendorId,
+    pub state: OrderState,
+    pub subtotal: Money,
+    pub items: Vec<OrderItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderItem {
+    pub product_id: ProductId,
+    pub quantity: u32,
+    /// The price when the order was placed, from the catalog, never from the client.
+    pub unit_price: Money,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Currency, wire};
+
+    fn order(state: OrderState) -> Order {
+        let price = Money::new(Currency::KES, 250_000);
+        Order {
+            id: 42,
+            state,
+            total: price,
+            parts: vec![OrderPart {
+                order_id: 42,
+                vendor_id: VendorId::new(7),
+                state,
+                subtotal: price,
+                items: vec![OrderItem { product_id: ProductId::new(3), quantity: 1, unit_price: price }],
+            }],
+        }
+    }
+
+    #[test]
+    fn orders_travel_as_json_and_on_the_wire() {
+        let sent = order(OrderState::Shipped);
+        assert_eq!(wire::decode::<Order>(&wire::encode(&sent)).unwrap(), sent);
+        let json = serde_json::to_value(&sent).unwrap();
+        assert_eq!(json["state"], "shipped");
+        assert_eq!(json["parts"][0]["vendor_id"], 7);
+        assert_eq!(serde_json::from_value::<Order>(json).unwrap(), sent);
+    }
+
+    /// What a newer origin might write: one more state after the ones this build knows.
+    #[derive(Serialize)]
+    #[serde(rename_all = "lowercase")]
+    #[allow(dead_code)]
+    enum NewerState {
+        Created,
+        Confirmed,
+        Shipped,
+        Delivered,
+        Cancelled,
+        Returned,
+    }
+
+    #[test]
+    fn a_state_from_a_newer_origin_reads_as_unknown() {
+        let json: OrderState = serde_json::from_str("\"returned\"").unwrap();
+        assert_eq!(json, OrderState::Unknown);
+        let on_the_wire = wire::encode(&NewerState::Returned);
+        assert_eq!(wire::decode::<OrderState>(&on_the_wire).unwrap(), OrderState::Unknown);
+        assert_eq!(
+            wire::decode::<OrderState>(&wire::encode(&NewerState::Delivered)).unwrap(),
+            OrderState::Delivered
+        );
+    }
+
+    #[test]
+    fn an_order_is_as_far_along_as_its_least_advanced_live_part() {
+        use OrderState::*;
+        assert_eq!(OrderState::of_parts([Shipped, Cancelled, Delivered]), Shipped);
+        assert_eq!(OrderState::of_parts([Confirmed, Shipped]), Confirmed);
+        assert_eq!(OrderState::of_parts([Delivered, Cancelled]), Delivered);
+        assert_eq!(OrderState::of_parts([Cancelled, Cancelled]), Cancelled);
+        for state in [Created, Confirmed, Shipped, Delivered, Cancelled] {
+            assert_eq!(OrderState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(OrderState::parse("unknown"), None);
+    }
+}
