@@ -14,7 +14,7 @@ use futures_util::future::BoxFuture;
 use crate::error::Result;
 use linkedall_events_schema::Envelope;
 use linkedall_store::Store;
-use linkedall_store::event_tx::EventTx;
+use linkedall_store::write_tx::WriteTx;
 
 /// A reaction to events. Its `name` is its durable identity: the JetStream consumer's name
 /// and the key of its processed ids, so renaming a consumer makes it start over.
@@ -26,7 +26,7 @@ pub trait Consumer: Send + Sync + 'static {
 
     /// Applies `event` inside `tx`. Work outside the database (an edge purge) must be
     /// idempotent: it is repeated if the transaction then fails to commit.
-    fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>>;
+    fn apply<'a>(&'a self, tx: &'a mut WriteTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>>;
 }
 
 /// What [`process`] did with an event.
@@ -54,7 +54,7 @@ pub async fn process(store: &Store, consumer: &dyn Consumer, event: &Envelope) -
     if !consumer.wants(&event.kind) {
         return Ok(Outcome::NotWanted);
     }
-    let mut tx = EventTx::begin(store).await?;
+    let mut tx = WriteTx::begin(store).await?;
     if !tx.mark_processed(consumer.name(), &event.id).await? {
         return Ok(Outcome::AlreadyProcessed);
     }
@@ -75,7 +75,7 @@ pub async fn process_batch(
     if !events.iter().any(|event| consumer.wants(&event.kind)) {
         return Ok(outcomes);
     }
-    let mut tx = EventTx::begin(store).await?;
+    let mut tx = WriteTx::begin(store).await?;
     for (event, outcome) in events.iter().zip(&mut outcomes) {
         if !consumer.wants(&event.kind) {
             continue;

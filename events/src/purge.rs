@@ -3,7 +3,7 @@
 //! purge journal every edge host reads (what the origin runs); [`LoggedPurges`] only logs
 //! and remembers them (for tests).
 //!
-//! A sink writes through the consumer's own transaction ([`EventTx`]), never a connection of
+//! A sink writes through the consumer's own transaction ([`WriteTx`]), never a connection of
 //! its own: on SQLite (one writer) a second connection waits for the consumer's transaction,
 //! which waits for it — every product event stalled all writes until the busy timeout and
 //! ended as a dead letter.
@@ -12,13 +12,13 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use crate::error::Error;
-use linkedall_store::event_tx::EventTx;
+use linkedall_store::write_tx::WriteTx;
 
 /// Purges every cached page carrying any of `tags` (`product:42`, `category:3`, `home` …).
 /// Must be idempotent: a purge is repeated when its event is redelivered. Writes to the
 /// database go through `tx`, the consumer's transaction, so they commit with the event.
 pub trait PurgeSink: Send + Sync + 'static {
-    fn purge(&self, tx: &mut EventTx, tags: Vec<String>) -> impl Future<Output = Result<(), Error>> + Send;
+    fn purge(&self, tx: &mut WriteTx, tags: Vec<String>) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
 /// Records purges in the purge journal (`store::purges`), which every edge host follows and
@@ -27,7 +27,7 @@ pub trait PurgeSink: Send + Sync + 'static {
 pub struct JournalPurges;
 
 impl PurgeSink for JournalPurges {
-    async fn purge(&self, tx: &mut EventTx, tags: Vec<String>) -> Result<(), Error> {
+    async fn purge(&self, tx: &mut WriteTx, tags: Vec<String>) -> Result<(), Error> {
         let selectors = tags
             .iter()
             .map(|tag| linkedall_shared::PurgeSelector::tag(tag))
@@ -52,7 +52,7 @@ impl LoggedPurges {
 }
 
 impl PurgeSink for LoggedPurges {
-    async fn purge(&self, _tx: &mut EventTx, tags: Vec<String>) -> Result<(), Error> {
+    async fn purge(&self, _tx: &mut WriteTx, tags: Vec<String>) -> Result<(), Error> {
         for tag in &tags {
             let kind = tag.split(':').next().unwrap_or("other").to_owned();
             metrics::counter!("edge_purge_tags_total", "tag" => kind).increment(1);

@@ -20,7 +20,7 @@ use linkedall_origin::events::service::{self, BusChoice, EventsPlan};
 use linkedall_origin::events::{Error, Result};
 use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::{TestNats, TestOptions};
-use linkedall_store::event_tx::EventTx;
+use linkedall_store::write_tx::WriteTx;
 use reqwest::StatusCode;
 
 fn policy() -> RetryPolicy {
@@ -150,7 +150,7 @@ impl Consumer for Picky {
         kind == "order.created"
     }
 
-    fn apply<'a>(&'a self, _tx: &'a mut EventTx, _event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+    fn apply<'a>(&'a self, _tx: &'a mut WriteTx, _event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             if self.broken.load(Ordering::SeqCst) {
                 return Err(Error::Unprocessable("picky cannot read this order".into()));
@@ -224,12 +224,12 @@ impl Consumer for Probe {
         kind == "order.created"
     }
 
-    fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+    fn apply<'a>(&'a self, tx: &'a mut WriteTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             if self.poison.lock().unwrap().as_deref() == Some(event.subject.as_str()) {
                 return Err(Error::Unprocessable("probe cannot read this order".into()));
             }
-            let EventTx::Postgres(tx) = tx else { unreachable!("these tests run on PostgreSQL") };
+            let WriteTx::Postgres(tx) = tx else { unreachable!("these tests run on PostgreSQL") };
             sqlx::query("INSERT INTO batch_probe (event_id, tx) VALUES ($1, CAST(txid_current() AS BIGINT))")
                 .bind(&event.id)
                 .execute(&mut **tx)

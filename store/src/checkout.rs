@@ -5,14 +5,26 @@
 //! stock - n WHERE id = ? AND stock >= n`. A product short of stock ends the transaction, so
 //! nothing is written. The order, one part per vendor, its items, the emptied cart, the
 //! `order.created` (and any `product.out_of_stock`) events and the idempotency record are all
-//! committed together.
+//! committed together. [`place_order`] is an ordinary function over a [`WriteTx`]: each
+//! statement is written once and expanded per backend by `on_conn!`, and the one difference
+//! (when a reservation ends) comes from the dialect.
+
+use std::collections::BTreeMap;
+
+use linkedall_events_schema::Event;
+use linkedall_events_schema::payloads::{self, OutOfStock, StockAlert};
+use linkedall_shared::{Money, ProductId, VendorId};
 
 use super::Store;
 use crate::cart::Line;
+use crate::cause::Cause;
 use crate::error::{Error, Result};
 use crate::idempotency::{Claim, ClaimedKey, IdempotencyKey};
-use crate::order::Order;
-use linkedall_events_schema::payloads;
+use crate::on_conn;
+use crate::order::{Order, OrderItem, OrderPart, OrderState};
+use crate::rows::amount;
+use crate::timing::QueryTimer;
+use crate::write_tx::WriteTx;
 
 /// The `order.created` payload of `order`, placed by `shopper`.
 pub(crate) fn order_created(order: &Order, shopper: i64) -> payloads::OrderCreated {
@@ -60,20 +72,173 @@ pub struct StoredKey {
     pub response_body: Option<String>,
 }
 
+/// Places `shopper`'s order in one transaction: reserve each line's stock (in product order,
+/// so concurrent checkouts queue instead of deadlocking), write the order, its parts and
+/// items, empty the cart when it was the cart, record `order.created` (and any
+/// `product.out_of_stock`) and the purges of relabelled pages, and complete `key` with the
+/// answer. Any refusal rolls everything back.
+async fn place_order(store: &Store, shopper: i64, purchase: &Purchase, key: &ClaimedKey) -> Result<Order> {
+    let mut tx = WriteTx::begin(store).await?;
+    let dialect = tx.dialect();
+    let _t = QueryTimer::start(dialect.as_str(), "place_order");
+    let db = || Error::db("placing an order");
+    let lines: Vec<Line> = match purchase {
+        Purchase::Lines(lines) => lines.clone(),
+        Purchase::Cart => {
+            let rows: Vec<(i64, i32)> = on_conn!(&mut tx, conn => sqlx::query_as(
+                "SELECT product_id, quantity FROM cart_items WHERE user_id = $1 ORDER BY product_id",
+            )
+            .bind(shopper)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db())?);
+            rows.into_iter()
+                .map(|(p, q)| Line { product: ProductId::new(p), quantity: u32::try_from(q).unwrap_or(1) })
+                .collect()
+        }
+    };
+    if lines.is_empty() {
+        return Err(Error::Unprocessable("there is nothing to order: the cart is empty".into()));
+    }
+
+    // Reserve stock, in product order; prices come from the catalog row just locked.
+    let mut parts: BTreeMap<VendorId, Vec<OrderItem>> = BTreeMap::new();
+    let mut sold_out = Vec::new();
+    let mut relabelled = Vec::new();
+    let mut total: Option<Money> = None;
+    for line in &lines {
+        let reserved: Option<(i64, String, i64, i32)> = on_conn!(&mut tx, conn => sqlx::query_as(
+            "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 \
+             RETURNING vendor_id, currency, price_minor, stock",
+        )
+        .bind(line.quantity as i32)
+        .bind(line.product.get())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db())?);
+        let Some((vendor_id, currency, price_minor, stock_left)) = reserved else {
+            let product: Option<(String, i32)> = on_conn!(&mut tx, conn => sqlx::query_as(
+                "SELECT name, stock FROM products WHERE id = $1",
+            )
+            .bind(line.product.get())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db())?);
+            return Err(match product {
+                None => Error::NotFound { what: format!("product {}", line.product) },
+                Some((name, available)) => Error::InsufficientStock {
+                    product: line.product.get(),
+                    name,
+                    available: i64::from(available),
+                },
+            });
+        };
+        let unit_price = amount(&currency, price_minor)?;
+        let line_total = unit_price.times(line.quantity)?;
+        total = Some(match total {
+            Some(total) => total.plus(line_total)?,
+            None => line_total,
+        });
+        if crate::purges::label_changed(stock_left + line.quantity as i32, stock_left) {
+            relabelled.extend(crate::purges::product_changed(line.product));
+        }
+        if stock_left == 0 {
+            sold_out.push((line.product, VendorId::new(vendor_id)));
+        }
+        parts.entry(VendorId::new(vendor_id)).or_default().push(OrderItem {
+            product_id: line.product,
+            quantity: line.quantity,
+            unit_price,
+        });
+    }
+    let total =
+        total.ok_or_else(|| Error::Corrupt("an order without lines got past the empty check".into()))?;
+
+    let insert_order = format!(
+        "INSERT INTO orders (shopper_id, state, currency, total_minor, expires_at) \
+         VALUES ($1, 'created', $2, $3, {}) RETURNING id",
+        dialect.reservation_ends()
+    );
+    let order_id: i64 = on_conn!(&mut tx, conn => sqlx::query_scalar(&insert_order)
+        .bind(shopper)
+        .bind(total.currency.code())
+        .bind(total.minor)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db())?);
+    let mut order = Order { id: order_id, state: OrderState::Created, total, parts: Vec::new() };
+    for (vendor_id, items) in parts {
+        let mut subtotal = Money::new(total.currency, 0);
+        for item in &items {
+            subtotal = subtotal.plus(item.unit_price.times(item.quantity)?)?;
+        }
+        let part_id: i64 = on_conn!(&mut tx, conn => sqlx::query_scalar(
+            "INSERT INTO order_parts (order_id, vendor_id, state, subtotal_minor) \
+             VALUES ($1, $2, 'created', $3) RETURNING id",
+        )
+        .bind(order_id)
+        .bind(vendor_id.get())
+        .bind(subtotal.minor)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db())?);
+        for item in &items {
+            on_conn!(&mut tx, conn => sqlx::query(
+                "INSERT INTO order_items (order_id, part_id, product_id, quantity, unit_price_minor) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(order_id)
+            .bind(part_id)
+            .bind(item.product_id.get())
+            .bind(item.quantity as i32)
+            .bind(item.unit_price.minor)
+            .execute(&mut *conn)
+            .await
+            .map_err(db())?
+            .rows_affected());
+        }
+        order.parts.push(OrderPart { order_id, vendor_id, state: OrderState::Created, subtotal, items });
+    }
+    if let Purchase::Cart = purchase {
+        on_conn!(&mut tx, conn => sqlx::query("DELETE FROM cart_items WHERE user_id = $1")
+            .bind(shopper)
+            .execute(&mut *conn)
+            .await
+            .map_err(db())?
+            .rows_affected());
+    }
+
+    let cause = Cause::current();
+    tx.emit(&Event::about_order(order_id, &order_created(&order, shopper))?, &cause).await?;
+    for (product, vendor) in sold_out {
+        let payload =
+            OutOfStock(StockAlert { product_id: product.get(), vendor_id: vendor.get(), stock: Some(0) });
+        tx.emit(&Event::about_product(product.get(), &payload)?, &cause).await?;
+    }
+    // Pages show a stock label, not the count: only a sale that changes the label
+    // ("In stock" → "Only 5 left" → … → "Out of stock") changes a cached page.
+    tx.record_purges(&relabelled).await?;
+
+    let body = serde_json::to_string(&order).map_err(|e| Error::Corrupt(e.to_string()))?;
+    on_conn!(&mut tx, conn => sqlx::query(
+        "UPDATE idempotency_keys SET state = 'completed', response_status = 201, response_body = $3 \
+         WHERE user_id = $1 AND key = $2",
+    )
+    .bind(key.user)
+    .bind(key.key.as_str())
+    .bind(&body)
+    .execute(&mut *conn)
+    .await
+    .map_err(db())?
+    .rows_affected());
+    tx.commit().await?;
+    Ok(order)
+}
+
 macro_rules! checkout_queries {
     ($pool:ty, $conn:ty, $backend:literal) => {
-        use std::collections::BTreeMap;
-
-        use linkedall_shared::{Money, ProductId, VendorId};
-        use linkedall_events_schema::payloads::{OutOfStock, StockAlert};
-
-        use crate::cart::Line;
+        use crate::checkout::StoredKey;
         use crate::error::{Error, Result};
-        use linkedall_events_schema::Event;
-        use crate::idempotency::ClaimedKey;
-        use crate::order::{Order, OrderItem, OrderPart, OrderState};
-        use crate::checkout::{Purchase, StoredKey};
-        use crate::rows::amount;
         use crate::timing::QueryTimer;
 
         /// Claims (`user`, `key`) for a request with `hash`; `None` when claimed, otherwise the row
@@ -125,163 +290,6 @@ macro_rules! checkout_queries {
                 .map_err(Error::db("releasing an idempotency key"))?;
             Ok(())
         }
-
-        pub async fn place_order(
-            pool: &$pool,
-            shopper: i64,
-            purchase: &Purchase,
-            key: &ClaimedKey,
-        ) -> Result<Order> {
-            let _t = QueryTimer::start($backend, "place_order");
-            let db = || Error::db("placing an order");
-            let mut tx = super::begin_write(pool).await?;
-            let lines: Vec<Line> = match purchase {
-                Purchase::Lines(lines) => lines.clone(),
-                Purchase::Cart => {
-                    let rows: Vec<(i64, i32)> = sqlx::query_as(
-                        "SELECT product_id, quantity FROM cart_items WHERE user_id = $1 ORDER BY product_id",
-                    )
-                    .bind(shopper)
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(db())?;
-                    rows.into_iter()
-                        .map(|(p, q)| Line { product: ProductId::new(p), quantity: u32::try_from(q).unwrap_or(1) })
-                        .collect()
-                }
-            };
-            if lines.is_empty() {
-                return Err(Error::Unprocessable("there is nothing to order: the cart is empty".into()));
-            }
-
-            // Reserve stock, in product order; prices come from the catalog row we just locked.
-            let mut parts: BTreeMap<VendorId, Vec<OrderItem>> = BTreeMap::new();
-            let mut sold_out = Vec::new();
-            let mut relabelled = Vec::new();
-            let mut total: Option<Money> = None;
-            for line in &lines {
-                let reserved: Option<(i64, String, i64, i32)> = sqlx::query_as(
-                    "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 \
-                     RETURNING vendor_id, currency, price_minor, stock",
-                )
-                .bind(line.quantity as i32)
-                .bind(line.product.get())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db())?;
-                let Some((vendor_id, currency, price_minor, stock_left)) = reserved else {
-                    let product: Option<(String, i32)> =
-                        sqlx::query_as("SELECT name, stock FROM products WHERE id = $1")
-                            .bind(line.product.get())
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(db())?;
-                    return Err(match product {
-                        None => Error::NotFound { what: format!("product {}", line.product) },
-                        Some((name, available)) => Error::InsufficientStock {
-                            product: line.product.get(),
-                            name,
-                            available: i64::from(available),
-                        },
-                    });
-                };
-                let unit_price = amount(&currency, price_minor)?;
-                let line_total = unit_price.times(line.quantity)?;
-                total = Some(match total {
-                    Some(total) => total.plus(line_total)?,
-                    None => line_total,
-                });
-                if crate::purges::label_changed(stock_left + line.quantity as i32, stock_left) {
-                    relabelled.extend(crate::purges::product_changed(line.product));
-                }
-                if stock_left == 0 {
-                    sold_out.push((line.product, VendorId::new(vendor_id)));
-                }
-                parts.entry(VendorId::new(vendor_id)).or_default().push(OrderItem {
-                    product_id: line.product,
-                    quantity: line.quantity,
-                    unit_price,
-                });
-            }
-            let total = total.expect("at least one line");
-
-            let order_id: i64 = sqlx::query_scalar(&format!(
-                "INSERT INTO orders (shopper_id, state, currency, total_minor, expires_at) \
-                 VALUES ($1, 'created', $2, $3, {}) RETURNING id",
-                super::RESERVATION_ENDS
-            ))
-            .bind(shopper)
-            .bind(total.currency.code())
-            .bind(total.minor)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db())?;
-            let mut order = Order { id: order_id, state: OrderState::Created, total, parts: Vec::new() };
-            for (vendor_id, items) in parts {
-                let mut subtotal = Money::new(total.currency, 0);
-                for item in &items {
-                    subtotal = subtotal.plus(item.unit_price.times(item.quantity)?)?;
-                }
-                let part_id: i64 = sqlx::query_scalar(
-                    "INSERT INTO order_parts (order_id, vendor_id, state, subtotal_minor) \
-                     VALUES ($1, $2, 'created', $3) RETURNING id",
-                )
-                .bind(order_id)
-                .bind(vendor_id.get())
-                .bind(subtotal.minor)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db())?;
-                for item in &items {
-                    sqlx::query(
-                        "INSERT INTO order_items (order_id, part_id, product_id, quantity, unit_price_minor) \
-                         VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(order_id)
-                    .bind(part_id)
-                    .bind(item.product_id.get())
-                    .bind(item.quantity as i32)
-                    .bind(item.unit_price.minor)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db())?;
-                }
-                order.parts.push(OrderPart { order_id, vendor_id, state: OrderState::Created, subtotal, items });
-            }
-            if let Purchase::Cart = purchase {
-                sqlx::query("DELETE FROM cart_items WHERE user_id = $1")
-                    .bind(shopper)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db())?;
-            }
-
-            let payload = crate::checkout::order_created(&order, shopper);
-            super::outbox::record(&mut tx, &Event::about_order(order_id, &payload)?)
-                .await?;
-            for (product, vendor) in sold_out {
-                let payload = OutOfStock(StockAlert { product_id: product.get(), vendor_id: vendor.get(), stock: Some(0) });
-                super::outbox::record(&mut tx, &Event::about_product(product.get(), &payload)?)
-                    .await?;
-            }
-            // Pages show a stock label, not the count: only a sale that changes the label
-            // ("In stock" → "Only 5 left" → … → "Out of stock") changes a cached page.
-            super::purges::record(&mut tx, &relabelled).await?;
-
-            let body = serde_json::to_string(&order).map_err(|e| Error::Corrupt(e.to_string()))?;
-            sqlx::query(
-                "UPDATE idempotency_keys SET state = 'completed', response_status = 201, response_body = $3 \
-                 WHERE user_id = $1 AND key = $2",
-            )
-            .bind(key.user)
-            .bind(key.key.as_str())
-            .bind(body)
-            .execute(&mut *tx)
-            .await
-            .map_err(db())?;
-            tx.commit().await.map_err(db())?;
-            Ok(order)
-        }
     };
 }
 
@@ -317,7 +325,7 @@ impl Store {
 
     /// Places `shopper`'s order in one transaction, completing `key` with the response.
     pub async fn place_order(&self, shopper: i64, purchase: &Purchase, key: &ClaimedKey) -> Result<Order> {
-        let order = on_backend!(self, checkout::place_order(shopper, purchase, key));
+        let order = place_order(self, shopper, purchase, key).await;
         match &order {
             Ok(_) => metrics::counter!("orders_placed_total").increment(1),
             Err(Error::InsufficientStock { .. }) => {

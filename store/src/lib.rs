@@ -16,8 +16,8 @@
 pub mod account;
 pub mod cart;
 pub mod cause;
+pub mod dialect;
 pub mod error;
-pub mod event_tx;
 pub mod idempotency;
 pub mod order;
 pub mod payment;
@@ -26,6 +26,7 @@ mod queries;
 mod rows;
 pub mod sqlite;
 mod timing;
+pub mod write_tx;
 
 use std::str::FromStr;
 use std::time::Duration;

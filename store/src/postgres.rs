@@ -6,18 +6,18 @@ use sqlx::PgPool;
 super::queries::catalog_queries!(PgPool, "postgres");
 
 /// SQL for the current time, and the two moments the write side compares against.
-const NOW: &str = "now()";
-const DAY_AGO: &str = "now() - interval '24 hours'";
+pub(crate) const NOW: &str = "now()";
+pub(crate) const DAY_AGO: &str = "now() - interval '24 hours'";
 /// How the reservation sweeper locks the expired orders it picks.
-const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
+pub(crate) const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
 /// Locks the order row a transition reads first, so transitions of one order take turns
 /// (SQLite has one writer already).
-const FOR_UPDATE: &str = "FOR UPDATE";
+pub(crate) const FOR_UPDATE: &str = "FOR UPDATE";
 /// Taken before writing to the purge journal and held until commit, so journal sequence
 /// numbers follow commit order.
-const PURGE_LOCK: &str = "SELECT pg_advisory_xact_lock(7465726)";
+pub(crate) const PURGE_LOCK: &str = "SELECT pg_advisory_xact_lock(7465726)";
 /// How long an unpaid order holds its stock.
-const RESERVATION_ENDS: &str = "now() + interval '30 minutes'";
+pub(crate) const RESERVATION_ENDS: &str = "now() + interval '30 minutes'";
 
 /// A write transaction. PostgreSQL's row locks order concurrent writers by themselves.
 async fn begin_write(pool: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {

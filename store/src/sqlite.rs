@@ -7,18 +7,18 @@ super::queries::catalog_queries!(SqlitePool, "sqlite");
 
 /// SQL for the current time as the TEXT timestamp columns store it, and the two moments the
 /// write side compares against.
-const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-const DAY_AGO: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-24 hours')";
+pub(crate) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+pub(crate) const DAY_AGO: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-24 hours')";
 /// How the reservation sweeper locks the expired orders it picks.
-const SKIP_LOCKED: &str = "";
+pub(crate) const SKIP_LOCKED: &str = "";
 /// Locks the order row a transition reads first, so transitions of one order take turns
 /// (SQLite has one writer already).
-const FOR_UPDATE: &str = "";
+pub(crate) const FOR_UPDATE: &str = "";
 /// Taken before writing to the purge journal and held until commit, so journal sequence
 /// numbers follow commit order (SQLite has one writer already).
-const PURGE_LOCK: &str = "SELECT 1";
+pub(crate) const PURGE_LOCK: &str = "SELECT 1";
 /// How long an unpaid order holds its stock.
-const RESERVATION_ENDS: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+30 minutes')";
+pub(crate) const RESERVATION_ENDS: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+30 minutes')";
 
 /// A write transaction, `BEGIN IMMEDIATE`: SQLite has one writer, and taking the write lock up
 /// front makes concurrent writers wait (busy timeout) instead of failing when a read

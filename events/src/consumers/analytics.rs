@@ -20,8 +20,8 @@ use linkedall_events_schema::Envelope;
 use linkedall_events_schema::Payload;
 use linkedall_events_schema::payloads::{OrderConfirmed, OrderCreated};
 use linkedall_store::Store;
-use linkedall_store::event_tx::EventTx;
 use linkedall_store::on_conn;
+use linkedall_store::write_tx::WriteTx;
 
 pub struct OrderAnalytics;
 
@@ -37,7 +37,7 @@ impl Consumer for OrderAnalytics {
         [OrderCreated::KIND, OrderConfirmed::KIND].contains(&kind)
     }
 
-    fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+    fn apply<'a>(&'a self, tx: &'a mut WriteTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             if event.is::<OrderConfirmed>() {
                 count_paid(tx, event).await
@@ -48,7 +48,7 @@ impl Consumer for OrderAnalytics {
     }
 }
 
-async fn count_placed(tx: &mut EventTx, event: &Envelope) -> Result<()> {
+async fn count_placed(tx: &mut WriteTx, event: &Envelope) -> Result<()> {
     let order: OrderCreated = event.data_as()?;
     let country = event.country.clone().unwrap_or_else(|| UNKNOWN_COUNTRY.into());
     on_conn!(tx, conn => sqlx::query(
@@ -70,13 +70,13 @@ async fn count_placed(tx: &mut EventTx, event: &Envelope) -> Result<()> {
 }
 
 /// Counts a paid order in the minute, currency and country it was placed in.
-async fn count_paid(tx: &mut EventTx, event: &Envelope) -> Result<()> {
+async fn count_paid(tx: &mut WriteTx, event: &Envelope) -> Result<()> {
     let db = || Error::db("counting a paid order in its minute");
     let confirmed: OrderConfirmed = event.data_as()?;
     let subject = format!("order/{}", confirmed.order_id);
     // The minute as the relay writes the event's time (`YYYY-MM-DDTHH:MM`, UTC).
     let placed: Option<(String, Option<String>, String)> = match &mut *tx {
-        EventTx::Postgres(t) => sqlx::query_as(
+        WriteTx::Postgres(t) => sqlx::query_as(
             "SELECT to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI'), e.country, o.currency \
              FROM outbox e JOIN orders o ON o.id = $2 WHERE e.type = 'order.created' AND e.subject = $1",
         )
@@ -85,7 +85,7 @@ async fn count_paid(tx: &mut EventTx, event: &Envelope) -> Result<()> {
         .fetch_optional(&mut **t)
         .await
         .map_err(db())?,
-        EventTx::Sqlite(t) => sqlx::query_as(
+        WriteTx::Sqlite(t) => sqlx::query_as(
             "SELECT substr(e.created_at, 1, 16), e.country, o.currency \
              FROM outbox e JOIN orders o ON o.id = $2 WHERE e.type = 'order.created' AND e.subject = $1",
         )

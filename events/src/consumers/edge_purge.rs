@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::purge::PurgeSink;
 use linkedall_events_schema::Envelope;
 use linkedall_events_schema::payloads::ProductCreated;
-use linkedall_store::event_tx::EventTx;
+use linkedall_store::write_tx::WriteTx;
 
 pub struct EdgePurge<S> {
     sink: S,
@@ -57,7 +57,7 @@ impl<S: PurgeSink> Consumer for EdgePurge<S> {
         kind.starts_with("product.") || kind.starts_with("vendor.")
     }
 
-    fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+    fn apply<'a>(&'a self, tx: &'a mut WriteTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let tags = tags_for(event);
             if tags.is_empty() {

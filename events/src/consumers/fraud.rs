@@ -30,8 +30,8 @@ use linkedall_events_schema::Envelope;
 use linkedall_events_schema::Event;
 use linkedall_events_schema::Payload;
 use linkedall_events_schema::payloads::{OrderCreated, OrderHeld, PaymentCompleted};
-use linkedall_store::event_tx::EventTx;
 use linkedall_store::on_conn;
+use linkedall_store::write_tx::WriteTx;
 
 /// The thresholds of the checks.
 #[derive(Debug, Clone)]
@@ -120,7 +120,7 @@ impl Consumer for FraudCheck {
         [OrderCreated::KIND, PaymentCompleted::KIND].contains(&kind)
     }
 
-    fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+    fn apply<'a>(&'a self, tx: &'a mut WriteTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             if event.is::<PaymentCompleted>() {
                 self.check_payment(tx, event).await
@@ -133,7 +133,7 @@ impl Consumer for FraudCheck {
 
 impl FraudCheck {
     /// The checks of a new order.
-    async fn check_order(&self, tx: &mut EventTx, event: &Envelope) -> Result<()> {
+    async fn check_order(&self, tx: &mut WriteTx, event: &Envelope) -> Result<()> {
         let db = || Error::db("checking an order for fraud");
         let order: OrderCreated = event.data_as()?;
         let window = before(&event.time, Duration::minutes(10))?;
@@ -173,14 +173,14 @@ impl FraudCheck {
         });
         let day_before = before(&event.time, Duration::days(1))?;
         let opened: Option<String> = match &mut *tx {
-            EventTx::Postgres(t) => sqlx::query_scalar(
+            WriteTx::Postgres(t) => sqlx::query_scalar(
                 "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM users WHERE id = $1",
             )
             .bind(order.shopper_id)
             .fetch_optional(&mut **t)
             .await
             .map_err(db())?,
-            EventTx::Sqlite(t) => sqlx::query_scalar("SELECT substr(created_at, 1, 19) FROM users WHERE id = $1")
+            WriteTx::Sqlite(t) => sqlx::query_scalar("SELECT substr(created_at, 1, 19) FROM users WHERE id = $1")
                 .bind(order.shopper_id)
                 .fetch_optional(&mut **t)
                 .await
@@ -225,7 +225,7 @@ impl FraudCheck {
     }
 
     /// Velocity per card, once the order is paid: the card's points join the order's score.
-    async fn check_payment(&self, tx: &mut EventTx, event: &Envelope) -> Result<()> {
+    async fn check_payment(&self, tx: &mut WriteTx, event: &Envelope) -> Result<()> {
         let db = || Error::db("checking a payment's card for fraud");
         let payment: PaymentCompleted = event.data_as()?;
         let Some(card) = payment.card_fingerprint else {
@@ -298,7 +298,7 @@ impl FraudCheck {
 }
 
 /// Emits `order.held_for_review` for `held`, caused by `event`.
-async fn hold(tx: &mut EventTx, event: &Envelope, held: &OrderHeld) -> Result<()> {
+async fn hold(tx: &mut WriteTx, event: &Envelope, held: &OrderHeld) -> Result<()> {
     let cause = Cause { traceparent: event.traceparent.clone(), ..Cause::default() };
     tx.emit(&Event::about_order(held.order_id, held)?, &cause).await?;
     metrics::counter!("fraud_orders_held_total").increment(1);

@@ -19,8 +19,8 @@ use linkedall_events_schema::Payload;
 use linkedall_events_schema::payloads::{
     LowStock, OrderCancelled, OrderCreated, OutOfStock, ProductCreated, ProductUpdated, StockAlert,
 };
-use linkedall_store::event_tx::EventTx;
 use linkedall_store::on_conn;
+use linkedall_store::write_tx::WriteTx;
 
 /// At or below this many units a product is low on stock.
 pub const LOW_STOCK: i64 = 5;
@@ -87,7 +87,7 @@ impl Consumer for Inventory {
         .contains(&kind)
     }
 
-    fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+    fn apply<'a>(&'a self, tx: &'a mut WriteTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let db = || Error::db("tracking stock levels");
             let mut products = products_of(event)?;

@@ -10,8 +10,8 @@ use linkedall_events_schema::Envelope;
 use linkedall_events_schema::payloads::{
     OrderCancelled, OrderConfirmed, OrderCreated, OrderDelivered, OrderShipped, PartMoved,
 };
-use linkedall_store::event_tx::EventTx;
 use linkedall_store::on_conn;
+use linkedall_store::write_tx::WriteTx;
 
 pub struct OrderHistory;
 
@@ -24,7 +24,7 @@ impl Consumer for OrderHistory {
         kind.starts_with("order.")
     }
 
-    fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+    fn apply<'a>(&'a self, tx: &'a mut WriteTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let db = || Error::db("projecting the order history");
             let seq = event.sequence();

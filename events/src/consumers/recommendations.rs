@@ -10,8 +10,8 @@ use linkedall_events_schema::Envelope;
 use linkedall_events_schema::Payload;
 use linkedall_events_schema::payloads::OrderCreated;
 use linkedall_store::Store;
-use linkedall_store::event_tx::EventTx;
 use linkedall_store::on_conn;
+use linkedall_store::write_tx::WriteTx;
 
 pub struct BoughtTogether;
 
@@ -24,7 +24,7 @@ impl Consumer for BoughtTogether {
         kind == OrderCreated::KIND
     }
 
-    fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+    fn apply<'a>(&'a self, tx: &'a mut WriteTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let order: OrderCreated = event.data_as()?;
             let mut products: Vec<i64> =

@@ -8,8 +8,8 @@ use crate::error::{Error, Result};
 use linkedall_events_schema::Envelope;
 use linkedall_events_schema::Payload;
 use linkedall_events_schema::payloads::OrderCreated;
-use linkedall_store::event_tx::EventTx;
 use linkedall_store::on_conn;
+use linkedall_store::write_tx::WriteTx;
 
 pub struct VendorSales;
 
@@ -22,7 +22,7 @@ impl Consumer for VendorSales {
         kind == OrderCreated::KIND
     }
 
-    fn apply<'a>(&'a self, tx: &'a mut EventTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+    fn apply<'a>(&'a self, tx: &'a mut WriteTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let order: OrderCreated = event.data_as()?;
             for part in &order.parts {

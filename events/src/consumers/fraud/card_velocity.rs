@@ -11,8 +11,8 @@ use time::Duration;
 
 use super::{FraudRules, before};
 use crate::error::{Error, Result};
-use linkedall_store::event_tx::EventTx;
 use linkedall_store::on_conn;
+use linkedall_store::write_tx::WriteTx;
 
 /// How far back a payment's window reaches.
 pub const WINDOW_MINUTES: i64 = 10;
@@ -48,7 +48,7 @@ pub fn score(rules: &FraudRules, signals: CardSignals) -> (u32, Vec<String>) {
 }
 
 /// Records that `card` paid order `order` of `shopper` at `at` (once per order).
-pub async fn record(tx: &mut EventTx, order: i64, shopper: i64, card: &str, at: &str) -> Result<()> {
+pub async fn record(tx: &mut WriteTx, order: i64, shopper: i64, card: &str, at: &str) -> Result<()> {
     on_conn!(tx, conn => sqlx::query(
         "INSERT INTO fraud_card_payments (order_id, shopper_id, card_fingerprint, at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (order_id) DO NOTHING",
@@ -66,7 +66,7 @@ pub async fn record(tx: &mut EventTx, order: i64, shopper: i64, card: &str, at: 
 
 /// What the card that paid `order` did in the window of that payment; `None` when the order
 /// was not paid by a known card (yet).
-pub async fn signals_of(tx: &mut EventTx, order: i64) -> Result<Option<CardSignals>> {
+pub async fn signals_of(tx: &mut WriteTx, order: i64) -> Result<Option<CardSignals>> {
     let db = || Error::db("counting a card's payments");
     let paid: Option<(String, String)> = on_conn!(&mut *tx, conn => sqlx::query_as(
         "SELECT card_fingerprint, at FROM fraud_card_payments WHERE order_id = $1",

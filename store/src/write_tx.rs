@@ -1,8 +1,11 @@
-//! One consumer transaction on either backend. A consumer's effect, the record that it
-//! processed the event, and any event it emits in reaction commit together, or not at all.
+//! One write transaction on either backend: a business step's (placing an order) or a
+//! consumer's (its effect, the record that it processed the event, and any event it emits in
+//! reaction commit together, or not at all).
 //!
-//! Consumer SQL is written once with `$n` placeholders (both backends accept them) inside
-//! [`on_conn!`], which expands it for each backend's connection type.
+//! Statements are written once with `$n` placeholders (both backends accept them) inside
+//! [`on_conn!`], which expands each statement for each backend's connection type; the steps
+//! around them are ordinary functions. Where the backends' SQL differs, the statement takes
+//! the named piece from [`WriteTx::dialect`].
 
 use sqlx::{Postgres, Sqlite, Transaction};
 
@@ -10,9 +13,10 @@ use linkedall_events_schema::Event;
 
 use crate::Store;
 use crate::cause::Cause;
+use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 
-pub enum EventTx {
+pub enum WriteTx {
     Postgres(Transaction<'static, Postgres>),
     Sqlite(Transaction<'static, Sqlite>),
 }
@@ -22,11 +26,11 @@ pub enum EventTx {
 macro_rules! on_conn {
     ($tx:expr, $conn:ident => $body:expr) => {
         match $tx {
-            $crate::event_tx::EventTx::Postgres(t) => {
+            $crate::write_tx::WriteTx::Postgres(t) => {
                 let $conn: &mut sqlx::PgConnection = &mut *t;
                 $body
             }
-            $crate::event_tx::EventTx::Sqlite(t) => {
+            $crate::write_tx::WriteTx::Sqlite(t) => {
                 let $conn: &mut sqlx::SqliteConnection = &mut *t;
                 $body
             }
@@ -34,21 +38,29 @@ macro_rules! on_conn {
     };
 }
 
-impl EventTx {
+impl WriteTx {
+    /// The SQL pieces in which this transaction's backend differs from the other.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            WriteTx::Postgres(_) => Dialect::Postgres,
+            WriteTx::Sqlite(_) => Dialect::Sqlite,
+        }
+    }
+
     /// A write transaction (`BEGIN IMMEDIATE` on SQLite: one writer, taken up front).
-    pub async fn begin(store: &Store) -> Result<EventTx> {
-        let db = Error::db("starting a consumer transaction");
+    pub async fn begin(store: &Store) -> Result<WriteTx> {
+        let db = Error::db("starting a write transaction");
         Ok(match store {
-            Store::Postgres(pool) => EventTx::Postgres(pool.begin().await.map_err(db)?),
-            Store::Sqlite(pool) => EventTx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?),
+            Store::Postgres(pool) => WriteTx::Postgres(pool.begin().await.map_err(db)?),
+            Store::Sqlite(pool) => WriteTx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?),
         })
     }
 
     pub async fn commit(self) -> Result<()> {
-        let db = Error::db("committing a consumer transaction");
+        let db = Error::db("committing a write transaction");
         match self {
-            EventTx::Postgres(tx) => tx.commit().await.map_err(db),
-            EventTx::Sqlite(tx) => tx.commit().await.map_err(db),
+            WriteTx::Postgres(tx) => tx.commit().await.map_err(db),
+            WriteTx::Sqlite(tx) => tx.commit().await.map_err(db),
         }
     }
 
@@ -70,16 +82,16 @@ impl EventTx {
     /// Adds purges of `selectors` to the purge journal in this transaction.
     pub async fn record_purges(&mut self, selectors: &[linkedall_shared::PurgeSelector]) -> Result<()> {
         match self {
-            EventTx::Postgres(tx) => crate::postgres::purges::record(tx, selectors).await,
-            EventTx::Sqlite(tx) => crate::sqlite::purges::record(tx, selectors).await,
+            WriteTx::Postgres(tx) => crate::postgres::purges::record(tx, selectors).await,
+            WriteTx::Sqlite(tx) => crate::sqlite::purges::record(tx, selectors).await,
         }
     }
 
     /// Writes `event` to the outbox in this transaction (a consumer reacting with an event).
     pub async fn emit(&mut self, event: &Event, cause: &Cause) -> Result<()> {
         match self {
-            EventTx::Postgres(tx) => crate::postgres::outbox::record_caused(tx, event, cause).await,
-            EventTx::Sqlite(tx) => crate::sqlite::outbox::record_caused(tx, event, cause).await,
+            WriteTx::Postgres(tx) => crate::postgres::outbox::record_caused(tx, event, cause).await,
+            WriteTx::Sqlite(tx) => crate::sqlite::outbox::record_caused(tx, event, cause).await,
         }
     }
 }
