@@ -1,22 +1,27 @@
-//! The Linked All origin: the only writer of the catalog database, serving it as JSON to API
-//! clients and as the versioned postcard wire format to the edge.
+//! The Linked All origin: the HTTP API over the shop's database, serving JSON to API clients
+//! and the versioned postcard wire format to the edge, and the binary whose roles run it
+//! ([`role`]: `serve`, `relay`, `consumers`, `sweeper`, `all`, `migrate`).
+//!
+//! It sits on top of three crates, and dependencies point one way (checked by `cargo xtask
+//! test`): `linkedall-events-schema` (what an event is), `linkedall-store` (every SQL
+//! statement, the order state machine, its own error; re-exported here as [`store`]) and
+//! `linkedall-events` (bus, relay, consumers, replay; re-exported as [`events`]).
 //!
 //! A request's path through this crate: [`observe`] (request id, trace context, metrics) →
 //! [`routes`] (parse input) → [`catalog_cache`] (encoded answers, Redis or memory; catalog reads
-//! only) → [`store`] (SQL per backend) → [`negotiate`] (JSON or postcard),
-//! with every failure an [`error::Error`] rendered as RFC 9457 problem details.
+//! only) → the store → [`negotiate`] (JSON or postcard), with every failure an
+//! [`error::Error`] rendered as RFC 9457 problem details (store and events errors map into it).
 //!
 //! Writes take the same path: a route authenticates with [`session`], parses input into the
-//! domain types of [`accounts`], [`cart`] and [`order`], and calls one `Store` method that runs
-//! one transaction, writing its [`events`] to the outbox in it. Checkout adds [`idempotency`];
-//! payments arrive through a [`payments::PaymentProvider`] and its signed webhook.
+//! store's domain types, and calls one `Store` method that runs one transaction, writing its
+//! events to the outbox in it. Checkout adds [`idempotency`]; payments arrive through a
+//! [`payments::PaymentProvider`] and its signed webhook.
 //!
 //! A session is verified by [`session`] (our tokens, or Supabase's through [`supabase`]) and
 //! resolved through the [`session_cache`] (Redis or memory), which also holds signed-out
-//! tokens. Beside the server runs the [`reservations`] sweeper, which releases the stock of
-//! unpaid orders whose reservation has expired, the [`refunds`] sweeper, which retries refund
-//! requests the payment provider refused, and, when configured, the [`cloudflare_purge`]
-//! forwarder, which sends the purge journal (`store::purges`) to Cloudflare's purge API.
+//! tokens. The [`sweepers`] release the stock of expired reservations ([`reservations`]),
+//! retry refunds the provider refused ([`refunds`]) and, when configured, forward the purge
+//! journal to Cloudflare ([`cloudflare_purge`]).
 
 pub mod accounts;
 pub mod catalog_cache;

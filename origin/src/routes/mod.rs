@@ -66,7 +66,7 @@ pub struct AppState {
     pub payments: Arc<dyn PaymentProvider>,
     /// The operators' token for `/admin/*` (besides signed-in admins); none means admins only.
     pub admin_token: Option<Arc<str>>,
-    /// What `/metrics` and the purge feed ask of their readers (see [`internal`]).
+    /// What `/metrics` and the purge feed ask of their readers (see `routes/internal.rs`).
     pub internal_tokens: internal::InternalTokens,
     /// This origin's site name (`lagos`, `nairobi` …), sent as `x-linkedall-site` on every
     /// response so edges and operators see which region answered.
