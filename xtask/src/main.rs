@@ -21,6 +21,7 @@
 //! - `cargo xtask wasm [worker|spin|all]`: builds the wasm artifacts and prints their sizes.
 //! - `cargo xtask bench seed [--products N]`: times seeding N products into PostgreSQL.
 
+mod debian;
 mod deliver;
 mod image;
 mod layers;
@@ -126,11 +127,7 @@ fn ensure_chromium() -> Result<()> {
     if std::path::Path::new("/usr/bin/chromium").exists() {
         return Ok(());
     }
-    if run("apt-get", &["install", "-y", "chromium"]).is_err() {
-        run("apt-get", &["update"])?;
-        run("apt-get", &["install", "-y", "chromium"])?;
-    }
-    Ok(())
+    debian::install(&["chromium"])
 }
 
 fn bench_seed(rest: &[&str]) -> Result<()> {

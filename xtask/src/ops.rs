@@ -55,11 +55,7 @@ fn ensure_tools() -> Result<()> {
     if Path::new("/usr/bin/promtool").exists() && Path::new("/usr/bin/amtool").exists() {
         return Ok(());
     }
-    let install = ["install", "-y", "--no-install-recommends", "prometheus", "prometheus-alertmanager"];
-    if run("apt-get", &install).is_err() {
-        run("apt-get", &["update"])?;
-        run("apt-get", &install)?;
-    }
+    crate::debian::install(&["prometheus", "prometheus-alertmanager"])?;
     // On a machine with an init system the packages start their daemons; the checks need
     // only the tools, and a running Prometheus would hold ports the stack tests use.
     for service in ["prometheus", "prometheus-alertmanager"] {
