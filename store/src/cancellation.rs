@@ -10,7 +10,7 @@
 //!    paid the order;
 //! 4. write `order.cancelled` with the units released.
 //!
-//! The units go back on sale afterwards, through [`release_stock`], once per transaction in
+//! The units go back on sale afterwards, through `release_stock`, once per transaction in
 //! product order (as checkout takes them), so a sweep of many orders and a checkout never
 //! deadlock.
 

@@ -5,7 +5,7 @@
 //! stock - n WHERE id = ? AND stock >= n`. A product short of stock ends the transaction, so
 //! nothing is written. The order, one part per vendor, its items, the emptied cart, the
 //! `order.created` (and any `product.out_of_stock`) events and the idempotency record are all
-//! committed together. [`place_order`] is an ordinary function over a [`WriteTx`]: each
+//! committed together. `place_order` is an ordinary function over a [`WriteTx`]: each
 //! statement is written once and expanded per backend by `on_conn!`, and the one difference
 //! (when a reservation ends) comes from the dialect.
 

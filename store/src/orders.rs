@@ -1,6 +1,6 @@
 //! Reading orders, and moving them through their lifecycle: cancelling (what has not shipped,
 //! see `cancellation.rs`), and each vendor shipping and delivering their part. Every
-//! transition is a compare-and-set on the state the [`OrderState`] machine allowed, so two
+//! transition is a compare-and-set on the state the [`OrderState`](crate::order::OrderState) machine allowed, so two
 //! concurrent transitions cannot both win.
 
 use linkedall_shared::{Money, VendorId};

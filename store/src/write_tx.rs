@@ -3,7 +3,7 @@
 //! reaction commit together, or not at all).
 //!
 //! Statements are written once with `$n` placeholders (both backends accept them) inside
-//! [`on_conn!`], which expands each statement for each backend's connection type; the steps
+//! [`on_conn!`](crate::on_conn), which expands each statement for each backend's connection type; the steps
 //! around them are ordinary functions. Where the backends' SQL differs, the statement takes
 //! the named piece from [`WriteTx::dialect`].
 
