@@ -87,6 +87,12 @@ pub struct ServiceConfig {
     #[arg(long, env = "LINKEDALL_TRUSTED_EDGES", default_value = crate::client_address::DEFAULT_TRUSTED_EDGES,
           value_parser = crate::client_address::TrustedEdges::parse)]
     pub trusted_edges: crate::client_address::TrustedEdges,
+
+    /// Where the background roles (`relay`, `consumers`, `sweeper`) serve `/metrics` and
+    /// `/healthz`, e.g. `0.0.0.0:9464`; unset, they serve no HTTP at all. (`serve` and `all`
+    /// answer both on the API's own address.)
+    #[arg(long, env = "LINKEDALL_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// Sessions: our own signing secret, and Supabase Auth when configured.

@@ -41,6 +41,7 @@ pub mod payments;
 pub mod refunds;
 pub mod reservations;
 pub mod role;
+pub mod role_metrics;
 pub mod routes;
 pub mod secret;
 pub mod seed;

@@ -7,15 +7,18 @@
 use clap::ValueEnum;
 use std::future::Future;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::config::{AuthSettings, Settings};
 use crate::error::{Error, Result};
 use crate::events::consumers;
 use crate::events::purge::JournalPurges;
-use crate::events::service::{self, BusChoice, EventsPlan};
+use crate::events::service::{self, BusChoice, EventsPlan, RunningEvents};
+use crate::role_metrics;
+use crate::routes::InternalTokens;
 use crate::startup::{Origin, catalog_cache_for, payment_provider};
 use crate::store::{PoolSettings, Store};
-use crate::sweepers::Sweepers;
+use crate::sweepers::{RunningSweepers, Sweepers};
 
 /// What one origin process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -49,6 +52,8 @@ impl Role {
         settings: &Settings,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<()> {
+        // The recorder first, so the role's own metrics from its first moment are kept.
+        crate::telemetry::prometheus();
         tracing::info!(role = self.as_str(), "origin role starting");
         metrics::gauge!("origin_role_info", "role" => self.as_str()).set(1.0);
         match self {
@@ -60,17 +65,47 @@ impl Role {
                 let listener = TcpListener::bind(settings.service.listen).await?;
                 origin.serve(listener, shutdown).await
             }
+            Role::Relay | Role::Consumers | Role::Sweeper => {
+                let running = self.start_background(settings).await?;
+                let (stop_metrics, metrics) = match settings.service.metrics_listen {
+                    Some(listen) => {
+                        let (stop, mut stopped) = watch::channel(false);
+                        let tokens = InternalTokens::new(
+                            settings.operators.metrics_token.as_ref(),
+                            settings.operators.purge_feed_token.as_ref(),
+                        );
+                        let trusted = settings.service.trusted_edges.clone();
+                        let server = tokio::spawn(role_metrics::serve(listen, tokens, trusted, async move {
+                            let _ = stopped.wait_for(|stop| *stop).await;
+                        }));
+                        (Some(stop), Some(server))
+                    }
+                    None => (None, None),
+                };
+                shutdown.await;
+                running.stop().await;
+                if let (Some(stop), Some(server)) = (stop_metrics, metrics) {
+                    let _ = stop.send(true);
+                    server
+                        .await
+                        .map_err(|e| Error::Config(format!("the metrics listener failed: {e}")))??;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Starts the work of a background role (not `serve` or `all`).
+    async fn start_background(self, settings: &Settings) -> Result<Background> {
+        match self {
             Role::Relay | Role::Consumers => {
                 let store = connect(settings).await?;
                 let plan = events_plan(self, settings)?;
-                let running = service::spawn(store, plan).ok_or_else(|| {
-                    Error::Config("LINKEDALL_EVENTS=off: this role has nothing to do".into())
-                })?;
-                shutdown.await;
-                running.stop().await;
-                Ok(())
+                service::spawn(store, plan)
+                    .map(Background::Events)
+                    .ok_or_else(|| Error::Config("LINKEDALL_EVENTS=off: this role has nothing to do".into()))
             }
-            Role::Sweeper => {
+            _ => {
                 let auth = AuthSettings::from_settings(settings)?;
                 let store = connect(settings).await?;
                 let sweepers = Sweepers {
@@ -81,10 +116,23 @@ impl Role {
                     store,
                 }
                 .spawn()?;
-                shutdown.await;
-                sweepers.stop().await;
-                Ok(())
+                Ok(Background::Sweepers(sweepers))
             }
+        }
+    }
+}
+
+/// A background role at work.
+enum Background {
+    Events(RunningEvents),
+    Sweepers(RunningSweepers),
+}
+
+impl Background {
+    async fn stop(self) {
+        match self {
+            Background::Events(events) => events.stop().await,
+            Background::Sweepers(sweepers) => sweepers.stop().await,
         }
     }
 }

@@ -94,10 +94,15 @@ impl Shop {
     }
 
     fn start(&self, name: &'static str) -> RoleProcess {
+        self.start_with(name, &[])
+    }
+
+    fn start_with(&self, name: &'static str, env: &[(&str, String)]) -> RoleProcess {
         let log = self.dir.join(format!("{name}.log"));
         let file = std::fs::File::create(&log).unwrap();
         let child = self
             .command(&[name])
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::from(file.try_clone().unwrap()))
             .stderr(Stdio::from(file))
             .spawn()

@@ -13,7 +13,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
 use super::AppState;
-use crate::client_address::ClientAddress;
+use crate::client_address::{ClientAddress, TrustedEdges};
 use crate::error::{Error, Result};
 use crate::secret::{Secret, same_secret};
 
@@ -42,7 +42,7 @@ impl FromRequestParts<AppState> for MetricsReader {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        admit(parts, state, state.internal_tokens.metrics.as_deref(), "metrics").map(|()| MetricsReader)
+        admit_metrics_reader(parts, &state.internal_tokens, &state.trusted_edges).map(|()| MetricsReader)
     }
 }
 
@@ -50,12 +50,17 @@ impl FromRequestParts<AppState> for PurgeFeedReader {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        admit(parts, state, state.internal_tokens.purge_feed.as_deref(), "purge_feed")
+        admit(parts, &state.trusted_edges, state.internal_tokens.purge_feed.as_deref(), "purge_feed")
             .map(|()| PurgeFeedReader)
     }
 }
 
-fn admit(parts: &Parts, state: &AppState, token: Option<&str>, route: &'static str) -> Result<()> {
+/// Whether the request in `parts` may read `/metrics` (the API's, or a background role's).
+pub fn admit_metrics_reader(parts: &Parts, tokens: &InternalTokens, trusted: &TrustedEdges) -> Result<()> {
+    admit(parts, trusted, tokens.metrics.as_deref(), "metrics")
+}
+
+fn admit(parts: &Parts, trusted: &TrustedEdges, token: Option<&str>, route: &'static str) -> Result<()> {
     let refused = |reason: &'static str| {
         metrics::counter!("internal_route_refusals_total", "route" => route, "reason" => reason).increment(1);
         tracing::warn!(route, reason, path = %parts.uri.path(), "internal route refused");
@@ -76,7 +81,7 @@ fn admit(parts: &Parts, state: &AppState, token: Option<&str>, route: &'static s
         }
         None => {
             let ClientAddress(caller) = ClientAddress::of(&parts.headers, &parts.extensions);
-            if caller.is_loopback() || state.trusted_edges.contains(caller) {
+            if caller.is_loopback() || trusted.contains(caller) {
                 return Ok(());
             }
             refused("address");

@@ -11,7 +11,7 @@ mod fraud_review;
 mod fx_rates;
 mod health;
 mod images;
-mod internal;
+pub mod internal;
 mod media;
 mod orders;
 mod payments;
