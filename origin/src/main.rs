@@ -6,9 +6,8 @@ use clap::{Parser, Subcommand};
 use linkedall_origin::config::{LogFormat, Settings};
 use linkedall_origin::events;
 use linkedall_origin::events::replay::ReplayOptions;
-use linkedall_origin::role::Role;
+use linkedall_origin::role::{self, Role};
 use linkedall_origin::seed::{SeedOptions, seed};
-use linkedall_origin::store::{PoolSettings, Store};
 use linkedall_origin::telemetry;
 
 #[derive(Parser)]
@@ -75,13 +74,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Consumers => Role::Consumers.run(&cli.settings, shutdown_signal()).await?,
         Command::Sweeper => Role::Sweeper.run(&cli.settings, shutdown_signal()).await?,
         Command::Migrate => {
-            let store = Store::connect(&cli.settings.database.url, &PoolSettings::default()).await?;
-            store.migrate().await?;
+            let store = role::connect(&cli.settings).await?;
             println!("migrations applied ({:?})", store.backend());
         }
         Command::Replay { from_snapshot, snapshot_every } => {
-            let store = Store::connect(&cli.settings.database.url, &PoolSettings::default()).await?;
-            store.migrate().await?;
+            let store = role::connect(&cli.settings).await?;
             let report =
                 events::replay::rebuild(&store, ReplayOptions { from_snapshot, snapshot_every }).await?;
             println!(
@@ -90,8 +87,7 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Seed { products, seed: rng_seed, reset } => {
-            let store = Store::connect(&cli.settings.database.url, &PoolSettings::default()).await?;
-            store.migrate().await?;
+            let store = role::connect(&cli.settings).await?;
             let report =
                 seed(&store, &SeedOptions { products, seed: rng_seed, reset, progress: true }).await?;
             println!(

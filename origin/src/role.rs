@@ -137,8 +137,9 @@ impl Background {
     }
 }
 
-/// The database, migrated (every role may start first; migrations take a lock).
-async fn connect(settings: &Settings) -> Result<Store> {
+/// The database, migrated (every role may start first; migrations take a lock). The one-shot
+/// jobs (`migrate`, `seed`, `replay`) open it the same way.
+pub async fn connect(settings: &Settings) -> Result<Store> {
     let pool = PoolSettings { max_connections: settings.database.max_connections, schema: None };
     let store = Store::connect(&settings.database.url, &pool).await?;
     store.migrate().await?;
