@@ -16,22 +16,10 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 
-import { binary, inCi, startShop } from "../support/demo-stack.mjs";
+import { inCi, startShop } from "../support/demo-stack.mjs";
+import { chromiumArgs, chromiumPath, missing, phone } from "./browser.mjs";
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOT = path.join(os.tmpdir(), "linkedall-journey-confirmation.png");
-
-/** Why the journey cannot run here, or null. */
-async function missing() {
-  if (!fs.existsSync(chromiumPath)) return `no browser at ${chromiumPath} (apt-get install -y chromium)`;
-  if (!fs.existsSync(binary)) return `no ${binary} (cargo build)`;
-  try {
-    await import("playwright-core");
-  } catch {
-    return "playwright-core is not installed (npm ci)";
-  }
-  return null;
-}
 
 test("a shopper browses, adds to cart, checks out, pays and sees the order number", async (t) => {
   const reason = await missing();
@@ -49,17 +37,8 @@ test("a shopper browses, adds to cart, checks out, pays and sees the order numbe
     context = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath,
       headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      viewport: { width: 412, height: 915 }, // a mid-range Android phone
+      args: chromiumArgs,
+      viewport: phone,
     });
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(20_000);

@@ -1,6 +1,6 @@
-// The demo stack (`target/debug/linkedall`: origin + native edge on SQLite with a small demo
-// catalog) started in a fresh temporary directory, for the node tests that need a running shop
-// (the browser journey, the Prometheus scrape test).
+// The demo stack (`target/debug/linkedall`, or under CARGO_TARGET_DIR when set: origin + native
+// edge on SQLite with a small demo catalog) started in a fresh temporary directory, for the node
+// tests that need a running shop (the browser journeys, the Prometheus scrape test).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -8,7 +8,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const binary = path.join(root, "target/debug/linkedall");
+/** Cargo's target directory: `CARGO_TARGET_DIR` when set (as cargo reads it), else `target/`. */
+export const target = path.resolve(root, process.env.CARGO_TARGET_DIR ?? "target");
+export const binary = path.join(target, "debug/linkedall");
 export const inCi = ["true", "1"].includes(process.env.CI ?? "");
 
 /**

@@ -6,9 +6,9 @@
 //!   It installs moto's S3 server from PyPI when missing, for the photo-store tests.
 //!   It also installs the wasm toolchain when missing, builds the Cloudflare worker and the Spin
 //!   component, and runs the edge conformance suite on all three hosts. Last, the shopper's
-//!   journey in headless Chromium (`tests/journey/`; Debian's `chromium` is installed if missing),
-//!   and Prometheus scraping the demo stack while every Grafana dashboard query is checked
-//!   (`tests/ops/`).
+//!   journey, Lighthouse and axe-core in headless Chromium (`tests/journey/`; Debian's `chromium`
+//!   is installed if missing), and Prometheus scraping the demo stack while every Grafana
+//!   dashboard query is checked (`tests/ops/`).
 //!   After clippy, the operators' checks (`cargo xtask ops`) and the delivery checks
 //!   (`cargo xtask deliver`).
 //! - `cargo xtask ops`: checks `ops/` with promtool and amtool (installed from Debian when
@@ -112,7 +112,8 @@ fn test(extra: &[&str]) -> Result<()> {
     args.extend_from_slice(extra);
     run("cargo", &args)?;
     run("cargo", &["test", "--workspace", "--doc"])?;
-    // The shopper's journey in headless Chromium, against the demo binary `cargo test` built.
+    // The shopper's journey, Lighthouse and axe-core in headless Chromium, against the demo
+    // binary `cargo test` built (reports and screenshots in target/quality/).
     ensure_chromium()?;
     run("node", &["--test", "--test-timeout=180000", "tests/journey/"])?;
     // A real Prometheus scraping the demo stack under load: every dashboard query has data.

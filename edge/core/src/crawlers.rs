@@ -20,7 +20,6 @@ use crate::error::EdgeError;
 use crate::host::{CacheKey, Cached, Host};
 use crate::origin::fetch_document;
 use crate::route::CrawlerFile;
-use crate::security_headers;
 use crate::trace::RequestContext;
 
 /// Product ids per product sitemap.
@@ -41,7 +40,7 @@ pub async fn serve<H: Host>(
     host: &H,
     ctx: &RequestContext,
 ) -> Result<Response<Bytes>, EdgeError> {
-    let site = site(request);
+    let site = crate::site::of_request(request);
     match file {
         CrawlerFile::Robots => Ok(text("text/plain; charset=utf-8", robots(&site), "public, max-age=86400")),
         CrawlerFile::Favicon => {
@@ -73,26 +72,6 @@ pub async fn serve<H: Host>(
             Ok(xml(urlset(&site, paths)))
         }
     }
-}
-
-/// `https://shop.example`: the scheme and host the crawler used (the host checked to be a
-/// plain host name, so nothing else can be written into the files).
-fn site(request: &Request<Bytes>) -> String {
-    let scheme =
-        if security_headers::over_https(request.uri(), request.headers()) { "https" } else { "http" };
-    let host = request
-        .uri()
-        .authority()
-        .map(|a| a.as_str().to_owned())
-        .or_else(|| request.headers().get(header::HOST).and_then(|v| v.to_str().ok()).map(str::to_owned))
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 255
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
-        })
-        .unwrap_or_else(|| "localhost".to_owned());
-    format!("{scheme}://{host}")
 }
 
 /// What crawlers may read: the catalog, not the private pages or the API.

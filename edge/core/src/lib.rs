@@ -37,6 +37,7 @@ pub mod read_only;
 pub mod route;
 pub mod security_headers;
 pub mod shop;
+pub mod site;
 pub mod trace;
 pub mod warming;
 pub mod words;
@@ -87,6 +88,7 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     let route = Route::parse(request.method(), request.uri().path(), request.uri().query());
     let geo = host.geo(&request);
     let https = security_headers::over_https(request.uri(), request.headers());
+    let site = site::of_request(&request);
     // Origins are chosen by where the shopper is; the shop they see by what they chose.
     ctx.region = geo
         .country
@@ -151,9 +153,11 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     .instrument(span.clone())
     .await;
     // Pages rendered for this request alone get their header's account corner here; cached
-    // catalog pages got theirs in `catalog::serve`.
+    // catalog pages got theirs in `catalog::serve`. Every page's canonical link names the site
+    // this request came to (never stored in the cache).
     if !from_origin {
         account::fill_response(&mut response, account.as_ref());
+        site::absolute_canonical(&mut response, &site);
     }
     if let Ok(value) = HeaderValue::from_str(&ctx.request_id) {
         response.headers_mut().insert("x-request-id", value);

@@ -38,7 +38,8 @@ pub struct Layout {
     pub languages: Vec<LanguageChoice>,
     /// `<meta name="description">`: what a search engine shows under the page's title.
     pub description: String,
-    /// `<link rel="canonical">`: the page's one address (no tracking or language parameters).
+    /// `<link rel="canonical">`: the page's one path (no tracking or language parameters),
+    /// made absolute per answer by [`crate::site::absolute_canonical`].
     pub canonical: Option<String>,
     /// `<meta name="robots" content="noindex">`: error pages are not for search results.
     pub noindex: bool,

@@ -241,9 +241,18 @@ fn a_bad_listing_address_is_a_sentence_not_the_parsers_message() {
 #[test]
 fn a_product_page_tells_search_engines_what_it_sells() {
     let host = host(vec![1]);
-    let page = get(&host, "/p/1-kitenge-skirt", &[("x-country", "KE")]);
+    let site = [("x-country", "KE"), ("host", "shop.example"), ("x-forwarded-proto", "https")];
+    let page = get(&host, "/p/1-kitenge-skirt", &site);
     let body = text(&page);
-    assert!(body.contains(r#"<link rel="canonical" href="/p/1-kitenge-skirt">"#), "{body}");
+    assert!(
+        body.contains(r#"<link rel="canonical" href="https://shop.example/p/1-kitenge-skirt">"#),
+        "{body}"
+    );
+    // The same cached page, asked for under another name, names that one.
+    let lan = get(&host, "/p/1-kitenge-skirt", &[("x-country", "KE"), ("host", "192.168.1.20:8080")]);
+    assert!(
+        text(&lan).contains(r#"<link rel="canonical" href="http://192.168.1.20:8080/p/1-kitenge-skirt">"#)
+    );
     assert!(
         body.contains(
             r#"<meta name="description" content="Hand-sewn from Nairobi wax print &#60;/script&#62;"#
@@ -262,9 +271,10 @@ fn a_product_page_tells_search_engines_what_it_sells() {
     assert_eq!(data["offers"]["priceCurrency"], "KES");
     assert_eq!(data["offers"]["availability"], "https://schema.org/LimitedAvailability");
     assert!(data["description"].as_str().unwrap().contains("</script>"), "decoded as written");
-    let home = text(&get(&host, "/", &[("x-country", "KE")])).to_owned();
+    let home = text(&get(&host, "/", &site)).to_owned();
     assert!(
-        home.contains(r#"<link rel="canonical" href="/">"#) && home.contains(r#"<meta name="description""#)
+        home.contains(r#"<link rel="canonical" href="https://shop.example/">"#)
+            && home.contains(r#"<meta name="description""#)
     );
     assert!(!home.contains("noindex"));
 }
