@@ -606,12 +606,5 @@ impl MediaConfig {
     }
 }
 
-/// How log lines are written.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
-    /// One JSON object per line, for machines (the default).
-    #[default]
-    Json,
-    /// Human-readable lines, for a terminal.
-    Pretty,
-}
+/// How log lines are written (ECS JSON lines, or compact lines for a terminal).
+pub use linkedall_telemetry::LogFormat;

@@ -93,6 +93,10 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
     let traceparent = Traceparent::continue_or_start(parent);
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    // Never a client's own `X-Forwarded-For`: only what a trusted edge says, else the peer.
+    let client_ip = Some(ClientAddress::of(request.headers(), request.extensions()).0)
+        .filter(|ip| !ip.is_unspecified())
+        .map(|ip| ip.to_string());
     let span = tracing::info_span!(
         "request",
         request_id = %request_id,
@@ -100,13 +104,11 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
         span_id = %traceparent.span_id,
         method = %method,
         path = %path,
+        client_ip = client_ip.as_deref().unwrap_or_default(),
     );
     let cause = Cause {
         traceparent: Some(traceparent.header_value()),
-        // Never a client's own `X-Forwarded-For`: only what a trusted edge says, else the peer.
-        client_ip: Some(ClientAddress::of(request.headers(), request.extensions()).0)
-            .filter(|ip| !ip.is_unspecified())
-            .map(|ip| ip.to_string()),
+        client_ip,
         country: request
             .headers()
             .get(&COUNTRY)
@@ -132,7 +134,13 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
     metrics::histogram!("http_request_duration_seconds", "method" => method.to_string(), "route" => route.clone())
         .record(elapsed.as_secs_f64());
     span.in_scope(|| {
-        tracing::info!(status = status.as_u16(), route = %route, latency_ms = elapsed.as_secs_f64() * 1000.0, "served")
+        tracing::info!(
+            target: "access",
+            status = status.as_u16(),
+            route = %route,
+            latency_ms = elapsed.as_secs_f64() * 1000.0,
+            "served"
+        )
     });
 
     let headers = response.headers_mut();

@@ -153,6 +153,7 @@ impl Session {
         };
         let lookup = state.session_cache.lookup(&principal, &jti).await?;
         if lookup.revoked {
+            tracing::warn!(target: "security", action = "session", outcome = "failure", "a revoked session token was used");
             return Err(Error::Unauthenticated("this session was signed out; sign in again"));
         }
         let record = match lookup.record {

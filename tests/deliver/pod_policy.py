@@ -2,9 +2,9 @@
 
 For every workload (Deployment, StatefulSet, Job) of every rendered overlay: the pod runs as
 non-root with the RuntimeDefault seccomp profile; every container has no privilege escalation,
-a read-only root filesystem, all capabilities dropped and a memory limit; every Deployment that
-serves HTTP (has a container port) has liveness and readiness probes and a PodDisruptionBudget
-and HorizontalPodAutoscaler of the same name. No Secret object is rendered: secret values are
+a read-only root filesystem, all capabilities dropped and a memory limit; every Deployment with
+a container port has liveness and readiness probes, and one that serves traffic (a port not
+named `metrics`) a PodDisruptionBudget and HorizontalPodAutoscaler of the same name. No Secret object is rendered: secret values are
 never committed. Prints each violation and exits 1 when there is any.
 """
 import sys
@@ -43,9 +43,11 @@ def check(objects, source):
             if "memory" not in c.get("resources", {}).get("limits", {}):
                 problems.append(f"{at}: needs a memory limit")
             if c.get("ports") and kind == "Deployment":
-                serves = True
+                # A port named `metrics` only answers Prometheus and probes: it needs probes,
+                # not an autoscaler (the background roles scale by their queues, not requests).
+                serves = serves or any(port.get("name") != "metrics" for port in c["ports"])
                 if "livenessProbe" not in c or "readinessProbe" not in c:
-                    problems.append(f"{at}: serves HTTP, so needs liveness and readiness probes")
+                    problems.append(f"{at}: listens, so needs liveness and readiness probes")
         if serves:
             for needed in ("PodDisruptionBudget", "HorizontalPodAutoscaler"):
                 if (needed, name) not in names:

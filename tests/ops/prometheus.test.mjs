@@ -19,11 +19,13 @@ import { test } from "node:test";
 import { binary, inCi, root, startShop } from "../support/demo-stack.mjs";
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? "/usr/bin/prometheus";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const DASHBOARDS = path.join(root, "ops/grafana/dashboards");
 
 function missing() {
   if (!fs.existsSync(PROMETHEUS)) return `no ${PROMETHEUS} (cargo xtask ops installs it)`;
   if (!fs.existsSync(binary)) return `no ${binary} (cargo build)`;
+  if (!fs.existsSync(CHROMIUM)) return `no browser at ${CHROMIUM} (cargo xtask test installs it)`;
   return null;
 }
 
@@ -95,7 +97,7 @@ function startPrometheus(config, dir, port) {
   return { stop, output: () => output };
 }
 
-async function call(base, method, pathname, { token, body, headers = {} } = {}) {
+async function call(base, method, pathname, { token, body, raw, headers = {} } = {}) {
   const response = await fetch(`${base}${pathname}`, {
     method,
     headers: {
@@ -103,7 +105,7 @@ async function call(base, method, pathname, { token, body, headers = {} } = {}) 
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...headers,
     },
-    body: body ? JSON.stringify(body) : undefined,
+    body: raw ?? (body ? JSON.stringify(body) : undefined),
   });
   const text = await response.text();
   let json = null;
@@ -154,6 +156,49 @@ async function load(base) {
   assert.equal(payment.status, 201, payment.text);
   const approved = await call(base, "POST", `/api/v1/payments/sandbox/${payment.json.reference}`, { token, body: {} });
   assert.equal(approved.json?.state, "confirmed", approved.text);
+  // Real-user timings from shoppers in two markets on two kinds of network.
+  for (const [country, beacon] of [
+    ["NG", "u=%2F&n=3g&ttfb=640&load=2900&lcp=2300&inp=180&cls=0.040"],
+    ["KE", `u=%2Fc%2F${slug}&n=4g&ttfb=210&load=1200&lcp=900&inp=60&cls=0.000`],
+  ]) {
+    const sent = await call(base, "POST", "/__linkedall/rum", {
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-linkedall-country": country },
+      raw: beacon,
+    });
+    assert.equal(sent.status, 204, sent.text);
+  }
+}
+
+/**
+ * A shopper's browser: three pages in headless Chromium, each leaving behind the real-user
+ * beacon that assets/rum.js sends when the page is left; the edge's own counters must show
+ * them (a beacon the browser refused — CSP, a wrong path — would leave no trace).
+ */
+async function browse(base, token) {
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 412, height: 915 } });
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${base}/`, { waitUntil: "load" });
+    await page.locator(".categories a").first().click();
+    await page.waitForURL(/\/c\//, { waitUntil: "load" });
+    await page.close({ runBeforeUnload: true });
+  } finally {
+    await browser.close();
+  }
+  const seen = async () => {
+    const metrics = await call(base, "GET", "/metrics", { token });
+    return ["home", "category"].every((p) => metrics.text.includes(`edge_rum_beacons_total{page="${p}"`));
+  };
+  for (let attempt = 0; attempt < 50 && !(await seen()); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.ok(await seen(), "the browser's beacons for the home and category pages reached the edge");
 }
 
 /** Every dashboard panel's queries: [{ dashboard, panel, expr }]. */
@@ -197,6 +242,7 @@ test("Prometheus scrapes the shop and every dashboard query returns data", async
     const api = `http://127.0.0.1:${port}`;
 
     await load(base);
+    await browse(base, token);
 
     const queries = dashboardQueries();
     assert.ok(queries.length >= 30, `the dashboards hold ${queries.length} queries`);

@@ -18,6 +18,19 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ),
     ("linkedall-events", &["axum", "hyper", "tower", "redis", "reqwest", "linkedall-origin"]),
     ("linkedall-shared", &["tokio", "sqlx", "axum", "linkedall-events-schema", "linkedall-store"]),
+    // Logs and metrics sit beside the layers: every process uses them, they know no shop data.
+    (
+        "linkedall-telemetry",
+        &[
+            "sqlx",
+            "axum",
+            "hyper",
+            "linkedall-store",
+            "linkedall-events",
+            "linkedall-origin",
+            "linkedall-edge",
+        ],
+    ),
 ];
 
 /// Fails naming every layer that depends on something above it.

@@ -35,7 +35,9 @@ pub mod proxy;
 pub mod purge_journal;
 pub mod read_only;
 pub mod route;
+pub mod rum;
 pub mod security_headers;
+pub mod server_timing;
 pub mod shop;
 pub mod site;
 pub mod trace;
@@ -81,6 +83,10 @@ pub struct Served {
 pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     if request.uri().path() == instance_metrics::METRICS_PATH {
         return Served { response: instance_metrics::serve(&request, host).await, background: None };
+    }
+    if request.uri().path() == rum::BEACON_PATH {
+        let country = host.geo(&request).country;
+        return Served { response: rum::serve(&request, country.as_deref()), background: None };
     }
     let started = host.now();
     let mut ctx = RequestContext::from_headers(request.headers(), started);
@@ -162,6 +168,8 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     if let Ok(value) = HeaderValue::from_str(&ctx.request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
+    let total_millis = host.now().millis().saturating_sub(started.millis());
+    server_timing::apply(response.headers_mut(), total_millis, ctx.origin_time.millis());
     // The origin's own answers keep its headers; what the edge renders carries the edge's.
     if !from_origin {
         security_headers::apply(response.headers_mut(), https);
@@ -177,9 +185,9 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     metrics::counter!("edge_requests_total", "route" => route.label(), "status" => status.to_string())
         .increment(1);
     // The latency SLO (p95 < 200 ms per route family) is computed from this histogram.
-    let seconds = host.now().millis().saturating_sub(started.millis()) as f64 / 1000.0;
+    let seconds = total_millis as f64 / 1000.0;
     metrics::histogram!("edge_request_duration_seconds", "route" => route.label()).record(seconds);
-    span.in_scope(|| tracing::info!(status, "served"));
+    span.in_scope(|| tracing::info!(target: "access", status, "served"));
     Served { response, background }
 }
 

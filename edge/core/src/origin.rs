@@ -25,6 +25,17 @@ use crate::trace::{REQUEST_ID, RequestContext, TRACEPARENT};
 pub async fn send<H: Host>(
     host: &H,
     ctx: &RequestContext,
+    request: http::Request<Bytes>,
+) -> Result<http::Response<Bytes>, OriginError> {
+    let started = host.now();
+    let result = send_to_a_site(host, ctx, request).await;
+    ctx.origin_time.add(host.now().millis().saturating_sub(started.millis()));
+    result
+}
+
+async fn send_to_a_site<H: Host>(
+    host: &H,
+    ctx: &RequestContext,
     mut request: http::Request<Bytes>,
 ) -> Result<http::Response<Bytes>, OriginError> {
     client_address::set_on(request.headers_mut(), ctx.client_ip);

@@ -21,6 +21,8 @@ pub struct Layout {
     pub stylesheet: String,
     /// The logo, also the favicon: a few hundred bytes of SVG, content-hashed like the CSS.
     pub icon: String,
+    /// The real-user timing beacon ([`crate::rum`]), loaded `defer` on every page.
+    pub rum_script: String,
     /// The currency of the shopper's market (from their country; US dollars when unknown or
     /// outside Africa): prices are also shown in it. The page shows no more of the country,
     /// so it is cached per currency, not per country.
@@ -73,6 +75,7 @@ impl Layout {
             title: title.into(),
             stylesheet: assets::url("app.css"),
             icon: assets::url("logo.svg"),
+            rum_script: assets::url("rum.js"),
             currency,
             prices_in: fill(words.prices_in, currency),
             query: String::new(),

@@ -32,6 +32,8 @@ pub struct RequestContext {
     /// The shopper's address as the host knows it, passed to the origin on every request
     /// ([`crate::client_address`]); `None` for the edge's own background work.
     pub client_ip: Option<std::net::IpAddr>,
+    /// Time spent waiting for the origin, for `Server-Timing` ([`crate::server_timing`]).
+    pub origin_time: crate::server_timing::OriginTime,
 }
 
 impl RequestContext {
@@ -52,6 +54,7 @@ impl RequestContext {
             flags,
             region: ELSEWHERE.region,
             client_ip: None,
+            origin_time: Default::default(),
         }
     }
 

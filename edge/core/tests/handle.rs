@@ -206,6 +206,10 @@ fn a_second_request_is_a_hit_until_the_ttl_runs_out() {
     let second = get(&host, "/c/fashion");
     assert!(cache_status(&second).starts_with("linkedall-edge; hit; ttl="), "{}", cache_status(&second));
     assert_eq!(host.fetches.borrow().len(), 1, "the hit did not reach the origin");
+    // DevTools shows the split: a miss waited for the origin, a hit did not.
+    let timing = |r: &http::Response<Bytes>| r.headers()["server-timing"].to_str().unwrap().to_owned();
+    assert!(timing(&first).starts_with("cache;desc=miss, ") && timing(&first).contains("edge;dur="));
+    assert!(timing(&second).starts_with("cache;desc=hit, edge;dur="), "{}", timing(&second));
     host.now.set(host.now.get() + 61_000);
     let stale = get(&host, "/c/fashion");
     assert!(cache_status(&stale).contains("stale-while-revalidate"), "stale after 60 s");
@@ -308,11 +312,13 @@ fn the_pages_run_no_inline_script_so_the_policy_holds() {
     }
     assert!(files.len() > 10, "{files:?}");
     for path in files {
-        // Structured data for search engines is a data block, which no browser runs.
+        // Structured data for search engines is a data block, which no browser runs; the
+        // real-user beacon is a file of our own under /assets/ (`script-src 'self'`).
         let html = std::fs::read_to_string(&path)
             .unwrap()
             .to_ascii_lowercase()
-            .replace(r#"<script type="application/ld+json">{{ structured_data|safe }}</script>"#, "");
+            .replace(r#"<script type="application/ld+json">{{ structured_data|safe }}</script>"#, "")
+            .replace(r#"<script src="{{ layout.rum_script }}" defer></script>"#, "");
         for forbidden in ["<script", "<style", "javascript:", "<iframe", "<object", "<embed"] {
             assert!(!html.contains(forbidden), "{} has {forbidden}", path.display());
         }
@@ -705,4 +711,33 @@ fn a_stale_page_says_the_shop_is_read_only_once_the_origin_is_known_to_fail() {
         block_on(background.run(&host));
     }
     assert!(!text(&get(&host, "/p/1-kitenge-skirt")).contains("read-only"), "fresh page, no notice");
+}
+
+#[test]
+fn every_page_loads_the_real_user_beacon_and_the_edge_takes_its_timings() {
+    let host = host();
+    let page = text(&get(&host, "/")).to_owned();
+    let script = page.split("<script src=\"").nth(1).and_then(|s| s.split('"').next()).expect("a script");
+    assert!(script.starts_with("/assets/rum.") && script.ends_with(".js"), "{script}");
+    let beacon = get(&host, script);
+    assert_eq!(beacon.status(), 200);
+    assert!(beacon.body().len() <= 1024, "the beacon script is at most 1 KB ({} bytes)", beacon.body().len());
+    assert!(text(&beacon).contains("/__linkedall/rum"));
+
+    let post = |body: &'static [u8]| {
+        let request = http::Request::post("/__linkedall/rum")
+            .header("x-country", "NG")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Bytes::from_static(body))
+            .unwrap();
+        block_on(handle(request, &host))
+    };
+    let fetches = host.fetches.borrow().len();
+    assert_eq!(post(b"u=%2Fc%2Ffashion&n=3g&ttfb=420&load=2100&lcp=1800&inp=0&cls=0.010").status(), 204);
+    let refused = post(b"u=%2F&lcp=-1");
+    assert_eq!(refused.status(), 400);
+    assert_eq!(refused.headers()["content-type"], "application/problem+json");
+    assert_eq!(post(&[b'x'; 2000]).status(), 413);
+    assert_eq!(get(&host, "/__linkedall/rum").status(), 405);
+    assert_eq!(host.fetches.borrow().len(), fetches, "beacons never reach the origin");
 }

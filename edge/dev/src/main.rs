@@ -51,13 +51,7 @@ fn parse_keys(raw: &str) -> Result<linkedall_shared::image_signature::SigningKey
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    tracing_subscriber::fmt()
-        .json()
-        .flatten_event(true)
-        .with_current_span(true)
-        .with_env_filter(filter)
-        .init();
+    linkedall_telemetry::init_logs(linkedall_telemetry::LogFormat::Json, "linkedall-edge", "info");
     let defaults = EdgeDevConfig::default();
     let server = EdgeServer::start(
         std::net::TcpListener::bind(cli.listen)?,

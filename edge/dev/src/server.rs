@@ -5,7 +5,7 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::rc::Rc;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -16,7 +16,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use linkedall_edge::client_address::PeerAddr;
-use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::sync::watch;
 
 use crate::config::EdgeDevConfig;
@@ -52,7 +52,7 @@ impl EdgeServer {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let cache = Arc::new(MemoryCache::new(config.cache_capacity));
-        let metrics = config.metrics.clone().unwrap_or_else(process_recorder);
+        let metrics = config.metrics.clone().unwrap_or_else(linkedall_telemetry::prometheus);
         let geo_header = http::HeaderName::try_from(config.geo_header.to_ascii_lowercase()).map_err(|e| {
             std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("geo header name: {e}"))
         })?;
@@ -257,29 +257,6 @@ fn text(status: u16, content_type: &'static str, body: String) -> http::Response
     *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
     response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
     response
-}
-
-/// A process-wide Prometheus recorder for when the host runs alone.
-fn process_recorder() -> PrometheusHandle {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    HANDLE
-        .get_or_init(|| {
-            let recorder = PrometheusBuilder::new()
-                .set_buckets_for_metric(
-                    Matcher::Suffix("_seconds".into()),
-                    &linkedall_shared::LATENCY_BUCKETS,
-                )
-                .expect("bucket list is not empty")
-                .build_recorder();
-            let handle = recorder.handle();
-            if metrics::set_global_recorder(recorder).is_err() {
-                tracing::warn!(
-                    "another metrics recorder is installed; pass its handle in EdgeDevConfig::metrics"
-                );
-            }
-            handle
-        })
-        .clone()
 }
 
 #[cfg(test)]

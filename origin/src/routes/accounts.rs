@@ -68,7 +68,7 @@ pub async fn register(
 ) -> Result<Response> {
     if let Err(wait) = state.login_limit.register(ip) {
         metrics::counter!("registrations_refused_total", "reason" => "rate_limited").increment(1);
-        tracing::warn!(client = %ip, "registrations from this address rate limited");
+        tracing::warn!(target: "security", action = "register", outcome = "failure", client_ip = %ip, "registrations from this address rate limited");
         return Err(Error::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) });
     }
     let Json(registration) = body?;
@@ -123,13 +123,19 @@ pub async fn login(
         Ok(delay) => delay,
         Err(wait) => {
             metrics::counter!("logins_total", "outcome" => "rate_limited").increment(1);
-            tracing::warn!(client = %ip, "sign-ins from this address rate limited");
+            tracing::warn!(target: "security", action = "sign-in", outcome = "failure", client_ip = %ip, "sign-ins from this address rate limited");
             return Err(Error::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) });
         }
     };
     if !delay.is_zero() {
         metrics::counter!("logins_slowed_total").increment(1);
-        tracing::info!(client = %ip, delay_ms = delay.as_millis() as u64, "sign-in slowed: the account is being guessed");
+        tracing::warn!(
+            target: "security",
+            action = "sign-in",
+            client_ip = %ip,
+            delay_ms = delay.as_millis() as u64,
+            "sign-in slowed: the account is being guessed"
+        );
         tokio::time::sleep(delay).await;
     }
     let account = state.store.account_by_email(&email).await?;
@@ -138,11 +144,13 @@ pub async fn login(
     let Some(account) = account.filter(|_| verified) else {
         state.login_limit.failed(email.as_str(), ip);
         metrics::counter!("logins_total", "outcome" => "wrong_credentials").increment(1);
+        tracing::warn!(target: "security", action = "sign-in", outcome = "failure", client_ip = %ip, "sign-in refused: wrong email or password");
         return Err(Error::WrongCredentials);
     };
     let user = account.user;
     state.store.record_session_event(UserLogin, user).await?;
     metrics::counter!("logins_total", "outcome" => "signed_in").increment(1);
+    tracing::info!(target: "security", action = "sign-in", outcome = "success", user_id = user.id, client_ip = %ip, "signed in");
     signed_in(&state, user, StatusCode::OK)
 }
 
@@ -150,6 +158,7 @@ pub async fn login(
 /// and drops the cookie.
 pub async fn logout(State(state): State<AppState>, session: Session) -> Result<Response> {
     session.revoke(&state.session_cache).await?;
+    tracing::info!(target: "security", action = "sign-out", outcome = "success", user_id = session.user.id, "signed out; the session token is revoked");
     state.store.record_session_event(UserLogout, session.user).await?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, SessionKeys::expired_cookie())]).into_response())
 }

@@ -37,6 +37,20 @@ impl Admin {
             Admin::Account(_) => "admin_account",
         }
     }
+
+    /// Writes `action` (with `detail`) to the audit stream: who (`user.id`, or the operators'
+    /// token), what, when (`@timestamp`); where from (`client.ip`) and the request's id come
+    /// from the request's span.
+    pub fn audit(self, action: &'static str, detail: std::fmt::Arguments<'_>) {
+        tracing::info!(
+            target: "audit",
+            action,
+            actor = self.kind(),
+            user_id = self.account_id(),
+            outcome = "success",
+            "{detail}"
+        );
+    }
 }
 
 impl FromRequestParts<AppState> for Admin {
@@ -59,7 +73,13 @@ impl FromRequestParts<AppState> for Admin {
             Ok(Admin::Account(session.user))
         } else {
             metrics::counter!("admin_access_refused_total").increment(1);
-            tracing::warn!(user = session.user.id, path = %parts.uri.path(), "admin route refused to a non-admin");
+            tracing::warn!(
+                target: "security",
+                action = "admin-access",
+                outcome = "failure",
+                user_id = session.user.id,
+                "admin route refused to a non-admin"
+            );
             Err(Error::Forbidden("this is for admins (or the operators' admin token)".into()))
         }
     }

@@ -31,7 +31,7 @@ pub async fn list(State(state): State<AppState>, _admin: Admin, params: QueryPar
 /// `POST /api/v1/admin/dead-letters/{id}/replay`: applies the event to its consumer again.
 pub async fn replay(
     State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     path: std::result::Result<Path<String>, PathRejection>,
 ) -> Result<Json<dead_letters::Replayed>> {
     let Path(id) = path?;
@@ -41,5 +41,7 @@ pub async fn replay(
             message: format!("`{}` is not a dead letter id", super::catalog::truncate(&id)),
         });
     }
-    Ok(Json(dead_letters::replay(&state.store, &state.consumers, &id).await?))
+    let replayed = dead_letters::replay(&state.store, &state.consumers, &id).await?;
+    admin.audit("dead-letter-replay", format_args!("dead letter {id} replayed"));
+    Ok(Json(replayed))
 }

@@ -63,7 +63,7 @@ pub fn admit_metrics_reader(parts: &Parts, tokens: &InternalTokens, trusted: &Tr
 fn admit(parts: &Parts, trusted: &TrustedEdges, token: Option<&str>, route: &'static str) -> Result<()> {
     let refused = |reason: &'static str| {
         metrics::counter!("internal_route_refusals_total", "route" => route, "reason" => reason).increment(1);
-        tracing::warn!(route, reason, path = %parts.uri.path(), "internal route refused");
+        tracing::warn!(target: "security", action = "internal-route", outcome = "failure", route, reason, "internal route refused");
     };
     match token {
         Some(token) => {

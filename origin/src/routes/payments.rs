@@ -20,7 +20,7 @@ pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: By
     let signature = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if !state.payments.verify_signature(&body, signature) {
         metrics::counter!("payment_webhooks_total", "effect" => "bad_signature").increment(1);
-        tracing::warn!("payment webhook with a bad signature refused");
+        tracing::warn!(target: "security", action = "payment-webhook", outcome = "failure", "payment webhook with a bad signature refused");
         return Err(Error::BadSignature);
     }
     let outcome = crate::payments::parse_webhook(&body)?;
