@@ -14,6 +14,7 @@
 //! state appends its events to the outbox in the same transaction.
 
 pub mod account;
+pub mod audit_trail;
 pub mod cart;
 pub mod cause;
 pub mod dialect;

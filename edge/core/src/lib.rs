@@ -9,6 +9,7 @@
 //! request with the shopper's cookie, never cached.
 
 pub mod account;
+pub mod admin_words;
 pub mod amounts;
 pub mod assets;
 pub mod cache;
@@ -41,6 +42,7 @@ pub mod server_timing;
 pub mod shop;
 pub mod site;
 pub mod trace;
+pub mod vendor_words;
 pub mod warming;
 pub mod words;
 
@@ -142,7 +144,7 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
                 catalog::error_response(&EdgeError::NotFound("there is no such file".into()), &locale)
             }),
             Route::Image { options, source } => images::serve(&request, options, source, host, &ctx).await,
-            Route::Shop(page) => shop::serve(*page, request, host, &ctx, country, &locale).await,
+            Route::Shop(page) => shop::serve(*page, request, host, &ctx, &locale).await,
             Route::NotFound { reason } => {
                 catalog::error_response(&EdgeError::NotFound(reason.clone()), &locale)
             }

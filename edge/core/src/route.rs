@@ -81,12 +81,72 @@ pub enum ShopPage {
     Pay {
         id: i64,
     },
-    /// The vendor dashboard: products, stock, parts to ship.
+    /// Opening a shop: a vendor's account and shop in one form.
+    OpenShop,
+    /// The vendor dashboard: products (searchable, `?q=`), stock, parts to ship.
     Vendor,
+    /// The form that adds a product, and its submission.
+    NewProduct,
+    /// One of the vendor's products: its form (name, price, stock …) and its photo.
+    EditProduct {
+        id: i64,
+    },
+    /// A product photo, uploaded from the product's form (POST only, multipart).
+    ProductPhoto {
+        id: i64,
+    },
     /// Ship a vendor's part of an order (POST only).
     Ship {
         order_id: i64,
     },
+    /// Mark a vendor's shipped part of an order delivered (POST only).
+    Deliver {
+        order_id: i64,
+    },
+    /// The admin console's first page: how the events flow, and the other pages.
+    Admin,
+    /// Purging the edge caches.
+    AdminCache,
+    /// Orders held for fraud review, each with a "Release" button.
+    AdminHeldOrders,
+    /// Release a held order (POST only).
+    AdminRelease {
+        order_id: i64,
+    },
+    /// Events a consumer could not handle, each with a "Replay" button.
+    AdminDeadLetters,
+    /// Replay one dead letter (POST only).
+    AdminReplay {
+        id: DeadLetterId,
+    },
+    /// The exchange rates: view and set.
+    AdminRates,
+    /// Who did what in the admin console (`?before=` pages back).
+    AdminAuditTrail,
+}
+
+/// A dead letter's id: a UUID, kept as its 128 bits so that [`ShopPage`] stays `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeadLetterId(pub u128);
+
+impl DeadLetterId {
+    /// The hyphenated form (`8-4-4-4-12` hex digits, any case); anything else is `None`.
+    pub fn parse(raw: &str) -> Option<DeadLetterId> {
+        let groups: Vec<&str> = raw.split('-').collect();
+        let shape = groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12]);
+        let hex: String = groups.concat();
+        (shape && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| u128::from_str_radix(&hex, 16).ok())
+            .flatten()
+            .map(DeadLetterId)
+    }
+}
+
+impl std::fmt::Display for DeadLetterId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hex = format!("{:032x}", self.0);
+        write!(f, "{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    }
 }
 
 impl ShopPage {
@@ -103,8 +163,23 @@ impl ShopPage {
             ["orders"] => ShopPage::Orders,
             ["orders", raw] => ShopPage::Order { id: id(raw)? },
             ["orders", raw, "pay"] => ShopPage::Pay { id: id(raw)? },
+            ["open-shop"] => ShopPage::OpenShop,
             ["vendor"] => ShopPage::Vendor,
+            ["vendor", "products", "new"] => ShopPage::NewProduct,
+            ["vendor", "products", raw] => ShopPage::EditProduct { id: id(raw)? },
+            ["vendor", "products", raw, "photo"] => ShopPage::ProductPhoto { id: id(raw)? },
             ["vendor", "orders", raw, "ship"] => ShopPage::Ship { order_id: id(raw)? },
+            ["vendor", "orders", raw, "deliver"] => ShopPage::Deliver { order_id: id(raw)? },
+            ["admin"] => ShopPage::Admin,
+            ["admin", "cache"] => ShopPage::AdminCache,
+            ["admin", "held-orders"] => ShopPage::AdminHeldOrders,
+            ["admin", "held-orders", raw, "release"] => ShopPage::AdminRelease { order_id: id(raw)? },
+            ["admin", "dead-letters"] => ShopPage::AdminDeadLetters,
+            ["admin", "dead-letters", raw, "replay"] => {
+                ShopPage::AdminReplay { id: DeadLetterId::parse(raw)? }
+            }
+            ["admin", "rates"] => ShopPage::AdminRates,
+            ["admin", "audit-trail"] => ShopPage::AdminAuditTrail,
             _ => return None,
         })
     }
@@ -119,8 +194,21 @@ impl ShopPage {
             ShopPage::Orders => "orders",
             ShopPage::Order { .. } => "order",
             ShopPage::Pay { .. } => "pay",
+            ShopPage::OpenShop => "open_shop",
             ShopPage::Vendor => "vendor_dashboard",
+            ShopPage::NewProduct => "vendor_new_product",
+            ShopPage::EditProduct { .. } => "vendor_product",
+            ShopPage::ProductPhoto { .. } => "vendor_photo",
             ShopPage::Ship { .. } => "ship",
+            ShopPage::Deliver { .. } => "deliver",
+            ShopPage::Admin => "admin",
+            ShopPage::AdminCache => "admin_cache",
+            ShopPage::AdminHeldOrders => "admin_held_orders",
+            ShopPage::AdminRelease { .. } => "admin_release",
+            ShopPage::AdminDeadLetters => "admin_dead_letters",
+            ShopPage::AdminReplay { .. } => "admin_replay",
+            ShopPage::AdminRates => "admin_rates",
+            ShopPage::AdminAuditTrail => "admin_audit_trail",
         }
     }
 }
@@ -282,9 +370,27 @@ mod tests {
             Route::parse(&Method::POST, "/vendor/orders/7/ship", None),
             Route::Shop(ShopPage::Ship { order_id: 7 })
         );
-        for path in ["/orders/abc", "/orders/-1", "/orders/0", "/vendor/x"] {
+        for path in ["/orders/abc", "/orders/-1", "/orders/0", "/vendor/x", "/vendor/products/x"] {
             assert!(matches!(get(path, None), Route::NotFound { .. }), "{path}");
         }
+        assert_eq!(get("/vendor/products/new", None), Route::Shop(ShopPage::NewProduct));
+        assert_eq!(get("/vendor/products/9", None), Route::Shop(ShopPage::EditProduct { id: 9 }));
+        assert_eq!(
+            Route::parse(&Method::POST, "/vendor/orders/7/deliver", None),
+            Route::Shop(ShopPage::Deliver { order_id: 7 })
+        );
+        let letter = "0192F5E4-7a1b-7c3d-8e9f-0a1b2c3d4e5f";
+        let Route::Shop(ShopPage::AdminReplay { id }) =
+            Route::parse(&Method::POST, &format!("/admin/dead-letters/{letter}/replay"), None)
+        else {
+            panic!("a dead letter's replay address")
+        };
+        assert_eq!(id.to_string(), letter.to_ascii_lowercase());
+        for bad in ["/admin/dead-letters/x/replay", "/admin/dead-letters/0192f5e4-7a1b-7c3d-8e9f/replay"] {
+            assert_eq!(Route::parse(&Method::POST, bad, None), Route::Proxy, "{bad}");
+        }
+        // The operators' API under /admin stays the origin's.
+        assert_eq!(Route::parse(&Method::POST, "/admin/purge", None), Route::Proxy);
     }
 
     #[test]

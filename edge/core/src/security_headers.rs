@@ -3,8 +3,9 @@
 //! framing, no MIME sniffing, a referrer that leaves the shop as its origin only, and HSTS
 //! when the page came over HTTPS.
 //!
-//! The pages run no script at all (no `<script>`, no `on…=` handlers; a test checks every
-//! template), so `script-src 'self'` only leaves room for a future file under `/assets/`.
+//! The pages run no inline script (no `<script>` body, no `on…=` handlers; a test checks every
+//! template): `script-src 'self'` allows the one file under `/assets/` a page loads (the vendor's
+//! photo preview and upload progress, `photo-upload.js`).
 //! Styles come from `/assets/`; the one inline style is the photo placeholder's
 //! `style="background-image:url(data:…)"` attribute, rendered per photo (no hash can name it),
 //! hence `style-src-attr 'unsafe-inline'` — attributes only, never a `<style>` element. Images

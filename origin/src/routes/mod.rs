@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod audit_trail;
 mod cart;
 mod catalog;
 mod dead_letters;
@@ -94,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/admin/events/lag", get(event_reads::lag))
         .route("/api/v1/admin/dead-letters", get(dead_letters::list))
         .route("/api/v1/admin/dead-letters/{id}/replay", post(dead_letters::replay))
+        .route("/api/v1/admin/audit-trail", get(audit_trail::list))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/auth/register", post(accounts::register))
         .route("/api/v1/auth/login", post(accounts::login))
@@ -132,6 +134,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
+        .route_layer(middleware::from_fn_with_state(state.clone(), audit_trail::record_admin_actions))
         .route_layer(middleware::from_fn(observe::label_route))
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)

@@ -28,6 +28,8 @@ pub struct AccountPage {
     pub next: String,
     /// `next`, encoded for the link to the other form.
     pub next_query: String,
+    /// "Selling? Open a shop", under the registration form.
+    pub open_shop: &'static str,
 }
 
 impl AccountPage {
@@ -51,6 +53,7 @@ impl AccountPage {
             email: visit.field("email").unwrap_or_default().trim().to_owned(),
             next_query: encode(&next),
             next,
+            open_shop: crate::vendor_words::VendorWords::of(visit.locale.language).open_shop_link,
         }
     }
 }
@@ -80,7 +83,7 @@ pub fn show_register<H: Host>(visit: &Visit<'_, H>, message: Option<String>, sta
 
 /// After the origin opened a session: the edge remembers whose (for the header), and the
 /// browser goes on to `next` by way of the cookie check.
-fn signed_in<H: Host>(visit: &Visit<'_, H>, session: &Session, next: &str) -> Response<Bytes> {
+pub(super) fn signed_in<H: Host>(visit: &Visit<'_, H>, session: &Session, next: &str) -> Response<Bytes> {
     if let (Some(user), Some(email)) = (session.user_id, visit.field("email")) {
         visit.set_cookie(&account::remember(&user.to_string(), email, visit.https));
     }

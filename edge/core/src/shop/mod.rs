@@ -1,5 +1,6 @@
 //! The signed-in pages: login and registration, cart, checkout, order confirmation, "my
-//! orders" and the vendor dashboard.
+//! orders", the vendor console (dashboard, product form, photo upload) and the admin console
+//! (cache, held orders, dead letters, exchange rates, audit trail).
 //!
 //! Unlike catalog pages these belong to one person, so every answer is `Cache-Control:
 //! private, no-store`, is never put in the host's cache, and says `Cache-Status:
@@ -8,16 +9,26 @@
 //! back on the page (see [`visit`]). The origin owns every rule (prices, stock, who may see
 //! what); the edge only turns its JSON into HTML and its refusals into readable messages.
 //!
-//! One file per page family: [`login`], [`cart`], [`checkout`], [`orders`], [`vendor`]; the
-//! origin's JSON documents are read into the types of [`documents`].
+//! One file per page family: [`login`], [`cart`], [`checkout`], [`orders`], [`vendor`],
+//! [`vendor_products`], [`admin`], [`admin_cache`], [`admin_events`], [`admin_rates`],
+//! [`admin_audit`], [`open_shop`]; the
+//! origin's JSON documents are read into the types of [`documents`]. The origin decides who
+//! is a vendor and who an admin: the pages only forward the session and say its refusals.
 
+mod admin;
+mod admin_audit;
+mod admin_cache;
+mod admin_events;
+mod admin_rates;
 mod cart;
 mod checkout;
 mod cross_site;
 mod documents;
 mod login;
+mod open_shop;
 mod orders;
 mod vendor;
+mod vendor_products;
 mod visit;
 
 use bytes::Bytes;
@@ -38,11 +49,10 @@ pub async fn serve<H: Host>(
     request: Request<Bytes>,
     host: &H,
     ctx: &RequestContext,
-    country: Option<&str>,
     locale: &Locale,
 ) -> Response<Bytes> {
     metrics::counter!("edge_cache_total", "route" => page.label(), "result" => "bypass").increment(1);
-    let visit = Visit::new(&request, host, ctx, country, locale);
+    let visit = Visit::new(&request, host, ctx, locale);
     let post = request.method() == Method::POST;
     if !post && request.method() != Method::GET && request.method() != Method::HEAD {
         return visit.refused(405, visit.words().method_refused.into());
@@ -66,9 +76,30 @@ pub async fn serve<H: Host>(
         (ShopPage::Orders, _) => orders::list(&visit).await,
         (ShopPage::Order { id }, _) => orders::show(&visit, id, None).await,
         (ShopPage::Pay { id }, true) => orders::pay(&visit, id).await,
+        (ShopPage::OpenShop, false) => open_shop::show(&visit, None),
+        (ShopPage::OpenShop, true) => open_shop::open(&visit).await,
         (ShopPage::Vendor, _) => vendor::dashboard(&visit, None).await,
+        (ShopPage::NewProduct, false) => vendor_products::new_form(&visit).await,
+        (ShopPage::NewProduct, true) => vendor_products::save(&visit, None).await,
+        (ShopPage::EditProduct { id }, false) => vendor_products::edit_form(&visit, id).await,
+        (ShopPage::EditProduct { id }, true) => vendor_products::save(&visit, Some(id)).await,
+        (ShopPage::ProductPhoto { id }, true) => vendor_products::upload_photo(&visit, id).await,
+        (ShopPage::ProductPhoto { id }, false) => visit.redirect(&format!("/vendor/products/{id}")),
         (ShopPage::Ship { order_id }, true) => vendor::ship(&visit, order_id).await,
+        (ShopPage::Deliver { order_id }, true) => vendor::deliver(&visit, order_id).await,
         (ShopPage::Pay { id }, false) => visit.redirect(&format!("/orders/{id}")),
-        (ShopPage::Ship { .. }, false) => visit.redirect("/vendor"),
+        (ShopPage::Ship { .. } | ShopPage::Deliver { .. }, false) => visit.redirect("/vendor"),
+        (ShopPage::Admin, _) => admin::home(&visit).await,
+        (ShopPage::AdminCache, false) => admin_cache::show(&visit, None).await,
+        (ShopPage::AdminCache, true) => admin_cache::purge(&visit).await,
+        (ShopPage::AdminHeldOrders, _) => admin_events::held(&visit, None).await,
+        (ShopPage::AdminRelease { order_id }, true) => admin_events::release(&visit, order_id).await,
+        (ShopPage::AdminRelease { .. }, false) => visit.redirect("/admin/held-orders"),
+        (ShopPage::AdminDeadLetters, _) => admin_events::letters(&visit, None).await,
+        (ShopPage::AdminReplay { id }, true) => admin_events::replay(&visit, id).await,
+        (ShopPage::AdminReplay { .. }, false) => visit.redirect("/admin/dead-letters"),
+        (ShopPage::AdminRates, false) => admin_rates::show(&visit, None).await,
+        (ShopPage::AdminRates, true) => admin_rates::save(&visit).await,
+        (ShopPage::AdminAuditTrail, _) => admin_audit::show(&visit).await,
     }
 }

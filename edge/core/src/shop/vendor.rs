@@ -1,25 +1,33 @@
-//! The vendor dashboard: the shop's products with their stock, and the parts of orders the
-//! vendor has to ship, each with a "Ship" button. The origin decides what is the vendor's
-//! (403 for any other account, shown as a message).
+//! The vendor dashboard: the parts of orders the vendor has to ship (each with "Mark shipped",
+//! then "Mark delivered") and the shop's products with their price, stock and state, searchable
+//! by name. The origin decides what is the vendor's (403 for any other account, shown as a
+//! sentence that says these pages are for vendors).
 
 use askama::Template;
 use bytes::Bytes;
 use http::Response;
-use linkedall_shared::VendorStorefront;
+use linkedall_shared::{ProductCard, VendorStorefront};
 
 use super::documents::{OrderPart, state_label};
 use super::visit::{Failure, Visit};
+use crate::amounts::amount;
 use crate::host::Host;
 use crate::pages::Layout;
+use crate::route::MAX_QUERY_CHARS;
+use crate::vendor_words::VendorWords;
+use crate::words::fill;
 
-/// Products listed on the dashboard (one page; the storefront pages through the rest).
-const PRODUCTS_SHOWN: u32 = 100;
+/// Products the dashboard reads (one page of the origin's; search looks through these).
+pub const PRODUCTS_SHOWN: u32 = 100;
 
 pub struct StockRow {
-    pub path: String,
+    pub edit_path: String,
+    pub edit_label: String,
     pub name: String,
     pub price: String,
     pub stock: u32,
+    /// "In stock", "Only 3 left", "Out of stock" in the page's language.
+    pub state: String,
     pub low: bool,
 }
 
@@ -27,6 +35,9 @@ pub struct PartRow {
     pub order_id: i64,
     pub state: &'static str,
     pub shippable: bool,
+    pub deliverable: bool,
+    pub ship_label: String,
+    pub deliver_label: String,
     pub subtotal: String,
     pub items: String,
 }
@@ -35,39 +46,78 @@ pub struct PartRow {
 #[template(path = "shop/vendor.html")]
 pub struct DashboardPage {
     pub layout: Layout,
+    pub says: &'static VendorWords,
     pub shop: String,
     pub storefront_path: String,
+    pub query: String,
+    /// "None of your products matches …", when a search found nothing.
+    pub no_match: Option<String>,
     pub products: Vec<StockRow>,
     pub parts: Vec<PartRow>,
     pub message: Option<String>,
 }
 
-/// `GET /vendor`
+/// The vendor's shop and its first page of products; a 403 says these pages are for vendors.
+pub async fn storefront<H: Host>(visit: &Visit<'_, H>) -> Result<VendorStorefront, Response<Bytes>> {
+    visit
+        .get::<VendorStorefront>(&format!("/api/v1/vendor/products?limit={PRODUCTS_SHOWN}"))
+        .await
+        .map_err(|failure| refuse_non_vendor(visit, failure))
+}
+
+/// The answer to a failure on a vendor page: a non-vendor reads that these pages are for
+/// vendors, anything else as on every signed-in page.
+pub fn refuse_non_vendor<H: Host>(visit: &Visit<'_, H>, failure: Failure) -> Response<Bytes> {
+    match failure {
+        Failure::Refused { status: 403, .. } => {
+            visit.refused(403, VendorWords::of(visit.locale.language).not_a_vendor.into())
+        }
+        failure => visit.fail(failure),
+    }
+}
+
+/// `GET /vendor[?q=]`
 pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String)>) -> Response<Bytes> {
-    let storefront =
-        match visit.get::<VendorStorefront>(&format!("/api/v1/vendor/products?limit={PRODUCTS_SHOWN}")).await
-        {
-            Ok(storefront) => storefront,
-            Err(failure) => return visit.fail(failure),
-        };
+    let storefront = match storefront(visit).await {
+        Ok(storefront) => storefront,
+        Err(refused) => return refused,
+    };
     let parts = match visit.get::<Vec<OrderPart>>("/api/v1/vendor/orders").await {
         Ok(parts) => parts,
-        Err(failure) => return visit.fail(failure),
+        Err(failure) => return refuse_non_vendor(visit, failure),
+    };
+    let (words, says, language) =
+        (visit.words(), VendorWords::of(visit.locale.language), visit.locale.language);
+    let query: String = visit.query("q").unwrap_or_default().trim().chars().take(MAX_QUERY_CHARS).collect();
+    let matching: Vec<&ProductCard> =
+        storefront.products.iter().filter(|p| matches_search(&p.name, &query)).collect();
+    let product_name = |id| {
+        storefront
+            .products
+            .iter()
+            .find(|p| p.id == id)
+            .map_or_else(|| fill(words.product_label, id), |p| p.name.clone())
     };
     let vendor = &storefront.vendor;
     let (status, message) = message.map_or((200, None), |(status, text)| (status, Some(text)));
+    let mut layout = Layout::for_locale(fill(says.dashboard_title, &vendor.name), &visit.locale);
+    layout.noindex = true;
     let page = DashboardPage {
-        layout: Layout::new(format!("{} dashboard — Linked All", vendor.name), visit.country),
+        layout,
+        says,
         shop: vendor.name.clone(),
         storefront_path: format!("/v/{}-{}", vendor.id, vendor.slug),
-        products: storefront
-            .products
-            .iter()
+        no_match: (matching.is_empty() && !query.is_empty()).then(|| fill(says.no_match, &query)),
+        query,
+        products: matching
+            .into_iter()
             .map(|p| StockRow {
-                path: p.path(),
+                edit_path: format!("/vendor/products/{}", p.id),
+                edit_label: fill(says.edit_label, &p.name),
                 name: p.name.clone(),
-                price: p.price.to_string(),
+                price: amount(p.price, language),
                 stock: p.stock.units(),
+                state: words.stock(p.stock),
                 low: !p.stock.is_available() || p.stock.is_low(),
             })
             .collect(),
@@ -75,14 +125,16 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
             .iter()
             .map(|part| PartRow {
                 order_id: part.order_id,
-                // The dashboard is written in English so far.
-                state: state_label(part.state, &crate::words::ENGLISH),
+                state: state_label(part.state, words),
                 shippable: part.state.shippable(),
-                subtotal: part.subtotal.to_string(),
+                deliverable: part.state == linkedall_shared::OrderState::Shipped,
+                ship_label: fill(says.mark_shipped_label, part.order_id),
+                deliver_label: fill(says.mark_delivered_label, part.order_id),
+                subtotal: amount(part.subtotal, language),
                 items: part
                     .items
                     .iter()
-                    .map(|i| format!("{} × product {}", i.quantity, i.product_id))
+                    .map(|i| format!("{} × {}", i.quantity, product_name(i.product_id)))
                     .collect::<Vec<_>>()
                     .join(", "),
             })
@@ -92,15 +144,43 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
     visit.page(status, &page)
 }
 
+/// Whether a product called `name` is found by the vendor's search `query`: every word of the
+/// query appears in the name, whatever its case.
+pub fn matches_search(name: &str, query: &str) -> bool {
+    let name = name.to_lowercase();
+    query.to_lowercase().split_whitespace().all(|word| name.contains(word))
+}
+
 /// `POST /vendor/orders/{id}/ship`: a refusal (not paid yet, already shipped) is shown on the
 /// dashboard.
 pub async fn ship<H: Host>(visit: &Visit<'_, H>, order_id: i64) -> Response<Bytes> {
-    match visit.post::<OrderPart>(&format!("/api/v1/vendor/orders/{order_id}/ship"), None::<&()>, None).await
-    {
+    advance(visit, &format!("/api/v1/vendor/orders/{order_id}/ship")).await
+}
+
+/// `POST /vendor/orders/{id}/deliver`: as shipping.
+pub async fn deliver<H: Host>(visit: &Visit<'_, H>, order_id: i64) -> Response<Bytes> {
+    advance(visit, &format!("/api/v1/vendor/orders/{order_id}/deliver")).await
+}
+
+async fn advance<H: Host>(visit: &Visit<'_, H>, path: &str) -> Response<Bytes> {
+    match visit.post::<OrderPart>(path, None::<&()>, None).await {
         Ok(_) => visit.redirect("/vendor"),
         Err(Failure::Refused { status, message }) if status != 403 => {
             dashboard(visit, Some((status, message))).await
         }
-        Err(failure) => visit.fail(failure),
+        Err(failure) => refuse_non_vendor(visit, failure),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches_search;
+
+    #[test]
+    fn a_search_finds_products_holding_every_word_in_any_case() {
+        assert!(matches_search("Tecno Spark 20 Pro", "spark PRO"));
+        assert!(matches_search("Tecno Spark 20 Pro", ""));
+        assert!(!matches_search("Tecno Spark 20 Pro", "spark camon"));
+        assert!(matches_search("Pagne wax Éclat", "éclat"));
     }
 }

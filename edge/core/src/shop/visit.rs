@@ -38,6 +38,14 @@ pub enum Failure {
     Broken(EdgeError),
 }
 
+/// The origin's refusal of an upload: its status and problem type.
+#[derive(Debug)]
+pub struct Refusal {
+    pub status: u16,
+    /// `/problems/photo-too-large`, … (empty when the answer named none).
+    pub kind: String,
+}
+
 impl From<EdgeError> for Failure {
     fn from(error: EdgeError) -> Self {
         Failure::Broken(error)
@@ -48,12 +56,14 @@ impl From<EdgeError> for Failure {
 pub struct Visit<'a, H> {
     host: &'a H,
     ctx: &'a RequestContext,
-    pub country: Option<&'a str>,
     /// The shopper's `Cookie` header, passed to the origin untouched.
     cookie: Option<HeaderValue>,
     /// This page's path and query: where to come back to after signing in.
     pub here: String,
     form: Vec<(String, String)>,
+    /// A `multipart/form-data` body (a photo upload) as the browser sent it, with its
+    /// `Content-Type` (which names the boundary): passed to the origin untouched.
+    multipart: Option<(HeaderValue, Bytes)>,
     /// Every `Set-Cookie` the origin answered during this visit, passed back to the browser.
     set_cookies: RefCell<Vec<HeaderValue>>,
     /// Whether the shopper came over HTTPS: cookies are `Secure` then, and only then (a
@@ -67,17 +77,19 @@ pub struct Visit<'a, H> {
 }
 
 impl<'a, H: Host> Visit<'a, H> {
-    pub fn new(
-        request: &Request<Bytes>,
-        host: &'a H,
-        ctx: &'a RequestContext,
-        country: Option<&'a str>,
-        locale: &Locale,
-    ) -> Self {
+    pub fn new(request: &Request<Bytes>, host: &'a H, ctx: &'a RequestContext, locale: &Locale) -> Self {
         let cookies: Vec<&str> =
             request.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
         let cookie = (!cookies.is_empty()).then(|| HeaderValue::from_str(&cookies.join("; ")).ok()).flatten();
-        let form = if request.method() == Method::POST {
+        let multipart = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .filter(|t| {
+                t.to_str()
+                    .is_ok_and(|t| t.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"))
+            })
+            .map(|t| (t.clone(), request.body().clone()));
+        let form = if request.method() == Method::POST && multipart.is_none() {
             form_urlencoded::parse(request.body()).into_owned().collect()
         } else {
             Vec::new()
@@ -85,10 +97,10 @@ impl<'a, H: Host> Visit<'a, H> {
         Visit {
             host,
             ctx,
-            country,
             cookie,
             here: request.uri().path_and_query().map_or("/", |pq| pq.as_str()).to_owned(),
             form,
+            multipart,
             set_cookies: RefCell::default(),
             https: security_headers::over_https(request.uri(), request.headers()),
             account: Account::of_request(request.headers(), host.now()),
@@ -132,6 +144,47 @@ impl<'a, H: Host> Visit<'a, H> {
         decode(path, &self.call(Method::POST, path, body, idempotency_key).await?)
     }
 
+    /// Sends `body` as JSON with `method` (PATCH, PUT) as the shopper and reads the answer.
+    pub async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, Failure> {
+        let body = serde_json::to_vec(body).map_err(|e| Failure::Broken(EdgeError::Json(e.to_string())))?;
+        decode(path, &self.call(method, path, Some(body), None).await?)
+    }
+
+    /// POSTs the browser's multipart body (a photo) to `path` as the shopper. `Ok(Err(…))`
+    /// is the origin's refusal, with its problem type (`/problems/photo-too-large` …), so the
+    /// page can say what was wrong with the file; `None` when nothing was uploaded.
+    pub async fn forward_multipart(&self, path: &str) -> Option<Result<Result<(), Refusal>, Failure>> {
+        let (content_type, body) = self.multipart.clone()?;
+        let request = self.request(Method::POST, path, None).header(header::CONTENT_TYPE, content_type);
+        let response = match self.exchange(request, body).await {
+            Ok(response) => response,
+            Err(failure) => return Some(Err(failure)),
+        };
+        let status = response.status().as_u16();
+        Some(match status {
+            200..=299 => Ok(Ok(())),
+            401 => Err(Failure::SignIn),
+            400..=499 => {
+                let kind = serde_json::from_slice::<serde_json::Value>(response.body())
+                    .ok()
+                    .and_then(|problem| problem.get("type")?.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                tracing::info!(status, path, kind, "the origin refused an upload");
+                Ok(Err(Refusal { status, kind }))
+            }
+            _ => {
+                metrics::counter!("edge_origin_errors_total", "kind" => "status").increment(1);
+                tracing::warn!(status, path, "origin error on an upload");
+                Err(Failure::Broken(EdgeError::OriginStatus { status }))
+            }
+        })
+    }
+
     /// DELETEs as the shopper, ignoring the answer's body.
     pub async fn delete(&self, path: &str) -> Result<(), Failure> {
         self.call(Method::DELETE, path, None, None).await.map(drop)
@@ -149,30 +202,13 @@ impl<'a, H: Host> Visit<'a, H> {
         json: Option<Vec<u8>>,
         idempotency_key: Option<&str>,
     ) -> Result<Answer, Failure> {
-        let mut request = Request::builder()
-            .method(method.clone())
-            .uri(path)
-            .header(header::ACCEPT, ACCEPT)
-            .header(REQUEST_ID, &self.ctx.request_id)
-            .header(TRACEPARENT, self.ctx.traceparent());
-        if let Some(cookie) = &self.cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        if let Some(key) = idempotency_key {
-            request = request.header("idempotency-key", key);
-        }
+        let mut request = self.request(method.clone(), path, idempotency_key);
         // Every write names JSON, body or not: the origin refuses cookie-signed writes that
         // do not (a cross-site page could send those).
         if json.is_some() || method != Method::GET {
             request = request.header(header::CONTENT_TYPE, "application/json");
         }
-        let request = request
-            .body(Bytes::from(json.unwrap_or_default()))
-            .map_err(|e| Failure::Broken(EdgeError::NotFound(format!("invalid address: {e}"))))?;
-        let response = origin::send(self.host, self.ctx, request).await.map_err(EdgeError::from)?;
-        self.set_cookies
-            .borrow_mut()
-            .extend(response.headers().get_all(header::SET_COOKIE).iter().map(|c| for_scheme(c, self.https)));
+        let response = self.exchange(request, Bytes::from(json.unwrap_or_default())).await?;
         let status = response.status().as_u16();
         match status {
             200..=299 => {
@@ -196,6 +232,40 @@ impl<'a, H: Host> Visit<'a, H> {
                 Err(Failure::Broken(EdgeError::OriginStatus { status }))
             }
         }
+    }
+
+    /// A request to the origin on the shopper's behalf: their cookie, this request's id and
+    /// trace, what the edge accepts.
+    fn request(&self, method: Method, path: &str, idempotency_key: Option<&str>) -> http::request::Builder {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::ACCEPT, ACCEPT)
+            .header(REQUEST_ID, &self.ctx.request_id)
+            .header(TRACEPARENT, self.ctx.traceparent());
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        if let Some(key) = idempotency_key {
+            request = request.header("idempotency-key", key);
+        }
+        request
+    }
+
+    /// Sends `request` with `body` to the origin and keeps the `Set-Cookie`s it answers.
+    async fn exchange(
+        &self,
+        request: http::request::Builder,
+        body: Bytes,
+    ) -> Result<Response<Bytes>, Failure> {
+        let request = request
+            .body(body)
+            .map_err(|e| Failure::Broken(EdgeError::NotFound(format!("invalid address: {e}"))))?;
+        let response = origin::send(self.host, self.ctx, request).await.map_err(EdgeError::from)?;
+        self.set_cookies
+            .borrow_mut()
+            .extend(response.headers().get_all(header::SET_COOKIE).iter().map(|c| for_scheme(c, self.https)));
+        Ok(response)
     }
 
     /// Adds a cookie of the edge's own (e.g. [`crate::account::remember`]) to the answer.
