@@ -21,7 +21,7 @@ pub fn category_tones(category: &str) -> &'static [&'static str] {
     match category {
         "phones-tablets" => &["#2b2f36", "#2a5caa", "#6c7a89"],
         "fashion" => &["#c0392b", "#e0a526", "#1f5f8b", "#2e7d4f", "#6a2c70"],
-        "groceries" => &["#f3ede0", "#c9a66b", "#d35400", "#2e7d32"],
+        "groceries" => &["#c9a66b", "#d35400", "#2e7d32", "#b71c1c"],
         "beauty" => &["#f5e6c8", "#8d5a3b", "#c27c9a", "#3e7d5a"],
         "home-kitchen" => &["#b5651d", "#d9b77e", "#8e3b2f", "#3b6e8f"],
         "electronics" => &["#2b2f36", "#44505c", "#1b6f8a"],
