@@ -353,9 +353,9 @@ fn each_shopper_sees_their_own_markets_shops_first_on_the_home_shelf() {
         ..card(id, name)
     };
     let featured = vec![
-        priced(1, "Kitenge fabric", Money::new(Currency::KES, 1_250_00), "Gikomba Fabrics", "Nairobi"),
-        priced(2, "Tecno Spark 20", Money::new(Currency::NGN, 189_500_00), "Ikeja Phone Hub", "Lagos"),
-        priced(3, "Rooibos tea", Money::new(Currency::ZAR, 45_00), "Woodstock Foods", "Cape Town"),
+        priced(1, "Kitenge fabric", Money::new(Currency::KES, 125_000), "Gikomba Fabrics", "Nairobi"),
+        priced(2, "Tecno Spark 20", Money::new(Currency::NGN, 18_950_000), "Ikeja Phone Hub", "Lagos"),
+        priced(3, "Rooibos tea", Money::new(Currency::ZAR, 4_500), "Woodstock Foods", "Cape Town"),
     ];
     host.documents
         .insert("/api/v1/home".into(), wire::encode(&HomeFeed { categories: vec![fashion()], featured }));

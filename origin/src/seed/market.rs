@@ -196,11 +196,11 @@ mod tests {
         let naira = &MARKETS[0];
         assert_eq!(naira.currency, Currency::NGN);
         // $11.87 is ₦18,398.5: naira above ₦10,000 end in 00 or 500.
-        assert_eq!(naira.price_minor(11.87), 18_500_00);
-        assert_eq!(naira.price_minor(0.5), 800_00);
+        assert_eq!(naira.price_minor(11.87), 1_850_000, "₦18,500.00 in kobo");
+        assert_eq!(naira.price_minor(0.5), 80_000, "₦800.00");
         let shilling = MARKETS.iter().find(|m| m.currency == Currency::KES).unwrap();
         // $9.5 is KSh 1,235: shillings above a thousand end in 0 or 50.
-        assert_eq!(shilling.price_minor(9.5), 1_250_00);
+        assert_eq!(shilling.price_minor(9.5), 125_000, "KSh 1,250.00 in cents");
         let cfa = MARKETS.iter().find(|m| m.currency == Currency::XAF).unwrap();
         assert_eq!(cfa.price_minor(11.87), 7_100);
     }
