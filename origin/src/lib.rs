@@ -38,6 +38,7 @@ pub mod negotiate;
 pub mod observe;
 pub mod params;
 pub mod payments;
+pub mod picture;
 pub mod refunds;
 pub mod reservations;
 pub mod role;

@@ -302,6 +302,16 @@ fn cards(items: &[ProductCard], shopper: &Shopper) -> Vec<CardView> {
     items.iter().map(|card| CardView::new(card, shopper)).collect()
 }
 
+/// The cards of a shelf with the shopper's own market first: products priced in the shopper's
+/// currency (shops in their country, or their currency zone) before those from abroad, each
+/// group in the order the origin gave. Catalog pages are cached per currency, so every
+/// shopper a cached page is served to shares that market.
+fn local_first(items: &[ProductCard], shopper: &Shopper) -> Vec<CardView> {
+    let (local, abroad): (Vec<&ProductCard>, Vec<&ProductCard>) =
+        items.iter().partition(|card| card.price.currency == shopper.currency);
+    local.into_iter().chain(abroad).map(|card| CardView::new(card, shopper)).collect()
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 pub struct HomePage {
@@ -319,7 +329,7 @@ impl HomePage {
                 shopper.words.home_description,
             ),
             categories: feed.categories.iter().map(|c| shopper.category(c)).collect(),
-            featured: cards(&feed.featured, shopper),
+            featured: local_first(&feed.featured, shopper),
         }
     }
 }
@@ -351,7 +361,7 @@ impl ListingPage {
             ),
             heading: Phrase::new("{}", heading),
             intro,
-            products: cards(&list.items, shopper),
+            products: local_first(&list.items, shopper),
             next_page: list.next_cursor.map(|c| format!("/c/{slug}?cursor={c}")),
             empty_message: shopper.words.category_empty.into(),
         }

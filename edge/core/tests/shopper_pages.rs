@@ -352,3 +352,33 @@ fn the_sitemap_index_covers_every_product_in_files_of_at_most_five_thousand() {
     let empty = self::host(vec![]);
     assert_eq!(text(&get(&empty, "/sitemap.xml", &site)).matches("/sitemaps/products-").count(), 0);
 }
+
+#[test]
+fn each_shopper_sees_their_own_markets_shops_first_on_the_home_shelf() {
+    let mut host = host(vec![1]);
+    let priced = |id: i64, name: &str, price: Money, vendor: &str, city: &str| ProductCard {
+        price,
+        vendor_name: vendor.into(),
+        vendor_city: city.into(),
+        ..card(id, name)
+    };
+    let featured = vec![
+        priced(1, "Kitenge fabric", Money::new(Currency::KES, 125_000), "Gikomba Fabrics", "Nairobi"),
+        priced(2, "Tecno Spark 20", Money::new(Currency::NGN, 18_950_000), "Ikeja Phone Hub", "Lagos"),
+        priced(3, "Rooibos tea", Money::new(Currency::ZAR, 4_500), "Woodstock Foods", "Cape Town"),
+    ];
+    host.documents
+        .insert("/api/v1/home".into(), wire::encode(&HomeFeed { categories: vec![fashion()], featured }));
+    let order = |country: &str| {
+        let page = text(&get(&host, "/", &[("x-country", country)])).to_owned();
+        let mut shops: Vec<(usize, &str)> = ["Gikomba Fabrics", "Ikeja Phone Hub", "Woodstock Foods"]
+            .into_iter()
+            .map(|shop| (page.find(shop).unwrap_or_else(|| panic!("{shop} is on the page")), shop))
+            .collect();
+        shops.sort();
+        shops.into_iter().map(|(_, shop)| shop).collect::<Vec<_>>()
+    };
+    assert_eq!(order("NG"), ["Ikeja Phone Hub", "Gikomba Fabrics", "Woodstock Foods"]);
+    assert_eq!(order("ZA"), ["Woodstock Foods", "Gikomba Fabrics", "Ikeja Phone Hub"]);
+    assert_eq!(order("KE"), ["Gikomba Fabrics", "Ikeja Phone Hub", "Woodstock Foods"]);
+}

@@ -1,416 +1,222 @@
-//! The demo marketplace's world: cities vendors ship from, categories, and the words product
-//! names are made of. Plain data, so the generator reads as rules over it.
+//! The demo marketplace's markets: the countries vendors sell from, the currency they price
+//! in, how shops there round a price, and the cities and market districts vendors are named
+//! after. Plain data, so the generator reads as rules over it.
 
 use linkedall_shared::Currency;
 
-/// A city vendors ship from, its country and the currency its vendors price in.
-pub struct City {
-    pub name: &'static str,
+/// A country vendors sell from, priced in its own currency.
+pub struct Market {
     pub country: &'static str,
     pub currency: Currency,
     /// Roughly how many units of `currency` a US dollar buys: enough to give local prices the
     /// right order of magnitude in the demo catalog (not a rate anyone should trade on).
     pub units_per_usd: f64,
-    /// Market districts and neighbourhoods vendors are named after.
+    /// How shops round a price: `(below, step)` pairs in major units, smallest first; a price
+    /// below `below` is a multiple of `step`, and the last step rounds everything dearer.
+    pub rounding: &'static [(f64, f64)],
+    pub cities: &'static [City],
+}
+
+/// A city vendors ship from and the market districts in it that shops are named after.
+pub struct City {
+    pub name: &'static str,
     pub districts: &'static [&'static str],
 }
 
-pub const CITIES: &[City] = &[
-    City {
-        name: "Lagos",
+impl Market {
+    /// The step a price of `major` units is rounded to: `₦18,500`, `KSh 1,250`, `CFA 2,500`.
+    pub fn step(&self, major: f64) -> f64 {
+        self.rounding
+            .iter()
+            .find(|(below, _)| major < *below)
+            .or(self.rounding.last())
+            .map_or(1.0, |(_, step)| *step)
+    }
+
+    /// `usd` US dollars in this market's currency, rounded the way its shops round, in minor
+    /// units (kobo, cents; CFA francs have none).
+    pub fn price_minor(&self, usd: f64) -> i64 {
+        let local = usd * self.units_per_usd;
+        let step = self.step(local);
+        let major = ((local / step).round() * step).max(step);
+        (major * 10f64.powi(self.currency.exponent() as i32)).round() as i64
+    }
+}
+
+/// Above every price: the last `(below, step)` pair of a market.
+const ANY: f64 = f64::INFINITY;
+
+pub const MARKETS: &[Market] = &[
+    Market {
         country: "NG",
         currency: Currency::NGN,
         units_per_usd: 1_550.0,
-        districts: &["Ikeja", "Balogun", "Yaba", "Lekki", "Alaba", "Surulere"],
+        rounding: &[(2_000.0, 50.0), (10_000.0, 100.0), (200_000.0, 500.0), (ANY, 1_000.0)],
+        cities: &[
+            City { name: "Lagos", districts: &["Ikeja", "Balogun", "Yaba", "Lekki", "Alaba", "Surulere"] },
+            City { name: "Abuja", districts: &["Wuse", "Garki", "Maitama"] },
+            City { name: "Kano", districts: &["Kantin Kwari", "Sabon Gari"] },
+            City { name: "Port Harcourt", districts: &["Mile One", "Rumuokoro"] },
+            City { name: "Ibadan", districts: &["Dugbe", "Bodija"] },
+        ],
     },
-    City {
-        name: "Abuja",
-        country: "NG",
-        currency: Currency::NGN,
-        units_per_usd: 1_550.0,
-        districts: &["Wuse", "Garki", "Maitama"],
-    },
-    City {
-        name: "Accra",
+    Market {
         country: "GH",
         currency: Currency::GHS,
         units_per_usd: 15.0,
-        districts: &["Makola", "Osu", "Kaneshie", "Madina"],
+        rounding: &[(20.0, 0.5), (200.0, 1.0), (2_000.0, 5.0), (ANY, 10.0)],
+        cities: &[
+            City { name: "Accra", districts: &["Makola", "Osu", "Kaneshie", "Madina"] },
+            City { name: "Kumasi", districts: &["Kejetia", "Adum"] },
+        ],
     },
-    City {
-        name: "Kumasi",
-        country: "GH",
-        currency: Currency::GHS,
-        units_per_usd: 15.0,
-        districts: &["Kejetia", "Adum"],
-    },
-    City {
-        name: "Dakar",
+    Market {
         country: "SN",
         currency: Currency::XOF,
         units_per_usd: 600.0,
-        districts: &["Sandaga", "Médina", "Plateau", "HLM"],
+        rounding: &[(1_000.0, 25.0), (10_000.0, 100.0), (100_000.0, 500.0), (ANY, 1_000.0)],
+        cities: &[
+            City { name: "Dakar", districts: &["Sandaga", "Médina", "Plateau", "HLM"] },
+            City { name: "Thiès", districts: &["Grand Thiès"] },
+        ],
     },
-    City {
-        name: "Abidjan",
+    Market {
         country: "CI",
         currency: Currency::XOF,
         units_per_usd: 600.0,
-        districts: &["Adjamé", "Treichville", "Cocody"],
+        rounding: &[(1_000.0, 25.0), (10_000.0, 100.0), (100_000.0, 500.0), (ANY, 1_000.0)],
+        cities: &[
+            City { name: "Abidjan", districts: &["Adjamé", "Treichville", "Cocody", "Yopougon"] },
+            City { name: "Bouaké", districts: &["Dar-es-Salam"] },
+        ],
     },
-    City {
-        name: "Douala",
+    Market {
         country: "CM",
         currency: Currency::XAF,
         units_per_usd: 600.0,
-        districts: &["Akwa", "Bonapriso"],
+        rounding: &[(1_000.0, 25.0), (10_000.0, 100.0), (100_000.0, 500.0), (ANY, 1_000.0)],
+        cities: &[
+            City { name: "Douala", districts: &["Akwa", "Bonapriso", "Marché Central"] },
+            City { name: "Yaoundé", districts: &["Mokolo", "Bastos"] },
+        ],
     },
-    City {
-        name: "Nairobi",
+    Market {
         country: "KE",
         currency: Currency::KES,
         units_per_usd: 130.0,
-        districts: &["Gikomba", "Westlands", "Kilimani", "Eastleigh", "CBD"],
+        rounding: &[(1_000.0, 10.0), (20_000.0, 50.0), (ANY, 100.0)],
+        cities: &[
+            City {
+                name: "Nairobi",
+                districts: &["Gikomba", "Westlands", "Kilimani", "Eastleigh", "Luthuli"],
+            },
+            City { name: "Mombasa", districts: &["Nyali", "Kongowea"] },
+            City { name: "Kisumu", districts: &["Kibuye", "Milimani"] },
+        ],
     },
-    City {
-        name: "Mombasa",
-        country: "KE",
-        currency: Currency::KES,
-        units_per_usd: 130.0,
-        districts: &["Nyali", "Kongowea"],
-    },
-    City {
-        name: "Kampala",
+    Market {
         country: "UG",
         currency: Currency::UGX,
         units_per_usd: 3_700.0,
-        districts: &["Owino", "Kikuubo", "Ntinda"],
+        rounding: &[(10_000.0, 500.0), (100_000.0, 1_000.0), (ANY, 5_000.0)],
+        cities: &[
+            City { name: "Kampala", districts: &["Owino", "Kikuubo", "Ntinda", "Nakasero"] },
+            City { name: "Entebbe", districts: &["Kitoro"] },
+        ],
     },
-    City {
-        name: "Kigali",
+    Market {
         country: "RW",
         currency: Currency::RWF,
         units_per_usd: 1_400.0,
-        districts: &["Nyabugogo", "Kimironko", "Kacyiru"],
+        rounding: &[(10_000.0, 100.0), (100_000.0, 500.0), (ANY, 1_000.0)],
+        cities: &[City { name: "Kigali", districts: &["Nyabugogo", "Kimironko", "Kacyiru", "Remera"] }],
     },
-    City {
-        name: "Dar es Salaam",
+    Market {
         country: "TZ",
         currency: Currency::TZS,
         units_per_usd: 2_600.0,
-        districts: &["Kariakoo", "Msasani"],
+        rounding: &[(10_000.0, 500.0), (100_000.0, 1_000.0), (ANY, 5_000.0)],
+        cities: &[
+            City { name: "Dar es Salaam", districts: &["Kariakoo", "Msasani", "Mwenge"] },
+            City { name: "Arusha", districts: &["Soko Kuu", "Njiro"] },
+        ],
     },
-    City {
-        name: "Addis Ababa",
+    Market {
         country: "ET",
         currency: Currency::ETB,
         units_per_usd: 125.0,
-        districts: &["Merkato", "Bole", "Piassa"],
+        rounding: &[(100.0, 5.0), (1_000.0, 10.0), (ANY, 50.0)],
+        cities: &[City { name: "Addis Ababa", districts: &["Merkato", "Bole", "Piassa", "Kazanchis"] }],
     },
-    City {
-        name: "Johannesburg",
+    Market {
         country: "ZA",
         currency: Currency::ZAR,
         units_per_usd: 18.0,
-        districts: &["Sandton", "Braamfontein", "Soweto", "Rosebank"],
+        rounding: &[(100.0, 5.0), (1_000.0, 10.0), (ANY, 50.0)],
+        cities: &[
+            City { name: "Johannesburg", districts: &["Sandton", "Braamfontein", "Soweto", "Rosebank"] },
+            City { name: "Cape Town", districts: &["Woodstock", "Bo-Kaap", "Observatory"] },
+            City { name: "Durban", districts: &["Warwick", "Umhlanga"] },
+        ],
     },
-    City {
-        name: "Cape Town",
-        country: "ZA",
-        currency: Currency::ZAR,
-        units_per_usd: 18.0,
-        districts: &["Woodstock", "Bo-Kaap", "Observatory"],
-    },
-    City {
-        name: "Cairo",
+    Market {
         country: "EG",
         currency: Currency::EGP,
         units_per_usd: 49.0,
-        districts: &["Khan el-Khalili", "Zamalek", "Heliopolis", "Maadi"],
+        rounding: &[(100.0, 5.0), (1_000.0, 10.0), (ANY, 50.0)],
+        cities: &[
+            City { name: "Cairo", districts: &["Khan el-Khalili", "Zamalek", "Heliopolis", "Maadi"] },
+            City { name: "Alexandria", districts: &["Mansheya", "Smouha"] },
+        ],
     },
-    City {
-        name: "Alexandria",
-        country: "EG",
-        currency: Currency::EGP,
-        units_per_usd: 49.0,
-        districts: &["Mansheya", "Smouha"],
-    },
-    City {
-        name: "Casablanca",
+    Market {
         country: "MA",
         currency: Currency::MAD,
         units_per_usd: 10.0,
-        districts: &["Derb Ghallef", "Maârif", "Habous"],
-    },
-    City {
-        name: "Marrakesh",
-        country: "MA",
-        currency: Currency::MAD,
-        units_per_usd: 10.0,
-        districts: &["Medina", "Guéliz"],
+        rounding: &[(100.0, 5.0), (1_000.0, 10.0), (ANY, 50.0)],
+        cities: &[
+            City { name: "Casablanca", districts: &["Derb Ghallef", "Maârif", "Habous"] },
+            City { name: "Marrakesh", districts: &["Medina", "Guéliz"] },
+        ],
     },
 ];
 
-/// A catalog category, the words its product names are built from, and its price range.
-pub struct CategorySpec {
-    pub slug: &'static str,
-    pub name: &'static str,
-    pub description: &'static str,
-    /// How common the category is among products (relative weight).
-    pub weight: u32,
-    pub brands: &'static [&'static str],
-    pub items: &'static [&'static str],
-    pub variants: &'static [&'static str],
-    pub usd_range: (f64, f64),
-    pub blurb: &'static [&'static str],
-    pub trade: &'static [&'static str],
+/// Every city of every market, in order, with its market's index in [`MARKETS`]: vendors are
+/// spread over them.
+pub fn cities() -> impl Iterator<Item = (usize, &'static City)> {
+    MARKETS.iter().enumerate().flat_map(|(index, market)| market.cities.iter().map(move |city| (index, city)))
 }
 
-pub const CATEGORIES: &[CategorySpec] = &[
-    CategorySpec {
-        slug: "phones-tablets",
-        name: "Phones & Tablets",
-        description: "Smartphones, feature phones, tablets and the accessories that keep them going.",
-        weight: 16,
-        brands: &["Tecno", "Infinix", "itel", "Samsung", "Xiaomi", "Nokia", "Oppo", "Realme"],
-        items: &[
-            "Spark 20",
-            "Camon 30",
-            "Hot 40i",
-            "Note 40",
-            "Galaxy A15",
-            "Redmi 13C",
-            "Pop 8",
-            "C32",
-            "Tab A9",
-            "Smart 8",
-            "Power bank 20000mAh",
-            "Fast charger 33W",
-            "Phone case",
-        ],
-        variants: &["64GB", "128GB", "256GB", "Dual SIM", "Midnight Black", "Ocean Blue", "Gold", "4G"],
-        usd_range: (8.0, 450.0),
-        blurb: &[
-            "Long battery life for a full day on the go.",
-            "Dual SIM so you keep both networks.",
-            "Sharp screen, fast charging and plenty of storage.",
-            "Comes with charger and a one-year warranty.",
-        ],
-        trade: &["Gadgets", "Phones", "Mobile", "Tech Hub"],
-    },
-    CategorySpec {
-        slug: "fashion",
-        name: "Fashion",
-        description: "Ankara, kente, kitenge and everyday wear from local tailors and brands.",
-        weight: 18,
-        brands: &[
-            "Adire",
-            "Kente Loom",
-            "Maki Oh",
-            "Lagos Tailors",
-            "Dakar Couture",
-            "Kitenge House",
-            "Asante Weaves",
-        ],
-        items: &[
-            "Ankara maxi dress",
-            "Kente stole",
-            "Dashiki shirt",
-            "Agbada set",
-            "Kitenge skirt",
-            "Boubou gown",
-            "Leather sandals",
-            "Maasai shuka",
-            "Beaded necklace",
-            "Kaftan",
-            "Headwrap (gele)",
-            "Djellaba",
-        ],
-        variants: &[
-            "Size S",
-            "Size M",
-            "Size L",
-            "Size XL",
-            "Red and gold",
-            "Indigo",
-            "Green print",
-            "Handmade",
-        ],
-        usd_range: (6.0, 140.0),
-        blurb: &[
-            "Cut and sewn by hand from 100% cotton wax print.",
-            "Bold colours that hold after many washes.",
-            "Tailored fit; message the vendor for custom sizes.",
-            "Woven on a traditional loom.",
-        ],
-        trade: &["Fabrics", "Couture", "Fashion House", "Styles"],
-    },
-    CategorySpec {
-        slug: "groceries",
-        name: "Groceries",
-        description: "Staples, spices and snacks from markets across the continent.",
-        weight: 16,
-        brands: &["Mama's", "Golden Penny", "Dangote", "Ofada Farms", "Teranga", "Kericho", "Atlas"],
-        items: &[
-            "Ofada rice",
-            "Yellow gari",
-            "Jollof spice mix",
-            "Suya spice (yaji)",
-            "Teff flour",
-            "Rooibos tea",
-            "Harissa paste",
-            "Attiéké",
-            "Palm oil",
-            "Egusi seeds",
-            "Kenyan tea leaves",
-            "Berbere spice",
-            "Couscous",
-        ],
-        variants: &["500 g", "1 kg", "2 kg", "5 kg", "Family pack", "Organic", "1 L"],
-        usd_range: (1.5, 35.0),
-        blurb: &[
-            "Fresh stock, packed the week it ships.",
-            "Sourced directly from farmers' cooperatives.",
-            "The taste of home, delivered to your door.",
-            "No additives, no preservatives.",
-        ],
-        trade: &["Provisions", "Foods", "Market", "Stores"],
-    },
-    CategorySpec {
-        slug: "beauty",
-        name: "Beauty",
-        description: "Shea, black soap, argan and marula: skin and hair care made in Africa.",
-        weight: 12,
-        brands: &["Shea Radiance", "Dudu-Osun", "Argania", "Marula Gold", "Zaron", "Nubian Glow"],
-        items: &[
-            "Raw shea butter",
-            "African black soap",
-            "Argan oil",
-            "Marula oil",
-            "Hair growth oil",
-            "Chebe powder",
-            "Body lotion",
-            "Lip balm",
-            "Baobab face serum",
-        ],
-        variants: &["100 ml", "250 ml", "500 g", "Unscented", "Lavender", "Travel size"],
-        usd_range: (2.0, 60.0),
-        blurb: &[
-            "Cold-pressed and unrefined.",
-            "Gentle enough for every skin type.",
-            "Made in small batches by a women's cooperative.",
-            "Rich in vitamins A and E.",
-        ],
-        trade: &["Beauty", "Cosmetics", "Naturals", "Glow"],
-    },
-    CategorySpec {
-        slug: "home-kitchen",
-        name: "Home & Kitchen",
-        description: "Baskets, cookware, textiles and solar lighting for the home.",
-        weight: 12,
-        brands: &["Bolga Weavers", "Jiko Koa", "Sunking", "Mudcloth Co", "Zawadi Home", "Tagine House"],
-        items: &[
-            "Woven Bolga basket",
-            "Mudcloth cushion cover",
-            "Charcoal iron",
-            "Solar lantern",
-            "Jiko cookstove",
-            "Clay tagine",
-            "Mortar and pestle",
-            "Sisal table mat",
-            "Enamel pot set",
-        ],
-        variants: &["Small", "Medium", "Large", "Set of 4", "Handwoven", "Natural"],
-        usd_range: (4.0, 180.0),
-        blurb: &[
-            "Handmade by artisans; every piece is unique.",
-            "Built to last in a busy kitchen.",
-            "Charges in the sun, lights your evening.",
-            "Adds warmth to any room.",
-        ],
-        trade: &["Home Store", "Crafts", "Interiors", "Homeware"],
-    },
-    CategorySpec {
-        slug: "electronics",
-        name: "Electronics",
-        description: "TVs, speakers, solar kits and appliances.",
-        weight: 10,
-        brands: &["Hisense", "LG", "Sony", "Oraimo", "Sunking", "Binatone", "Ramtons"],
-        items: &[
-            "Smart TV",
-            "Bluetooth speaker",
-            "Solar home system",
-            "Rechargeable fan",
-            "Blender",
-            "Electric kettle",
-            "Wireless earbuds",
-            "Inverter battery",
-            "Decoder",
-        ],
-        variants: &["32\"", "43\"", "55\"", "1.5 L", "100 W", "Black", "With remote"],
-        usd_range: (12.0, 900.0),
-        blurb: &[
-            "Keeps working through power cuts.",
-            "Energy-saving and quiet.",
-            "Twelve-month warranty from the vendor.",
-            "Loud, clear sound with deep bass.",
-        ],
-        trade: &["Electronics", "Electricals", "Digital", "Appliances"],
-    },
-    CategorySpec {
-        slug: "computing",
-        name: "Computing",
-        description: "Laptops, desktops, storage and networking.",
-        weight: 8,
-        brands: &["HP", "Lenovo", "Dell", "Asus", "Acer", "TP-Link", "SanDisk"],
-        items: &[
-            "Laptop 14\"",
-            "Laptop 15.6\"",
-            "Desktop PC",
-            "USB flash drive",
-            "External hard drive",
-            "Wi-Fi router",
-            "4G MiFi",
-            "Wireless mouse",
-            "Keyboard",
-        ],
-        variants: &["8GB RAM", "16GB RAM", "256GB SSD", "512GB SSD", "1TB", "64GB", "Refurbished"],
-        usd_range: (6.0, 1400.0),
-        blurb: &[
-            "Fast SSD storage and a battery that lasts a working day.",
-            "Tested and certified by the vendor.",
-            "Ideal for students and small businesses.",
-            "Works on every local network.",
-        ],
-        trade: &["Computers", "Systems", "IT Solutions", "Tech"],
-    },
-    CategorySpec {
-        slug: "baby-kids",
-        name: "Baby & Kids",
-        description: "Clothes, toys and essentials for little ones.",
-        weight: 8,
-        brands: &["Kiddies", "Toto", "Mtoto", "Bébé Dakar", "Little Lions"],
-        items: &[
-            "Baby carrier wrap",
-            "Ankara romper",
-            "Wooden toy truck",
-            "School backpack",
-            "Diapers",
-            "Baby blanket",
-            "Picture book",
-            "Learning tablet toy",
-        ],
-        variants: &["0-6 months", "6-12 months", "2-3 years", "Pack of 3", "Pack of 60", "Blue", "Pink"],
-        usd_range: (3.0, 70.0),
-        blurb: &[
-            "Soft on skin and easy to wash.",
-            "Safe, non-toxic materials.",
-            "Loved by parents across the continent.",
-            "A gift they will use every day.",
-        ],
-        trade: &["Kids", "Baby Store", "Toys", "Little Ones"],
-    },
-];
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub const VENDOR_SUFFIXES: &[&str] =
-    &["Ltd", "Enterprises", "& Sons", "Ventures", "Store", "Co.", "Traders", "Hub"];
+    #[test]
+    fn prices_end_the_way_each_markets_shops_round_them() {
+        let naira = &MARKETS[0];
+        assert_eq!(naira.currency, Currency::NGN);
+        // $11.87 is ₦18,398.5: naira above ₦10,000 end in 00 or 500.
+        assert_eq!(naira.price_minor(11.87), 1_850_000, "₦18,500.00 in kobo");
+        assert_eq!(naira.price_minor(0.5), 80_000, "₦800.00");
+        let shilling = MARKETS.iter().find(|m| m.currency == Currency::KES).unwrap();
+        // $9.5 is KSh 1,235: shillings above a thousand end in 0 or 50.
+        assert_eq!(shilling.price_minor(9.5), 125_000, "KSh 1,250.00 in cents");
+        let cfa = MARKETS.iter().find(|m| m.currency == Currency::XAF).unwrap();
+        assert_eq!(cfa.price_minor(11.87), 7_100);
+    }
+
+    #[test]
+    fn no_price_rounds_to_nothing() {
+        for market in MARKETS {
+            assert!(market.price_minor(0.01) > 0, "{}", market.country);
+        }
+    }
+
+    #[test]
+    fn every_market_has_cities_and_every_city_districts() {
+        for (market, city) in cities() {
+            assert!(!city.districts.is_empty(), "{} in {}", city.name, MARKETS[market].country);
+        }
+        assert!(cities().count() > MARKETS.len());
+    }
+}

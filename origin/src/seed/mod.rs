@@ -4,19 +4,32 @@
 //! streamed in batches: PostgreSQL through `COPY … FROM STDIN` (with the secondary indexes
 //! rebuilt once at the end when the table started empty, which is far cheaper than
 //! maintaining a GIN index row by row), SQLite through multi-row inserts in one transaction.
+//!
+//! What is generated reads as data: `market` (countries, currencies, how shops round, cities
+//! and market districts), `categories`, `product_lines` (what is sold, by which brand, where
+//! and for how much in US dollars) and `trades` (kinds of shop and the lines each sells);
+//! `generator` holds the rules that put them together and `rules` the tests a shopper's
+//! eye would apply.
 
+mod categories;
 mod generator;
 mod inserts;
 mod market;
 mod postgres;
+mod product_lines;
 mod sqlite;
+mod trades;
+
+#[cfg(test)]
+mod rules;
 
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+pub use categories::CATEGORIES;
 pub use generator::{Generator, NewProduct, NewVendor};
-pub use market::{CATEGORIES, CITIES};
+pub use market::MARKETS;
 
 use crate::error::Result;
 use crate::store::Store;
@@ -40,6 +53,20 @@ pub struct SeedReport {
     pub vendors: usize,
     pub products: u64,
     pub elapsed: Duration,
+}
+
+/// Every product line's name ("Tecno Spark 20") with its category's slug.
+#[cfg(test)]
+pub(crate) fn demo_product_names() -> impl Iterator<Item = (String, &'static str)> {
+    trades::TRADES.iter().flat_map(|trade| {
+        trade.lines.iter().map(move |line| {
+            let name = match line.brand {
+                Some(brand) => format!("{brand} {}", line.model),
+                None => line.model.to_owned(),
+            };
+            (name, CATEGORIES[trade.category].slug)
+        })
+    })
 }
 
 /// How many vendors a catalog of `products` products has: about one per hundred products.

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use indicatif::ProgressBar;
 use sqlx::PgPool;
 
-use super::market::CATEGORIES;
+use super::categories::CATEGORIES;
 use super::{Ids, NewProduct, NewVendor};
 use crate::error::{Error, Result};
 

@@ -3,7 +3,7 @@
 use indicatif::ProgressBar;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use super::market::CATEGORIES;
+use super::categories::CATEGORIES;
 use super::{Ids, NewProduct, NewVendor};
 use crate::error::{Error, Result};
 
