@@ -24,8 +24,8 @@ impl Conn<'_> {
     /// The same connection, borrowed again, so a function can hand it to each statement in turn.
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Conn::Postgres(c) => Conn::Postgres(&mut **c),
-            Conn::Sqlite(c) => Conn::Sqlite(&mut **c),
+            Conn::Postgres(c) => Conn::Postgres(c),
+            Conn::Sqlite(c) => Conn::Sqlite(c),
         }
     }
 

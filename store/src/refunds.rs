@@ -193,10 +193,13 @@ pub(crate) async fn complete(tx: &mut WriteTx, reference: &str) -> Result<Option
     Ok(Some((refund.id, refund.order_id, refund.amount)))
 }
 
+/// A refused refund's row: id, order, charge, currency, amount, reason, attempts, last error.
+type FailedRow = (i64, i64, String, String, i64, String, i64, Option<String>);
+
 /// Refunds waiting for an admin, oldest first.
 async fn failed(store: &Store, limit: i64) -> Result<Vec<FailedRefund>> {
     let _t = QueryTimer::start(store.dialect().as_str(), "failed_refunds");
-    let rows: Vec<(i64, i64, String, String, i64, String, i64, Option<String>)> = on_pool!(store, pool => sqlx::query_as(
+    let rows: Vec<FailedRow> = on_pool!(store, pool => sqlx::query_as(
         "SELECT id, order_id, payment_reference, currency, amount_minor, reason, attempts, last_error \
          FROM refunds WHERE state = 'failed' ORDER BY id LIMIT $1",
     )

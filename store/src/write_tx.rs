@@ -61,8 +61,8 @@ impl WriteTx {
     /// This transaction's connection, for statements and for reads shared with the pool.
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            WriteTx::Postgres(tx) => Conn::Postgres(&mut **tx),
-            WriteTx::Sqlite(tx) => Conn::Sqlite(&mut **tx),
+            WriteTx::Postgres(tx) => Conn::Postgres(tx),
+            WriteTx::Sqlite(tx) => Conn::Sqlite(tx),
         }
     }
 
