@@ -1,14 +1,17 @@
 //! Accounts: creating users (and a vendor's shop with them) and finding them to sign in.
 
-use linkedall_shared::VendorId;
+use linkedall_events_schema::payloads::{UserCreated, UserSession, UserUpdated};
+use linkedall_events_schema::{Event, Payload};
+use linkedall_shared::{VendorId, slugify};
 
 use super::Store;
-use crate::account::CurrentUser;
-use crate::account::SessionRecord;
-use crate::account::{Email, Role};
+use crate::account::{CurrentUser, Email, Role, SessionRecord};
+use crate::cause::Cause;
+use crate::conn::on_pool;
 use crate::error::{Error, Result};
-use linkedall_events_schema::payloads::UserSession;
-use linkedall_events_schema::{Event, Payload};
+use crate::on_conn;
+use crate::timing::QueryTimer;
+use crate::write_tx::WriteTx;
 
 /// The shop a vendor opens when registering.
 #[derive(Debug, Clone)]
@@ -25,186 +28,178 @@ pub struct StoredAccount {
     pub password_hash: String,
 }
 
-macro_rules! account_queries {
-    ($pool:ty, $conn:ty, $backend:literal) => {
-        use linkedall_shared::{VendorId, slugify};
+/// An account row's (id, role, shop, active) as the session cache keeps it.
+type SessionColumns = (i64, String, Option<i64>, bool);
 
-        use crate::account::{Email, Role};
-        use crate::error::{Error, Result};
-        use linkedall_events_schema::Event;
-        use linkedall_events_schema::payloads::{UserCreated, UserUpdated};
-        use crate::account::CurrentUser;
-        use crate::account::SessionRecord;
-        use crate::accounts::{NewShop, StoredAccount};
-        use crate::timing::QueryTimer;
-
-        pub async fn create(
-            pool: &$pool,
-            email: &Email,
-            password_hash: &str,
-            role: Role,
-            shop: Option<&NewShop>,
-        ) -> Result<CurrentUser> {
-            let _t = QueryTimer::start($backend, "create_account");
-            let db = || Error::db("creating an account");
-            let mut tx = super::begin_write(pool).await?;
-            let vendor_id: Option<i64> = match shop {
-                Some(shop) => Some(
-                    sqlx::query_scalar(
-                        "INSERT INTO vendors (name, slug, city, country) VALUES ($1, $2, $3, $4) RETURNING id",
-                    )
-                    .bind(&shop.name)
-                    .bind(slugify(&shop.name))
-                    .bind(&shop.city)
-                    .bind(shop.country.to_uppercase())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db())?,
-                ),
-                None => None,
-            };
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (email, password_hash, role, vendor_id) VALUES ($1, $2, $3, $4) RETURNING id",
-            )
-            .bind(email.as_str())
-            .bind(password_hash)
-            .bind(role.as_str())
-            .bind(vendor_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| match e {
-                sqlx::Error::Database(ref d) if d.is_unique_violation() => Error::EmailTaken,
-                e => db()(e),
-            })?;
-            let payload =
-                UserCreated { user_id: id, role: role.as_str().into(), vendor_id, source: "password".into() };
-            super::outbox::record(&mut tx, &Event::about_user(id, &payload)?).await?;
-            tx.commit().await.map_err(db())?;
-            Ok(CurrentUser { id, role, vendor_id: vendor_id.map(VendorId::new) })
-        }
-
-        pub async fn by_email(pool: &$pool, email: &Email) -> Result<Option<StoredAccount>> {
-            let _t = QueryTimer::start($backend, "account_by_email");
-            let row: Option<(i64, String, String, Option<i64>)> =
-                sqlx::query_as("SELECT id, password_hash, role, vendor_id FROM users WHERE email = $1")
-                    .bind(email.as_str())
-                    .fetch_optional(pool)
-                    .await
-                    .map_err(Error::db("finding an account"))?;
-            row.map(|(id, password_hash, role, vendor_id)| {
-                Ok(StoredAccount {
-                    user: CurrentUser { id, role: Role::from_column(&role)?, vendor_id: vendor_id.map(VendorId::new) },
-                    password_hash,
-                })
-            })
-            .transpose()
-        }
-
-        /// Role, shop and active flag of user `id`, for the session cache.
-        pub async fn session_record(pool: &$pool, id: i64) -> Result<Option<SessionRecord>> {
-            let _t = QueryTimer::start($backend, "session_record");
-            let row: Option<(String, Option<i64>, bool)> =
-                sqlx::query_as("SELECT role, vendor_id, active FROM users WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(pool)
-                    .await
-                    .map_err(Error::db("looking up a session"))?;
-            row.map(|(role, vendor_id, active)| {
-                let user = CurrentUser { id, role: Role::from_column(&role)?, vendor_id: vendor_id.map(VendorId::new) };
-                Ok(SessionRecord { user, active })
-            })
-            .transpose()
-        }
-
-        /// The local account of Supabase user `subject`: found by subject, else — only when
-        /// Supabase says the email is verified — linked by email (never to an admin), else
-        /// created as a shopper. A unique violation (a concurrent first sight, or an admin's
-        /// email) is `EmailTaken`; the caller retries, and then finds the winner's row.
-        pub async fn supabase_account(
-            pool: &$pool,
-            subject: &str,
-            email: Option<&Email>,
-            email_verified: bool,
-        ) -> Result<SessionRecord> {
-            let _t = QueryTimer::start($backend, "supabase_account");
-            let db = || Error::db("finding a Supabase account");
-            let record = |(id, role, vendor_id, active): (i64, String, Option<i64>, bool)| -> Result<SessionRecord> {
-                let user = CurrentUser { id, role: Role::from_column(&role)?, vendor_id: vendor_id.map(VendorId::new) };
-                Ok(SessionRecord { user, active })
-            };
-            let found: Option<(i64, String, Option<i64>, bool)> =
-                sqlx::query_as("SELECT id, role, vendor_id, active FROM users WHERE supabase_subject = $1")
-                    .bind(subject)
-                    .fetch_optional(pool)
-                    .await
-                    .map_err(db())?;
-            if let Some(found) = found {
-                return record(found);
-            }
-            let email = email.ok_or(Error::Unauthenticated(
-                "this Supabase account has no email address; sign in with one that has",
-            ))?;
-            if !email_verified {
-                metrics::counter!("supabase_sign_ins_refused_total", "reason" => "unverified_email").increment(1);
-                tracing::warn!(subject, "first Supabase sign-in with an unverified email refused");
-                return Err(Error::Forbidden(
-                    "confirm your email address with Supabase first: an unconfirmed address is not linked to an account here".into(),
-                ));
-            }
-            let mut tx = super::begin_write(pool).await?;
-            let linked: Option<(i64, String, Option<i64>, bool)> = sqlx::query_as(
-                "UPDATE users SET supabase_subject = $1 \
-                 WHERE email = $2 AND supabase_subject IS NULL AND role <> 'admin' \
-                 RETURNING id, role, vendor_id, active",
-            )
-            .bind(subject)
-            .bind(email.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db())?;
-            let (row, event) = match linked {
-                Some(row) => {
-                    let payload = UserUpdated { user_id: row.0, supabase_subject: Some(subject.to_owned()) };
-                    let event = Event::about_user(row.0, &payload)?;
-                    (row, event)
-                }
-                None => {
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO users (email, password_hash, role, supabase_subject) \
-                         VALUES ($1, $2, 'shopper', $3) RETURNING id",
-                    )
-                    .bind(email.as_str())
-                    .bind(crate::account::NO_PASSWORD)
-                    .bind(subject)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| match e {
-                        sqlx::Error::Database(ref d) if d.is_unique_violation() => Error::EmailTaken,
-                        e => db()(e),
-                    })?;
-                    let payload = UserCreated {
-                        user_id: id,
-                        role: Role::Shopper.as_str().into(),
-                        vendor_id: None,
-                        source: "supabase".into(),
-                    };
-                    ((id, "shopper".to_owned(), None, true), Event::about_user(id, &payload)?)
-                }
-            };
-            super::outbox::record(&mut tx, &event).await?;
-            tx.commit().await.map_err(db())?;
-            record(row)
-        }
-
-        /// Writes an event that goes with no other change (sign-in, sign-out).
-        pub async fn record_event(pool: &$pool, event: &Event) -> Result<()> {
-            let mut conn = pool.acquire().await.map_err(Error::db("writing an event"))?;
-            super::outbox::record(&mut conn, event).await
-        }
-    };
+fn session_of((id, role, vendor_id, active): SessionColumns) -> Result<SessionRecord> {
+    let user = CurrentUser { id, role: Role::from_column(&role)?, vendor_id: vendor_id.map(VendorId::new) };
+    Ok(SessionRecord { user, active })
 }
 
-pub(crate) use account_queries;
+/// An insert into `users` refused because the email (or Supabase subject) is taken.
+fn email_taken(during: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
+    move |e| match e {
+        sqlx::Error::Database(ref d) if d.is_unique_violation() => Error::EmailTaken,
+        e => Error::db(during)(e),
+    }
+}
+
+/// Creates the account (and the vendor's shop) with its `user.created` event.
+async fn create(
+    store: &Store,
+    email: &Email,
+    password_hash: &str,
+    role: Role,
+    shop: Option<&NewShop>,
+) -> Result<CurrentUser> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "create_account");
+    let during = "creating an account";
+    let mut tx = WriteTx::begin(store).await?;
+    let vendor_id: Option<i64> = match shop {
+        Some(shop) => Some(on_conn!(&mut tx, conn => sqlx::query_scalar(
+            "INSERT INTO vendors (name, slug, city, country) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(&shop.name)
+        .bind(slugify(&shop.name))
+        .bind(&shop.city)
+        .bind(shop.country.to_uppercase())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(Error::db(during))?)),
+        None => None,
+    };
+    let id: i64 = on_conn!(&mut tx, conn => sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, role, vendor_id) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(email.as_str())
+    .bind(password_hash)
+    .bind(role.as_str())
+    .bind(vendor_id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(email_taken(during))?);
+    let payload =
+        UserCreated { user_id: id, role: role.as_str().into(), vendor_id, source: "password".into() };
+    tx.emit(&Event::about_user(id, &payload)?, &Cause::current()).await?;
+    tx.commit().await?;
+    Ok(CurrentUser { id, role, vendor_id: vendor_id.map(VendorId::new) })
+}
+
+async fn by_email(store: &Store, email: &Email) -> Result<Option<StoredAccount>> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "account_by_email");
+    let row: Option<(i64, String, String, Option<i64>)> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT id, password_hash, role, vendor_id FROM users WHERE email = $1",
+    )
+    .bind(email.as_str())
+    .fetch_optional(pool)
+    .await
+    .map_err(Error::db("finding an account"))?);
+    row.map(|(id, password_hash, role, vendor_id)| {
+        Ok(StoredAccount {
+            user: CurrentUser {
+                id,
+                role: Role::from_column(&role)?,
+                vendor_id: vendor_id.map(VendorId::new),
+            },
+            password_hash,
+        })
+    })
+    .transpose()
+}
+
+/// Role, shop and active flag of user `id`, for the session cache.
+async fn session_record(store: &Store, id: i64) -> Result<Option<SessionRecord>> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "session_record");
+    let row: Option<(String, Option<i64>, bool)> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT role, vendor_id, active FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+    .map_err(Error::db("looking up a session"))?);
+    row.map(|(role, vendor_id, active)| session_of((id, role, vendor_id, active))).transpose()
+}
+
+/// The local account of Supabase user `subject`: found by subject, else — only when Supabase
+/// says the email is verified — linked by email (never to an admin), else created as a
+/// shopper. A unique violation (a concurrent first sight, or an admin's email) is
+/// `EmailTaken`; the caller retries, and then finds the winner's row.
+async fn supabase_account(
+    store: &Store,
+    subject: &str,
+    email: Option<&Email>,
+    email_verified: bool,
+) -> Result<SessionRecord> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "supabase_account");
+    let during = "finding a Supabase account";
+    let found: Option<SessionColumns> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT id, role, vendor_id, active FROM users WHERE supabase_subject = $1",
+    )
+    .bind(subject)
+    .fetch_optional(pool)
+    .await
+    .map_err(Error::db(during))?);
+    if let Some(found) = found {
+        return session_of(found);
+    }
+    let email = email.ok_or(Error::Unauthenticated(
+        "this Supabase account has no email address; sign in with one that has",
+    ))?;
+    if !email_verified {
+        metrics::counter!("supabase_sign_ins_refused_total", "reason" => "unverified_email").increment(1);
+        tracing::warn!(subject, "first Supabase sign-in with an unverified email refused");
+        return Err(Error::Forbidden(
+            "confirm your email address with Supabase first: an unconfirmed address is not linked to an account here".into(),
+        ));
+    }
+    let mut tx = WriteTx::begin(store).await?;
+    let linked: Option<SessionColumns> = on_conn!(&mut tx, conn => sqlx::query_as(
+        "UPDATE users SET supabase_subject = $1 \
+         WHERE email = $2 AND supabase_subject IS NULL AND role <> 'admin' \
+         RETURNING id, role, vendor_id, active",
+    )
+    .bind(subject)
+    .bind(email.as_str())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(Error::db(during))?);
+    let (row, event) = match linked {
+        Some(row) => {
+            let payload = UserUpdated { user_id: row.0, supabase_subject: Some(subject.to_owned()) };
+            let event = Event::about_user(row.0, &payload)?;
+            (row, event)
+        }
+        None => {
+            let id: i64 = on_conn!(&mut tx, conn => sqlx::query_scalar(
+                "INSERT INTO users (email, password_hash, role, supabase_subject) \
+                 VALUES ($1, $2, 'shopper', $3) RETURNING id",
+            )
+            .bind(email.as_str())
+            .bind(crate::account::NO_PASSWORD)
+            .bind(subject)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(email_taken(during))?);
+            let payload = UserCreated {
+                user_id: id,
+                role: Role::Shopper.as_str().into(),
+                vendor_id: None,
+                source: "supabase".into(),
+            };
+            ((id, "shopper".to_owned(), None, true), Event::about_user(id, &payload)?)
+        }
+    };
+    tx.emit(&event, &Cause::current()).await?;
+    tx.commit().await?;
+    session_of(row)
+}
+
+/// Writes an event that goes with no other change (sign-in, sign-out).
+async fn record_event(store: &Store, event: &Event) -> Result<()> {
+    let mut tx = WriteTx::begin(store).await?;
+    tx.emit(event, &Cause::current()).await?;
+    tx.commit().await
+}
 
 impl Store {
     /// Creates an account (and the vendor's shop, for a vendor), with its `user.created` event.
@@ -215,16 +210,16 @@ impl Store {
         role: Role,
         shop: Option<&NewShop>,
     ) -> Result<CurrentUser> {
-        on_backend!(self, accounts::create(email, password_hash, role, shop))
+        create(self, email, password_hash, role, shop).await
     }
 
     pub async fn account_by_email(&self, email: &Email) -> Result<Option<StoredAccount>> {
-        on_backend!(self, accounts::by_email(email))
+        by_email(self, email).await
     }
 
     /// What the session cache keeps for user `id`; `None` when the account is gone.
     pub async fn session_record(&self, id: i64) -> Result<Option<SessionRecord>> {
-        on_backend!(self, accounts::session_record(id))
+        session_record(self, id).await
     }
 
     /// The local account of Supabase user `subject` (created as a shopper, or linked by a
@@ -236,11 +231,9 @@ impl Store {
         email_verified: bool,
     ) -> Result<SessionRecord> {
         let subject = subject.hyphenated().to_string();
-        match on_backend!(self, accounts::supabase_account(&subject, email, email_verified)) {
+        match supabase_account(self, &subject, email, email_verified).await {
             // Another request saw this user first and won the insert: read what it wrote.
-            Err(Error::EmailTaken) => {
-                on_backend!(self, accounts::supabase_account(&subject, email, email_verified))
-            }
+            Err(Error::EmailTaken) => supabase_account(self, &subject, email, email_verified).await,
             other => other,
         }
     }
@@ -254,6 +247,6 @@ impl Store {
     ) -> Result<()> {
         let payload = kind(UserSession { user_id: user.id, vendor_id: user.vendor_id.map(VendorId::get) });
         let event = Event::about_user(user.id, &payload)?;
-        on_backend!(self, accounts::record_event(&event))
+        record_event(self, &event).await
     }
 }

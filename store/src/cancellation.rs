@@ -16,6 +16,20 @@
 
 use std::collections::BTreeMap;
 
+use linkedall_events_schema::Event;
+use linkedall_events_schema::payloads::{OrderCancelled, ReleasedStock};
+use linkedall_shared::{Money, ProductId, VendorId};
+
+use crate::cause::Cause;
+use crate::error::{Error, Result};
+use crate::ledger::{self, Entry, Movement};
+use crate::on_conn;
+use crate::order::{Lifecycle, MoneyEffect, OrderState, StockEffect, cancel_parts};
+use crate::rows::amount;
+use crate::timing::QueryTimer;
+use crate::write_tx::WriteTx;
+use crate::{purges, refunds};
+
 /// What cancelling one order's parts did.
 #[derive(Debug, Clone)]
 pub struct PartsCancelled {
@@ -26,162 +40,150 @@ pub struct PartsCancelled {
     pub refund_id: Option<i64>,
 }
 
-macro_rules! cancellation_queries {
-    ($pool:ty, $conn:ty, $backend:literal) => {
-        use std::collections::BTreeMap;
+/// Cancels every part of order `id` that can be cancelled, `by` whom ("shopper", "admin",
+/// "system") and why; a 409 when none can (every live part shipped).
+pub(crate) async fn cancel_order_parts(
+    tx: &mut WriteTx,
+    id: i64,
+    by: &str,
+    reason: Option<&str>,
+) -> Result<PartsCancelled> {
+    let dialect = tx.dialect();
+    let _t = QueryTimer::start(dialect.as_str(), "cancel_order_parts");
+    let db = || Error::db("cancelling an order");
+    let lock_order =
+        format!("SELECT shopper_id, currency, paid_by FROM orders WHERE id = $1 {}", dialect.for_update());
+    let order: Option<(i64, String, Option<String>)> = on_conn!(&mut *tx, conn => sqlx::query_as(&lock_order)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db())?);
+    let (shopper, currency, paid_by) =
+        order.ok_or_else(|| Error::NotFound { what: format!("order {id}") })?;
+    let parts: Vec<(i64, i64, String, i64)> = on_conn!(&mut *tx, conn => sqlx::query_as(
+        "SELECT id, vendor_id, state, subtotal_minor FROM order_parts WHERE order_id = $1 ORDER BY vendor_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db())?);
+    let states = parts.iter().map(|p| OrderState::from_column(&p.2)).collect::<Result<Vec<OrderState>>>()?;
+    let from = OrderState::of_parts(states.iter().copied());
+    let steps = cancel_parts(id, &states)?;
 
-        use linkedall_shared::{Money, ProductId, VendorId};
-
-        use crate::error::{Error, Result};
-        use linkedall_events_schema::Event;
-        use linkedall_events_schema::payloads::{OrderCancelled, ReleasedStock};
-        use crate::order::{Lifecycle, MoneyEffect, OrderState, StockEffect, cancel_parts};
-        use crate::cancellation::PartsCancelled;
-        use crate::ledger::{Entry, Movement};
-        use crate::rows::amount;
-        use crate::timing::QueryTimer;
-
-        /// Cancels every part of order `id` that can be cancelled, `by` whom ("shopper",
-        /// "admin", "system") and why; a 409 when none can (every live part shipped).
-        pub async fn cancel_order_parts(
-            conn: &mut $conn,
-            id: i64,
-            by: &str,
-            reason: Option<&str>,
-        ) -> Result<PartsCancelled> {
-            let _t = QueryTimer::start($backend, "cancel_order_parts");
-            let db = || Error::db("cancelling an order");
-            let (shopper, currency, paid_by): (i64, String, Option<String>) = sqlx::query_as(&format!(
-                "SELECT shopper_id, currency, paid_by FROM orders WHERE id = $1 {}",
-                super::FOR_UPDATE
-            ))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(db())?
-            .ok_or_else(|| Error::NotFound { what: format!("order {id}") })?;
-            let parts: Vec<(i64, i64, String, i64)> = sqlx::query_as(
-                "SELECT id, vendor_id, state, subtotal_minor FROM order_parts WHERE order_id = $1 ORDER BY vendor_id",
+    let mut after = states.clone();
+    let mut released: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut vendor_ids = Vec::new();
+    let mut refund: Money = amount(&currency, 0)?;
+    for (n, ((part_id, vendor_id, _, subtotal), step)) in parts.iter().zip(&steps).enumerate() {
+        let Some(step) = step else { continue };
+        let changed = on_conn!(&mut *tx, conn => sqlx::query(
+            "UPDATE order_parts SET state = $2 WHERE id = $1 AND state = $3",
+        )
+        .bind(part_id)
+        .bind(step.next.as_str())
+        .bind(states[n].as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(db())?
+        .rows_affected());
+        if changed == 0 {
+            return Err(Error::IllegalTransition {
+                what: format!("order {id}"),
+                action: "cancel",
+                state: "changing",
+            });
+        }
+        after[n] = step.next;
+        vendor_ids.push(*vendor_id);
+        if step.stock == StockEffect::Release {
+            let items: Vec<(i64, i32)> = on_conn!(&mut *tx, conn => sqlx::query_as(
+                "SELECT product_id, quantity FROM order_items WHERE part_id = $1",
             )
-            .bind(id)
+            .bind(part_id)
             .fetch_all(&mut *conn)
             .await
-            .map_err(db())?;
-            let states =
-                parts.iter().map(|p| OrderState::from_column(&p.2)).collect::<Result<Vec<OrderState>>>()?;
-            let from = OrderState::of_parts(states.iter().copied());
-            let steps = cancel_parts(id, &states)?;
-
-            let mut after = states.clone();
-            let mut released: BTreeMap<i64, i64> = BTreeMap::new();
-            let mut vendor_ids = Vec::new();
-            let mut refund: Money = amount(&currency, 0)?;
-            for (n, ((part_id, vendor_id, _, subtotal), step)) in parts.iter().zip(&steps).enumerate() {
-                let Some(step) = step else { continue };
-                let changed = sqlx::query("UPDATE order_parts SET state = $2 WHERE id = $1 AND state = $3")
-                    .bind(part_id)
-                    .bind(step.next.as_str())
-                    .bind(states[n].as_str())
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(db())?
-                    .rows_affected();
-                if changed == 0 {
-                    return Err(Error::IllegalTransition {
-                        what: format!("order {id}"),
-                        action: "cancel",
-                        state: "changing",
-                    });
-                }
-                after[n] = step.next;
-                vendor_ids.push(*vendor_id);
-                if step.stock == StockEffect::Release {
-                    let items: Vec<(i64, i32)> =
-                        sqlx::query_as("SELECT product_id, quantity FROM order_items WHERE part_id = $1")
-                            .bind(part_id)
-                            .fetch_all(&mut *conn)
-                            .await
-                            .map_err(db())?;
-                    for (product, quantity) in items {
-                        *released.entry(product).or_default() += i64::from(quantity);
-                    }
-                }
-                if step.money == MoneyEffect::RefundShopper {
-                    let subtotal = amount(&currency, *subtotal)?;
-                    let entry = Entry::new(id, Movement::VendorOwedReversed, subtotal)
-                        .part(*part_id, VendorId::new(*vendor_id));
-                    super::ledger::record(&mut *conn, &entry).await?;
-                    refund = refund.plus(subtotal)?;
-                }
+            .map_err(db())?);
+            for (product, quantity) in items {
+                *released.entry(product).or_default() += i64::from(quantity);
             }
-            let order_state = OrderState::of_parts(after.iter().copied());
-            sqlx::query("UPDATE orders SET state = $2 WHERE id = $1")
-                .bind(id)
-                .bind(order_state.as_str())
-                .execute(&mut *conn)
-                .await
-                .map_err(db())?;
-
-            let refund_id = if refund.minor > 0 {
-                let reference = match paid_by {
-                    Some(reference) => reference,
-                    None => sqlx::query_scalar(
-                        "SELECT reference FROM payments WHERE order_id = $1 AND state = 'completed' ORDER BY id LIMIT 1",
-                    )
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(db())?
-                    .ok_or_else(|| Error::Corrupt(format!("order {id} has paid parts but no completed payment")))?,
-                };
-                let reason = if order_state == OrderState::Cancelled { "order cancelled" } else { "parts cancelled" };
-                Some(super::refunds::record_due(&mut *conn, id, &reference, refund, reason).await?)
-            } else {
-                None
-            };
-
-            let payload = OrderCancelled {
-                order_id: id,
-                shopper_id: shopper,
-                from: from.as_str().into(),
-                by: by.into(),
-                reason: reason.map(str::to_owned),
-                released: released
-                    .iter()
-                    .map(|(&product_id, &quantity)| ReleasedStock { product_id, quantity })
-                    .collect(),
-                vendor_ids,
-                order_state: Some(order_state.as_str().into()),
-            };
-            super::outbox::record(&mut *conn, &Event::about_order(id, &payload)?)
-                .await?;
-            metrics::counter!("order_parts_cancelled_total", "by" => by.to_owned())
-                .increment(payload.vendor_ids.len() as u64);
-            Ok(PartsCancelled { order_id: id, released, refund_id })
         }
+        if step.money == MoneyEffect::RefundShopper {
+            let subtotal = amount(&currency, *subtotal)?;
+            let entry = Entry::new(id, Movement::VendorOwedReversed, subtotal)
+                .part(*part_id, VendorId::new(*vendor_id));
+            ledger::record(tx, &entry).await?;
+            refund = refund.plus(subtotal)?;
+        }
+    }
+    let order_state = OrderState::of_parts(after.iter().copied());
+    on_conn!(&mut *tx, conn => sqlx::query("UPDATE orders SET state = $2 WHERE id = $1")
+        .bind(id)
+        .bind(order_state.as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(db())?
+        .rows_affected());
 
-        /// Puts `released` units (product → quantity) back on sale, in product order, and
-        /// journals a purge for each product whose stock label changed.
-        pub async fn release_stock(conn: &mut $conn, released: &BTreeMap<i64, i64>) -> Result<()> {
-            let _t = QueryTimer::start($backend, "release_stock");
-            let mut relabelled = Vec::new();
-            for (&product, &quantity) in released {
-                let stock: i64 = sqlx::query_scalar(
-                    "UPDATE products SET stock = stock + $1 WHERE id = $2 RETURNING CAST(stock AS BIGINT)",
+    let refund_id = if refund.minor > 0 {
+        let reference = match paid_by {
+            Some(reference) => reference,
+            None => {
+                let paid: Option<String> = on_conn!(&mut *tx, conn => sqlx::query_scalar(
+                    "SELECT reference FROM payments WHERE order_id = $1 AND state = 'completed' ORDER BY id LIMIT 1",
                 )
-                .bind(quantity)
-                .bind(product)
-                .fetch_one(&mut *conn)
+                .bind(id)
+                .fetch_optional(&mut *conn)
                 .await
-                .map_err(Error::db("releasing stock"))?;
-                let before = i32::try_from(stock - quantity).unwrap_or(i32::MAX);
-                if crate::purges::label_changed(before, i32::try_from(stock).unwrap_or(i32::MAX)) {
-                    relabelled.extend(crate::purges::product_changed(ProductId::new(product)));
-                }
+                .map_err(db())?);
+                paid.ok_or_else(|| {
+                    Error::Corrupt(format!("order {id} has paid parts but no completed payment"))
+                })?
             }
-            super::purges::record(&mut *conn, &relabelled).await
-        }
+        };
+        let reason = if order_state == OrderState::Cancelled { "order cancelled" } else { "parts cancelled" };
+        Some(refunds::record_due(tx, id, &reference, refund, reason).await?)
+    } else {
+        None
     };
+
+    let payload = OrderCancelled {
+        order_id: id,
+        shopper_id: shopper,
+        from: from.as_str().into(),
+        by: by.into(),
+        reason: reason.map(str::to_owned),
+        released: released
+            .iter()
+            .map(|(&product_id, &quantity)| ReleasedStock { product_id, quantity })
+            .collect(),
+        vendor_ids,
+        order_state: Some(order_state.as_str().into()),
+    };
+    tx.emit(&Event::about_order(id, &payload)?, &Cause::current()).await?;
+    metrics::counter!("order_parts_cancelled_total", "by" => by.to_owned())
+        .increment(payload.vendor_ids.len() as u64);
+    Ok(PartsCancelled { order_id: id, released, refund_id })
 }
 
-pub(crate) use cancellation_queries;
+/// Puts `released` units (product → quantity) back on sale, in product order, and journals a
+/// purge for each product whose stock label changed.
+pub(crate) async fn release_stock(tx: &mut WriteTx, released: &BTreeMap<i64, i64>) -> Result<()> {
+    let _t = QueryTimer::start(tx.dialect().as_str(), "release_stock");
+    let mut relabelled = Vec::new();
+    for (&product, &quantity) in released {
+        let stock: i64 = on_conn!(&mut *tx, conn => sqlx::query_scalar(
+            "UPDATE products SET stock = stock + $1 WHERE id = $2 RETURNING CAST(stock AS BIGINT)",
+        )
+        .bind(quantity)
+        .bind(product)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(Error::db("releasing stock"))?);
+        let before = i32::try_from(stock - quantity).unwrap_or(i32::MAX);
+        if purges::label_changed(before, i32::try_from(stock).unwrap_or(i32::MAX)) {
+            relabelled.extend(purges::product_changed(ProductId::new(product)));
+        }
+    }
+    tx.record_purges(&relabelled).await
+}

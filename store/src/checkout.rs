@@ -18,6 +18,7 @@ use linkedall_shared::{Money, ProductId, VendorId};
 use super::Store;
 use crate::cart::Line;
 use crate::cause::Cause;
+use crate::conn::on_pool;
 use crate::error::{Error, Result};
 use crate::idempotency::{Claim, ClaimedKey, IdempotencyKey};
 use crate::on_conn;
@@ -235,65 +236,61 @@ async fn place_order(store: &Store, shopper: i64, purchase: &Purchase, key: &Cla
     Ok(order)
 }
 
-macro_rules! checkout_queries {
-    ($pool:ty, $conn:ty, $backend:literal) => {
-        use crate::checkout::StoredKey;
-        use crate::error::{Error, Result};
-        use crate::timing::QueryTimer;
-
-        /// Claims (`user`, `key`) for a request with `hash`; `None` when claimed, otherwise the row
-        /// that was there. A row older than 24 hours counts as absent and is replaced, in the same
-        /// statement (one commit, not two: the claim is on every checkout's path).
-        pub async fn claim_key(pool: &$pool, user: i64, key: &str, hash: &str) -> Result<Option<StoredKey>> {
-            let _t = QueryTimer::start($backend, "claim_idempotency_key");
-            let db = || Error::db("claiming an idempotency key");
-            let claimed = sqlx::query(&format!(
-                "INSERT INTO idempotency_keys (user_id, key, request_hash, state) VALUES ($1, $2, $3, 'in_flight') \
-                 ON CONFLICT (user_id, key) DO UPDATE SET request_hash = excluded.request_hash, \
-                 state = 'in_flight', response_status = NULL, response_body = NULL, created_at = {} \
-                 WHERE idempotency_keys.created_at < {}",
-                super::NOW,
-                super::DAY_AGO
-            ))
-            .bind(user)
-            .bind(key)
-            .bind(hash)
-            .execute(pool)
-            .await
-            .map_err(db())?
-            .rows_affected()
-                == 1;
-            if claimed {
-                return Ok(None);
-            }
-            let row: Option<(String, String, Option<i32>, Option<String>)> = sqlx::query_as(
-                "SELECT request_hash, state, response_status, response_body FROM idempotency_keys \
-                 WHERE user_id = $1 AND key = $2",
-            )
-            .bind(user)
-            .bind(key)
-            .fetch_optional(pool)
-            .await
-            .map_err(db())?;
-            // Released between our insert and this read: as good as in flight.
-            let (request_hash, state, response_status, response_body) =
-                row.unwrap_or_else(|| (hash.to_owned(), "in_flight".to_owned(), None, None));
-            Ok(Some(StoredKey { request_hash, state, response_status, response_body }))
-        }
-
-        pub async fn release_key(pool: &$pool, user: i64, key: &str) -> Result<()> {
-            sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND state = 'in_flight'")
-                .bind(user)
-                .bind(key)
-                .execute(pool)
-                .await
-                .map_err(Error::db("releasing an idempotency key"))?;
-            Ok(())
-        }
-    };
+/// Claims (`user`, `key`) for a request with `hash`; `None` when claimed, otherwise the row
+/// that was there. A row older than 24 hours counts as absent and is replaced, in the same
+/// statement (one commit, not two: the claim is on every checkout's path).
+async fn claim_key(store: &Store, user: i64, key: &str, hash: &str) -> Result<Option<StoredKey>> {
+    let dialect = store.dialect();
+    let _t = QueryTimer::start(dialect.as_str(), "claim_idempotency_key");
+    let db = || Error::db("claiming an idempotency key");
+    let claim = format!(
+        "INSERT INTO idempotency_keys (user_id, key, request_hash, state) VALUES ($1, $2, $3, 'in_flight') \
+         ON CONFLICT (user_id, key) DO UPDATE SET request_hash = excluded.request_hash, \
+         state = 'in_flight', response_status = NULL, response_body = NULL, created_at = {} \
+         WHERE idempotency_keys.created_at < {}",
+        dialect.now(),
+        dialect.day_ago()
+    );
+    let claimed = on_pool!(store, pool => sqlx::query(&claim)
+        .bind(user)
+        .bind(key)
+        .bind(hash)
+        .execute(pool)
+        .await
+        .map_err(db())?
+        .rows_affected())
+        == 1;
+    if claimed {
+        return Ok(None);
+    }
+    let row: Option<(String, String, Option<i32>, Option<String>)> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT request_hash, state, response_status, response_body FROM idempotency_keys \
+         WHERE user_id = $1 AND key = $2",
+    )
+    .bind(user)
+    .bind(key)
+    .fetch_optional(pool)
+    .await
+    .map_err(db())?);
+    // Released between our insert and this read: as good as in flight.
+    let (request_hash, state, response_status, response_body) =
+        row.unwrap_or_else(|| (hash.to_owned(), "in_flight".to_owned(), None, None));
+    Ok(Some(StoredKey { request_hash, state, response_status, response_body }))
 }
 
-pub(crate) use checkout_queries;
+/// Deletes (`user`, `key`) while it is still in flight.
+async fn release_key(store: &Store, user: i64, key: &str) -> Result<()> {
+    on_pool!(store, pool => sqlx::query(
+        "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND state = 'in_flight'",
+    )
+    .bind(user)
+    .bind(key)
+    .execute(pool)
+    .await
+    .map_err(Error::db("releasing an idempotency key"))?
+    .rows_affected());
+    Ok(())
+}
 
 impl Store {
     /// Claims `key` for `user`'s request whose body hashes to `request_hash`: a new claim, a
@@ -304,7 +301,7 @@ impl Store {
         key: IdempotencyKey,
         request_hash: String,
     ) -> Result<Claim> {
-        let Some(stored) = on_backend!(self, checkout::claim_key(user, key.as_str(), &request_hash))? else {
+        let Some(stored) = claim_key(self, user, key.as_str(), &request_hash).await? else {
             return Ok(Claim::New(ClaimedKey { user, key, request_hash }));
         };
         if stored.request_hash != request_hash {
@@ -320,7 +317,7 @@ impl Store {
 
     /// Gives a claimed key back after the request failed, so a retry can run.
     pub async fn release_idempotency_key(&self, key: &ClaimedKey) -> Result<()> {
-        on_backend!(self, checkout::release_key(key.user, key.key.as_str()))
+        release_key(self, key.user, key.key.as_str()).await
     }
 
     /// Places `shopper`'s order in one transaction, completing `key` with the response.

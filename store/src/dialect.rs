@@ -51,6 +51,16 @@ impl Dialect {
         self.pick(postgres::PURGE_LOCK, sqlite::PURGE_LOCK)
     }
 
+    /// The timestamp `expr` as RFC 3339 text in UTC (SQLite's columns hold that text already).
+    pub fn timestamp_text(self, expr: &str) -> String {
+        match self {
+            Dialect::Postgres => {
+                format!("to_char({expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+            }
+            Dialect::Sqlite => expr.to_owned(),
+        }
+    }
+
     fn pick(self, on_postgres: &'static str, on_sqlite: &'static str) -> &'static str {
         match self {
             Dialect::Postgres => on_postgres,

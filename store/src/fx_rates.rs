@@ -4,55 +4,56 @@
 use linkedall_shared::{Currency, FxRates};
 
 use super::Store;
+use crate::conn::on_pool;
 use crate::error::{Error, Result};
+use crate::on_conn;
+use crate::timing::QueryTimer;
+use crate::write_tx::WriteTx;
 
-macro_rules! fx_rate_queries {
-    ($pool:ty, $conn:ty, $backend:literal) => {
-        use crate::error::{Error, Result};
-        use crate::timing::QueryTimer;
-
-        /// Every rate, and when the newest was set (RFC 3339).
-        pub async fn all(pool: &$pool) -> Result<(Vec<(String, i64)>, Option<String>)> {
-            let _t = QueryTimer::start($backend, "fx_rates");
-            let db = || Error::db("reading exchange rates");
-            let rows = sqlx::query_as("SELECT currency, per_usd_micros FROM fx_rates ORDER BY currency")
-                .fetch_all(pool)
-                .await
-                .map_err(db())?;
-            let as_of = if $backend == "postgres" {
-                "SELECT to_char(max(updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM fx_rates"
-            } else {
-                "SELECT max(updated_at) FROM fx_rates"
-            };
-            let as_of = sqlx::query_scalar(as_of).fetch_one(pool).await.map_err(db())?;
-            Ok((rows, as_of))
-        }
-
-        /// Sets `rates` in one transaction.
-        pub async fn set(pool: &$pool, rates: &[(String, i64)]) -> Result<()> {
-            let _t = QueryTimer::start($backend, "fx_rates_set");
-            let db = || Error::db("setting exchange rates");
-            let mut tx = super::begin_write(pool).await?;
-            let sql = format!(
-                "INSERT INTO fx_rates (currency, per_usd_micros, updated_at) VALUES ($1, $2, {now}) \
-                 ON CONFLICT (currency) DO UPDATE SET per_usd_micros = excluded.per_usd_micros, \
-                 updated_at = excluded.updated_at",
-                now = super::NOW
-            );
-            for (currency, rate) in rates {
-                sqlx::query(&sql).bind(currency).bind(rate).execute(&mut *tx).await.map_err(db())?;
-            }
-            tx.commit().await.map_err(db())
-        }
-    };
+/// Every rate, and when the newest was set (RFC 3339).
+async fn all(store: &Store) -> Result<(Vec<(String, i64)>, Option<String>)> {
+    let dialect = store.dialect();
+    let _t = QueryTimer::start(dialect.as_str(), "fx_rates");
+    let db = || Error::db("reading exchange rates");
+    let as_of = format!("SELECT {} FROM fx_rates", dialect.timestamp_text("max(updated_at)"));
+    on_pool!(store, pool => {
+        let rows = sqlx::query_as("SELECT currency, per_usd_micros FROM fx_rates ORDER BY currency")
+            .fetch_all(pool)
+            .await
+            .map_err(db())?;
+        let as_of = sqlx::query_scalar(&as_of).fetch_one(pool).await.map_err(db())?;
+        Ok((rows, as_of))
+    })
 }
 
-pub(crate) use fx_rate_queries;
+/// Sets `rates` in one transaction.
+async fn set(store: &Store, rates: &[(String, i64)]) -> Result<()> {
+    let dialect = store.dialect();
+    let _t = QueryTimer::start(dialect.as_str(), "fx_rates_set");
+    let db = || Error::db("setting exchange rates");
+    let mut tx = WriteTx::begin(store).await?;
+    let sql = format!(
+        "INSERT INTO fx_rates (currency, per_usd_micros, updated_at) VALUES ($1, $2, {now}) \
+         ON CONFLICT (currency) DO UPDATE SET per_usd_micros = excluded.per_usd_micros, \
+         updated_at = excluded.updated_at",
+        now = dialect.now()
+    );
+    for (currency, rate) in rates {
+        on_conn!(&mut tx, conn => sqlx::query(&sql)
+            .bind(currency)
+            .bind(rate)
+            .execute(&mut *conn)
+            .await
+            .map_err(db())?
+            .rows_affected());
+    }
+    tx.commit().await
+}
 
 impl Store {
     /// The exchange rates the origin holds; currencies it does not know are left out.
     pub async fn fx_rates(&self) -> Result<FxRates> {
-        let (rows, as_of) = on_backend!(self, fx_rates::all())?;
+        let (rows, as_of) = all(self).await?;
         let per_usd_micros = rows
             .into_iter()
             .filter_map(|(code, rate)| Some((code.parse::<Currency>().ok()?, u64::try_from(rate).ok()?)))
@@ -75,6 +76,6 @@ impl Store {
             })?;
             rows.push((currency.code().to_owned(), rate));
         }
-        on_backend!(self, fx_rates::set(&rows))
+        set(self, &rows).await
     }
 }

@@ -11,7 +11,11 @@ use std::collections::BTreeMap;
 use linkedall_shared::{Money, VendorId};
 
 use super::Store;
-use crate::error::Result;
+use crate::conn::on_pool;
+use crate::error::{Error, Result};
+use crate::on_conn;
+use crate::timing::QueryTimer;
+use crate::write_tx::WriteTx;
 
 /// One kind of movement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -117,60 +121,49 @@ impl Balances {
     }
 }
 
-macro_rules! ledger_queries {
-    ($pool:ty, $conn:ty, $backend:literal) => {
-        use std::collections::BTreeMap;
-
-        use crate::error::{Error, Result};
-        use crate::ledger::{Balances, Entry, Movement};
-        use crate::timing::QueryTimer;
-
-        /// Writes `entry` inside the caller's transaction.
-        pub async fn record(conn: &mut $conn, entry: &Entry<'_>) -> Result<()> {
-            let _t = QueryTimer::start($backend, "ledger_record");
-            sqlx::query(
-                "INSERT INTO ledger_entries \
-                 (order_id, kind, vendor_id, part_id, payment_reference, refund_id, currency, amount_minor) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(entry.order_id)
-            .bind(entry.movement.as_str())
-            .bind(entry.vendor.map(|v| v.get()))
-            .bind(entry.part_id)
-            .bind(entry.payment_reference)
-            .bind(entry.refund_id)
-            .bind(entry.amount.currency.code())
-            .bind(entry.amount.minor)
-            .execute(conn)
-            .await
-            .map_err(Error::db("writing a ledger entry"))?;
-            metrics::counter!("ledger_entries_total", "kind" => entry.movement.as_str()).increment(1);
-            Ok(())
-        }
-
-        /// Each order's sums per movement.
-        pub async fn balances(pool: &$pool) -> Result<BTreeMap<i64, Balances>> {
-            let _t = QueryTimer::start($backend, "ledger_balances");
-            let rows: Vec<(i64, String, i64)> = sqlx::query_as(
-                "SELECT order_id, kind, CAST(SUM(amount_minor) AS BIGINT) FROM ledger_entries GROUP BY order_id, kind",
-            )
-            .fetch_all(pool)
-            .await
-            .map_err(Error::db("summing the ledger"))?;
-            let mut balances: BTreeMap<i64, Balances> = BTreeMap::new();
-            for (order, kind, sum) in rows {
-                balances.entry(order).or_default().0.insert(Movement::from_column(&kind)?, sum);
-            }
-            Ok(balances)
-        }
-    };
+/// Writes `entry` inside the caller's transaction.
+pub(crate) async fn record(tx: &mut WriteTx, entry: &Entry<'_>) -> Result<()> {
+    let _t = QueryTimer::start(tx.dialect().as_str(), "ledger_record");
+    on_conn!(tx, conn => sqlx::query(
+        "INSERT INTO ledger_entries \
+         (order_id, kind, vendor_id, part_id, payment_reference, refund_id, currency, amount_minor) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(entry.order_id)
+    .bind(entry.movement.as_str())
+    .bind(entry.vendor.map(|v| v.get()))
+    .bind(entry.part_id)
+    .bind(entry.payment_reference)
+    .bind(entry.refund_id)
+    .bind(entry.amount.currency.code())
+    .bind(entry.amount.minor)
+    .execute(&mut *conn)
+    .await
+    .map_err(Error::db("writing a ledger entry"))?
+    .rows_affected());
+    metrics::counter!("ledger_entries_total", "kind" => entry.movement.as_str()).increment(1);
+    Ok(())
 }
 
-pub(crate) use ledger_queries;
+/// Each order's sums per movement.
+async fn balances(store: &Store) -> Result<BTreeMap<i64, Balances>> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "ledger_balances");
+    let rows: Vec<(i64, String, i64)> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT order_id, kind, CAST(SUM(amount_minor) AS BIGINT) FROM ledger_entries GROUP BY order_id, kind",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(Error::db("summing the ledger"))?);
+    let mut balances: BTreeMap<i64, Balances> = BTreeMap::new();
+    for (order, kind, sum) in rows {
+        balances.entry(order).or_default().0.insert(Movement::from_column(&kind)?, sum);
+    }
+    Ok(balances)
+}
 
 impl Store {
     /// Every order's ledger sums (for the accounts and the property tests that check them).
     pub async fn ledger_balances(&self) -> Result<BTreeMap<i64, Balances>> {
-        on_backend!(self, ledger::balances())
+        balances(self).await
     }
 }

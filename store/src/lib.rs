@@ -3,20 +3,27 @@
 //! the API (`linkedall-origin`) maps this crate's [`Error`] to problem responses, the relay and
 //! consumers log it.
 //!
-//! Both backends answer the same questions with their own SQL (placeholders, booleans and
-//! full-text search differ), in `postgres.rs` and `sqlite.rs`. [`Store`] picks one from the
-//! database URL and every caller stays backend-agnostic. Migrations live per backend under
-//! `store/migrations/` and are applied at start.
+//! [`Store`] picks a backend from the database URL and every caller stays backend-agnostic.
+//! Migrations live per backend under `store/migrations/` and are applied at start.
 //!
-//! The write side (accounts, carts, checkout, orders, payments, vendor products) lives in one
-//! file per concept here, each with its SQL written once in a macro instantiated per backend
-//! (in `postgres.rs` and `sqlite.rs`) and its `impl Store` methods. Every write that changes
-//! state appends its events to the outbox in the same transaction.
+//! Each concept of the shop (accounts, carts, checkout, orders, cancellation, reservations,
+//! payments, refunds, the ledger, exchange rates, vendor products and their photos) is one
+//! file here: its `impl Store` methods and the business steps behind them, ordinary async
+//! functions. A step that writes runs in a [`WriteTx`](write_tx::WriteTx), and every write that
+//! changes state appends its events to the outbox in that same transaction; a read runs
+//! straight on the pool. Each statement is written once, with `$n` placeholders, inside
+//! `on_conn!` (a transaction's or a pooled connection, [`conn::Conn`]) or `on_pool!` (see
+//! `conn.rs`), which expand it for each backend's connection type. Where PostgreSQL's SQL and
+//! SQLite's differ (timestamps, row locks), the statement takes the named piece from
+//! [`Dialect`](dialect::Dialect); `postgres.rs` and `sqlite.rs` hold those pieces, full-text
+//! search (which differs legitimately) and the catalog, outbox and purge-journal queries still
+//! instantiated per backend by macro.
 
 pub mod account;
 pub mod audit_trail;
 pub mod cart;
 pub mod cause;
+pub mod conn;
 pub mod dialect;
 pub mod error;
 pub mod idempotency;
@@ -114,8 +121,8 @@ macro_rules! on_backend {
     };
 }
 
-// The write side: accounts, carts, checkout, orders, payments, vendor products and the
-// outbox. Declared after `on_backend!` so their `impl Store` blocks can use it.
+// The shop's concepts. Declared after `on_backend!` so the outbox's and the purge journal's
+// `impl Store` blocks can use it.
 pub mod accounts;
 pub mod cancellation;
 pub mod carts;

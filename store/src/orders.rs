@@ -3,12 +3,21 @@
 //! transition is a compare-and-set on the state the [`OrderState`](crate::order::OrderState) machine allowed, so two
 //! concurrent transitions cannot both win.
 
-use linkedall_shared::{Money, VendorId};
+use linkedall_events_schema::Event;
+use linkedall_events_schema::payloads::{OrderDelivered, OrderReleased, OrderShipped, PartMoved};
+use linkedall_shared::{Money, ProductId, VendorId};
 
 use super::Store;
 use crate::account::CurrentUser;
-use crate::error::Result;
-use crate::order::{Order, OrderPart, Transition};
+use crate::cancellation;
+use crate::cause::Cause;
+use crate::conn::{Conn, on_pool};
+use crate::error::{Error, Result};
+use crate::on_conn;
+use crate::order::{Lifecycle, Order, OrderItem, OrderPart, OrderState, Transition};
+use crate::rows::amount;
+use crate::timing::QueryTimer;
+use crate::write_tx::WriteTx;
 
 /// An order the fraud check holds for review.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -25,269 +34,257 @@ pub struct Cancelled {
     pub refund: Option<i64>,
 }
 
-macro_rules! order_queries {
-    ($pool:ty, $conn:ty, $backend:literal) => {
-        use linkedall_shared::{ProductId, VendorId};
-        use linkedall_events_schema::payloads::{OrderDelivered, OrderReleased, OrderShipped, PartMoved};
-
-        use crate::error::{Error, Result};
-        use linkedall_events_schema::Event;
-        use crate::order::{Lifecycle, Order, OrderItem, OrderPart, OrderState, Transition};
-        use crate::account::CurrentUser;
-        use crate::orders::Cancelled;
-        use crate::rows::amount;
-        use crate::timing::QueryTimer;
-
-        /// The order and its shopper.
-        pub async fn order(conn: &mut $conn, id: i64) -> Result<Option<(i64, Order)>> {
-            let _t = QueryTimer::start($backend, "order");
-            let db = || Error::db("reading an order");
-            let Some((shopper, state, currency, total_minor)): Option<(i64, String, String, i64)> =
-                sqlx::query_as("SELECT shopper_id, state, currency, total_minor FROM orders WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(db())?
-            else {
-                return Ok(None);
-            };
-            let parts: Vec<(i64, i64, String, i64)> = sqlx::query_as(
-                "SELECT id, vendor_id, state, subtotal_minor FROM order_parts WHERE order_id = $1 ORDER BY vendor_id",
-            )
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db())?;
-            let items: Vec<(i64, i64, i32, i64)> = sqlx::query_as(
-                "SELECT part_id, product_id, quantity, unit_price_minor FROM order_items \
-                 WHERE order_id = $1 ORDER BY product_id",
-            )
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db())?;
-            let mut order = Order {
-                id,
-                state: OrderState::from_column(&state)?,
-                total: amount(&currency, total_minor)?,
-                parts: Vec::with_capacity(parts.len()),
-            };
-            for (part_id, vendor_id, state, subtotal_minor) in parts {
-                let items = items
-                    .iter()
-                    .filter(|i| i.0 == part_id)
-                    .map(|&(_, product, quantity, price)| {
-                        Ok(OrderItem {
-                            product_id: ProductId::new(product),
-                            quantity: u32::try_from(quantity).unwrap_or(0),
-                            unit_price: amount(&currency, price)?,
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                order.parts.push(OrderPart {
-                    order_id: id,
-                    vendor_id: VendorId::new(vendor_id),
-                    state: OrderState::from_column(&state)?,
-                    subtotal: amount(&currency, subtotal_minor)?,
-                    items,
-                });
-            }
-            Ok(Some((shopper, order)))
-        }
-
-        pub async fn find(pool: &$pool, id: i64) -> Result<Option<(i64, Order)>> {
-            let mut conn = pool.acquire().await.map_err(Error::db("reading an order"))?;
-            order(&mut conn, id).await
-        }
-
-        /// Ids of the newest orders of a shopper, or of any shopper's when `shopper` is `None`.
-        pub async fn recent_ids(pool: &$pool, shopper: Option<i64>, limit: i64) -> Result<Vec<i64>> {
-            let _t = QueryTimer::start($backend, "recent_orders");
-            sqlx::query_scalar(
-                "SELECT id FROM orders WHERE (CAST($1 AS BIGINT) IS NULL OR shopper_id = $1) ORDER BY id DESC LIMIT $2",
-            )
-            .bind(shopper)
-            .bind(limit)
-            .fetch_all(pool)
-            .await
-            .map_err(Error::db("listing orders"))
-        }
-
-        /// Ids of the newest orders with a part for `vendor`.
-        pub async fn vendor_order_ids(pool: &$pool, vendor: VendorId, limit: i64) -> Result<Vec<i64>> {
-            let _t = QueryTimer::start($backend, "vendor_orders");
-            sqlx::query_scalar("SELECT order_id FROM order_parts WHERE vendor_id = $1 ORDER BY id DESC LIMIT $2")
-                .bind(vendor.get())
-                .bind(limit)
-                .fetch_all(pool)
-                .await
-                .map_err(Error::db("listing a vendor's orders"))
-        }
-
-        /// Cancels what can be cancelled of order `id` (see `store/cancellation.rs`), for its
-        /// shopper or an admin; anyone else gets 404.
-        pub async fn cancel(pool: &$pool, id: i64, actor: CurrentUser) -> Result<Cancelled> {
-            let _t = QueryTimer::start($backend, "cancel_order");
-            let db = || Error::db("cancelling an order");
-            let not_found = || Error::NotFound { what: format!("order {id}") };
-            let mut tx = super::begin_write(pool).await?;
-            let shopper: i64 = sqlx::query_scalar("SELECT shopper_id FROM orders WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db())?
-                .ok_or_else(not_found)?;
-            if shopper != actor.id && !actor.is_admin() {
-                return Err(not_found());
-            }
-            let cancelled = super::cancellation::cancel_order_parts(&mut tx, id, actor.role.as_str(), None).await?;
-            super::cancellation::release_stock(&mut tx, &cancelled.released).await?;
-            let (_, order) = order(&mut tx, id).await?.ok_or_else(not_found)?;
-            tx.commit().await.map_err(db())?;
-            Ok(Cancelled { order, refund: cancelled.refund_id })
-        }
-
-        /// Moves `vendor`'s part of order `id` by `transition`; the order follows once every
-        /// part has.
-        pub async fn advance_part(
-            pool: &$pool,
-            id: i64,
-            vendor: VendorId,
-            transition: Transition,
-        ) -> Result<OrderPart> {
-            let _t = QueryTimer::start($backend, "advance_order_part");
-            let db = || Error::db("updating an order");
-            let what = || format!("your part of order {id}");
-            let mut tx = super::begin_write(pool).await?;
-            // The order row first, as every transition of an order takes it (cancellation.rs).
-            sqlx::query(&format!("SELECT id FROM orders WHERE id = $1 {}", super::FOR_UPDATE))
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db())?;
-            let state: Option<String> =
-                sqlx::query_scalar("SELECT state FROM order_parts WHERE order_id = $1 AND vendor_id = $2")
-                    .bind(id)
-                    .bind(vendor.get())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db())?;
-            let state = OrderState::from_column(&state.ok_or_else(|| Error::NotFound { what: format!("order {id}") })?)?;
-            let next = state.apply(transition, what)?;
-            if transition == Transition::Ship {
-                let held: i64 = sqlx::query_scalar(
-                    "SELECT count(*) FROM fraud_observations WHERE order_id = $1 AND held AND released_at IS NULL",
-                )
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db())?;
-                if held > 0 {
-                    return Err(Error::IllegalTransition {
-                        what: what(),
-                        action: transition.verb(),
-                        state: "held for fraud review until an admin releases it",
-                    });
-                }
-            }
-            let changed = sqlx::query(
-                "UPDATE order_parts SET state = $3 WHERE order_id = $1 AND vendor_id = $2 AND state = $4",
-            )
-            .bind(id)
-            .bind(vendor.get())
-            .bind(next.as_str())
-            .bind(state.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db())?
-            .rows_affected();
-            if changed == 0 {
-                return Err(Error::IllegalTransition { what: what(), action: transition.verb(), state: "changing" });
-            }
-            // The order is as far along as its least advanced part that is not cancelled.
-            let parts: Vec<String> = sqlx::query_scalar("SELECT state FROM order_parts WHERE order_id = $1")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db())?;
-            let order_state = OrderState::of_parts(
-                parts.iter().map(|s| OrderState::from_column(s)).collect::<Result<Vec<_>>>()?,
-            );
-            let whole_order = order_state == next;
-            if whole_order {
-                sqlx::query("UPDATE orders SET state = $2 WHERE id = $1")
-                    .bind(id)
-                    .bind(next.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db())?;
-            }
-            let moved =
-                PartMoved { order_id: id, vendor_id: vendor.get(), part_state: next.as_str().into(), whole_order };
-            let event = match transition {
-                Transition::Deliver => Event::about_order(id, &OrderDelivered(moved))?,
-                _ => Event::about_order(id, &OrderShipped(moved))?,
-            };
-            super::outbox::record(&mut tx, &event).await?;
-            let (_, order) = order(&mut tx, id).await?.ok_or_else(|| Error::NotFound { what: format!("order {id}") })?;
-            tx.commit().await.map_err(db())?;
-            order
-                .parts
-                .into_iter()
-                .find(|p| p.vendor_id == vendor)
-                .ok_or_else(|| Error::Corrupt(format!("order {id} lost its part for vendor {vendor}")))
-        }
-
-        /// Releases order `id` from fraud review, by admin account `admin` (`None`: the
-        /// operators' token); false when it is not held.
-        pub async fn release_held(pool: &$pool, id: i64, admin: Option<i64>, at: &str) -> Result<bool> {
-            let _t = QueryTimer::start($backend, "release_held_order");
-            let db = || Error::db("releasing an order from review");
-            let mut tx = super::begin_write(pool).await?;
-            let released = sqlx::query(
-                "UPDATE fraud_observations SET released_at = $2, released_by = $3 \
-                 WHERE order_id = $1 AND held AND released_at IS NULL",
-            )
-            .bind(id)
-            .bind(at)
-            .bind(admin)
-            .execute(&mut *tx)
-            .await
-            .map_err(db())?
-            .rows_affected();
-            if released == 0 {
-                return Ok(false);
-            }
-            let payload = OrderReleased { order_id: id, released_by: admin.unwrap_or(0) };
-            super::outbox::record(&mut tx, &Event::about_order(id, &payload)?)
-                .await?;
-            tx.commit().await.map_err(db())?;
-            Ok(true)
-        }
-
-        /// Orders held for review and not released, newest first: (order, score, reasons, at).
-        pub async fn held(pool: &$pool, limit: i64) -> Result<Vec<(i64, i32, String, String)>> {
-            let _t = QueryTimer::start($backend, "held_orders");
-            sqlx::query_as(
-                "SELECT order_id, score, reasons, at FROM fraud_observations \
-                 WHERE held AND released_at IS NULL ORDER BY at DESC, order_id DESC LIMIT $1",
-            )
-            .bind(limit)
-            .fetch_all(pool)
-            .await
-            .map_err(Error::db("listing orders held for review"))
-        }
+/// Order `id` and its shopper, read on `conn` (inside a transaction, or on a connection from
+/// the pool).
+pub(crate) async fn order(mut conn: Conn<'_>, id: i64) -> Result<Option<(i64, Order)>> {
+    let _t = QueryTimer::start(conn.dialect().as_str(), "order");
+    let db = || Error::db("reading an order");
+    let row: Option<(i64, String, String, i64)> = on_conn!(conn, c => sqlx::query_as(
+        "SELECT shopper_id, state, currency, total_minor FROM orders WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await
+    .map_err(db())?);
+    let Some((shopper, state, currency, total_minor)) = row else {
+        return Ok(None);
     };
+    let parts: Vec<(i64, i64, String, i64)> = on_conn!(conn, c => sqlx::query_as(
+        "SELECT id, vendor_id, state, subtotal_minor FROM order_parts WHERE order_id = $1 ORDER BY vendor_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *c)
+    .await
+    .map_err(db())?);
+    let items: Vec<(i64, i64, i32, i64)> = on_conn!(conn, c => sqlx::query_as(
+        "SELECT part_id, product_id, quantity, unit_price_minor FROM order_items \
+         WHERE order_id = $1 ORDER BY product_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *c)
+    .await
+    .map_err(db())?);
+    let mut order = Order {
+        id,
+        state: OrderState::from_column(&state)?,
+        total: amount(&currency, total_minor)?,
+        parts: Vec::with_capacity(parts.len()),
+    };
+    for (part_id, vendor_id, state, subtotal_minor) in parts {
+        let items = items
+            .iter()
+            .filter(|i| i.0 == part_id)
+            .map(|&(_, product, quantity, price)| {
+                Ok(OrderItem {
+                    product_id: ProductId::new(product),
+                    quantity: u32::try_from(quantity).unwrap_or(0),
+                    unit_price: amount(&currency, price)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        order.parts.push(OrderPart {
+            order_id: id,
+            vendor_id: VendorId::new(vendor_id),
+            state: OrderState::from_column(&state)?,
+            subtotal: amount(&currency, subtotal_minor)?,
+            items,
+        });
+    }
+    Ok(Some((shopper, order)))
 }
 
-pub(crate) use order_queries;
+/// Order `id` and its shopper, read on one connection from the pool.
+async fn find(store: &Store, id: i64) -> Result<Option<(i64, Order)>> {
+    on_pool!(store, pool => {
+        let mut conn = pool.acquire().await.map_err(Error::db("reading an order"))?;
+        order(Conn::from(&mut *conn), id).await
+    })
+}
+
+/// Ids of the newest orders of a shopper, or of any shopper's when `shopper` is `None`.
+async fn recent_ids(store: &Store, shopper: Option<i64>, limit: i64) -> Result<Vec<i64>> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "recent_orders");
+    on_pool!(store, pool => sqlx::query_scalar(
+        "SELECT id FROM orders WHERE (CAST($1 AS BIGINT) IS NULL OR shopper_id = $1) ORDER BY id DESC LIMIT $2",
+    )
+    .bind(shopper)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map_err(Error::db("listing orders")))
+}
+
+/// Ids of the newest orders with a part for `vendor`.
+async fn vendor_order_ids(store: &Store, vendor: VendorId, limit: i64) -> Result<Vec<i64>> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "vendor_orders");
+    on_pool!(store, pool => sqlx::query_scalar(
+        "SELECT order_id FROM order_parts WHERE vendor_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(vendor.get())
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map_err(Error::db("listing a vendor's orders")))
+}
+
+/// Cancels what can be cancelled of order `id` (see `store/cancellation.rs`), for its shopper
+/// or an admin; anyone else gets 404.
+async fn cancel(store: &Store, id: i64, actor: CurrentUser) -> Result<Cancelled> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "cancel_order");
+    let not_found = || Error::NotFound { what: format!("order {id}") };
+    let mut tx = WriteTx::begin(store).await?;
+    let shopper: Option<i64> = on_conn!(&mut tx, conn => sqlx::query_scalar("SELECT shopper_id FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(Error::db("cancelling an order"))?);
+    let shopper = shopper.ok_or_else(not_found)?;
+    if shopper != actor.id && !actor.is_admin() {
+        return Err(not_found());
+    }
+    let cancelled = cancellation::cancel_order_parts(&mut tx, id, actor.role.as_str(), None).await?;
+    cancellation::release_stock(&mut tx, &cancelled.released).await?;
+    let (_, order) = order(tx.conn(), id).await?.ok_or_else(not_found)?;
+    tx.commit().await?;
+    Ok(Cancelled { order, refund: cancelled.refund_id })
+}
+
+/// Moves `vendor`'s part of order `id` by `transition`; the order follows once every part has.
+async fn advance_part(store: &Store, id: i64, vendor: VendorId, transition: Transition) -> Result<OrderPart> {
+    let dialect = store.dialect();
+    let _t = QueryTimer::start(dialect.as_str(), "advance_order_part");
+    let db = || Error::db("updating an order");
+    let what = || format!("your part of order {id}");
+    let not_found = || Error::NotFound { what: format!("order {id}") };
+    let mut tx = WriteTx::begin(store).await?;
+    // The order row first, as every transition of an order takes it (cancellation.rs).
+    let lock_order = format!("SELECT id FROM orders WHERE id = $1 {}", dialect.for_update());
+    on_conn!(&mut tx, conn => sqlx::query(&lock_order)
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map_err(db())?
+        .rows_affected());
+    let state: Option<String> = on_conn!(&mut tx, conn => sqlx::query_scalar(
+        "SELECT state FROM order_parts WHERE order_id = $1 AND vendor_id = $2",
+    )
+    .bind(id)
+    .bind(vendor.get())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db())?);
+    let state = OrderState::from_column(&state.ok_or_else(not_found)?)?;
+    let next = state.apply(transition, what)?;
+    if transition == Transition::Ship {
+        let held: i64 = on_conn!(&mut tx, conn => sqlx::query_scalar(
+            "SELECT count(*) FROM fraud_observations WHERE order_id = $1 AND held AND released_at IS NULL",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db())?);
+        if held > 0 {
+            return Err(Error::IllegalTransition {
+                what: what(),
+                action: transition.verb(),
+                state: "held for fraud review until an admin releases it",
+            });
+        }
+    }
+    let changed = on_conn!(&mut tx, conn => sqlx::query(
+        "UPDATE order_parts SET state = $3 WHERE order_id = $1 AND vendor_id = $2 AND state = $4",
+    )
+    .bind(id)
+    .bind(vendor.get())
+    .bind(next.as_str())
+    .bind(state.as_str())
+    .execute(&mut *conn)
+    .await
+    .map_err(db())?
+    .rows_affected());
+    if changed == 0 {
+        return Err(Error::IllegalTransition { what: what(), action: transition.verb(), state: "changing" });
+    }
+    // The order is as far along as its least advanced part that is not cancelled.
+    let parts: Vec<String> = on_conn!(&mut tx, conn => sqlx::query_scalar(
+        "SELECT state FROM order_parts WHERE order_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db())?);
+    let order_state =
+        OrderState::of_parts(parts.iter().map(|s| OrderState::from_column(s)).collect::<Result<Vec<_>>>()?);
+    let whole_order = order_state == next;
+    if whole_order {
+        on_conn!(&mut tx, conn => sqlx::query("UPDATE orders SET state = $2 WHERE id = $1")
+            .bind(id)
+            .bind(next.as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(db())?
+            .rows_affected());
+    }
+    let moved =
+        PartMoved { order_id: id, vendor_id: vendor.get(), part_state: next.as_str().into(), whole_order };
+    let event = match transition {
+        Transition::Deliver => Event::about_order(id, &OrderDelivered(moved))?,
+        _ => Event::about_order(id, &OrderShipped(moved))?,
+    };
+    tx.emit(&event, &Cause::current()).await?;
+    let (_, order) = order(tx.conn(), id).await?.ok_or_else(not_found)?;
+    tx.commit().await?;
+    order
+        .parts
+        .into_iter()
+        .find(|p| p.vendor_id == vendor)
+        .ok_or_else(|| Error::Corrupt(format!("order {id} lost its part for vendor {vendor}")))
+}
+
+/// Releases order `id` from fraud review, by admin account `admin` (`None`: the operators'
+/// token); false when it is not held.
+async fn release_held(store: &Store, id: i64, admin: Option<i64>, at: &str) -> Result<bool> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "release_held_order");
+    let mut tx = WriteTx::begin(store).await?;
+    let released = on_conn!(&mut tx, conn => sqlx::query(
+        "UPDATE fraud_observations SET released_at = $2, released_by = $3 \
+         WHERE order_id = $1 AND held AND released_at IS NULL",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(admin)
+    .execute(&mut *conn)
+    .await
+    .map_err(Error::db("releasing an order from review"))?
+    .rows_affected());
+    if released == 0 {
+        return Ok(false);
+    }
+    let payload = OrderReleased { order_id: id, released_by: admin.unwrap_or(0) };
+    tx.emit(&Event::about_order(id, &payload)?, &Cause::current()).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Orders held for review and not released, newest first: (order, score, reasons, at).
+async fn held(store: &Store, limit: i64) -> Result<Vec<(i64, i32, String, String)>> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "held_orders");
+    on_pool!(store, pool => sqlx::query_as(
+        "SELECT order_id, score, reasons, at FROM fraud_observations \
+         WHERE held AND released_at IS NULL ORDER BY at DESC, order_id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map_err(Error::db("listing orders held for review")))
+}
 
 impl Store {
     /// Order `id` as `viewer` may see it: its shopper and admins see all of it, a vendor sees
     /// only their part. Anyone else gets 404, so order ids reveal nothing.
     pub async fn order_for(&self, id: i64, viewer: CurrentUser) -> Result<Order> {
         let not_found = || crate::Error::NotFound { what: format!("order {id}") };
-        let (shopper, mut order) = on_backend!(self, orders::find(id))?.ok_or_else(not_found)?;
+        let (shopper, mut order) = find(self, id).await?.ok_or_else(not_found)?;
         if shopper == viewer.id || viewer.is_admin() {
             return Ok(order);
         }
@@ -308,7 +305,7 @@ impl Store {
     /// Order `id` for its own shopper, the only one who may pay for it: a vendor with a part in
     /// it and an admin get the same 404 as a stranger, so paying never reveals an order.
     pub async fn own_order(&self, id: i64, shopper: CurrentUser) -> Result<Order> {
-        match on_backend!(self, orders::find(id))? {
+        match find(self, id).await? {
             Some((owner, order)) if owner == shopper.id => Ok(order),
             found => {
                 if found.is_some() {
@@ -329,7 +326,7 @@ impl Store {
     /// The newest 50 orders of `viewer` (every shopper's, for an admin).
     pub async fn recent_orders(&self, viewer: CurrentUser) -> Result<Vec<Order>> {
         let shopper = (!viewer.is_admin()).then_some(viewer.id);
-        let ids = on_backend!(self, orders::recent_ids(shopper, 50))?;
+        let ids = recent_ids(self, shopper, 50).await?;
         let mut orders = Vec::with_capacity(ids.len());
         for id in ids {
             orders.push(self.order_for(id, viewer).await?);
@@ -339,10 +336,10 @@ impl Store {
 
     /// The newest 50 order parts `vendor` has to fulfil.
     pub async fn vendor_parts(&self, vendor: VendorId) -> Result<Vec<OrderPart>> {
-        let ids = on_backend!(self, orders::vendor_order_ids(vendor, 50))?;
+        let ids = vendor_order_ids(self, vendor, 50).await?;
         let mut parts = Vec::with_capacity(ids.len());
         for id in ids {
-            if let Some((_, order)) = on_backend!(self, orders::find(id))? {
+            if let Some((_, order)) = find(self, id).await? {
                 parts.extend(order.parts.into_iter().filter(|p| p.vendor_id == vendor));
             }
         }
@@ -352,7 +349,7 @@ impl Store {
     /// Cancels the parts of order `id` that have not shipped, for its shopper or an admin,
     /// releasing their stock and making their paid amount due back to the shopper.
     pub async fn cancel_order(&self, id: i64, actor: CurrentUser) -> Result<Cancelled> {
-        on_backend!(self, orders::cancel(id, actor))
+        cancel(self, id, actor).await
     }
 
     /// Releases order `id` from fraud review so its parts may ship, by the admin account
@@ -362,7 +359,7 @@ impl Store {
         let at = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .map_err(|e| crate::Error::Corrupt(format!("formatting the time: {e}")))?;
-        if on_backend!(self, orders::release_held(id, released_by, &at))? {
+        if release_held(self, id, released_by, &at).await? {
             metrics::counter!("fraud_orders_released_total").increment(1);
             Ok(())
         } else {
@@ -376,7 +373,7 @@ impl Store {
 
     /// Orders waiting for a person's review, newest first (at most 200).
     pub async fn held_orders(&self) -> Result<Vec<HeldOrder>> {
-        let rows = on_backend!(self, orders::held(200))?;
+        let rows = held(self, 200).await?;
         Ok(rows
             .into_iter()
             .map(|(order_id, score, reasons, held_at)| HeldOrder {
@@ -395,6 +392,6 @@ impl Store {
         vendor: VendorId,
         transition: Transition,
     ) -> Result<OrderPart> {
-        on_backend!(self, orders::advance_part(id, vendor, transition))
+        advance_part(self, id, vendor, transition).await
     }
 }

@@ -19,65 +19,12 @@ pub(crate) const PURGE_LOCK: &str = "SELECT pg_advisory_xact_lock(7465726)";
 /// How long an unpaid order holds its stock.
 pub(crate) const RESERVATION_ENDS: &str = "now() + interval '30 minutes'";
 
-/// A write transaction. PostgreSQL's row locks order concurrent writers by themselves.
-async fn begin_write(pool: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
-    pool.begin().await.map_err(Error::db("starting a transaction"))
-}
-
-pub mod accounts {
-    crate::accounts::account_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
-}
-
-pub mod carts {
-    crate::carts::cart_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
-}
-
-pub mod checkout {
-    crate::checkout::checkout_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
-}
-
-pub mod orders {
-    crate::orders::order_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
-}
-
 pub mod outbox {
     crate::outbox::outbox_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
 }
 
-pub mod fx_rates {
-    crate::fx_rates::fx_rate_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
-}
-
 pub mod purges {
     crate::purges::purge_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
-}
-
-pub mod payments {
-    crate::payments::payment_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
-}
-
-pub mod cancellation {
-    crate::cancellation::cancellation_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
-}
-
-pub mod ledger {
-    crate::ledger::ledger_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
-}
-
-pub mod refunds {
-    crate::refunds::refund_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
-}
-
-pub mod reservations {
-    crate::reservations::reservation_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
-}
-
-pub mod product_photos {
-    crate::product_photos::product_photo_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
-}
-
-pub mod vendor_products {
-    crate::vendor_products::vendor_product_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
 }
 
 /// Searches probe at most this many matches before choosing how to rank.

@@ -7,10 +7,18 @@
 //! [`Store::replace_product_photo`], and deletes it if the call fails, so no row ever points
 //! at a missing file.
 
+use linkedall_events_schema::Event;
+use linkedall_events_schema::payloads::{PhotoChange, ProductUpdated};
 use linkedall_shared::{Photo, PhotoFormat, ProductId, VendorId};
 
 use super::Store;
+use crate::cause::Cause;
+use crate::conn::{Conn, on_pool};
 use crate::error::{Error, Result};
+use crate::on_conn;
+use crate::purges;
+use crate::timing::QueryTimer;
+use crate::write_tx::WriteTx;
 
 /// How a photo format is spelled in the `product_photos.format` column.
 pub fn format_column(format: PhotoFormat) -> &'static str {
@@ -79,184 +87,183 @@ impl VariantsStatus {
     }
 }
 
-macro_rules! product_photo_queries {
-    ($pool:ty, $conn:ty, $backend:literal) => {
-        use linkedall_shared::{Photo, ProductId, VendorId};
+/// A `product_photos` row: hash, format, width, height, thumbhash.
+type PhotoColumns = (String, String, i32, i32, String);
 
-        use crate::error::{Error, Result};
-        use linkedall_events_schema::Event;
-        use linkedall_events_schema::payloads::{PhotoChange, ProductUpdated};
-        use crate::product_photos::{VariantsStatus, event_photo, format_column, photo_of_columns};
-        use crate::timing::QueryTimer;
-
-        type PhotoColumns = (String, String, i32, i32, String);
-
-        /// The vendor's product, its price and stock (for the event), or 404/403.
-        async fn owned(conn: &mut $conn, vendor: VendorId, id: ProductId) -> Result<(i64, i32)> {
-            let row: Option<(i64, i64, i32)> =
-                sqlx::query_as("SELECT vendor_id, price_minor, stock FROM products WHERE id = $1")
-                    .bind(id.get())
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(Error::db("finding a product"))?;
-            match row {
-                None => Err(Error::NotFound { what: format!("product {id}") }),
-                Some((owner, _, _)) if owner != vendor.get() => {
-                    Err(Error::Forbidden(format!("product {id} belongs to another vendor")))
-                }
-                Some((_, price, stock)) => Ok((price, stock)),
-            }
+/// The vendor's product, its price and stock (for the event), or 404/403.
+async fn owned(tx: &mut WriteTx, vendor: VendorId, id: ProductId) -> Result<(i64, i32)> {
+    let row: Option<(i64, i64, i32)> = on_conn!(tx, conn => sqlx::query_as(
+        "SELECT vendor_id, price_minor, stock FROM products WHERE id = $1",
+    )
+    .bind(id.get())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(Error::db("finding a product"))?);
+    match row {
+        None => Err(Error::NotFound { what: format!("product {id}") }),
+        Some((owner, _, _)) if owner != vendor.get() => {
+            Err(Error::Forbidden(format!("product {id} belongs to another vendor")))
         }
-
-        async fn current_in(conn: &mut $conn, id: ProductId) -> Result<Option<Photo>> {
-            let row: Option<PhotoColumns> = sqlx::query_as(
-                "SELECT hash, format, width, height, thumbhash FROM product_photos WHERE product_id = $1",
-            )
-            .bind(id.get())
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(Error::db("reading a product photo"))?;
-            match row {
-                None => Ok(None),
-                Some((hash, format, width, height, thumbhash)) => {
-                    photo_of_columns(id, Some(hash), Some(format), Some(width), Some(height), Some(thumbhash))
-                }
-            }
-        }
-
-        /// Announces the change (with what happened to the photo) and purges every page that
-        /// showed the product.
-        async fn announce(
-            conn: &mut $conn,
-            vendor: VendorId,
-            id: ProductId,
-            price: i64,
-            stock: i32,
-            change: PhotoChange,
-        ) -> Result<()> {
-            let payload = ProductUpdated {
-                product_id: id.get(),
-                vendor_id: vendor.get(),
-                name: None,
-                description_changed: false,
-                price_minor: price,
-                stock: i64::from(stock),
-                photo_change: Some(change),
-            };
-            let event = Event::about_product(id.get(), &payload)?;
-            super::outbox::record(&mut *conn, &event).await?;
-            super::purges::record(&mut *conn, &crate::purges::product_changed(id)).await
-        }
-
-        /// Makes `photo` its product's photo; returns the one it replaced.
-        pub async fn replace(pool: &$pool, vendor: VendorId, photo: &Photo) -> Result<Option<Photo>> {
-            let _t = QueryTimer::start($backend, "replace_product_photo");
-            let db = || Error::db("replacing a product photo");
-            let mut tx = super::begin_write(pool).await?;
-            let (price, stock) = owned(&mut tx, vendor, photo.product).await?;
-            let previous = current_in(&mut tx, photo.product).await?;
-            sqlx::query(&format!(
-                "INSERT INTO product_photos (product_id, hash, format, width, height, thumbhash) \
-                 VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (product_id) DO UPDATE SET hash = excluded.hash, format = excluded.format, \
-                 width = excluded.width, height = excluded.height, thumbhash = excluded.thumbhash, \
-                 variants = 'pending', created_at = {}",
-                super::NOW
-            ))
-            .bind(photo.product.get())
-            .bind(&photo.hash)
-            .bind(format_column(photo.format))
-            .bind(i32::try_from(photo.width).map_err(|_| Error::Corrupt("photo width".into()))?)
-            .bind(i32::try_from(photo.height).map_err(|_| Error::Corrupt("photo height".into()))?)
-            .bind(&photo.thumbhash)
-            .execute(&mut *tx)
-            .await
-            .map_err(db())?;
-            let change = PhotoChange {
-                photo: Some(event_photo(photo)),
-                previous_hash: previous.as_ref().map(|p| p.hash.clone()),
-            };
-            announce(&mut tx, vendor, photo.product, price, stock, change).await?;
-            tx.commit().await.map_err(db())?;
-            Ok(previous)
-        }
-
-        /// Removes the product's photo and returns it (404 when it has none).
-        pub async fn remove(pool: &$pool, vendor: VendorId, id: ProductId) -> Result<Photo> {
-            let _t = QueryTimer::start($backend, "remove_product_photo");
-            let db = || Error::db("removing a product photo");
-            let mut tx = super::begin_write(pool).await?;
-            let (price, stock) = owned(&mut tx, vendor, id).await?;
-            let Some(photo) = current_in(&mut tx, id).await? else {
-                return Err(Error::NotFound { what: format!("a photo of product {id}") });
-            };
-            sqlx::query("DELETE FROM product_photos WHERE product_id = $1")
-                .bind(id.get())
-                .execute(&mut *tx)
-                .await
-                .map_err(db())?;
-            let change = PhotoChange { photo: None, previous_hash: Some(photo.hash.clone()) };
-            announce(&mut tx, vendor, id, price, stock, change).await?;
-            tx.commit().await.map_err(db())?;
-            Ok(photo)
-        }
-
-        /// The product's photo, if any.
-        pub async fn current(pool: &$pool, id: ProductId) -> Result<Option<Photo>> {
-            let _t = QueryTimer::start($backend, "product_photo");
-            let mut conn = pool.acquire().await.map_err(Error::db("reading a product photo"))?;
-            current_in(&mut conn, id).await
-        }
-
-        /// Records how generating the variants of `hash` ended (if it is still the photo).
-        pub async fn set_variants(pool: &$pool, id: ProductId, hash: &str, status: VariantsStatus) -> Result<()> {
-            let _t = QueryTimer::start($backend, "product_photo_variants");
-            sqlx::query("UPDATE product_photos SET variants = $1 WHERE product_id = $2 AND hash = $3")
-                .bind(status.column())
-                .bind(id.get())
-                .bind(hash)
-                .execute(pool)
-                .await
-                .map_err(Error::db("recording photo variants"))?;
-            Ok(())
-        }
-
-        /// The variants status of the product's photo `hash`, if it is still the photo.
-        pub async fn variants(pool: &$pool, id: ProductId, hash: &str) -> Result<Option<String>> {
-            sqlx::query_scalar("SELECT variants FROM product_photos WHERE product_id = $1 AND hash = $2")
-                .bind(id.get())
-                .bind(hash)
-                .fetch_optional(pool)
-                .await
-                .map_err(Error::db("reading photo variants"))
-        }
-    };
+        Some((_, price, stock)) => Ok((price, stock)),
+    }
 }
 
-pub(crate) use product_photo_queries;
+/// The product's photo, read on `conn` (inside a transaction, or on a connection from the pool).
+async fn current_in(mut conn: Conn<'_>, id: ProductId) -> Result<Option<Photo>> {
+    let row: Option<PhotoColumns> = on_conn!(conn, c => sqlx::query_as(
+        "SELECT hash, format, width, height, thumbhash FROM product_photos WHERE product_id = $1",
+    )
+    .bind(id.get())
+    .fetch_optional(&mut *c)
+    .await
+    .map_err(Error::db("reading a product photo"))?);
+    match row {
+        None => Ok(None),
+        Some((hash, format, width, height, thumbhash)) => {
+            photo_of_columns(id, Some(hash), Some(format), Some(width), Some(height), Some(thumbhash))
+        }
+    }
+}
+
+/// Announces the change (with what happened to the photo) and purges every page that showed
+/// the product.
+async fn announce(
+    tx: &mut WriteTx,
+    vendor: VendorId,
+    id: ProductId,
+    price: i64,
+    stock: i32,
+    change: PhotoChange,
+) -> Result<()> {
+    let payload = ProductUpdated {
+        product_id: id.get(),
+        vendor_id: vendor.get(),
+        name: None,
+        description_changed: false,
+        price_minor: price,
+        stock: i64::from(stock),
+        photo_change: Some(change),
+    };
+    tx.emit(&Event::about_product(id.get(), &payload)?, &Cause::current()).await?;
+    tx.record_purges(&purges::product_changed(id)).await
+}
+
+/// Makes `photo` its product's photo; returns the one it replaced.
+async fn replace(store: &Store, vendor: VendorId, photo: &Photo) -> Result<Option<Photo>> {
+    let dialect = store.dialect();
+    let _t = QueryTimer::start(dialect.as_str(), "replace_product_photo");
+    let mut tx = WriteTx::begin(store).await?;
+    let (price, stock) = owned(&mut tx, vendor, photo.product).await?;
+    let previous = current_in(tx.conn(), photo.product).await?;
+    let upsert = format!(
+        "INSERT INTO product_photos (product_id, hash, format, width, height, thumbhash) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (product_id) DO UPDATE SET hash = excluded.hash, format = excluded.format, \
+         width = excluded.width, height = excluded.height, thumbhash = excluded.thumbhash, \
+         variants = 'pending', created_at = {}",
+        dialect.now()
+    );
+    let width = i32::try_from(photo.width).map_err(|_| Error::Corrupt("photo width".into()))?;
+    let height = i32::try_from(photo.height).map_err(|_| Error::Corrupt("photo height".into()))?;
+    on_conn!(&mut tx, conn => sqlx::query(&upsert)
+        .bind(photo.product.get())
+        .bind(&photo.hash)
+        .bind(format_column(photo.format))
+        .bind(width)
+        .bind(height)
+        .bind(&photo.thumbhash)
+        .execute(&mut *conn)
+        .await
+        .map_err(Error::db("replacing a product photo"))?
+        .rows_affected());
+    let change = PhotoChange {
+        photo: Some(event_photo(photo)),
+        previous_hash: previous.as_ref().map(|p| p.hash.clone()),
+    };
+    announce(&mut tx, vendor, photo.product, price, stock, change).await?;
+    tx.commit().await?;
+    Ok(previous)
+}
+
+/// Removes the product's photo and returns it (404 when it has none).
+async fn remove(store: &Store, vendor: VendorId, id: ProductId) -> Result<Photo> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "remove_product_photo");
+    let mut tx = WriteTx::begin(store).await?;
+    let (price, stock) = owned(&mut tx, vendor, id).await?;
+    let Some(photo) = current_in(tx.conn(), id).await? else {
+        return Err(Error::NotFound { what: format!("a photo of product {id}") });
+    };
+    on_conn!(&mut tx, conn => sqlx::query("DELETE FROM product_photos WHERE product_id = $1")
+        .bind(id.get())
+        .execute(&mut *conn)
+        .await
+        .map_err(Error::db("removing a product photo"))?
+        .rows_affected());
+    let change = PhotoChange { photo: None, previous_hash: Some(photo.hash.clone()) };
+    announce(&mut tx, vendor, id, price, stock, change).await?;
+    tx.commit().await?;
+    Ok(photo)
+}
+
+/// The product's photo, if any.
+async fn current(store: &Store, id: ProductId) -> Result<Option<Photo>> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "product_photo");
+    on_pool!(store, pool => {
+        let mut conn = pool.acquire().await.map_err(Error::db("reading a product photo"))?;
+        current_in(Conn::from(&mut *conn), id).await
+    })
+}
+
+/// Records how generating the variants of `hash` ended (if it is still the photo).
+async fn set_variants(store: &Store, id: ProductId, hash: &str, status: VariantsStatus) -> Result<()> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "product_photo_variants");
+    on_pool!(store, pool => sqlx::query(
+        "UPDATE product_photos SET variants = $1 WHERE product_id = $2 AND hash = $3",
+    )
+    .bind(status.column())
+    .bind(id.get())
+    .bind(hash)
+    .execute(pool)
+    .await
+    .map_err(Error::db("recording photo variants"))?
+    .rows_affected());
+    Ok(())
+}
+
+/// The variants status of the product's photo `hash`, if it is still the photo.
+async fn variants(store: &Store, id: ProductId, hash: &str) -> Result<Option<String>> {
+    on_pool!(store, pool => sqlx::query_scalar(
+        "SELECT variants FROM product_photos WHERE product_id = $1 AND hash = $2",
+    )
+    .bind(id.get())
+    .bind(hash)
+    .fetch_optional(pool)
+    .await
+    .map_err(Error::db("reading photo variants")))
+}
 
 impl Store {
     /// Makes `photo` the photo of its product, owned by `vendor` (404 no such product, 403
     /// another vendor's); returns the photo it replaced, whose objects the caller deletes.
     pub async fn replace_product_photo(&self, vendor: VendorId, photo: &Photo) -> Result<Option<Photo>> {
-        on_backend!(self, product_photos::replace(vendor, photo))
+        replace(self, vendor, photo).await
     }
 
     /// Removes the photo of `vendor`'s product `id`; returns it so the caller deletes its objects.
     pub async fn remove_product_photo(&self, vendor: VendorId, id: ProductId) -> Result<Photo> {
-        on_backend!(self, product_photos::remove(vendor, id))
+        remove(self, vendor, id).await
     }
 
     pub async fn product_photo(&self, id: ProductId) -> Result<Option<Photo>> {
-        on_backend!(self, product_photos::current(id))
+        current(self, id).await
     }
 
     pub async fn set_photo_variants(&self, id: ProductId, hash: &str, status: VariantsStatus) -> Result<()> {
-        on_backend!(self, product_photos::set_variants(id, hash, status))
+        set_variants(self, id, hash, status).await
     }
 
     /// `pending`, `ready` or `failed` while `hash` is the product's photo.
     pub async fn photo_variants(&self, id: ProductId, hash: &str) -> Result<Option<String>> {
-        on_backend!(self, product_photos::variants(id, hash))
+        variants(self, id, hash).await
     }
 }

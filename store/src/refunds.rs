@@ -12,7 +12,13 @@ use linkedall_shared::Money;
 use serde::Serialize;
 
 use super::Store;
-use crate::error::Result;
+use crate::conn::on_pool;
+use crate::error::{Error, Result};
+use crate::ledger::{self, Entry, Movement};
+use crate::on_conn;
+use crate::rows::amount;
+use crate::timing::QueryTimer;
+use crate::write_tx::WriteTx;
 
 /// A refund to ask the provider for.
 #[derive(Debug, Clone)]
@@ -37,189 +43,184 @@ pub struct FailedRefund {
     pub last_error: Option<String>,
 }
 
-macro_rules! refund_queries {
-    ($pool:ty, $conn:ty, $backend:literal) => {
-        use linkedall_shared::Money;
+/// A refund row as `RETURNING id, order_id, payment_reference, currency, amount_minor,
+/// attempts` gives it.
+type RefundRow = (i64, i64, String, String, i64, i64);
 
-        use crate::error::{Error, Result};
-        use crate::ledger::{Entry, Movement};
-        use crate::refunds::{DueRefund, FailedRefund};
-        use crate::rows::amount;
-        use crate::timing::QueryTimer;
+fn due_refund((id, order_id, payment_reference, currency, minor, attempts): RefundRow) -> Result<DueRefund> {
+    Ok(DueRefund {
+        id,
+        order_id,
+        payment_reference,
+        amount: amount(&currency, minor)?,
+        attempts: u32::try_from(attempts).unwrap_or(0),
+    })
+}
 
-        type RefundRow = (i64, i64, String, String, i64, i64);
+/// Records that `amount` of charge `reference` goes back to the shopper of `order`, due now,
+/// inside the caller's transaction; the refund's id.
+pub(crate) async fn record_due(
+    tx: &mut WriteTx,
+    order: i64,
+    reference: &str,
+    amount: Money,
+    reason: &str,
+) -> Result<i64> {
+    let _t = QueryTimer::start(tx.dialect().as_str(), "record_refund_due");
+    let id: i64 = on_conn!(&mut *tx, conn => sqlx::query_scalar(
+        "INSERT INTO refunds (order_id, payment_reference, currency, amount_minor, reason, state) \
+         VALUES ($1, $2, $3, $4, $5, 'due') RETURNING id",
+    )
+    .bind(order)
+    .bind(reference)
+    .bind(amount.currency.code())
+    .bind(amount.minor)
+    .bind(reason)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(Error::db("recording a refund"))?);
+    let entry = Entry::new(order, Movement::RefundDue, amount).payment(reference).refund(id);
+    ledger::record(tx, &entry).await?;
+    metrics::counter!("refunds_due_total").increment(1);
+    Ok(id)
+}
 
-        fn due_refund((id, order_id, payment_reference, currency, minor, attempts): RefundRow) -> Result<DueRefund> {
-            Ok(DueRefund {
+/// Claims up to `limit` refunds due at `now` (unix seconds), of `order` only when given:
+/// counts the attempt and leaves the next one to `now + lease`.
+async fn claim_due(
+    store: &Store,
+    order: Option<i64>,
+    now: i64,
+    lease: i64,
+    limit: i64,
+) -> Result<Vec<DueRefund>> {
+    let dialect = store.dialect();
+    let _t = QueryTimer::start(dialect.as_str(), "claim_due_refunds");
+    let claim = format!(
+        "UPDATE refunds SET attempts = attempts + 1, next_attempt_at = $3 \
+         WHERE state = 'due' AND id IN (SELECT id FROM refunds WHERE state = 'due' AND next_attempt_at <= $2 \
+         AND (CAST($1 AS BIGINT) IS NULL OR order_id = $1) ORDER BY id LIMIT $4 {}) \
+         RETURNING id, order_id, payment_reference, currency, amount_minor, attempts",
+        dialect.skip_locked()
+    );
+    let rows: Vec<RefundRow> = on_pool!(store, pool => sqlx::query_as(&claim)
+        .bind(order)
+        .bind(now)
+        .bind(now.saturating_add(lease))
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+        .map_err(Error::db("claiming refunds due"))?);
+    rows.into_iter().map(due_refund).collect()
+}
+
+/// The provider accepted refund `id`'s request.
+async fn requested(store: &Store, id: i64) -> Result<bool> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "refund_requested");
+    let mut tx = WriteTx::begin(store).await?;
+    let row: Option<RefundRow> = on_conn!(&mut tx, conn => sqlx::query_as(
+        "UPDATE refunds SET state = 'requested', last_error = NULL WHERE id = $1 AND state = 'due' \
+         RETURNING id, order_id, payment_reference, currency, amount_minor, attempts",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(Error::db("recording a refund request"))?);
+    let Some(refund) = row.map(due_refund).transpose()? else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    let entry = Entry::new(refund.order_id, Movement::RefundRequested, refund.amount)
+        .payment(&refund.payment_reference)
+        .refund(refund.id);
+    ledger::record(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The provider refused refund `id`: retry from `retry_at`, or, without one, hand it to the
+/// admins.
+async fn attempt_failed(store: &Store, id: i64, error: &str, retry_at: Option<i64>) -> Result<()> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "refund_attempt_failed");
+    on_pool!(store, pool => sqlx::query(
+        "UPDATE refunds SET last_error = $2, \
+         state = CASE WHEN CAST($3 AS BIGINT) IS NULL THEN 'failed' ELSE state END, \
+         next_attempt_at = COALESCE(CAST($3 AS BIGINT), next_attempt_at) \
+         WHERE id = $1 AND state = 'due'",
+    )
+    .bind(id)
+    .bind(error)
+    .bind(retry_at)
+    .execute(pool)
+    .await
+    .map_err(Error::db("recording a refused refund"))?
+    .rows_affected());
+    Ok(())
+}
+
+/// The provider processed the oldest requested refund of charge `reference`, inside the
+/// caller's transaction: (refund id, order, amount), or `None` when none awaits. The charge is
+/// `refunded` once its refunds add up to all of it.
+pub(crate) async fn complete(tx: &mut WriteTx, reference: &str) -> Result<Option<(i64, i64, Money)>> {
+    let _t = QueryTimer::start(tx.dialect().as_str(), "complete_refund");
+    let db = || Error::db("completing a refund");
+    let row: Option<RefundRow> = on_conn!(&mut *tx, conn => sqlx::query_as(
+        "UPDATE refunds SET state = 'completed' WHERE id = \
+         (SELECT id FROM refunds WHERE payment_reference = $1 AND state = 'requested' ORDER BY id LIMIT 1) \
+         AND state = 'requested' \
+         RETURNING id, order_id, payment_reference, currency, amount_minor, attempts",
+    )
+    .bind(reference)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db())?);
+    let Some(refund) = row.map(due_refund).transpose()? else {
+        return Ok(None);
+    };
+    let entry = Entry::new(refund.order_id, Movement::RefundCompleted, refund.amount)
+        .payment(reference)
+        .refund(refund.id);
+    ledger::record(tx, &entry).await?;
+    on_conn!(&mut *tx, conn => sqlx::query(
+        "UPDATE payments SET state = 'refunded' WHERE reference = $1 AND state = 'completed' AND amount_minor <= \
+         (SELECT COALESCE(SUM(amount_minor), 0) FROM refunds WHERE payment_reference = $1 AND state = 'completed')",
+    )
+    .bind(reference)
+    .execute(&mut *conn)
+    .await
+    .map_err(db())?
+    .rows_affected());
+    Ok(Some((refund.id, refund.order_id, refund.amount)))
+}
+
+/// A refused refund's row: id, order, charge, currency, amount, reason, attempts, last error.
+type FailedRow = (i64, i64, String, String, i64, String, i64, Option<String>);
+
+/// Refunds waiting for an admin, oldest first.
+async fn failed(store: &Store, limit: i64) -> Result<Vec<FailedRefund>> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "failed_refunds");
+    let rows: Vec<FailedRow> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT id, order_id, payment_reference, currency, amount_minor, reason, attempts, last_error \
+         FROM refunds WHERE state = 'failed' ORDER BY id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map_err(Error::db("listing failed refunds"))?);
+    rows.into_iter()
+        .map(|(id, order_id, payment_reference, currency, minor, reason, attempts, last_error)| {
+            Ok(FailedRefund {
                 id,
                 order_id,
                 payment_reference,
                 amount: amount(&currency, minor)?,
+                reason,
                 attempts: u32::try_from(attempts).unwrap_or(0),
+                last_error,
             })
-        }
-
-        /// Records that `amount` of charge `reference` goes back to the shopper of `order`,
-        /// due now, inside the caller's transaction; the refund's id.
-        pub async fn record_due(
-            conn: &mut $conn,
-            order: i64,
-            reference: &str,
-            amount: Money,
-            reason: &str,
-        ) -> Result<i64> {
-            let _t = QueryTimer::start($backend, "record_refund_due");
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO refunds (order_id, payment_reference, currency, amount_minor, reason, state) \
-                 VALUES ($1, $2, $3, $4, $5, 'due') RETURNING id",
-            )
-            .bind(order)
-            .bind(reference)
-            .bind(amount.currency.code())
-            .bind(amount.minor)
-            .bind(reason)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(Error::db("recording a refund"))?;
-            let entry = Entry::new(order, Movement::RefundDue, amount).payment(reference).refund(id);
-            super::ledger::record(&mut *conn, &entry).await?;
-            metrics::counter!("refunds_due_total").increment(1);
-            Ok(id)
-        }
-
-        /// Claims up to `limit` refunds due at `now` (unix seconds), of `order` only when
-        /// given: counts the attempt and leaves the next one to `now + lease`.
-        pub async fn claim_due(
-            pool: &$pool,
-            order: Option<i64>,
-            now: i64,
-            lease: i64,
-            limit: i64,
-        ) -> Result<Vec<DueRefund>> {
-            let _t = QueryTimer::start($backend, "claim_due_refunds");
-            let rows: Vec<RefundRow> = sqlx::query_as(&format!(
-                "UPDATE refunds SET attempts = attempts + 1, next_attempt_at = $3 \
-                 WHERE state = 'due' AND id IN (SELECT id FROM refunds WHERE state = 'due' AND next_attempt_at <= $2 \
-                 AND (CAST($1 AS BIGINT) IS NULL OR order_id = $1) ORDER BY id LIMIT $4 {}) \
-                 RETURNING id, order_id, payment_reference, currency, amount_minor, attempts",
-                super::SKIP_LOCKED
-            ))
-            .bind(order)
-            .bind(now)
-            .bind(now.saturating_add(lease))
-            .bind(limit)
-            .fetch_all(pool)
-            .await
-            .map_err(Error::db("claiming refunds due"))?;
-            rows.into_iter().map(due_refund).collect()
-        }
-
-        /// The provider accepted refund `id`'s request.
-        pub async fn requested(pool: &$pool, id: i64) -> Result<bool> {
-            let _t = QueryTimer::start($backend, "refund_requested");
-            let db = || Error::db("recording a refund request");
-            let mut tx = super::begin_write(pool).await?;
-            let row: Option<RefundRow> = sqlx::query_as(
-                "UPDATE refunds SET state = 'requested', last_error = NULL WHERE id = $1 AND state = 'due' \
-                 RETURNING id, order_id, payment_reference, currency, amount_minor, attempts",
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db())?;
-            let Some(refund) = row.map(due_refund).transpose()? else {
-                tx.rollback().await.map_err(db())?;
-                return Ok(false);
-            };
-            let entry = Entry::new(refund.order_id, Movement::RefundRequested, refund.amount)
-                .payment(&refund.payment_reference)
-                .refund(refund.id);
-            super::ledger::record(&mut tx, &entry).await?;
-            tx.commit().await.map_err(db())?;
-            Ok(true)
-        }
-
-        /// The provider refused refund `id`: retry from `retry_at`, or, without one, hand it
-        /// to the admins.
-        pub async fn attempt_failed(pool: &$pool, id: i64, error: &str, retry_at: Option<i64>) -> Result<()> {
-            let _t = QueryTimer::start($backend, "refund_attempt_failed");
-            sqlx::query(
-                "UPDATE refunds SET last_error = $2, \
-                 state = CASE WHEN CAST($3 AS BIGINT) IS NULL THEN 'failed' ELSE state END, \
-                 next_attempt_at = COALESCE(CAST($3 AS BIGINT), next_attempt_at) \
-                 WHERE id = $1 AND state = 'due'",
-            )
-            .bind(id)
-            .bind(error)
-            .bind(retry_at)
-            .execute(pool)
-            .await
-            .map_err(Error::db("recording a refused refund"))?;
-            Ok(())
-        }
-
-        /// The provider processed the oldest requested refund of charge `reference`, inside
-        /// the caller's transaction: (refund id, order, amount), or `None` when none awaits.
-        /// The charge is `refunded` once its refunds add up to all of it.
-        pub async fn complete(conn: &mut $conn, reference: &str) -> Result<Option<(i64, i64, Money)>> {
-            let _t = QueryTimer::start($backend, "complete_refund");
-            let db = || Error::db("completing a refund");
-            let row: Option<RefundRow> = sqlx::query_as(
-                "UPDATE refunds SET state = 'completed' WHERE id = \
-                 (SELECT id FROM refunds WHERE payment_reference = $1 AND state = 'requested' ORDER BY id LIMIT 1) \
-                 AND state = 'requested' \
-                 RETURNING id, order_id, payment_reference, currency, amount_minor, attempts",
-            )
-            .bind(reference)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(db())?;
-            let Some(refund) = row.map(due_refund).transpose()? else {
-                return Ok(None);
-            };
-            let entry =
-                Entry::new(refund.order_id, Movement::RefundCompleted, refund.amount).payment(reference).refund(refund.id);
-            super::ledger::record(&mut *conn, &entry).await?;
-            sqlx::query(
-                "UPDATE payments SET state = 'refunded' WHERE reference = $1 AND state = 'completed' AND amount_minor <= \
-                 (SELECT COALESCE(SUM(amount_minor), 0) FROM refunds WHERE payment_reference = $1 AND state = 'completed')",
-            )
-            .bind(reference)
-            .execute(&mut *conn)
-            .await
-            .map_err(db())?;
-            Ok(Some((refund.id, refund.order_id, refund.amount)))
-        }
-
-        /// Refunds waiting for an admin, oldest first.
-        pub async fn failed(pool: &$pool, limit: i64) -> Result<Vec<FailedRefund>> {
-            let _t = QueryTimer::start($backend, "failed_refunds");
-            let rows: Vec<(i64, i64, String, String, i64, String, i64, Option<String>)> = sqlx::query_as(
-                "SELECT id, order_id, payment_reference, currency, amount_minor, reason, attempts, last_error \
-                 FROM refunds WHERE state = 'failed' ORDER BY id LIMIT $1",
-            )
-            .bind(limit)
-            .fetch_all(pool)
-            .await
-            .map_err(Error::db("listing failed refunds"))?;
-            rows.into_iter()
-                .map(|(id, order_id, payment_reference, currency, minor, reason, attempts, last_error)| {
-                    Ok(FailedRefund {
-                        id,
-                        order_id,
-                        payment_reference,
-                        amount: amount(&currency, minor)?,
-                        reason,
-                        attempts: u32::try_from(attempts).unwrap_or(0),
-                        last_error,
-                    })
-                })
-                .collect()
-        }
-    };
+        })
+        .collect()
 }
-
-pub(crate) use refund_queries;
 
 impl Store {
     /// Claims the refunds due at `now` (of `order` only, when given), at most `limit`, each
@@ -231,22 +232,22 @@ impl Store {
         lease: i64,
         limit: i64,
     ) -> Result<Vec<DueRefund>> {
-        on_backend!(self, refunds::claim_due(order, now, lease, limit))
+        claim_due(self, order, now, lease, limit).await
     }
 
     /// Records that the provider accepted refund `id`'s request.
     pub async fn refund_requested(&self, id: i64) -> Result<bool> {
-        on_backend!(self, refunds::requested(id))
+        requested(self, id).await
     }
 
     /// Records that the provider refused refund `id`: retried from `retry_at`, or queued for
     /// an admin without one.
     pub async fn refund_attempt_failed(&self, id: i64, error: &str, retry_at: Option<i64>) -> Result<()> {
-        on_backend!(self, refunds::attempt_failed(id, error, retry_at))
+        attempt_failed(self, id, error, retry_at).await
     }
 
     /// Refunds the provider kept refusing, oldest first (at most 500).
     pub async fn failed_refunds(&self) -> Result<Vec<FailedRefund>> {
-        on_backend!(self, refunds::failed(500))
+        failed(self, 500).await
     }
 }

@@ -20,67 +20,12 @@ pub(crate) const PURGE_LOCK: &str = "SELECT 1";
 /// How long an unpaid order holds its stock.
 pub(crate) const RESERVATION_ENDS: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+30 minutes')";
 
-/// A write transaction, `BEGIN IMMEDIATE`: SQLite has one writer, and taking the write lock up
-/// front makes concurrent writers wait (busy timeout) instead of failing when a read
-/// transaction tries to become a write one.
-async fn begin_write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-    pool.begin_with("BEGIN IMMEDIATE").await.map_err(Error::db("starting a transaction"))
-}
-
-pub mod accounts {
-    crate::accounts::account_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
-}
-
-pub mod carts {
-    crate::carts::cart_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
-}
-
-pub mod checkout {
-    crate::checkout::checkout_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
-}
-
-pub mod orders {
-    crate::orders::order_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
-}
-
 pub mod outbox {
     crate::outbox::outbox_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
 }
 
-pub mod fx_rates {
-    crate::fx_rates::fx_rate_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
-}
-
 pub mod purges {
     crate::purges::purge_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
-}
-
-pub mod payments {
-    crate::payments::payment_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
-}
-
-pub mod cancellation {
-    crate::cancellation::cancellation_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
-}
-
-pub mod ledger {
-    crate::ledger::ledger_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
-}
-
-pub mod refunds {
-    crate::refunds::refund_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
-}
-
-pub mod reservations {
-    crate::reservations::reservation_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
-}
-
-pub mod product_photos {
-    crate::product_photos::product_photo_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
-}
-
-pub mod vendor_products {
-    crate::vendor_products::vendor_product_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
 }
 
 /// FTS5 with bm25 ranking, the name column weighted ten times the description. Shopper text is

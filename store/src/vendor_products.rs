@@ -2,11 +2,20 @@
 //! stock, each change announced in the outbox (`product.created`, `product.updated`,
 //! `product.price_changed`, `product.out_of_stock`).
 
-use linkedall_shared::{ProductDetail, ProductId, VendorId};
+use linkedall_events_schema::Event;
+use linkedall_events_schema::payloads::{
+    Amount, OutOfStock, PriceChanged, ProductCreated, ProductUpdated, StockAlert,
+};
+use linkedall_shared::{CategoryId, Market, ProductDetail, ProductId, VendorId, slugify};
 use serde::Deserialize;
 
 use super::Store;
+use crate::cause::Cause;
 use crate::error::{Error, Result};
+use crate::on_conn;
+use crate::purges;
+use crate::timing::QueryTimer;
+use crate::write_tx::WriteTx;
 
 /// A product as a vendor lists it. The currency is the vendor's market's, never the client's.
 #[derive(Debug, Clone, Deserialize)]
@@ -51,136 +60,124 @@ pub(crate) fn check_price(currency: linkedall_shared::Currency, price_minor: i64
     })
 }
 
-macro_rules! vendor_product_queries {
-    ($pool:ty, $conn:ty, $backend:literal) => {
-        use linkedall_shared::{Market, ProductId, VendorId, slugify};
-        use linkedall_events_schema::payloads::{Amount, OutOfStock, PriceChanged, ProductCreated, ProductUpdated, StockAlert};
-
-        use crate::error::{Error, Result};
-        use linkedall_events_schema::Event;
-        use crate::timing::QueryTimer;
-        use crate::vendor_products::{NewProduct, ProductChanges};
-
-        pub async fn create(pool: &$pool, vendor: VendorId, product: &NewProduct) -> Result<ProductId> {
-            let _t = QueryTimer::start($backend, "create_product");
-            let db = || Error::db("creating a product");
-            let mut tx = super::begin_write(pool).await?;
-            let country: String = sqlx::query_scalar("SELECT country FROM vendors WHERE id = $1")
-                .bind(vendor.get())
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db())?;
-            let category: Option<i64> = sqlx::query_scalar("SELECT id FROM categories WHERE id = $1")
-                .bind(product.category_id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db())?;
-            if category.is_none() {
-                return Err(Error::NotFound { what: format!("category {}", product.category_id) });
-            }
-            let currency = Market::of_country(&country).currency;
-            crate::vendor_products::check_price(currency, product.price_minor)?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO products (vendor_id, category_id, name, slug, description, currency, price_minor, stock) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(vendor.get())
-            .bind(product.category_id)
-            .bind(product.name.trim())
-            .bind(slugify(&product.name))
-            .bind(&product.description)
-            .bind(currency.code())
-            .bind(product.price_minor)
-            .bind(product.stock)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db())?;
-            let payload = ProductCreated {
-                product_id: id,
-                vendor_id: vendor.get(),
-                category_id: product.category_id,
-                name: product.name.trim().to_owned(),
-                price: Amount { currency: currency.code().to_owned(), minor: product.price_minor },
-                stock: i64::from(product.stock),
-            };
-            super::outbox::record(&mut tx, &Event::about_product(id, &payload)?).await?;
-            let listed = crate::purges::product_listed(
-                linkedall_shared::CategoryId::new(product.category_id),
-                vendor,
-            );
-            super::purges::record(&mut tx, &listed).await?;
-            tx.commit().await.map_err(db())?;
-            Ok(ProductId::new(id))
-        }
-
-        pub async fn update(pool: &$pool, vendor: VendorId, id: ProductId, changes: &ProductChanges) -> Result<()> {
-            let _t = QueryTimer::start($backend, "update_product");
-            let db = || Error::db("updating a product");
-            let mut tx = super::begin_write(pool).await?;
-            let Some((owner, old_price, old_stock, currency)): Option<(i64, i64, i32, String)> =
-                sqlx::query_as("SELECT vendor_id, price_minor, stock, currency FROM products WHERE id = $1")
-                    .bind(id.get())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db())?
-            else {
-                return Err(Error::NotFound { what: format!("product {id}") });
-            };
-            if owner != vendor.get() {
-                return Err(Error::Forbidden(format!("product {id} belongs to another vendor")));
-            }
-            if let Some(price) = changes.price_minor {
-                crate::vendor_products::check_price(currency.parse()?, price)?;
-            }
-            let (price, stock): (i64, i32) = sqlx::query_as(&format!(
-                "UPDATE products SET name = COALESCE($2, name), slug = COALESCE($3, slug), \
-                 description = COALESCE($4, description), price_minor = COALESCE($5, price_minor), \
-                 stock = COALESCE($6, stock), updated_at = {} WHERE id = $1 RETURNING price_minor, stock",
-                super::NOW
-            ))
-            .bind(id.get())
-            .bind(changes.name.as_deref().map(str::trim))
-            .bind(changes.name.as_deref().map(slugify))
-            .bind(changes.description.as_deref())
-            .bind(changes.price_minor)
-            .bind(changes.stock)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db())?;
-            let payload = ProductUpdated {
-                product_id: id.get(),
-                vendor_id: vendor.get(),
-                name: changes.name.clone(),
-                description_changed: changes.description.is_some(),
-                price_minor: price,
-                stock: i64::from(stock),
-                photo_change: None,
-            };
-            super::outbox::record(&mut tx, &Event::about_product(id.get(), &payload)?).await?;
-            if price != old_price {
-                let payload = PriceChanged { product_id: id.get(), currency, old_minor: old_price, new_minor: price };
-                super::outbox::record(&mut tx, &Event::about_product(id.get(), &payload)?)
-                    .await?;
-            }
-            if stock == 0 && old_stock > 0 {
-                let payload = OutOfStock(StockAlert { product_id: id.get(), vendor_id: vendor.get(), stock: Some(0) });
-                super::outbox::record(&mut tx, &Event::about_product(id.get(), &payload)?)
-                    .await?;
-            }
-            // Every field a vendor changes is shown on some page that carries the product's tag.
-            super::purges::record(&mut tx, &crate::purges::product_changed(id)).await?;
-            tx.commit().await.map_err(db())
-        }
+/// Lists `product` in `vendor`'s shop, priced in the vendor's market's currency.
+async fn create(store: &Store, vendor: VendorId, product: &NewProduct) -> Result<ProductId> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "create_product");
+    let db = || Error::db("creating a product");
+    let mut tx = WriteTx::begin(store).await?;
+    let country: String = on_conn!(&mut tx, conn => sqlx::query_scalar("SELECT country FROM vendors WHERE id = $1")
+        .bind(vendor.get())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db())?);
+    let category: Option<i64> = on_conn!(&mut tx, conn => sqlx::query_scalar("SELECT id FROM categories WHERE id = $1")
+        .bind(product.category_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db())?);
+    if category.is_none() {
+        return Err(Error::NotFound { what: format!("category {}", product.category_id) });
+    }
+    let currency = Market::of_country(&country).currency;
+    check_price(currency, product.price_minor)?;
+    let id: i64 = on_conn!(&mut tx, conn => sqlx::query_scalar(
+        "INSERT INTO products (vendor_id, category_id, name, slug, description, currency, price_minor, stock) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(vendor.get())
+    .bind(product.category_id)
+    .bind(product.name.trim())
+    .bind(slugify(&product.name))
+    .bind(&product.description)
+    .bind(currency.code())
+    .bind(product.price_minor)
+    .bind(product.stock)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db())?);
+    let payload = ProductCreated {
+        product_id: id,
+        vendor_id: vendor.get(),
+        category_id: product.category_id,
+        name: product.name.trim().to_owned(),
+        price: Amount { currency: currency.code().to_owned(), minor: product.price_minor },
+        stock: i64::from(product.stock),
     };
+    tx.emit(&Event::about_product(id, &payload)?, &Cause::current()).await?;
+    tx.record_purges(&purges::product_listed(CategoryId::new(product.category_id), vendor)).await?;
+    tx.commit().await?;
+    Ok(ProductId::new(id))
 }
 
-pub(crate) use vendor_product_queries;
+/// Applies `changes` to `vendor`'s product `id` (404 no such product, 403 another vendor's),
+/// announcing the update and, when they happen, the new price and the sell-out.
+async fn update(store: &Store, vendor: VendorId, id: ProductId, changes: &ProductChanges) -> Result<()> {
+    let dialect = store.dialect();
+    let _t = QueryTimer::start(dialect.as_str(), "update_product");
+    let db = || Error::db("updating a product");
+    let mut tx = WriteTx::begin(store).await?;
+    let row: Option<(i64, i64, i32, String)> = on_conn!(&mut tx, conn => sqlx::query_as(
+        "SELECT vendor_id, price_minor, stock, currency FROM products WHERE id = $1",
+    )
+    .bind(id.get())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db())?);
+    let Some((owner, old_price, old_stock, currency)) = row else {
+        return Err(Error::NotFound { what: format!("product {id}") });
+    };
+    if owner != vendor.get() {
+        return Err(Error::Forbidden(format!("product {id} belongs to another vendor")));
+    }
+    if let Some(price) = changes.price_minor {
+        check_price(currency.parse()?, price)?;
+    }
+    let change = format!(
+        "UPDATE products SET name = COALESCE($2, name), slug = COALESCE($3, slug), \
+         description = COALESCE($4, description), price_minor = COALESCE($5, price_minor), \
+         stock = COALESCE($6, stock), updated_at = {} WHERE id = $1 RETURNING price_minor, stock",
+        dialect.now()
+    );
+    let (price, stock): (i64, i32) = on_conn!(&mut tx, conn => sqlx::query_as(&change)
+        .bind(id.get())
+        .bind(changes.name.as_deref().map(str::trim))
+        .bind(changes.name.as_deref().map(slugify))
+        .bind(changes.description.as_deref())
+        .bind(changes.price_minor)
+        .bind(changes.stock)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db())?);
+    let cause = Cause::current();
+    let payload = ProductUpdated {
+        product_id: id.get(),
+        vendor_id: vendor.get(),
+        name: changes.name.clone(),
+        description_changed: changes.description.is_some(),
+        price_minor: price,
+        stock: i64::from(stock),
+        photo_change: None,
+    };
+    tx.emit(&Event::about_product(id.get(), &payload)?, &cause).await?;
+    if price != old_price {
+        let payload = PriceChanged { product_id: id.get(), currency, old_minor: old_price, new_minor: price };
+        tx.emit(&Event::about_product(id.get(), &payload)?, &cause).await?;
+    }
+    if stock == 0 && old_stock > 0 {
+        let payload =
+            OutOfStock(StockAlert { product_id: id.get(), vendor_id: vendor.get(), stock: Some(0) });
+        tx.emit(&Event::about_product(id.get(), &payload)?, &cause).await?;
+    }
+    // Every field a vendor changes is shown on some page that carries the product's tag.
+    tx.record_purges(&purges::product_changed(id)).await?;
+    tx.commit().await
+}
 
 impl Store {
     /// Lists a new product in `vendor`'s shop.
     pub async fn create_product(&self, vendor: VendorId, product: &NewProduct) -> Result<ProductDetail> {
         check(Some(&product.name), Some(product.price_minor), Some(product.stock))?;
-        let id = on_backend!(self, vendor_products::create(vendor, product))?;
+        let id = create(self, vendor, product).await?;
         self.product(id).await?.ok_or_else(|| Error::Corrupt(format!("product {id} vanished after creation")))
     }
 
@@ -193,7 +190,7 @@ impl Store {
         changes: &ProductChanges,
     ) -> Result<ProductDetail> {
         check(changes.name.as_deref(), changes.price_minor, changes.stock)?;
-        on_backend!(self, vendor_products::update(vendor, id, changes))?;
+        update(self, vendor, id, changes).await?;
         self.product(id).await?.ok_or_else(|| Error::NotFound { what: format!("product {id}") })
     }
 }

@@ -3,9 +3,9 @@
 //! reaction commit together, or not at all).
 //!
 //! Statements are written once with `$n` placeholders (both backends accept them) inside
-//! [`on_conn!`](crate::on_conn), which expands each statement for each backend's connection type; the steps
-//! around them are ordinary functions. Where the backends' SQL differs, the statement takes
-//! the named piece from [`WriteTx::dialect`].
+//! [`on_conn!`](crate::on_conn), which expands each statement for each backend's connection type
+//! (see `conn.rs`); the steps around them are ordinary functions. Where the backends' SQL
+//! differs, the statement takes the named piece from [`WriteTx::dialect`].
 
 use sqlx::{Postgres, Sqlite, Transaction};
 
@@ -13,6 +13,7 @@ use linkedall_events_schema::Event;
 
 use crate::Store;
 use crate::cause::Cause;
+use crate::conn::Conn;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 
@@ -21,17 +22,18 @@ pub enum WriteTx {
     Sqlite(Transaction<'static, Sqlite>),
 }
 
-/// Runs `$body` with `$conn` bound to the transaction's connection, once per backend.
+/// Runs `$body` with `$conn` bound to the connection of `$tx` (a [`WriteTx`] or a
+/// [`Conn`](crate::conn::Conn)), once per backend.
 #[macro_export]
 macro_rules! on_conn {
     ($tx:expr, $conn:ident => $body:expr) => {
-        match $tx {
-            $crate::write_tx::WriteTx::Postgres(t) => {
-                let $conn: &mut sqlx::PgConnection = &mut *t;
+        match ($tx).conn() {
+            $crate::conn::Conn::Postgres($conn) => {
+                let $conn: &mut sqlx::PgConnection = $conn;
                 $body
             }
-            $crate::write_tx::WriteTx::Sqlite(t) => {
-                let $conn: &mut sqlx::SqliteConnection = &mut *t;
+            $crate::conn::Conn::Sqlite($conn) => {
+                let $conn: &mut sqlx::SqliteConnection = $conn;
                 $body
             }
         }
@@ -56,11 +58,29 @@ impl WriteTx {
         })
     }
 
+    /// This transaction's connection, for statements and for reads shared with the pool.
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            WriteTx::Postgres(tx) => Conn::Postgres(tx),
+            WriteTx::Sqlite(tx) => Conn::Sqlite(tx),
+        }
+    }
+
     pub async fn commit(self) -> Result<()> {
         let db = Error::db("committing a write transaction");
         match self {
             WriteTx::Postgres(tx) => tx.commit().await.map_err(db),
             WriteTx::Sqlite(tx) => tx.commit().await.map_err(db),
+        }
+    }
+
+    /// Ends the transaction without writing anything, rather than on drop, so no connection
+    /// idles in a transaction meanwhile.
+    pub async fn rollback(self) -> Result<()> {
+        let db = Error::db("rolling back a write transaction");
+        match self {
+            WriteTx::Postgres(tx) => tx.rollback().await.map_err(db),
+            WriteTx::Sqlite(tx) => tx.rollback().await.map_err(db),
         }
     }
 
