@@ -132,6 +132,17 @@ pub mod reservations;
 pub mod schema_outline;
 pub mod vendor_products;
 
+// What the event consumers keep and read, the dead letters, and the read models replay
+// rebuilds.
+pub mod dead_letters;
+pub mod fraud_checks;
+pub mod order_analytics;
+pub mod order_history;
+pub mod read_models;
+pub mod recommendations;
+pub mod stock_levels;
+pub mod vendor_sales;
+
 impl Store {
     /// Connects to the database at `url` (creating the SQLite file and its folder if needed).
     pub async fn connect(url: &str, settings: &PoolSettings) -> Result<Store> {

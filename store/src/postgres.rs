@@ -40,16 +40,29 @@ pub mod orders {
     crate::orders::order_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
 }
 
+/// Writes an event inside a step still expanded per backend (see [`crate::outbox`]).
 pub mod outbox {
-    crate::outbox::outbox_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
+    pub async fn record(
+        conn: &mut sqlx::PgConnection,
+        event: &linkedall_events_schema::Event,
+    ) -> crate::Result<()> {
+        let cause = crate::Cause::current();
+        crate::outbox::record(crate::write_tx::Conn::Postgres(conn), event, &cause).await
+    }
 }
 
 pub mod fx_rates {
     crate::fx_rates::fx_rate_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
 }
 
+/// Journals purges inside a step still expanded per backend (see [`crate::purges`]).
 pub mod purges {
-    crate::purges::purge_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
+    pub async fn record(
+        conn: &mut sqlx::PgConnection,
+        selectors: &[linkedall_shared::PurgeSelector],
+    ) -> crate::Result<()> {
+        crate::purges::record(crate::write_tx::Conn::Postgres(conn), selectors).await
+    }
 }
 
 pub mod payments {

@@ -5,11 +5,13 @@
 //! Statements are written once with `$n` placeholders (both backends accept them) inside
 //! [`on_conn!`](crate::on_conn), which expands each statement for each backend's connection type; the steps
 //! around them are ordinary functions. Where the backends' SQL differs, the statement takes
-//! the named piece from [`WriteTx::dialect`].
+//! the named piece from [`WriteTx::dialect`]. Reads outside a transaction do the same over the
+//! pool with [`on_pool!`](crate::on_pool).
 
-use sqlx::{Postgres, Sqlite, Transaction};
+use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
 
 use linkedall_events_schema::Event;
+use linkedall_shared::PurgeSelector;
 
 use crate::Store;
 use crate::cause::Cause;
@@ -21,17 +23,55 @@ pub enum WriteTx {
     Sqlite(Transaction<'static, Sqlite>),
 }
 
-/// Runs `$body` with `$conn` bound to the transaction's connection, once per backend.
+/// A connection borrowed from a transaction: what [`on_conn!`](crate::on_conn) runs a
+/// statement on.
+pub enum Conn<'a> {
+    Postgres(&'a mut PgConnection),
+    Sqlite(&'a mut SqliteConnection),
+}
+
+impl Conn<'_> {
+    /// The same connection, borrowed again (so a statement can take it without consuming it).
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Postgres(conn) => Conn::Postgres(conn),
+            Conn::Sqlite(conn) => Conn::Sqlite(conn),
+        }
+    }
+
+    /// The SQL pieces in which this connection's backend differs from the other.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Conn::Postgres(_) => Dialect::Postgres,
+            Conn::Sqlite(_) => Dialect::Sqlite,
+        }
+    }
+}
+
+/// Runs `$body` with `$conn` bound to the connection of `$tx` (a [`WriteTx`] or a [`Conn`]),
+/// once per backend.
 #[macro_export]
 macro_rules! on_conn {
     ($tx:expr, $conn:ident => $body:expr) => {
-        match $tx {
-            $crate::write_tx::WriteTx::Postgres(t) => {
-                let $conn: &mut sqlx::PgConnection = &mut *t;
+        match ($tx).conn() {
+            $crate::write_tx::Conn::Postgres($conn) => $body,
+            $crate::write_tx::Conn::Sqlite($conn) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$pool` bound to the store's connection pool, once per backend: a read
+/// that needs no transaction, or a read-only transaction of its own.
+#[macro_export]
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::Store::Postgres(pool) => {
+                let $pool: &sqlx::PgPool = pool;
                 $body
             }
-            $crate::write_tx::WriteTx::Sqlite(t) => {
-                let $conn: &mut sqlx::SqliteConnection = &mut *t;
+            $crate::Store::Sqlite(pool) => {
+                let $pool: &sqlx::SqlitePool = pool;
                 $body
             }
         }
@@ -39,6 +79,14 @@ macro_rules! on_conn {
 }
 
 impl WriteTx {
+    /// The transaction's connection, for [`on_conn!`](crate::on_conn).
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            WriteTx::Postgres(tx) => Conn::Postgres(tx),
+            WriteTx::Sqlite(tx) => Conn::Sqlite(tx),
+        }
+    }
+
     /// The SQL pieces in which this transaction's backend differs from the other.
     pub fn dialect(&self) -> Dialect {
         match self {
@@ -80,18 +128,12 @@ impl WriteTx {
     }
 
     /// Adds purges of `selectors` to the purge journal in this transaction.
-    pub async fn record_purges(&mut self, selectors: &[linkedall_shared::PurgeSelector]) -> Result<()> {
-        match self {
-            WriteTx::Postgres(tx) => crate::postgres::purges::record(tx, selectors).await,
-            WriteTx::Sqlite(tx) => crate::sqlite::purges::record(tx, selectors).await,
-        }
+    pub async fn record_purges(&mut self, selectors: &[PurgeSelector]) -> Result<()> {
+        crate::purges::record(self.conn(), selectors).await
     }
 
     /// Writes `event` to the outbox in this transaction (a consumer reacting with an event).
     pub async fn emit(&mut self, event: &Event, cause: &Cause) -> Result<()> {
-        match self {
-            WriteTx::Postgres(tx) => crate::postgres::outbox::record_caused(tx, event, cause).await,
-            WriteTx::Sqlite(tx) => crate::sqlite::outbox::record_caused(tx, event, cause).await,
-        }
+        crate::outbox::record(self.conn(), event, cause).await
     }
 }
