@@ -17,19 +17,13 @@ pub enum Error {
     #[error("event bus error: {0}")]
     EventBus(String),
 
-    #[error("database error during {during}: {source}")]
-    Database {
-        during: &'static str,
-        #[source]
-        source: sqlx::Error,
-    },
-
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
 
     #[error("{0}")]
     InvalidInput(#[from] DomainError),
 
+    /// The store failed (a database error, say): its error says which operation and why.
     #[error(transparent)]
     Store(#[from] linkedall_store::Error),
 
@@ -39,10 +33,3 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-impl Error {
-    /// Wraps a database error with the operation that raised it.
-    pub fn db(during: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
-        move |source| Error::Database { during, source }
-    }
-}

@@ -170,7 +170,6 @@ impl From<linkedall_events::Error> for Error {
             Events::NotFound { what } => Error::NotFound { what },
             Events::Unprocessable(why) => Error::Unprocessable(why),
             Events::EventBus(why) => Error::EventBus(why),
-            Events::Database { during, source } => Error::Database { during, source },
             Events::Corrupt(why) => Error::Corrupt(why),
             Events::InvalidInput(e) => Error::InvalidInput(e),
             Events::Store(e) => Error::from(e),

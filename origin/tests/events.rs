@@ -9,7 +9,7 @@ use events_support::{Shop, TRACE_ID, eventually, processed, scalar};
 use linkedall_events_schema::catalogue;
 use linkedall_origin::events::consumers;
 use linkedall_origin::events::purge::LoggedPurges;
-use linkedall_origin::events::replay::{ReplayOptions, read_models_now, rebuild};
+use linkedall_origin::events::replay::{ReplayOptions, rebuild};
 use linkedall_origin::events::service::{BusChoice, EventsPlan};
 use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::{TestNats, TestOptions};
@@ -110,11 +110,11 @@ async fn orders_reach_every_consumer_exactly_once(backend: Backend, bus: BusChoi
 
     // Redelivering everything (the relay republishes every row) changes nothing: the bus
     // drops the duplicates and the consumers' processed ids would skip them anyway.
-    let before = read_models_now(&store).await.unwrap();
+    let before = store.read_models().await.unwrap();
     events_support::execute(&store, "UPDATE outbox SET published_at = NULL").await;
     eventually("the relay republished the outbox", || async { unsent(&store).await == 0 }).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(read_models_now(&store).await.unwrap(), before, "nothing was applied twice");
+    assert_eq!(store.read_models().await.unwrap(), before, "nothing was applied twice");
     assert_eq!(processed(&store, "order-analytics").await, 3);
 
     // The live projections equal a rebuild from the event store, from scratch and from a snapshot.
@@ -122,10 +122,10 @@ async fn orders_reach_every_consumer_exactly_once(backend: Backend, bus: BusChoi
     let report =
         rebuild(&store, ReplayOptions { from_snapshot: false, snapshot_every: Some(2) }).await.unwrap();
     assert!(report.events >= 3 && report.snapshots_taken >= 1, "{report:?}");
-    assert_eq!(read_models_now(&store).await.unwrap(), before, "rebuilt from scratch");
+    assert_eq!(store.read_models().await.unwrap(), before, "rebuilt from scratch");
     let report = rebuild(&store, ReplayOptions { from_snapshot: true, snapshot_every: None }).await.unwrap();
     assert!(report.started_after > 0, "{report:?}");
-    assert_eq!(read_models_now(&store).await.unwrap(), before, "rebuilt from the newest snapshot");
+    assert_eq!(store.read_models().await.unwrap(), before, "rebuilt from the newest snapshot");
 
     // The schema registry lists every type.
     let (status, listed) = shop.get("/api/v1/schemas", &shop.token).await;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use events_support::{Shop, eventually, execute, processed};
 use linkedall_origin::events::consumers::analytics::OrderAnalytics;
-use linkedall_origin::events::replay::{ReplayOptions, read_models_now, rebuild};
+use linkedall_origin::events::replay::{ReplayOptions, rebuild};
 use linkedall_origin::events::service::{self, BusChoice};
 use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::TestOptions;
@@ -80,10 +80,10 @@ async fn late_orders_and_payments_convert_in_the_minute_they_were_placed(backend
     );
 
     // Rebuilt from the event store, the windows are the same.
-    let live = read_models_now(&store).await.unwrap().order_analytics;
+    let live = store.read_models().await.unwrap().order_analytics;
     assert_eq!(live.len(), 2);
     rebuild(&store, ReplayOptions::default()).await.unwrap();
-    assert_eq!(read_models_now(&store).await.unwrap().order_analytics, live);
+    assert_eq!(store.read_models().await.unwrap().order_analytics, live);
     // A snapshot taken before paid orders were counted is passed over: the replay starts from
     // the beginning rather than restore windows without their payments.
     let old_shape = json!({ "order_history": [], "vendor_sales": [],
@@ -95,7 +95,7 @@ async fn late_orders_and_payments_convert_in_the_minute_they_were_placed(backend
     .await;
     let report = rebuild(&store, ReplayOptions { from_snapshot: true, snapshot_every: None }).await.unwrap();
     assert_eq!(report.started_after, 0, "{report:?}");
-    assert_eq!(read_models_now(&store).await.unwrap().order_analytics, live);
+    assert_eq!(store.read_models().await.unwrap().order_analytics, live);
 
     let (status, problem) = shop.get("/api/v1/admin/analytics/orders?since=yesterday", &admin).await;
     assert_eq!(

@@ -234,7 +234,7 @@ impl Consumer for Probe {
                 .bind(&event.id)
                 .execute(&mut **tx)
                 .await
-                .map_err(Error::db("probing"))?;
+                .map_err(linkedall_store::Error::db("probing"))?;
             Ok(())
         })
     }

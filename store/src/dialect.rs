@@ -61,6 +61,63 @@ impl Dialect {
         }
     }
 
+    /// Whether a reader can lock the rows it takes and keep them while it works, so that
+    /// several workers share a queue (PostgreSQL); SQLite has one writer, so a worker reads
+    /// without a transaction and writes its result in a short one afterwards.
+    pub fn locks_rows(self) -> bool {
+        self == Dialect::Postgres
+    }
+
+    /// The timestamp `column` as RFC 3339 text in UTC with microseconds, as the relay writes
+    /// an event's time (SQLite stores that text already).
+    pub fn utc_time(self, column: &str) -> String {
+        match self {
+            Dialect::Postgres => {
+                format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+            }
+            Dialect::Sqlite => column.to_owned(),
+        }
+    }
+
+    /// The timestamp `column` to the second, `YYYY-MM-DDTHH:MM:SS` in UTC: a prefix of
+    /// [`utc_time`](Self::utc_time), so it compares with event times as text.
+    pub fn utc_second(self, column: &str) -> String {
+        match self {
+            Dialect::Postgres => format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"),
+            Dialect::Sqlite => format!("substr({column}, 1, 19)"),
+        }
+    }
+
+    /// The timestamp `column` to the minute, `YYYY-MM-DDTHH:MM` in UTC (the analytics' window).
+    pub fn utc_minute(self, column: &str) -> String {
+        match self {
+            Dialect::Postgres => format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI')"),
+            Dialect::Sqlite => format!("substr({column}, 1, 16)"),
+        }
+    }
+
+    /// Seconds from the timestamp `expr` until now, as a float (null when `expr` is).
+    pub fn seconds_since(self, expr: &str) -> String {
+        match self {
+            Dialect::Postgres => format!("CAST(EXTRACT(EPOCH FROM now() - {expr}) AS DOUBLE PRECISION)"),
+            Dialect::Sqlite => format!("((julianday('now') - julianday({expr})) * 86400.0)"),
+        }
+    }
+
+    /// True when the id `column` (a UUID on PostgreSQL, its text on SQLite) is one of the
+    /// strings of the JSON array bound at `param`: a set of ids in one statement, found
+    /// through the column's index.
+    pub fn uuid_in_json_array(self, column: &str, param: &str) -> String {
+        match self {
+            Dialect::Postgres => {
+                format!(
+                    "{column} IN (SELECT CAST(jsonb_array_elements_text(CAST({param} AS jsonb)) AS uuid))"
+                )
+            }
+            Dialect::Sqlite => format!("{column} IN (SELECT value FROM json_each({param}))"),
+        }
+    }
+
     fn pick(self, on_postgres: &'static str, on_sqlite: &'static str) -> &'static str {
         match self {
             Dialect::Postgres => on_postgres,

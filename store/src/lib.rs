@@ -48,6 +48,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub use cause::Cause;
+/// Reads outside a transaction, written once for both backends (see `conn.rs`).
+pub(crate) use conn::on_pool;
 pub use error::{Error, Result};
 pub use rows::image_path;
 
@@ -139,6 +141,17 @@ pub mod refunds;
 pub mod reservations;
 pub mod schema_outline;
 pub mod vendor_products;
+
+// What the event consumers keep and read, the dead letters, and the read models replay
+// rebuilds.
+pub mod dead_letters;
+pub mod fraud_checks;
+pub mod order_analytics;
+pub mod order_history;
+pub mod read_models;
+pub mod recommendations;
+pub mod stock_levels;
+pub mod vendor_sales;
 
 impl Store {
     /// Connects to the database at `url` (creating the SQLite file and its folder if needed).

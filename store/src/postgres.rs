@@ -19,14 +19,6 @@ pub(crate) const PURGE_LOCK: &str = "SELECT pg_advisory_xact_lock(7465726)";
 /// How long an unpaid order holds its stock.
 pub(crate) const RESERVATION_ENDS: &str = "now() + interval '30 minutes'";
 
-pub mod outbox {
-    crate::outbox::outbox_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
-}
-
-pub mod purges {
-    crate::purges::purge_queries!(sqlx::PgPool, sqlx::PgConnection, "postgres");
-}
-
 /// Searches probe at most this many matches before choosing how to rank.
 const EXACT_RANKING_UP_TO: i64 = 1_000;
 

@@ -20,14 +20,6 @@ pub(crate) const PURGE_LOCK: &str = "SELECT 1";
 /// How long an unpaid order holds its stock.
 pub(crate) const RESERVATION_ENDS: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+30 minutes')";
 
-pub mod outbox {
-    crate::outbox::outbox_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
-}
-
-pub mod purges {
-    crate::purges::purge_queries!(sqlx::SqlitePool, sqlx::SqliteConnection, "sqlite");
-}
-
 /// FTS5 with bm25 ranking, the name column weighted ten times the description. Shopper text is
 /// reduced to quoted words (all required), so no input is ever FTS5 query syntax.
 pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Vec<ProductCard>> {

@@ -10,10 +10,11 @@
 use sqlx::{Postgres, Sqlite, Transaction};
 
 use linkedall_events_schema::Event;
+use linkedall_shared::PurgeSelector;
 
 use crate::Store;
 use crate::cause::Cause;
-use crate::conn::Conn;
+pub use crate::conn::Conn;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 
@@ -41,6 +42,14 @@ macro_rules! on_conn {
 }
 
 impl WriteTx {
+    /// The transaction's connection, for [`on_conn!`](crate::on_conn).
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            WriteTx::Postgres(tx) => Conn::Postgres(tx),
+            WriteTx::Sqlite(tx) => Conn::Sqlite(tx),
+        }
+    }
+
     /// The SQL pieces in which this transaction's backend differs from the other.
     pub fn dialect(&self) -> Dialect {
         match self {
@@ -56,14 +65,6 @@ impl WriteTx {
             Store::Postgres(pool) => WriteTx::Postgres(pool.begin().await.map_err(db)?),
             Store::Sqlite(pool) => WriteTx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?),
         })
-    }
-
-    /// This transaction's connection, for statements and for reads shared with the pool.
-    pub fn conn(&mut self) -> Conn<'_> {
-        match self {
-            WriteTx::Postgres(tx) => Conn::Postgres(tx),
-            WriteTx::Sqlite(tx) => Conn::Sqlite(tx),
-        }
     }
 
     pub async fn commit(self) -> Result<()> {
@@ -100,18 +101,12 @@ impl WriteTx {
     }
 
     /// Adds purges of `selectors` to the purge journal in this transaction.
-    pub async fn record_purges(&mut self, selectors: &[linkedall_shared::PurgeSelector]) -> Result<()> {
-        match self {
-            WriteTx::Postgres(tx) => crate::postgres::purges::record(tx, selectors).await,
-            WriteTx::Sqlite(tx) => crate::sqlite::purges::record(tx, selectors).await,
-        }
+    pub async fn record_purges(&mut self, selectors: &[PurgeSelector]) -> Result<()> {
+        crate::purges::record(self.conn(), selectors).await
     }
 
     /// Writes `event` to the outbox in this transaction (a consumer reacting with an event).
     pub async fn emit(&mut self, event: &Event, cause: &Cause) -> Result<()> {
-        match self {
-            WriteTx::Postgres(tx) => crate::postgres::outbox::record_caused(tx, event, cause).await,
-            WriteTx::Sqlite(tx) => crate::sqlite::outbox::record_caused(tx, event, cause).await,
-        }
+        crate::outbox::record(self.conn(), event, cause).await
     }
 }

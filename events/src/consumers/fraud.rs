@@ -30,7 +30,7 @@ use linkedall_events_schema::Envelope;
 use linkedall_events_schema::Event;
 use linkedall_events_schema::Payload;
 use linkedall_events_schema::payloads::{OrderCreated, OrderHeld, PaymentCompleted};
-use linkedall_store::on_conn;
+use linkedall_store::fraud_checks::FraudObservation;
 use linkedall_store::write_tx::WriteTx;
 
 /// The thresholds of the checks.
@@ -134,37 +134,15 @@ impl Consumer for FraudCheck {
 impl FraudCheck {
     /// The checks of a new order.
     async fn check_order(&self, tx: &mut WriteTx, event: &Envelope) -> Result<()> {
-        let db = || Error::db("checking an order for fraud");
         let order: OrderCreated = event.data_as()?;
         let window = before(&event.time, Duration::minutes(10))?;
         let ip = event.clientip.clone();
-        let recent_by_account: i64 = on_conn!(&mut *tx, conn => sqlx::query_scalar(
-            "SELECT count(*) FROM fraud_observations WHERE shopper_id = $1 AND at >= $2",
-        )
-        .bind(order.shopper_id)
-        .bind(&window)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db())?);
-        let recent_by_address: i64 = match &ip {
-            Some(ip) => on_conn!(&mut *tx, conn => sqlx::query_scalar(
-                "SELECT count(*) FROM fraud_observations WHERE client_ip = $1 AND at >= $2",
-            )
-            .bind(ip)
-            .bind(&window)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(db())?),
+        let recent_by_account = tx.orders_checked_from_shopper(order.shopper_id, &window).await?;
+        let recent_by_address = match &ip {
+            Some(ip) => tx.orders_checked_from_address(ip, &window).await?,
             None => 0,
         };
-        let amounts: Vec<i64> = on_conn!(&mut *tx, conn => sqlx::query_scalar(
-            "SELECT CAST(amount_minor AS BIGINT) FROM fraud_observations WHERE shopper_id = $1 AND currency = $2",
-        )
-        .bind(order.shopper_id)
-        .bind(&order.total.currency)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db())?);
+        let amounts = tx.checked_amounts(order.shopper_id, &order.total.currency).await?;
         let history = (amounts.len() >= 3).then(|| {
             let n = amounts.len() as f64;
             let mean = amounts.iter().map(|&a| a as f64).sum::<f64>() / n;
@@ -172,20 +150,7 @@ impl FraudCheck {
             (mean, variance.sqrt())
         });
         let day_before = before(&event.time, Duration::days(1))?;
-        let opened: Option<String> = match &mut *tx {
-            WriteTx::Postgres(t) => sqlx::query_scalar(
-                "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM users WHERE id = $1",
-            )
-            .bind(order.shopper_id)
-            .fetch_optional(&mut **t)
-            .await
-            .map_err(db())?,
-            WriteTx::Sqlite(t) => sqlx::query_scalar("SELECT substr(created_at, 1, 19) FROM users WHERE id = $1")
-                .bind(order.shopper_id)
-                .fetch_optional(&mut **t)
-                .await
-                .map_err(db())?,
-        };
+        let opened = tx.account_opened(order.shopper_id).await?;
         let signals = Signals {
             amount_minor: order.total.minor,
             recent_by_account,
@@ -200,22 +165,18 @@ impl FraudCheck {
             reasons.extend(why);
         }
         let held = score >= self.rules.hold_at;
-        on_conn!(&mut *tx, conn => sqlx::query(
-            "INSERT INTO fraud_observations (order_id, shopper_id, client_ip, currency, amount_minor, at, score, reasons, held) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(order.id)
-        .bind(order.shopper_id)
-        .bind(ip.as_deref())
-        .bind(&order.total.currency)
-        .bind(order.total.minor)
-        .bind(&event.time)
-        .bind(score as i32)
-        .bind(reasons.join("; "))
-        .bind(held)
-        .execute(&mut *conn)
-        .await
-        .map_err(db())?.rows_affected());
+        tx.record_fraud_observation(&FraudObservation {
+            order_id: order.id,
+            shopper_id: order.shopper_id,
+            client_ip: ip.as_deref(),
+            currency: &order.total.currency,
+            amount_minor: order.total.minor,
+            at: &event.time,
+            score: score as i32,
+            reasons: &reasons.join("; "),
+            held,
+        })
+        .await?;
         metrics::histogram!("fraud_score").record(f64::from(score));
         if held {
             let payload = OrderHeld { order_id: order.id, shopper_id: order.shopper_id, score, reasons };
@@ -226,27 +187,19 @@ impl FraudCheck {
 
     /// Velocity per card, once the order is paid: the card's points join the order's score.
     async fn check_payment(&self, tx: &mut WriteTx, event: &Envelope) -> Result<()> {
-        let db = || Error::db("checking a payment's card for fraud");
         let payment: PaymentCompleted = event.data_as()?;
         let Some(card) = payment.card_fingerprint else {
             metrics::counter!("fraud_card_checks_total", "outcome" => "no_card").increment(1);
             return Ok(());
         };
         let order = payment.order_id;
-        let shopper: Option<i64> = on_conn!(&mut *tx, conn => sqlx::query_scalar(
-            "SELECT shopper_id FROM orders WHERE id = $1",
-        )
-        .bind(order)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db())?);
-        let shopper = shopper.ok_or_else(|| {
+        let shopper = tx.shopper_of_order(order).await?.ok_or_else(|| {
             Error::Corrupt(format!(
                 "payment.completed {} is for order {order}, which does not exist",
                 event.id
             ))
         })?;
-        card_velocity::record(tx, order, shopper, &card, &event.time).await?;
+        tx.record_card_payment(order, shopper, &card, &event.time).await?;
         let signals = card_velocity::signals_of(tx, order).await?.unwrap_or_default();
         metrics::histogram!("fraud_card_accounts").record(signals.accounts as f64);
         let (points, card_reasons) = card_velocity::score(&self.rules, signals);
@@ -255,44 +208,22 @@ impl FraudCheck {
             return Ok(());
         }
         metrics::counter!("fraud_card_checks_total", "outcome" => "velocity").increment(1);
-        let observed: Option<(i32, String, bool, Option<String>)> = on_conn!(&mut *tx, conn => sqlx::query_as(
-            "SELECT score, reasons, held, released_at FROM fraud_observations WHERE order_id = $1",
-        )
-        .bind(order)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db())?);
-        let Some((before_score, before_reasons, held, released_at)) = observed else {
+        let Some(observed) = tx.fraud_score(order).await? else {
             // The order's own check has not run yet; it adds the card's points when it does.
             tracing::info!(order, "card velocity seen before the order's check; the check will count it");
             return Ok(());
         };
-        let score = u32::try_from(before_score).unwrap_or(0) + points;
+        let score = u32::try_from(observed.score).unwrap_or(0) + points;
         let mut reasons: Vec<String> =
-            before_reasons.split("; ").filter(|r| !r.is_empty()).map(str::to_owned).collect();
+            observed.reasons.split("; ").filter(|r| !r.is_empty()).map(str::to_owned).collect();
         reasons.extend(card_reasons);
-        on_conn!(&mut *tx, conn => sqlx::query(
-            "UPDATE fraud_observations SET score = $2, reasons = $3 WHERE order_id = $1",
-        )
-        .bind(order)
-        .bind(score as i32)
-        .bind(reasons.join("; "))
-        .execute(&mut *conn)
-        .await
-        .map_err(db())?.rows_affected());
+        tx.rescore_order(order, score as i32, &reasons.join("; ")).await?;
         metrics::histogram!("fraud_score").record(f64::from(score));
-        let under_review = held && released_at.is_none();
+        let under_review = observed.held && observed.released_at.is_none();
         if under_review || score < self.rules.hold_at {
             return Ok(());
         }
-        on_conn!(&mut *tx, conn => sqlx::query(
-            "UPDATE fraud_observations SET held = $2, released_at = NULL, released_by = NULL WHERE order_id = $1",
-        )
-        .bind(order)
-        .bind(true)
-        .execute(&mut *conn)
-        .await
-        .map_err(db())?.rows_affected());
+        tx.hold_order_for_review(order).await?;
         hold(tx, event, &OrderHeld { order_id: order, shopper_id: shopper, score, reasons }).await
     }
 }

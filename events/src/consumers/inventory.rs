@@ -12,14 +12,14 @@ use futures_util::future::BoxFuture;
 
 use crate::Cause;
 use crate::consumer::Consumer;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use linkedall_events_schema::Envelope;
 use linkedall_events_schema::Event;
 use linkedall_events_schema::Payload;
 use linkedall_events_schema::payloads::{
     LowStock, OrderCancelled, OrderCreated, OutOfStock, ProductCreated, ProductUpdated, StockAlert,
 };
-use linkedall_store::on_conn;
+use linkedall_store::stock_levels::{ProductStock, StockLevel};
 use linkedall_store::write_tx::WriteTx;
 
 /// At or below this many units a product is low on stock.
@@ -27,36 +27,12 @@ pub const LOW_STOCK: i64 = 5;
 
 pub struct Inventory;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Level {
-    Ok,
-    Low,
-    Out,
-}
-
-impl Level {
-    fn of(stock: i64) -> Level {
-        match stock {
-            ..=0 => Level::Out,
-            s if s <= LOW_STOCK => Level::Low,
-            _ => Level::Ok,
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Level::Ok => "ok",
-            Level::Low => "low",
-            Level::Out => "out",
-        }
-    }
-
-    fn parse(s: &str) -> Level {
-        match s {
-            "low" => Level::Low,
-            "out" => Level::Out,
-            _ => Level::Ok,
-        }
+/// The level of a product with `stock` units left.
+fn level_of(stock: i64) -> StockLevel {
+    match stock {
+        ..=0 => StockLevel::Out,
+        s if s <= LOW_STOCK => StockLevel::Low,
+        _ => StockLevel::Ok,
     }
 }
 
@@ -89,46 +65,24 @@ impl Consumer for Inventory {
 
     fn apply<'a>(&'a self, tx: &'a mut WriteTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let db = || Error::db("tracking stock levels");
             let mut products = products_of(event)?;
             products.sort_unstable();
             products.dedup();
             for product in products {
-                let now: Option<(i64, i64)> = on_conn!(&mut *tx, conn => sqlx::query_as(
-                    "SELECT CAST(stock AS BIGINT), vendor_id FROM products WHERE id = $1",
-                )
-                .bind(product)
-                .fetch_optional(&mut *conn)
-                .await
-                .map_err(db())?);
-                let Some((stock, vendor_id)) = now else { continue };
-                let before: Option<String> = on_conn!(&mut *tx, conn => sqlx::query_scalar(
-                    "SELECT level FROM stock_levels WHERE product_id = $1",
-                )
-                .bind(product)
-                .fetch_optional(&mut *conn)
-                .await
-                .map_err(db())?);
-                let before = before.as_deref().map(Level::parse);
-                let level = Level::of(stock);
-                on_conn!(&mut *tx, conn => sqlx::query(
-                    "INSERT INTO stock_levels (product_id, level, stock) VALUES ($1, $2, $3) \
-                     ON CONFLICT (product_id) DO UPDATE SET level = excluded.level, stock = excluded.stock",
-                )
-                .bind(product)
-                .bind(level.as_str())
-                .bind(stock)
-                .execute(&mut *conn)
-                .await
-                .map_err(db())?.rows_affected());
-                if level == Level::Low && before != Some(Level::Low) {
+                let Some(ProductStock { stock, vendor_id }) = tx.product_stock(product).await? else {
+                    continue;
+                };
+                let before = tx.stock_level(product).await?;
+                let level = level_of(stock);
+                tx.set_stock_level(product, level, stock).await?;
+                if level == StockLevel::Low && before != Some(StockLevel::Low) {
                     let alert = LowStock(StockAlert { product_id: product, vendor_id, stock: Some(stock) });
                     let cause = Cause { traceparent: event.traceparent.clone(), ..Cause::default() };
                     tx.emit(&Event::about_product(product, &alert)?, &cause).await?;
                     metrics::counter!("inventory_alerts_total", "level" => "low").increment(1);
                     tracing::info!(product, stock, "product is low on stock");
                 }
-                if level == Level::Out && before != Some(Level::Out) {
+                if level == StockLevel::Out && before != Some(StockLevel::Out) {
                     metrics::counter!("inventory_alerts_total", "level" => "out").increment(1);
                     tracing::info!(product, "product is out of stock");
                 }

@@ -5,12 +5,11 @@
 use futures_util::future::BoxFuture;
 
 use crate::consumer::Consumer;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use linkedall_events_schema::Envelope;
 use linkedall_events_schema::payloads::{
     OrderCancelled, OrderConfirmed, OrderCreated, OrderDelivered, OrderShipped, PartMoved,
 };
-use linkedall_store::on_conn;
 use linkedall_store::write_tx::WriteTx;
 
 pub struct OrderHistory;
@@ -26,22 +25,17 @@ impl Consumer for OrderHistory {
 
     fn apply<'a>(&'a self, tx: &'a mut WriteTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let db = || Error::db("projecting the order history");
             let seq = event.sequence();
             if event.is::<OrderCreated>() {
                 let order: OrderCreated = event.data_as()?;
-                on_conn!(tx, conn => sqlx::query(
-                    "INSERT INTO order_history (order_id, shopper_id, state, currency, total_minor, last_seq) \
-                     VALUES ($1, $2, 'created', $3, $4, $5) ON CONFLICT (order_id) DO NOTHING",
+                tx.open_order_history(
+                    order.id,
+                    order.shopper_id,
+                    &order.total.currency,
+                    order.total.minor,
+                    seq,
                 )
-                .bind(order.id)
-                .bind(order.shopper_id)
-                .bind(&order.total.currency)
-                .bind(order.total.minor)
-                .bind(seq)
-                .execute(&mut *conn)
-                .await
-                .map_err(db())?.rows_affected());
+                .await?;
                 return Ok(());
             }
             let (order, state) = if let Some(confirmed) = event.payload::<OrderConfirmed>() {
@@ -64,15 +58,7 @@ impl Consumer for OrderHistory {
             } else {
                 return Ok(());
             };
-            on_conn!(tx, conn => sqlx::query(
-                "UPDATE order_history SET state = $2, last_seq = $3 WHERE order_id = $1 AND last_seq < $3",
-            )
-            .bind(order)
-            .bind(state)
-            .bind(seq)
-            .execute(&mut *conn)
-            .await
-            .map_err(db())?.rows_affected());
+            tx.move_order_history(order, state, seq).await?;
             Ok(())
         })
     }

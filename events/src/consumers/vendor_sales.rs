@@ -4,11 +4,10 @@
 use futures_util::future::BoxFuture;
 
 use crate::consumer::Consumer;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use linkedall_events_schema::Envelope;
 use linkedall_events_schema::Payload;
 use linkedall_events_schema::payloads::OrderCreated;
-use linkedall_store::on_conn;
 use linkedall_store::write_tx::WriteTx;
 
 pub struct VendorSales;
@@ -26,17 +25,7 @@ impl Consumer for VendorSales {
         Box::pin(async move {
             let order: OrderCreated = event.data_as()?;
             for part in &order.parts {
-                on_conn!(&mut *tx, conn => sqlx::query(
-                    "INSERT INTO vendor_sales (vendor_id, currency, orders, gross_minor) VALUES ($1, $2, 1, $3) \
-                     ON CONFLICT (vendor_id, currency) DO UPDATE SET orders = vendor_sales.orders + 1, \
-                     gross_minor = vendor_sales.gross_minor + excluded.gross_minor",
-                )
-                .bind(part.vendor_id)
-                .bind(&part.subtotal.currency)
-                .bind(part.subtotal.minor)
-                .execute(&mut *conn)
-                .await
-                .map_err(Error::db("projecting vendor sales"))?.rows_affected());
+                tx.count_vendor_sale(part.vendor_id, &part.subtotal.currency, part.subtotal.minor).await?;
             }
             Ok(())
         })

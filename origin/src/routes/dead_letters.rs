@@ -24,7 +24,7 @@ pub async fn list(State(state): State<AppState>, _admin: Admin, params: QueryPar
             });
         }
     };
-    let letters = dead_letters::list(&state.store, all, 500).await?;
+    let letters = state.store.dead_letters(all, 500).await?;
     Ok(Json(json!({ "dead_letters": letters })))
 }
 

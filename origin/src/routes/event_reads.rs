@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::admin::Admin;
 use crate::error::{Error, Result};
-use crate::events::consumers::{analytics, recommendations};
 use crate::events::relay;
 use crate::params::QueryParams;
 use linkedall_events_schema::registry as schemas;
@@ -22,7 +21,7 @@ pub async fn bought_together(
 ) -> Result<Json<Value>> {
     let Path(raw) = path?;
     let id = ProductId::parse(&raw)?;
-    let items = recommendations::bought_with(&state.store, id.get(), 8).await?;
+    let items = state.store.bought_with(id.get(), 8).await?;
     Ok(Json(json!({ "product_id": id, "items": items })))
 }
 
@@ -69,7 +68,7 @@ pub async fn order_analytics(
             ),
         });
     }
-    let windows = analytics::windows(&state.store, since, 10_000).await?;
+    let windows = state.store.order_analytics(since, 10_000).await?;
     Ok(Json(json!({ "windows": windows })))
 }
 

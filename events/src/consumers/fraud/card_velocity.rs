@@ -4,14 +4,13 @@
 //! address does not see.
 //!
 //! The card is the payment provider's fingerprint (`payment.completed`'s `card_fingerprint`),
-//! recorded in `fraud_card_payments` at the payment event's time, so a payment delivered late
+//! recorded (`WriteTx::record_card_payment`) at the payment event's time, so a payment delivered late
 //! is counted in the window it belongs to.
 
 use time::Duration;
 
 use super::{FraudRules, before};
-use crate::error::{Error, Result};
-use linkedall_store::on_conn;
+use crate::error::Result;
 use linkedall_store::write_tx::WriteTx;
 
 /// How far back a payment's window reaches.
@@ -47,46 +46,12 @@ pub fn score(rules: &FraudRules, signals: CardSignals) -> (u32, Vec<String>) {
     (score, reasons)
 }
 
-/// Records that `card` paid order `order` of `shopper` at `at` (once per order).
-pub async fn record(tx: &mut WriteTx, order: i64, shopper: i64, card: &str, at: &str) -> Result<()> {
-    on_conn!(tx, conn => sqlx::query(
-        "INSERT INTO fraud_card_payments (order_id, shopper_id, card_fingerprint, at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (order_id) DO NOTHING",
-    )
-    .bind(order)
-    .bind(shopper)
-    .bind(card)
-    .bind(at)
-    .execute(&mut *conn)
-    .await
-    .map_err(Error::db("recording the card an order was paid with"))?
-    .rows_affected());
-    Ok(())
-}
-
 /// What the card that paid `order` did in the window of that payment; `None` when the order
 /// was not paid by a known card (yet).
 pub async fn signals_of(tx: &mut WriteTx, order: i64) -> Result<Option<CardSignals>> {
-    let db = || Error::db("counting a card's payments");
-    let paid: Option<(String, String)> = on_conn!(&mut *tx, conn => sqlx::query_as(
-        "SELECT card_fingerprint, at FROM fraud_card_payments WHERE order_id = $1",
-    )
-    .bind(order)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(db())?);
-    let Some((card, at)) = paid else { return Ok(None) };
-    let window = before(&at, Duration::minutes(WINDOW_MINUTES))?;
-    let (accounts, orders): (i64, i64) = on_conn!(&mut *tx, conn => sqlx::query_as(
-        "SELECT count(DISTINCT shopper_id), count(*) FROM fraud_card_payments \
-         WHERE card_fingerprint = $1 AND at >= $2 AND at <= $3",
-    )
-    .bind(&card)
-    .bind(&window)
-    .bind(&at)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(db())?);
+    let Some(paid) = tx.card_payment(order).await? else { return Ok(None) };
+    let window = before(&paid.at, Duration::minutes(WINDOW_MINUTES))?;
+    let (accounts, orders) = tx.card_payments_between(&paid.card_fingerprint, &window, &paid.at).await?;
     Ok(Some(CardSignals { accounts, orders }))
 }
 
