@@ -181,11 +181,12 @@ async fn a_cached_product_shows_the_new_price_everywhere_right_after_its_vendor_
 }
 
 async fn search_results_show_a_product_listed_after_the_search_was_cached(origin: TestOrigin) {
-    let path = "/api/v1/search?q=baobab";
+    // A word no demo product uses (the seeded catalog is searched first, and must miss).
+    let path = "/api/v1/search?q=calabash";
     assert_eq!(cached(&origin, path).await["items"], json!([]), "nothing matches yet");
     let home_before = cached(&origin, "/api/v1/home").await;
-    let vendor = Account::register(&origin, "grove@example.com", Some("Baobab Grove")).await;
-    let id = vendor.list_product("Baobab seed oil", 2_500, 12).await;
+    let vendor = Account::register(&origin, "carver@example.com", Some("Calabash Carvers")).await;
+    let id = vendor.list_product("Carved calabash bowl", 2_500, 12).await;
     let (_, results, cache_status) = get(&origin, path).await;
     assert_eq!(results["items"][0]["id"], id, "the new product is found: {results}");
     assert!(cache_status.contains("fwd=miss"), "{cache_status}");
