@@ -198,7 +198,8 @@ async fn a_vendor_sees_stock_and_ships_a_paid_order_from_the_dashboard() {
     assert_eq!(dashboard.status, 200, "{}", dashboard.body);
     assert_eq!(dashboard.headers["cache-control"], "private, no-store");
     assert!(
-        dashboard.body.contains("Indigo adire wrapper") && dashboard.body.contains(">3<"),
+        dashboard.body.contains("Indigo adire wrapper")
+            && dashboard.body.contains(">3 <small>Only 3 left</small>"),
         "{}",
         dashboard.body
     );
