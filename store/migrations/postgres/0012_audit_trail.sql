@@ -16,6 +16,8 @@ CREATE TABLE IF NOT EXISTS admin_actions (
     action     TEXT NOT NULL,
     target     TEXT NOT NULL,
     detail     TEXT NOT NULL DEFAULT '',
+    -- An HTTP status (100–599): an int cannot run out.
+    -- squawk-ignore prefer-bigint-over-int
     status     INTEGER NOT NULL,
     client_ip  TEXT,
     at         TIMESTAMPTZ NOT NULL DEFAULT now()
