@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use linkedall_edge_dev::{EdgeDevConfig, EdgeServer};
-use linkedall_origin::store::Backend;
 use linkedall_origin::testing::{TestDatabase, TestOrigin};
 use linkedall_shared::{HomeFeed, ProductDetail, ProductList};
+use linkedall_store::Backend;
 use support::is_plain;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,9 +3,9 @@
 //! (each on its own PostgreSQL schema) behind the native edge host.
 
 use linkedall_edge_dev::{EdgeDevConfig, EdgeServer};
-use linkedall_origin::store::Backend;
 use linkedall_origin::testing::{TestDatabase, TestOptions, TestOrigin};
 use linkedall_shared::OriginSite;
+use linkedall_store::Backend;
 
 async fn origin(site: OriginSite) -> Option<TestOrigin> {
     let db = TestDatabase::new(Backend::Postgres).await?.seeded(30).await;

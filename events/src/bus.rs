@@ -45,7 +45,9 @@ impl Bus {
     pub async fn publish(&self, envelope: &Envelope) -> Result<Published> {
         match self {
             Bus::InProcess(bus) => Ok(bus.publish(envelope)),
-            Bus::JetStream(bus) => bus.publish(envelope).await,
+            Bus::JetStream(bus) => {
+                Ok(if bus.publish(envelope).await? { Published::Duplicate } else { Published::New })
+            }
         }
     }
 
@@ -156,7 +158,13 @@ impl Subscription {
     pub async fn next(&mut self) -> Option<Result<Delivery>> {
         match self {
             Subscription::InProcess(subscription) => Some(Ok(subscription.next().await)),
-            Subscription::JetStream(subscription) => subscription.next().await,
+            Subscription::JetStream(subscription) => {
+                Some(subscription.next().await?.map(|message| Delivery {
+                    envelope: message.envelope(),
+                    attempt: message.attempt(),
+                    handle: Handle::JetStream(Box::new(message)),
+                }))
+            }
         }
     }
 

@@ -13,7 +13,6 @@ use async_nats::jetstream::consumer::{AckPolicy, DeliverPolicy, PullConsumer, pu
 use async_nats::jetstream::{self, AckKind, stream};
 use futures_util::StreamExt;
 
-use crate::bus::{Delivery, Handle, Published};
 use crate::error::{Error, Result};
 use linkedall_events_schema::Envelope;
 
@@ -106,7 +105,8 @@ impl JetStreamBus {
         Ok(())
     }
 
-    pub(crate) async fn publish(&self, envelope: &Envelope) -> Result<Published> {
+    /// Publishes `envelope`; `true` when the stream already held its id (a duplicate, dropped).
+    pub(crate) async fn publish(&self, envelope: &Envelope) -> Result<bool> {
         let subject = format!("{}.{}", self.names.subject_prefix, envelope.kind);
         let mut headers = HeaderMap::new();
         headers.insert("Nats-Msg-Id", envelope.id.as_str());
@@ -121,7 +121,7 @@ impl JetStreamBus {
             .map_err(|e| bus_error("publishing an event")(e.to_string()))?
             .await
             .map_err(|e| bus_error("waiting for the stream's acknowledgement")(e.to_string()))?;
-        Ok(if ack.duplicate { Published::Duplicate } else { Published::New })
+        Ok(ack.duplicate)
     }
 
     /// The durable pull consumer `consumer` over every event, created on first use.
@@ -196,18 +196,11 @@ pub struct JetStreamSubscription {
 }
 
 impl JetStreamSubscription {
-    pub(crate) async fn next(&mut self) -> Option<Result<Delivery>> {
-        let message = match self.messages.next().await? {
-            Ok(message) => message,
-            Err(e) => return Some(Err(Error::EventBus(format!("receiving from the durable consumer: {e}")))),
-        };
-        let attempt = message.info().map(|i| u32::try_from(i.delivered).unwrap_or(1)).unwrap_or(1);
-        let envelope = Envelope::from_json(&message.payload).map_err(Error::from);
-        Some(Ok(Delivery {
-            envelope,
-            attempt,
-            handle: Handle::JetStream(Box::new(JetStreamDelivery(message))),
-        }))
+    pub(crate) async fn next(&mut self) -> Option<Result<JetStreamDelivery>> {
+        Some(match self.messages.next().await? {
+            Ok(message) => Ok(JetStreamDelivery(message)),
+            Err(e) => Err(Error::EventBus(format!("receiving from the durable consumer: {e}"))),
+        })
     }
 }
 
@@ -215,6 +208,16 @@ impl JetStreamSubscription {
 pub(crate) struct JetStreamDelivery(jetstream::Message);
 
 impl JetStreamDelivery {
+    /// The event it carries; an error when the message is not a readable CloudEvent.
+    pub(crate) fn envelope(&self) -> Result<Envelope> {
+        Envelope::from_json(&self.0.payload).map_err(Error::from)
+    }
+
+    /// 1 for the first delivery.
+    pub(crate) fn attempt(&self) -> u32 {
+        self.0.info().map(|i| u32::try_from(i.delivered).unwrap_or(1)).unwrap_or(1)
+    }
+
     pub(crate) async fn ack(self) -> Result<()> {
         // Double ack: the server confirms it, so a crash right after cannot redeliver it.
         self.0.double_ack().await.map_err(|e| Error::EventBus(format!("acknowledging a delivery: {e}")))

@@ -24,7 +24,7 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use crate::error::{Error, Result};
-use crate::store::Store;
+use linkedall_store::Store;
 
 /// The journal reader name this forwarder saves its position under.
 const READER: &str = "cloudflare";

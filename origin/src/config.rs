@@ -11,16 +11,19 @@ use clap::{Args, Parser, ValueEnum};
 use crate::accounts::PasswordCost;
 use crate::deployment::{Environment, RequiredSecrets, production_reason};
 use crate::error::{Error, Result};
-use crate::events::consumer::Consumer;
-use crate::events::jetstream::StreamNames;
-use crate::events::runner::RetryPolicy;
-use crate::events::service::{BusChoice, EventsPlan};
 use crate::payments::paystack::PaystackSettings;
 use crate::secret::Secret;
 use crate::supabase::SupabaseSettings;
+use linkedall_events::consumer::Consumer;
+use linkedall_events::jetstream::StreamNames;
+use linkedall_events::runner::RetryPolicy;
+use linkedall_events::service::{BusChoice, EventsPlan};
 
 /// The embedded default: a SQLite file under `./data`, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/linkedall.db";
+
+/// The site name of an origin not told which region it serves.
+pub const DEFAULT_SITE: &str = "local";
 
 /// Every setting of the origin, in sections. Each default is written once, in its `#[arg]`;
 /// tests build settings the way the binary does, by parsing ([`Settings::parse_args`]).
@@ -79,7 +82,7 @@ pub struct ServiceConfig {
 
     /// This origin's site name (`lagos`, `nairobi`, `johannesburg`, `cairo`), sent as
     /// `x-linkedall-site` on every response.
-    #[arg(long, env = "LINKEDALL_SITE", default_value = crate::startup::DEFAULT_SITE)]
+    #[arg(long, env = "LINKEDALL_SITE", default_value = DEFAULT_SITE)]
     pub site: String,
 
     /// Edge addresses (IPs or CIDR blocks, comma-separated) whose `x-linkedall-client-ip`
@@ -546,7 +549,7 @@ impl EventsConfig {
             consumers,
             policy: self.retry_policy(),
             poll_every: Duration::from_millis(self.relay_poll_ms.max(1)),
-            batch: crate::events::relay::DEFAULT_BATCH,
+            batch: linkedall_events::relay::DEFAULT_BATCH,
             consumer_batch: self.consumer_batch.max(1),
         })
     }

@@ -3,7 +3,9 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use linkedall_events::Error as EventsError;
 use linkedall_shared::DomainError;
+use linkedall_store::Error as StoreError;
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -48,27 +50,11 @@ pub enum Error {
     #[error("too many sign-ins at once; retry shortly")]
     HashingBusy,
 
-    #[error("an account with this email already exists; sign in instead")]
-    EmailTaken,
-
-    #[error("only {available} of product {product} ({name}) left; lower the quantity or remove it")]
-    InsufficientStock { product: i64, name: String, available: i64 },
-
     #[error("cannot {action} {what}: it is {state}")]
     IllegalTransition { what: String, action: &'static str, state: &'static str },
 
-    #[error("a request with this Idempotency-Key is still being processed; retry shortly")]
-    IdempotencyKeyInFlight,
-
-    #[error("this Idempotency-Key was used with a different request body; use a new key for a new request")]
-    IdempotencyKeyReused,
-
     #[error("{0}")]
     Unprocessable(String),
-
-    /// A payment webhook whose amount or currency is not the charge's: not applied.
-    #[error("{0}")]
-    PaymentMismatch(String),
 
     #[error("the upload is larger than the {} MB allowed; send a smaller photo", limit_bytes / 1_000_000)]
     PayloadTooLarge { limit_bytes: u64 },
@@ -83,13 +69,6 @@ pub enum Error {
 
     #[error("the webhook signature does not match its body")]
     BadSignature,
-
-    #[error("database error during {during}: {source}")]
-    Database {
-        during: &'static str,
-        #[source]
-        source: sqlx::Error,
-    },
 
     #[error("session cache error during {during}: {source}")]
     Cache {
@@ -112,78 +91,38 @@ pub enum Error {
     #[error("event bus error: {0}")]
     EventBus(String),
 
-    #[error("could not apply database migrations: {0}")]
-    Migration(#[from] sqlx::migrate::MigrateError),
-
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
-
-    /// An event that could not be written or read as its schema says.
-    #[error(transparent)]
-    Event(#[from] linkedall_events_schema::SchemaError),
 
     #[error("invalid configuration: {0}")]
     Config(String),
 
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+
+    /// The store refused or failed: its error says why, in the shop's terms, and keeps its
+    /// status here (see [`Error::status`]).
+    #[error(transparent)]
+    Store(#[from] linkedall_store::Error),
+
+    /// The events failed (an admin reading a read model or replaying a dead letter).
+    #[error(transparent)]
+    Events(linkedall_events::Error),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-impl From<linkedall_store::Error> for Error {
-    /// The store's failures in the API's terms: each kind keeps its status and problem type.
-    fn from(error: linkedall_store::Error) -> Self {
-        use linkedall_store::Error as Store;
-        match error {
-            Store::NotFound { what } => Error::NotFound { what },
-            Store::InvalidInput(e) => Error::InvalidInput(e),
-            Store::InvalidParameter { name, message } => Error::InvalidParameter { name, message },
-            Store::Forbidden(why) => Error::Forbidden(why),
-            Store::Unauthenticated(why) => Error::Unauthenticated(why),
-            Store::EmailTaken => Error::EmailTaken,
-            Store::InsufficientStock { product, name, available } => {
-                Error::InsufficientStock { product, name, available }
-            }
-            Store::IllegalTransition { what, action, state } => {
-                Error::IllegalTransition { what, action, state }
-            }
-            Store::IdempotencyKeyInFlight => Error::IdempotencyKeyInFlight,
-            Store::IdempotencyKeyReused => Error::IdempotencyKeyReused,
-            Store::Unprocessable(why) => Error::Unprocessable(why),
-            Store::PaymentMismatch(why) => Error::PaymentMismatch(why),
-            Store::Database { during, source } => Error::Database { during, source },
-            Store::Migration(e) => Error::Migration(e),
-            Store::Corrupt(why) => Error::Corrupt(why),
-            Store::Config(why) => Error::Config(why),
-            Store::Io(e) => Error::Io(e),
-            Store::Event(e) => Error::Event(e),
-        }
-    }
-}
-
 impl From<linkedall_events::Error> for Error {
-    /// The events' failures in the API's terms (admin routes read and replay events).
+    /// A store failure met by the events is the store's, wherever it surfaced.
     fn from(error: linkedall_events::Error) -> Self {
-        use linkedall_events::Error as Events;
         match error {
-            Events::NotFound { what } => Error::NotFound { what },
-            Events::Unprocessable(why) => Error::Unprocessable(why),
-            Events::EventBus(why) => Error::EventBus(why),
-            Events::Corrupt(why) => Error::Corrupt(why),
-            Events::InvalidInput(e) => Error::InvalidInput(e),
-            Events::Store(e) => Error::from(e),
-            Events::Schema(e) => Error::Event(e),
+            linkedall_events::Error::Store(store) => Error::Store(store),
+            other => Error::Events(other),
         }
     }
 }
 
 impl Error {
-    /// Wraps a database error with the operation that raised it.
-    pub fn db(during: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
-        move |source| Error::Database { during, source }
-    }
-
     /// Wraps a Redis error with the operation that raised it.
     pub fn cache(during: &'static str) -> impl FnOnce(redis::RedisError) -> Error {
         move |source| Error::Cache { during, source }
@@ -191,22 +130,33 @@ impl Error {
 
     fn status(&self) -> StatusCode {
         match self {
-            Error::NotFound { .. } | Error::NoSuchRoute { .. } => StatusCode::NOT_FOUND,
+            Error::NotFound { .. }
+            | Error::NoSuchRoute { .. }
+            | Error::Store(StoreError::NotFound { .. })
+            | Error::Events(EventsError::NotFound { .. }) => StatusCode::NOT_FOUND,
             Error::InvalidInput(_)
             | Error::InvalidParameter { .. }
             | Error::MissingHeader { .. }
-            | Error::InvalidBody(_) => StatusCode::BAD_REQUEST,
-            Error::Unauthenticated(_) | Error::WrongCredentials | Error::BadSignature => {
-                StatusCode::UNAUTHORIZED
-            }
-            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            | Error::InvalidBody(_)
+            | Error::Store(StoreError::InvalidInput(_) | StoreError::InvalidParameter { .. })
+            | Error::Events(EventsError::InvalidInput(_)) => StatusCode::BAD_REQUEST,
+            Error::Unauthenticated(_)
+            | Error::WrongCredentials
+            | Error::BadSignature
+            | Error::Store(StoreError::Unauthenticated(_)) => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) | Error::Store(StoreError::Forbidden(_)) => StatusCode::FORBIDDEN,
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Error::EmailTaken
-            | Error::InsufficientStock { .. }
-            | Error::IllegalTransition { .. }
-            | Error::IdempotencyKeyInFlight
-            | Error::PaymentMismatch(_) => StatusCode::CONFLICT,
-            Error::IdempotencyKeyReused | Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::IllegalTransition { .. }
+            | Error::Store(
+                StoreError::EmailTaken
+                | StoreError::InsufficientStock { .. }
+                | StoreError::IllegalTransition { .. }
+                | StoreError::IdempotencyKeyInFlight
+                | StoreError::PaymentMismatch(_),
+            ) => StatusCode::CONFLICT,
+            Error::Unprocessable(_)
+            | Error::Store(StoreError::IdempotencyKeyReused | StoreError::Unprocessable(_))
+            | Error::Events(EventsError::Unprocessable(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -214,16 +164,16 @@ impl Error {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
             Error::Photo(photo) if photo.is_input_error() => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::Database { source: sqlx::Error::PoolTimedOut, .. }
-            | Error::Cache { .. }
+            Error::Store(store) if store.is_overload() => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Cache { .. }
             | Error::KeySet(_)
             | Error::HashingBusy
-            | Error::EventBus(_) => StatusCode::SERVICE_UNAVAILABLE,
+            | Error::EventBus(_)
+            | Error::Events(EventsError::EventBus(_)) => StatusCode::SERVICE_UNAVAILABLE,
             Error::PaymentProvider(_) | Error::Upstream(_) => StatusCode::BAD_GATEWAY,
-            Error::Database { .. }
-            | Error::Migration(_)
+            Error::Store(_)
+            | Error::Events(_)
             | Error::Corrupt(_)
-            | Error::Event(_)
             | Error::Config(_)
             | Error::Photo(_)
             | Error::Media(_)
@@ -234,28 +184,40 @@ impl Error {
     /// The problem type: a stable, documented slug per kind of failure.
     fn kind(&self) -> &'static str {
         match self {
-            Error::NotFound { .. } => "not-found",
-            Error::InvalidInput(_) | Error::InvalidParameter { .. } => "invalid-parameter",
+            Error::NotFound { .. }
+            | Error::Store(StoreError::NotFound { .. })
+            | Error::Events(EventsError::NotFound { .. }) => "not-found",
+            Error::InvalidInput(_)
+            | Error::InvalidParameter { .. }
+            | Error::Store(StoreError::InvalidInput(_) | StoreError::InvalidParameter { .. })
+            | Error::Events(EventsError::InvalidInput(_)) => "invalid-parameter",
             Error::MissingHeader { .. } => "missing-header",
             Error::InvalidBody(_) => "invalid-body",
             Error::UnsupportedMediaType(_) => "unsupported-media-type",
-            Error::Unauthenticated(_) => "unauthenticated",
+            Error::Unauthenticated(_) | Error::Store(StoreError::Unauthenticated(_)) => "unauthenticated",
             Error::WrongCredentials => "wrong-credentials",
-            Error::Forbidden(_) => "forbidden",
+            Error::Forbidden(_) | Error::Store(StoreError::Forbidden(_)) => "forbidden",
             Error::TooManyAttempts { .. } => "too-many-attempts",
             Error::HashingBusy => "busy",
-            Error::EmailTaken => "email-taken",
-            Error::InsufficientStock { .. } => "insufficient-stock",
-            Error::IllegalTransition { .. } => "illegal-transition",
-            Error::IdempotencyKeyInFlight => "idempotency-key-in-flight",
-            Error::IdempotencyKeyReused => "idempotency-key-reused",
-            Error::Unprocessable(_) => "unprocessable",
-            Error::PaymentMismatch(_) => "payment-mismatch",
+            Error::Store(StoreError::EmailTaken) => "email-taken",
+            Error::Store(StoreError::InsufficientStock { .. }) => "insufficient-stock",
+            Error::IllegalTransition { .. } | Error::Store(StoreError::IllegalTransition { .. }) => {
+                "illegal-transition"
+            }
+            Error::Store(StoreError::IdempotencyKeyInFlight) => "idempotency-key-in-flight",
+            Error::Store(StoreError::IdempotencyKeyReused) => "idempotency-key-reused",
+            Error::Unprocessable(_)
+            | Error::Store(StoreError::Unprocessable(_))
+            | Error::Events(EventsError::Unprocessable(_)) => "unprocessable",
+            Error::Store(StoreError::PaymentMismatch(_)) => "payment-mismatch",
             Error::BadSignature => "bad-signature",
             Error::NoSuchRoute { .. } => "no-such-route",
             Error::MethodNotAllowed { .. } => "method-not-allowed",
-            Error::Database { source: sqlx::Error::PoolTimedOut, .. } => "overloaded",
-            Error::Cache { .. } | Error::KeySet(_) | Error::EventBus(_) => "unavailable",
+            Error::Store(store) if store.is_overload() => "overloaded",
+            Error::Cache { .. }
+            | Error::KeySet(_)
+            | Error::EventBus(_)
+            | Error::Events(EventsError::EventBus(_)) => "unavailable",
             Error::PaymentProvider(_) => "payment-provider",
             Error::Upstream(_) => "upstream",
             Error::PayloadTooLarge { .. } => "payload-too-large",

@@ -4,8 +4,9 @@
 //!
 //! It sits on top of three crates, and dependencies point one way (checked by `cargo xtask
 //! test`): `linkedall-events-schema` (what an event is), `linkedall-store` (every SQL
-//! statement, the order state machine, its own error; re-exported here as [`store`]) and
-//! `linkedall-events` (bus, relay, consumers, replay; re-exported as [`events`]).
+//! statement, the order state machine, its own error) and `linkedall-events` (bus, relay,
+//! consumers, replay); each is used under its own name, and their errors map into
+//! [`error::Error`].
 //!
 //! A request's path through this crate: [`observe`] (request id, trace context, metrics) →
 //! [`routes`] (parse input) → [`catalog_cache`] (encoded answers, Redis or memory; catalog reads
@@ -59,9 +60,4 @@ pub mod testing;
 
 pub use config::Settings;
 pub use error::Error;
-/// The events crate, under the name the origin's modules have always used for it.
-pub use linkedall_events as events;
-/// The store crate, under the name the origin's modules have always used for it.
-pub use linkedall_store as store;
-pub use linkedall_store::{Store, cart, order};
 pub use startup::Origin;

@@ -3,9 +3,8 @@
 //! plus the one-shot jobs: migrate, seed, replay.
 
 use clap::{Parser, Subcommand};
+use linkedall_events::replay::ReplayOptions;
 use linkedall_origin::config::{LogFormat, Settings};
-use linkedall_origin::events;
-use linkedall_origin::events::replay::ReplayOptions;
 use linkedall_origin::role::{self, Role};
 use linkedall_origin::seed::{SeedOptions, seed};
 use linkedall_origin::telemetry;
@@ -80,7 +79,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Replay { from_snapshot, snapshot_every } => {
             let store = role::connect(&cli.settings).await?;
             let report =
-                events::replay::rebuild(&store, ReplayOptions { from_snapshot, snapshot_every }).await?;
+                linkedall_events::replay::rebuild(&store, ReplayOptions { from_snapshot, snapshot_every })
+                    .await?;
             println!(
                 "replayed {} events after #{} into the read models ({} snapshots taken)",
                 report.events, report.started_after, report.snapshots_taken

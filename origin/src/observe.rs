@@ -11,7 +11,7 @@ use axum::response::Response;
 use tracing::Instrument;
 
 use crate::client_address::ClientAddress;
-use crate::events::Cause;
+use linkedall_events::Cause;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");

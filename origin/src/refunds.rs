@@ -11,7 +11,7 @@ use tokio::sync::watch;
 
 use crate::error::Result;
 use crate::payments::PaymentProvider;
-use crate::store::Store;
+use linkedall_store::Store;
 
 /// Attempts before a refund is handed to an admin.
 pub const MAX_ATTEMPTS: u32 = 6;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::catalog_cache::CatalogCache;
-use crate::store::Store;
+use linkedall_store::Store;
 
 /// Orders cancelled per transaction; a sweep repeats full batches until the backlog is gone.
 const BATCH: i64 = 200;

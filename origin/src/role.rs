@@ -11,14 +11,14 @@ use tokio::sync::watch;
 
 use crate::config::{AuthSettings, Settings};
 use crate::error::{Error, Result};
-use crate::events::consumers;
-use crate::events::purge::JournalPurges;
-use crate::events::service::{self, BusChoice, EventsPlan, RunningEvents};
 use crate::role_metrics;
 use crate::routes::InternalTokens;
 use crate::startup::{Origin, catalog_cache_for, payment_provider};
-use crate::store::{PoolSettings, Store};
 use crate::sweepers::{RunningSweepers, Sweepers};
+use linkedall_events::consumers;
+use linkedall_events::purge::JournalPurges;
+use linkedall_events::service::{self, BusChoice, EventsPlan, RunningEvents};
+use linkedall_store::{PoolSettings, Store};
 
 /// What one origin process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

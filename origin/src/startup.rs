@@ -14,9 +14,6 @@ use crate::client_address::TrustedEdges;
 use crate::cloudflare_purge::CloudflareSettings;
 use crate::config::{AuthSettings, Settings};
 use crate::error::Result;
-use crate::events::consumers;
-use crate::events::purge::JournalPurges;
-use crate::events::service::EventsPlan;
 use crate::login_limit::{LoginLimiter, RegistrationLimit};
 use crate::media::MediaStore;
 use crate::payments::paystack::PaystackProvider;
@@ -24,16 +21,16 @@ use crate::payments::{PaymentProvider, SandboxProvider};
 use crate::routes::{AppState, InternalTokens, router};
 use crate::session::SessionKeys;
 use crate::session_cache::SessionCache;
-use crate::store::{PoolSettings, Store};
 use crate::supabase::SupabaseVerifier;
 use crate::sweepers::Sweepers;
 use crate::telemetry;
+use linkedall_events::consumers;
+use linkedall_events::purge::JournalPurges;
+use linkedall_events::service::EventsPlan;
+use linkedall_store::{PoolSettings, Store};
 
 /// How often an origin sweeps expired reservations unless told otherwise.
 pub const DEFAULT_SWEEP_EVERY: Duration = Duration::from_secs(30);
-
-/// The site name of an origin not told which region it serves.
-pub const DEFAULT_SITE: &str = "local";
 
 /// A ready-to-serve origin: database connected and migrated.
 pub struct Origin {
@@ -115,7 +112,7 @@ impl Origin {
                 payments,
                 admin_token: None,
                 internal_tokens: InternalTokens::default(),
-                site: Arc::from(DEFAULT_SITE),
+                site: Arc::from(crate::config::DEFAULT_SITE),
                 consumers: Arc::new(consumers::all(purges)),
                 media: MediaStore::temporary()?,
             },
@@ -247,7 +244,7 @@ impl Origin {
                 cloudflare: self.cloudflare.clone(),
             }
             .spawn()?;
-            (Some(sweepers), crate::events::service::spawn(self.state.store.clone(), self.events.clone()))
+            (Some(sweepers), linkedall_events::service::spawn(self.state.store.clone(), self.events.clone()))
         } else {
             (None, None)
         };

@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::payments::PaymentProvider;
 use crate::refunds::{RefundSweeper, StopRefunding};
 use crate::reservations::{ReservationSweeper, StopSweeping};
-use crate::store::Store;
+use linkedall_store::Store;
 
 /// What the sweepers need, and nothing else of the origin.
 pub struct Sweepers {

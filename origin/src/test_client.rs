@@ -5,8 +5,8 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::store::Store;
 use crate::testing::TestOrigin;
+use linkedall_store::Store;
 
 /// Requests to one origin with one bearer token (or none).
 #[derive(Clone)]

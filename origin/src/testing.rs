@@ -18,8 +18,8 @@ use crate::catalog_cache::{CatalogCache, RedisCatalog};
 use crate::config::AuthSettings;
 use crate::seed::{SeedOptions, seed};
 use crate::session_cache::SessionCache;
-use crate::store::{Backend, PoolSettings, Store};
 use crate::supabase::SupabaseSettings;
+use linkedall_store::{Backend, PoolSettings, Store};
 
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -237,7 +237,7 @@ pub struct TestOptions {
     /// Forward purges to this (imitation of) Cloudflare.
     pub cloudflare: Option<crate::cloudflare_purge::CloudflareSettings>,
     /// The relay and consumers the origin runs (none by default: events stay in the outbox).
-    pub events: crate::events::service::EventsPlan,
+    pub events: linkedall_events::service::EventsPlan,
     /// Where photos are stored (a fresh temporary folder by default).
     pub media: Option<crate::media::MediaStore>,
     /// The payment provider (the sandbox of [`test_auth`] by default), e.g. a [`ScriptedRefunds`].
@@ -266,7 +266,7 @@ impl Default for TestOptions {
             admin_token: Some(TEST_ADMIN_TOKEN.into()),
             site: None,
             cloudflare: None,
-            events: crate::events::service::EventsPlan::off(),
+            events: linkedall_events::service::EventsPlan::off(),
             media: None,
             payments: None,
             registrations: crate::login_limit::RegistrationLimit {
@@ -556,8 +556,8 @@ pub fn nats_url() -> String {
 /// JetStream streams of one test (unique names, so tests run side by side), deleted afterwards.
 pub struct TestNats {
     pub url: String,
-    pub names: crate::events::jetstream::StreamNames,
-    pub bus: crate::events::jetstream::JetStreamBus,
+    pub names: linkedall_events::jetstream::StreamNames,
+    pub bus: linkedall_events::jetstream::JetStreamBus,
 }
 
 impl TestNats {
@@ -565,8 +565,9 @@ impl TestNats {
     pub async fn new() -> Option<TestNats> {
         let url = nats_url();
         let id = uuid::Uuid::new_v4().simple().to_string();
-        let names = crate::events::jetstream::StreamNames::with_stream(&format!("T_{id}"), &format!("t{id}"));
-        match crate::events::jetstream::JetStreamBus::connect(&url, names.clone()).await {
+        let names =
+            linkedall_events::jetstream::StreamNames::with_stream(&format!("T_{id}"), &format!("t{id}"));
+        match linkedall_events::jetstream::JetStreamBus::connect(&url, names.clone()).await {
             Ok(bus) => Some(TestNats { url, names, bus }),
             Err(error) if in_ci() => panic!("NATS JetStream at {url} is required when CI=true: {error}"),
             Err(error) => {
@@ -578,8 +579,8 @@ impl TestNats {
         }
     }
 
-    pub fn choice(&self) -> crate::events::service::BusChoice {
-        crate::events::service::BusChoice::JetStream { url: self.url.clone(), names: self.names.clone() }
+    pub fn choice(&self) -> linkedall_events::service::BusChoice {
+        linkedall_events::service::BusChoice::JetStream { url: self.url.clone(), names: self.names.clone() }
     }
 }
 
@@ -589,7 +590,7 @@ impl Drop for TestNats {
         let _ = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
             runtime.block_on(async {
-                let bus = crate::events::jetstream::JetStreamBus::connect(&url, names).await.ok()?;
+                let bus = linkedall_events::jetstream::JetStreamBus::connect(&url, names).await.ok()?;
                 bus.delete_streams().await.ok()
             })
         })
@@ -709,18 +710,18 @@ impl Drop for TestS3 {
 macro_rules! on_both_backends {
     (multi_thread: $($check:ident),* $(,)?) => {
         mod sqlite { $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $check() {
-            if let Some(subject) = super::spawn($crate::store::Backend::Sqlite).await { super::$check(subject).await }
+            if let Some(subject) = super::spawn(linkedall_store::Backend::Sqlite).await { super::$check(subject).await }
         })* }
         mod postgres { $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $check() {
-            if let Some(subject) = super::spawn($crate::store::Backend::Postgres).await { super::$check(subject).await }
+            if let Some(subject) = super::spawn(linkedall_store::Backend::Postgres).await { super::$check(subject).await }
         })* }
     };
     ($($check:ident),* $(,)?) => {
         mod sqlite { $(#[tokio::test] async fn $check() {
-            if let Some(subject) = super::spawn($crate::store::Backend::Sqlite).await { super::$check(subject).await }
+            if let Some(subject) = super::spawn(linkedall_store::Backend::Sqlite).await { super::$check(subject).await }
         })* }
         mod postgres { $(#[tokio::test] async fn $check() {
-            if let Some(subject) = super::spawn($crate::store::Backend::Postgres).await { super::$check(subject).await }
+            if let Some(subject) = super::spawn(linkedall_store::Backend::Postgres).await { super::$check(subject).await }
         })* }
     };
 }

@@ -8,14 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use events_support::{Shop, eventually, scalar};
+use linkedall_events::consumers;
+use linkedall_events::purge::LoggedPurges;
+use linkedall_events::service::BusChoice;
 use linkedall_origin::accounts::{HashingLimit, PasswordCost, Passwords};
 use linkedall_origin::client_address::TrustedEdges;
-use linkedall_origin::events::consumers;
-use linkedall_origin::events::purge::LoggedPurges;
-use linkedall_origin::events::service::BusChoice;
 use linkedall_origin::login_limit::RegistrationLimit;
-use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::{TestDatabase, TestOptions, TestOrigin};
+use linkedall_store::{Backend, Store};
 use reqwest::StatusCode;
 use reqwest::header::RETRY_AFTER;
 use serde_json::{Value, json};

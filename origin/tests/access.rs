@@ -2,11 +2,11 @@
 //! prices stay in a range no total can overflow, and the operators' token opens every admin
 //! route. Black-box over HTTP, on PostgreSQL and SQLite.
 
-use linkedall_origin::cart::{MAX_LINES, MAX_QUANTITY};
-use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::test_client::TestClient;
 use linkedall_origin::testing::{TEST_ADMIN_TOKEN, TestDatabase, TestOrigin};
 use linkedall_shared::Currency;
+use linkedall_store::cart::{MAX_LINES, MAX_QUANTITY};
+use linkedall_store::{Backend, Store};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -1,9 +1,9 @@
 //! Black-box tests of the origin's HTTP API: a real origin on a random port over a real
 //! database (PostgreSQL, and SQLite where the backend matters), driven with an HTTP client.
 
-use linkedall_origin::store::Backend;
 use linkedall_origin::testing::{TestDatabase, TestOrigin};
 use linkedall_shared::{ProductDetail, ProductList, wire};
+use linkedall_store::Backend;
 use serde_json::Value;
 
 async fn spawn(backend: Backend) -> Option<TestOrigin> {

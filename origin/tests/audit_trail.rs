@@ -1,9 +1,9 @@
 //! The audit trail over HTTP: every admin write is recorded with who, what, when, from where
 //! and how it ended, and admins (only) read it back, newest first, a page at a time.
 
-use linkedall_origin::Store;
-use linkedall_origin::store::Backend;
 use linkedall_origin::testing::{TEST_ADMIN_TOKEN, TestDatabase, TestOrigin};
+use linkedall_store::Backend;
+use linkedall_store::Store;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

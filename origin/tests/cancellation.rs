@@ -3,7 +3,7 @@
 
 mod money_support;
 
-use linkedall_origin::store::Backend;
+use linkedall_store::Backend;
 use money_support::{Market, PRICES, STOCK, market};
 use reqwest::StatusCode;
 use serde_json::Value;

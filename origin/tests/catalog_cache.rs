@@ -6,9 +6,9 @@
 use std::time::Duration;
 
 use linkedall_origin::catalog_cache::{CatalogCache, RedisCatalog};
-use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::{TestDatabase, TestOptions, TestOrigin, TestRedis};
 use linkedall_shared::{ProductDetail, SearchResults, wire};
+use linkedall_store::{Backend, Store};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -10,9 +10,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use linkedall_origin::cloudflare_purge::{CloudflareSettings, PurgeBudget};
-use linkedall_origin::store::Backend;
 use linkedall_origin::testing::{TEST_ADMIN_TOKEN, TestDatabase, TestOptions, TestOrigin};
 use linkedall_shared::PurgeSelector;
+use linkedall_store::Backend;
 use serde_json::{Value, json};
 
 #[derive(Clone, Default)]

@@ -6,13 +6,13 @@ mod events_support;
 use std::time::Duration;
 
 use events_support::{Shop, TRACE_ID, eventually, processed, scalar};
+use linkedall_events::consumers;
+use linkedall_events::purge::LoggedPurges;
+use linkedall_events::replay::{ReplayOptions, rebuild};
+use linkedall_events::service::{BusChoice, EventsPlan};
 use linkedall_events_schema::catalogue;
-use linkedall_origin::events::consumers;
-use linkedall_origin::events::purge::LoggedPurges;
-use linkedall_origin::events::replay::{ReplayOptions, rebuild};
-use linkedall_origin::events::service::{BusChoice, EventsPlan};
-use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::{TestNats, TestOptions};
+use linkedall_store::{Backend, Store};
 use reqwest::StatusCode;
 
 fn plan(bus: BusChoice, purges: LoggedPurges) -> EventsPlan {

@@ -7,11 +7,11 @@ mod events_support;
 use std::sync::Arc;
 
 use events_support::{Shop, eventually, execute, processed};
-use linkedall_origin::events::consumers::analytics::OrderAnalytics;
-use linkedall_origin::events::replay::{ReplayOptions, rebuild};
-use linkedall_origin::events::service::{self, BusChoice};
-use linkedall_origin::store::{Backend, Store};
+use linkedall_events::consumers::analytics::OrderAnalytics;
+use linkedall_events::replay::{ReplayOptions, rebuild};
+use linkedall_events::service::{self, BusChoice};
 use linkedall_origin::testing::TestOptions;
+use linkedall_store::{Backend, Store};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

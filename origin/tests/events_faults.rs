@@ -9,18 +9,18 @@ use std::time::Duration;
 
 use events_support::{Shop, eventually, execute, processed, scalar};
 use futures_util::future::BoxFuture;
+use linkedall_events::bus::Bus;
+use linkedall_events::consumer::Consumer;
+use linkedall_events::consumers::analytics::OrderAnalytics;
+use linkedall_events::jetstream::StreamNames;
+use linkedall_events::relay::{Relay, StoredEvent};
+use linkedall_events::runner::RetryPolicy;
+use linkedall_events::service::{self, BusChoice, EventsPlan};
+use linkedall_events::{Error, Result};
 use linkedall_events_schema::Envelope;
-use linkedall_origin::events::bus::Bus;
-use linkedall_origin::events::consumer::Consumer;
-use linkedall_origin::events::consumers::analytics::OrderAnalytics;
-use linkedall_origin::events::jetstream::StreamNames;
-use linkedall_origin::events::relay::{Relay, StoredEvent};
-use linkedall_origin::events::runner::RetryPolicy;
-use linkedall_origin::events::service::{self, BusChoice, EventsPlan};
-use linkedall_origin::events::{Error, Result};
-use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::{TestNats, TestOptions};
 use linkedall_store::write_tx::WriteTx;
+use linkedall_store::{Backend, Store};
 use reqwest::StatusCode;
 
 fn policy() -> RetryPolicy {

@@ -6,18 +6,18 @@
 mod events_support;
 
 use events_support::{Shop, eventually, execute, processed, scalar};
+use linkedall_events::consumer::{Outcome, process};
+use linkedall_events::consumers;
+use linkedall_events::consumers::fraud::FraudCheck;
+use linkedall_events::purge::LoggedPurges;
+use linkedall_events::relay::StoredEvent;
+use linkedall_events::service::BusChoice;
 use linkedall_events_schema::Envelope;
 use linkedall_events_schema::{catalogue, payloads::PaymentCompleted};
-use linkedall_origin::events::consumer::{Outcome, process};
-use linkedall_origin::events::consumers;
-use linkedall_origin::events::consumers::fraud::FraudCheck;
-use linkedall_origin::events::purge::LoggedPurges;
-use linkedall_origin::events::relay::StoredEvent;
-use linkedall_origin::events::service::BusChoice;
-use linkedall_origin::order::Transition;
-use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::TestOptions;
 use linkedall_shared::VendorId;
+use linkedall_store::order::Transition;
+use linkedall_store::{Backend, Store};
 use reqwest::StatusCode;
 use serde_json::Value;
 

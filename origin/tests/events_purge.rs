@@ -6,11 +6,11 @@
 mod events_support;
 
 use events_support::{Shop, eventually, processed, scalar};
-use linkedall_origin::events::consumers;
-use linkedall_origin::events::purge::JournalPurges;
-use linkedall_origin::events::service::BusChoice;
-use linkedall_origin::store::Backend;
+use linkedall_events::consumers;
+use linkedall_events::purge::JournalPurges;
+use linkedall_events::service::BusChoice;
 use linkedall_origin::testing::TestOptions;
+use linkedall_store::Backend;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,9 +1,9 @@
 //! Exchange rates over HTTP: read by anyone (JSON, or postcard as the edge reads them), set by
 //! operators only, all or nothing.
 
-use linkedall_origin::store::Backend;
 use linkedall_origin::testing::{TEST_ADMIN_TOKEN, TestDatabase, TestOrigin};
 use linkedall_shared::{Currency, FxRates, Money, wire};
+use linkedall_store::Backend;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

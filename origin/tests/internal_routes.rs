@@ -4,8 +4,8 @@
 
 use linkedall_origin::routes::InternalTokens;
 use linkedall_origin::secret::Secret;
-use linkedall_origin::store::Backend;
 use linkedall_origin::testing::{TestDatabase, TestOptions, TestOrigin};
+use linkedall_store::Backend;
 
 const INTERNAL_ROUTES: [&str; 2] = ["/metrics", "/api/v1/cache/purges?after=0"];
 

@@ -20,8 +20,8 @@ mod money_support;
 use std::collections::BTreeMap;
 
 use linkedall_origin::refunds::request_due_refunds;
-use linkedall_origin::store::ledger::Movement;
-use linkedall_origin::store::{Backend, Store};
+use linkedall_store::ledger::Movement;
+use linkedall_store::{Backend, Store};
 use money_support::{Market, execute, market, scalar};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};

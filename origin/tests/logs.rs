@@ -139,12 +139,15 @@ async fn the_log_is_ecs_json_in_separate_streams_and_holds_no_secret() {
     }
 
     let audit = of("audit");
-    for action in ["cache-purge", "exchange-rates-set"] {
+    // Every admin write is an audit line, named by its method and route (the audit trail's
+    // middleware writes it, so no admin route can be left out of the stream).
+    for action in ["POST /admin/purge", "PUT /api/v1/admin/fx-rates"] {
         let line = audit
             .iter()
             .find(|l| l["event.action"] == action)
             .unwrap_or_else(|| panic!("no audit line for {action}"));
         assert_eq!(line["linkedall.actor"], "operators_token");
+        assert_eq!(line["event.outcome"], "success");
         assert_eq!(line["client.ip"], "127.0.0.1");
         assert!(line["http.request.id"].is_string());
     }

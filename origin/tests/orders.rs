@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use linkedall_origin::payments::paystack_signature;
-use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::{TEST_WEBHOOK_SECRET, TestDatabase, TestOrigin};
+use linkedall_store::{Backend, Store};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

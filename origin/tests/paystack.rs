@@ -17,9 +17,9 @@ use linkedall_origin::config::{AuthSettings, Settings};
 use linkedall_origin::payments::PaymentProvider;
 use linkedall_origin::payments::paystack::{PaystackProvider, PaystackSettings};
 use linkedall_origin::payments::paystack_signature;
-use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::{TEST_WEBHOOK_SECRET, TestDatabase, TestOptions, TestOrigin, test_auth};
 use linkedall_shared::{Currency, Money};
+use linkedall_store::{Backend, Store};
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use linkedall_images::fixtures::{gradient, jpeg, jpeg_with_exif, png_declaring, zip_archive};
 use linkedall_images::{Encoding, Pixels, encode};
-use linkedall_origin::store::Backend;
 use linkedall_origin::testing::{TestDatabase, TestOrigin};
+use linkedall_store::Backend;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

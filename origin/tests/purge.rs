@@ -1,8 +1,8 @@
 //! The purge journal over HTTP: `POST /admin/purge` (admins only), and the purges catalog
 //! changes record by themselves, read back as edges read them (`GET /api/v1/cache/purges`).
 
-use linkedall_origin::store::Backend;
 use linkedall_origin::testing::{TEST_ADMIN_TOKEN, TestDatabase, TestOrigin};
+use linkedall_store::Backend;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

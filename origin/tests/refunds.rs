@@ -6,8 +6,8 @@
 mod money_support;
 
 use linkedall_origin::refunds::{MAX_ATTEMPTS, request_due_refunds};
-use linkedall_origin::store::Backend;
-use linkedall_origin::store::ledger::Movement;
+use linkedall_store::Backend;
+use linkedall_store::ledger::Movement;
 use money_support::{Market, execute, market, scalar};
 use reqwest::{Method, StatusCode};
 use serde_json::json;

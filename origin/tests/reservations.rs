@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::{TestDatabase, TestOptions, TestOrigin};
+use linkedall_store::{Backend, Store};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

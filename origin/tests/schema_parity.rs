@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use linkedall_origin::store::Backend;
-use linkedall_origin::store::schema_outline::{Column, TypeFamily};
 use linkedall_origin::testing::TestDatabase;
+use linkedall_store::Backend;
+use linkedall_store::schema_outline::{Column, TypeFamily};
 
 /// Differences that are the point of a backend, each with its reason: (table or table prefix
 /// with `*`, column or "" for all, why). Nothing else may differ.

@@ -6,10 +6,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use linkedall_origin::config::AuthSettings;
 use linkedall_origin::session_cache::{Lookup, Principal, SessionRecord};
-use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::supabase::{SupabaseSettings, SupabaseVerifier};
 use linkedall_origin::test_client::TestClient;
 use linkedall_origin::testing::{TestDatabase, TestOptions, TestOrigin, TestRedis, test_auth};
+use linkedall_store::{Backend, Store};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -2,9 +2,9 @@
 
 use std::collections::HashSet;
 
-use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::TestDatabase;
 use linkedall_shared::{Cursor, Limit, ProductId, VendorId};
+use linkedall_store::{Backend, Store};
 
 const PRODUCTS: u64 = 600;
 

@@ -81,6 +81,12 @@ impl Language {
     /// Every language pages are written in.
     pub const ALL: [Language; 5] = [Language::En, Language::Fr, Language::Ar, Language::Pt, Language::Sw];
 
+    /// This language's entry of a table written in every language, in [`Language::ALL`]'s
+    /// order (English, French, Arabic, Portuguese, Swahili): how each word table picks its own.
+    pub const fn pick<T: ?Sized>(self, table: [&T; 5]) -> &T {
+        table[self as usize]
+    }
+
     /// The language a tag names (`fr`, `FR`, `fr-CI`), if pages are written in it.
     pub fn parse(tag: &str) -> Option<Language> {
         let primary = tag.split(['-', '_']).next()?.trim();
@@ -526,6 +532,15 @@ impl Market {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn each_language_picks_its_own_entry_of_a_table() {
+        use super::Language;
+        let table = ["en", "fr", "ar", "pt", "sw"];
+        for language in Language::ALL {
+            assert_eq!(*language.pick(table.each_ref()), language.tag());
+        }
+    }
+
     #[test]
     fn language_tags_are_read_by_their_primary_subtag() {
         use super::Language;

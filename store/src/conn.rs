@@ -12,7 +12,7 @@ use sqlx::{PgConnection, SqliteConnection};
 use crate::Store;
 use crate::dialect::Dialect;
 
-/// A connection to either backend, borrowed from a write transaction ([`WriteTx::conn`](crate::write_tx::WriteTx::conn))
+/// A connection to either backend, borrowed from a write transaction (`WriteTx::conn`)
 /// or from the pool, for a read that must run its statements on one connection and also runs
 /// inside transactions (reading an order back after changing it).
 pub enum Conn<'c> {

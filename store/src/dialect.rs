@@ -3,8 +3,6 @@
 //! so a difference is looked up here, never spelled inline. The schemas themselves are held to
 //! one shape by `origin/tests/schema_parity.rs`.
 
-use crate::{postgres, sqlite};
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     Postgres,
@@ -22,33 +20,33 @@ impl Dialect {
 
     /// The current time, as the timestamp columns hold it.
     pub fn now(self) -> &'static str {
-        self.pick(postgres::NOW, sqlite::NOW)
+        self.pick("now()", "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
     }
 
     /// 24 hours ago (idempotency keys expire after a day).
     pub fn day_ago(self) -> &'static str {
-        self.pick(postgres::DAY_AGO, sqlite::DAY_AGO)
+        self.pick("now() - interval '24 hours'", "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-24 hours')")
     }
 
     /// When a reservation made now ends.
     pub fn reservation_ends(self) -> &'static str {
-        self.pick(postgres::RESERVATION_ENDS, sqlite::RESERVATION_ENDS)
+        self.pick("now() + interval '30 minutes'", "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+30 minutes')")
     }
 
     /// How a sweeper locks the rows it picks, skipping those another holds (nothing on SQLite,
     /// which has one writer).
     pub fn skip_locked(self) -> &'static str {
-        self.pick(postgres::SKIP_LOCKED, sqlite::SKIP_LOCKED)
+        self.pick("FOR UPDATE SKIP LOCKED", "")
     }
 
     /// Locks the row a transition reads first (nothing on SQLite).
     pub fn for_update(self) -> &'static str {
-        self.pick(postgres::FOR_UPDATE, sqlite::FOR_UPDATE)
+        self.pick("FOR UPDATE", "")
     }
 
     /// The statement that orders purge-journal writers by commit.
     pub fn purge_lock(self) -> &'static str {
-        self.pick(postgres::PURGE_LOCK, sqlite::PURGE_LOCK)
+        self.pick("SELECT pg_advisory_xact_lock(7465726)", "SELECT 1")
     }
 
     /// The timestamp `expr` as RFC 3339 text in UTC (SQLite's columns hold that text already).

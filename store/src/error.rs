@@ -70,6 +70,12 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// True when the database could not give a connection in time: the shop is busy, and the
+    /// caller may retry shortly (the API answers 503 with `Retry-After`).
+    pub fn is_overload(&self) -> bool {
+        matches!(self, Error::Database { source: sqlx::Error::PoolTimedOut, .. })
+    }
+
     /// Wraps a database error with the operation that raised it.
     pub fn db(during: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
         move |source| Error::Database { during, source }

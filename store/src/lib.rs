@@ -6,8 +6,9 @@
 //! [`Store`] picks a backend from the database URL and every caller stays backend-agnostic.
 //! Migrations live per backend under `store/migrations/` and are applied at start.
 //!
-//! Each concept of the shop (accounts, carts, checkout, orders, cancellation, reservations,
-//! payments, refunds, the ledger, exchange rates, vendor products and their photos) is one
+//! Each concept of the shop (the catalog, accounts, carts, checkout, orders, cancellation,
+//! reservations, payments, refunds, the ledger, exchange rates, vendor products and their
+//! photos, and what the event consumers keep) is one
 //! file here: its `impl Store` methods and the business steps behind them, ordinary async
 //! functions. A step that writes runs in a [`WriteTx`](write_tx::WriteTx), and every write that
 //! changes state appends its events to the outbox in that same transaction; a read runs
@@ -15,9 +16,8 @@
 //! `on_conn!` (a transaction's or a pooled connection, [`conn::Conn`]) or `on_pool!` (see
 //! `conn.rs`), which expand it for each backend's connection type. Where PostgreSQL's SQL and
 //! SQLite's differ (timestamps, row locks), the statement takes the named piece from
-//! [`Dialect`](dialect::Dialect); `postgres.rs` and `sqlite.rs` hold those pieces, full-text
-//! search (which differs legitimately) and the catalog, outbox and purge-journal queries still
-//! instantiated per backend by macro.
+//! [`Dialect`](dialect::Dialect); full-text search, the one query that differs as a whole, has
+//! a file per backend under `search/`.
 
 pub mod account;
 pub mod audit_trail;
@@ -29,32 +29,23 @@ pub mod error;
 pub mod idempotency;
 pub mod order;
 pub mod payment;
-pub mod postgres;
-mod queries;
 mod rows;
-pub mod sqlite;
 mod timing;
 pub mod write_tx;
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use linkedall_shared::{
-    Category, CategoryId, Cursor, HomeFeed, Limit, ProductCard, ProductDetail, ProductId, SearchResults,
-    VendorId, VendorStorefront,
-};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use catalog::FEATURED_ON_HOME;
 pub use cause::Cause;
 /// Reads outside a transaction, written once for both backends (see `conn.rs`).
 pub(crate) use conn::on_pool;
 pub use error::{Error, Result};
 pub use rows::image_path;
-
-/// How many featured products the home page shows.
-pub const FEATURED_ON_HOME: u32 = 12;
 
 /// A connection pool to one of the two supported databases.
 #[derive(Clone, Debug)]
@@ -100,34 +91,12 @@ impl Default for PoolSettings {
     }
 }
 
-/// Pairs of (items, next cursor): a listing fetched with one row more than asked for, so we
-/// know whether another page follows without counting.
-fn into_page(mut items: Vec<ProductCard>, limit: Limit) -> (Vec<ProductCard>, Option<Cursor>) {
-    let limit = limit.get() as usize;
-    if items.len() > limit {
-        items.truncate(limit);
-        let next = items.last().map(|card| Cursor::after(card.id));
-        (items, next)
-    } else {
-        (items, None)
-    }
-}
-
-/// Calls the function of the same path in the store's backend module, with its pool first.
-macro_rules! on_backend {
-    ($store:expr, $($module_fn:ident)::+ ( $($arg:expr),* )) => {
-        match $store {
-            Store::Postgres(pool) => $crate::postgres::$($module_fn)::+(pool, $($arg),*).await,
-            Store::Sqlite(pool) => $crate::sqlite::$($module_fn)::+(pool, $($arg),*).await,
-        }
-    };
-}
-
-// The shop's concepts. Declared after `on_backend!` so the outbox's and the purge journal's
-// `impl Store` blocks can use it.
+// The shop's concepts.
 pub mod accounts;
 pub mod cancellation;
 pub mod carts;
+pub mod catalog;
+pub mod catalog_load;
 pub mod checkout;
 pub mod fx_rates;
 pub mod ledger;
@@ -140,6 +109,7 @@ pub mod purges;
 pub mod refunds;
 pub mod reservations;
 pub mod schema_outline;
+pub mod search;
 pub mod vendor_products;
 
 // What the event consumers keep and read, the dead letters, and the read models replay
@@ -209,71 +179,5 @@ impl Store {
             Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
         }
         Ok(())
-    }
-
-    /// True when the database answers a trivial query.
-    pub async fn ping(&self) -> Result<()> {
-        on_backend!(self, ping())
-    }
-
-    pub async fn product_count(&self) -> Result<i64> {
-        on_backend!(self, product_count())
-    }
-
-    pub async fn categories(&self) -> Result<Vec<Category>> {
-        on_backend!(self, categories())
-    }
-
-    pub async fn category_by_slug(&self, slug: &str) -> Result<Option<Category>> {
-        on_backend!(self, category_by_slug(slug))
-    }
-
-    pub async fn home(&self) -> Result<HomeFeed> {
-        let categories = self.categories().await?;
-        let featured = on_backend!(self, featured(FEATURED_ON_HOME))?;
-        Ok(HomeFeed { categories, featured })
-    }
-
-    /// A page of products, all or within one category, in id order after `cursor`.
-    pub async fn products(
-        &self,
-        category: Option<CategoryId>,
-        cursor: Option<Cursor>,
-        limit: Limit,
-    ) -> Result<(Vec<ProductCard>, Option<Cursor>)> {
-        let after = cursor.map_or(0, |c| c.last_product().get());
-        let rows = on_backend!(self, products(category, after, i64::from(limit.get()) + 1))?;
-        Ok(into_page(rows, limit))
-    }
-
-    pub async fn product(&self, id: ProductId) -> Result<Option<ProductDetail>> {
-        on_backend!(self, product(id))
-    }
-
-    pub async fn vendor_storefront(
-        &self,
-        id: VendorId,
-        cursor: Option<Cursor>,
-        limit: Limit,
-    ) -> Result<Option<VendorStorefront>> {
-        let after = cursor.map_or(0, |c| c.last_product().get());
-        let Some((vendor, rows)) =
-            on_backend!(self, vendor_with_products(id, after, i64::from(limit.get()) + 1))?
-        else {
-            return Ok(None);
-        };
-        let (products, next_cursor) = into_page(rows, limit);
-        Ok(Some(VendorStorefront { vendor, products, next_cursor }))
-    }
-
-    /// Ranked full-text search over product names (weighted higher) and descriptions.
-    pub async fn search(&self, query: &str, limit: Limit) -> Result<SearchResults> {
-        let items = on_backend!(self, search(query, i64::from(limit.get())))?;
-        Ok(SearchResults { query: query.to_owned(), items })
-    }
-
-    /// Name and category slug of a product, for its generated picture.
-    pub async fn product_label(&self, id: ProductId) -> Result<Option<(String, String)>> {
-        on_backend!(self, product_label(id))
     }
 }

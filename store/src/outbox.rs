@@ -215,3 +215,10 @@ impl Store {
             .map_err(Error::db("reading the event store")))
     }
 }
+
+impl WriteTx {
+    /// Writes `event` to the outbox in this transaction (a consumer reacting with an event).
+    pub async fn emit(&mut self, event: &Event, cause: &Cause) -> Result<()> {
+        record(self.conn(), event, cause).await
+    }
+}

@@ -141,3 +141,10 @@ impl Store {
         Ok(())
     }
 }
+
+impl WriteTx {
+    /// Adds purges of `selectors` to the purge journal in this transaction.
+    pub async fn record_purges(&mut self, selectors: &[PurgeSelector]) -> Result<()> {
+        record(self.conn(), selectors).await
+    }
+}

@@ -10,6 +10,15 @@ use linkedall_shared::{
 use crate::error::{Error, Result};
 use crate::product_photos::photo_of_columns;
 
+/// Columns of a product card; `p` is products, `v` its vendor.
+pub(crate) const CARD_COLUMNS: &str = "p.id, p.name, p.slug, p.currency, p.price_minor, p.stock, \
+     p.vendor_id, v.name AS vendor_name, v.city AS vendor_city, p.category_id, \
+     ph.hash AS photo_hash, ph.format AS photo_format, ph.width AS photo_width, \
+     ph.height AS photo_height, ph.thumbhash AS photo_thumbhash";
+
+/// Joins each product (`p`) with its photo, if any (`ph`), for [`CARD_COLUMNS`].
+pub(crate) const PHOTO_JOIN: &str = "LEFT JOIN product_photos ph ON ph.product_id = p.id";
+
 #[derive(sqlx::FromRow)]
 pub struct CategoryRow {
     pub id: i64,

@@ -9,11 +9,7 @@
 
 use sqlx::{Postgres, Sqlite, Transaction};
 
-use linkedall_events_schema::Event;
-use linkedall_shared::PurgeSelector;
-
 use crate::Store;
-use crate::cause::Cause;
 pub use crate::conn::Conn;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
@@ -98,15 +94,5 @@ impl WriteTx {
         .map_err(Error::db("recording a processed event"))?
         .rows_affected());
         Ok(inserted == 1)
-    }
-
-    /// Adds purges of `selectors` to the purge journal in this transaction.
-    pub async fn record_purges(&mut self, selectors: &[PurgeSelector]) -> Result<()> {
-        crate::purges::record(self.conn(), selectors).await
-    }
-
-    /// Writes `event` to the outbox in this transaction (a consumer reacting with an event).
-    pub async fn emit(&mut self, event: &Event, cause: &Cause) -> Result<()> {
-        crate::outbox::record(self.conn(), event, cause).await
     }
 }

@@ -4,8 +4,8 @@
 #![allow(dead_code)] // shared by several test binaries, each using part of it
 
 use linkedall_edge_dev::{EdgeDevConfig, EdgeServer};
-use linkedall_origin::store::Backend;
 use linkedall_origin::testing::{TestDatabase, TestOrigin};
+use linkedall_store::Backend;
 
 pub const PRODUCTS: u64 = 400;
 

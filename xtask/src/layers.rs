@@ -2,6 +2,8 @@
 //! `store` ← `events` ← `origin`), and the lower layers stay free of what belongs above them — the store
 //! compiles without HTTP, Redis or the bus, the event schemas without I/O at all. Cargo already
 //! refuses cycles between crates; this keeps a convenient dependency from creeping downwards.
+//! And every SQL statement lives in the store: the events and the API name no `sqlx` outside
+//! the origin's test support.
 
 use std::process::Command;
 
@@ -33,9 +35,39 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Fails naming every layer that depends on something above it.
+/// Source folders that must hold no SQL, and the files among them allowed test-only SQL
+/// (isolated schemas per test, promoting a test admin).
+const NO_SQL: &[&str] = &["events/src", "origin/src"];
+const TEST_SUPPORT: &[&str] = &["origin/src/testing.rs", "origin/src/test_client.rs"];
+
+/// Every `sqlx::` outside the store (and the origin's test support), as `file:line`.
+fn sql_outside_the_store() -> Result<Vec<String>> {
+    let root = workspace_root();
+    let mut found = Vec::new();
+    let mut folders: Vec<std::path::PathBuf> = NO_SQL.iter().map(|f| root.join(f)).collect();
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))? {
+            let path = entry?.path();
+            let relative = path.strip_prefix(&root).unwrap_or(&path).to_string_lossy().into_owned();
+            if path.is_dir() {
+                folders.push(path);
+            } else if relative.ends_with(".rs") && !TEST_SUPPORT.contains(&relative.as_str()) {
+                let text = std::fs::read_to_string(&path)?;
+                for (n, line) in text.lines().enumerate() {
+                    if line.contains("sqlx::") {
+                        found.push(format!("{relative}:{}", n + 1));
+                    }
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Fails naming every layer that depends on something above it, and SQL outside the store.
 pub fn check() -> Result<()> {
-    let mut problems = Vec::new();
+    let mut problems: Vec<String> =
+        sql_outside_the_store()?.into_iter().map(|at| format!("SQL outside the store at {at}")).collect();
     for (layer, forbidden) in FORBIDDEN {
         let output = Command::new("cargo")
             .args(["tree", "--offline", "-p", layer, "-e", "normal", "--prefix", "none", "--format", "{p}"])

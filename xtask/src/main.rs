@@ -42,6 +42,7 @@ fn main() -> Result<()> {
         ["test", rest @ ..] => test(rest),
         ["bench", "seed", rest @ ..] => bench_seed(rest),
         ["deliver"] => deliver::check(),
+        ["layers"] => layers::check(),
         ["image"] => image::build(),
         ["toolchain"] => toolchain::ensure_toolchain().map(drop),
         ["ops"] => ops::check(),

@@ -77,13 +77,7 @@ pub struct AdminWords {
 
 impl AdminWords {
     pub fn of(language: Language) -> &'static AdminWords {
-        match language {
-            Language::En => &ENGLISH,
-            Language::Fr => &FRENCH,
-            Language::Ar => &ARABIC,
-            Language::Pt => &PORTUGUESE,
-            Language::Sw => &SWAHILI,
-        }
+        language.pick([&ENGLISH, &FRENCH, &ARABIC, &PORTUGUESE, &SWAHILI])
     }
 }
 

@@ -28,6 +28,7 @@ use crate::host::{CacheKey, Cached, Host, OriginError, Timestamp};
 use crate::image_fit;
 use crate::image_resize::{self, Output};
 use crate::origin;
+use crate::problem::Problem;
 use crate::purge_journal;
 use crate::route::param;
 use crate::trace::{REQUEST_ID, RequestContext, TRACEPARENT};
@@ -121,42 +122,6 @@ pub fn key(source: &str, options: &ImageOptions, delivery: &Delivery) -> CacheKe
     ))
 }
 
-/// A refusal, as RFC 9457 problem JSON.
-struct Problem {
-    status: u16,
-    kind: &'static str,
-    detail: String,
-    option: Option<String>,
-}
-
-impl Problem {
-    fn new(status: u16, kind: &'static str, detail: impl Into<String>) -> Problem {
-        Problem { status, kind, detail: detail.into(), option: None }
-    }
-
-    fn response(self) -> Response<Bytes> {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
-        let mut body = serde_json::json!({
-            "type": format!("/problems/{}", self.kind),
-            "title": status.canonical_reason().unwrap_or("Error"),
-            "status": self.status,
-            "detail": self.detail,
-        });
-        if let Some(option) = self.option {
-            body["option"] = option.into();
-        }
-        let mut response = Response::new(Bytes::from(body.to_string()));
-        *response.status_mut() = status;
-        let headers = response.headers_mut();
-        headers.insert("content-type", HeaderValue::from_static("application/problem+json"));
-        headers.insert("cache-control", HeaderValue::from_static("no-store"));
-        if self.status == 503 {
-            headers.insert("retry-after", HeaderValue::from_static("5"));
-        }
-        response
-    }
-}
-
 /// Serves `/cdn-cgi/image/{options}/{source}`.
 pub async fn serve<H: Host>(
     request: &Request<Bytes>,
@@ -189,10 +154,8 @@ async fn answer<H: Host>(
     ctx: &RequestContext,
 ) -> Result<(Response<Bytes>, &'static str), Problem> {
     let limits = ImageLimits::default();
-    let options = ImageOptions::parse(options_text, &limits).map_err(|error| Problem {
-        option: Some(error.option.clone()),
-        ..Problem::new(400, "image-option", error.to_string())
-    })?;
+    let options = ImageOptions::parse(options_text, &limits)
+        .map_err(|error| Problem::new(400, "image-option", error.to_string()).about(error.option.clone()))?;
     let source = format!("/{}", source.trim_start_matches('/'));
     let Some(MediaPath::Original { product, .. }) = MediaPath::parse(&source) else {
         return Err(Problem::new(
@@ -203,10 +166,8 @@ async fn answer<H: Host>(
         ));
     };
     let accept = request.headers().get(http::header::ACCEPT).and_then(|v| v.to_str().ok());
-    let delivery = Delivery::choose(&options, accept).map_err(|detail| Problem {
-        option: Some("format".into()),
-        ..Problem::new(400, "image-option", detail)
-    })?;
+    let delivery = Delivery::choose(&options, accept)
+        .map_err(|detail| Problem::new(400, "image-option", detail).about("format"))?;
     if delivery.needs_signature() {
         let signature = param(request.uri().query(), SIGNATURE_PARAM);
         host.image_signing_keys().verify(&options, &source, signature.as_deref()).map_err(|error| {

@@ -23,6 +23,7 @@ use metrics::{Counter, Gauge, Histogram, Key, KeyName, Metadata, Recorder, Share
 use serde::{Deserialize, Serialize};
 
 use crate::host::{CacheKey, Cached, Host};
+use crate::problem::Problem;
 
 /// Where the wasm hosts serve their metrics.
 pub const METRICS_PATH: &str = "/__linkedall/metrics";
@@ -298,24 +299,21 @@ pub async fn serve<H: Host>(request: &http::Request<Bytes>, host: &H) -> http::R
             .insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
         response
     };
-    let problem = |status: u16, title: &str, detail: &str| {
-        format!(r#"{{"type":"about:blank","title":"{title}","status":{status},"detail":"{detail}"}}"#)
-    };
     let Some(token) = host.metrics_token() else {
-        let body =
-            problem(404, "Not Found", "this edge host serves no metrics (no metrics token is configured)");
-        return respond(404, "application/problem+json", body);
+        return Problem::new(
+            404,
+            "no-metrics",
+            "this edge host serves no metrics (no metrics token is configured)",
+        )
+        .response();
     };
     if !bears_token(request.headers(), &token) {
-        let mut response = respond(
+        return Problem::new(
             401,
-            "application/problem+json",
-            problem(401, "Unauthorized", "send the edge's metrics token as `Authorization: Bearer <token>`"),
-        );
-        response
-            .headers_mut()
-            .insert(http::header::WWW_AUTHENTICATE, http::HeaderValue::from_static("Bearer"));
-        return response;
+            "unauthenticated",
+            "send the edge's metrics token as `Authorization: Bearer <token>`",
+        )
+        .response();
     }
     let snapshot = if host.keeps_instances() {
         Snapshot::of_instance(false)

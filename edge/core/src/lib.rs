@@ -32,6 +32,7 @@ pub mod origin_health;
 pub mod origin_pool;
 pub mod pages;
 mod placeholder;
+pub mod problem;
 pub mod proxy;
 pub mod purge_journal;
 pub mod read_only;
@@ -208,10 +209,10 @@ fn wants_page(request: &Request<Bytes>) -> bool {
 /// API clients get a problem document, not an HTML page, when the origin is unreachable.
 fn api_unavailable(error: &OriginError) -> Response<Bytes> {
     tracing::warn!(%error, "origin unreachable for an API request");
-    let body = r#"{"type":"/problems/origin-unavailable","title":"Service Unavailable","status":503,"detail":"The shop's origin cannot be reached right now. Please retry in a few seconds."}"#;
-    let mut response = Response::new(Bytes::from_static(body.as_bytes()));
-    *response.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
-    response.headers_mut().insert("content-type", HeaderValue::from_static("application/problem+json"));
-    response.headers_mut().insert("retry-after", HeaderValue::from_static("5"));
-    response
+    problem::Problem::new(
+        503,
+        "origin-unavailable",
+        "The shop's origin cannot be reached right now. Please retry in a few seconds.",
+    )
+    .response()
 }

@@ -13,6 +13,7 @@ use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use linkedall_shared::MARKETS;
 
+use crate::problem::Problem;
 use crate::route::Route;
 
 /// Where the beacon is sent (`navigator.sendBeacon`).
@@ -137,17 +138,7 @@ pub fn serve(request: &Request<Bytes>, country: Option<&str>) -> Response<Bytes>
 }
 
 fn problem(status: StatusCode, detail: &str) -> Response<Bytes> {
-    let body = serde_json::json!({
-        "type": "/problems/rum-beacon",
-        "title": status.canonical_reason().unwrap_or("Error"),
-        "status": status.as_u16(),
-        "detail": detail,
-    });
-    let mut response = Response::new(Bytes::from(body.to_string()));
-    *response.status_mut() = status;
-    response.headers_mut().insert("content-type", HeaderValue::from_static("application/problem+json"));
-    response.headers_mut().insert("cache-control", HeaderValue::from_static("no-store"));
-    response
+    Problem::new(status.as_u16(), "rum-beacon", detail).response()
 }
 
 #[cfg(test)]

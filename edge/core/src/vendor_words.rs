@@ -76,13 +76,7 @@ pub struct VendorWords {
 
 impl VendorWords {
     pub fn of(language: Language) -> &'static VendorWords {
-        match language {
-            Language::En => &ENGLISH,
-            Language::Fr => &FRENCH,
-            Language::Ar => &ARABIC,
-            Language::Pt => &PORTUGUESE,
-            Language::Sw => &SWAHILI,
-        }
+        language.pick([&ENGLISH, &FRENCH, &ARABIC, &PORTUGUESE, &SWAHILI])
     }
 }
 

@@ -127,13 +127,7 @@ pub struct Words {
 
 impl Words {
     pub fn of(language: Language) -> &'static Words {
-        match language {
-            Language::En => &ENGLISH,
-            Language::Fr => &FRENCH,
-            Language::Ar => &ARABIC,
-            Language::Pt => &PORTUGUESE,
-            Language::Sw => &SWAHILI,
-        }
+        language.pick([&ENGLISH, &FRENCH, &ARABIC, &PORTUGUESE, &SWAHILI])
     }
 
     /// What a shopper reads about `units` in stock (the same three states as

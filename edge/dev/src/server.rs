@@ -207,15 +207,14 @@ async fn serve(
         }
         "/metrics" => {
             metrics::counter!("edge_metrics_refused_total").increment(1);
-            let mut refused = text(
+            let refused = linkedall_edge::problem::Problem::new(
                 401,
-                "application/problem+json",
-                r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"send the edge's metrics token as `Authorization: Bearer <token>`"}"#.into(),
-            );
-            refused
-                .headers_mut()
-                .insert(http::header::WWW_AUTHENTICATE, http::HeaderValue::from_static("Bearer"));
-            return refused;
+                "unauthenticated",
+                "send the edge's metrics token as `Authorization: Bearer <token>`",
+            )
+            .response();
+            let (parts, body) = refused.into_parts();
+            return http::Response::from_parts(parts, Full::new(body));
         }
         "/healthz" => return text(200, "application/json", r#"{"status":"ok"}"#.into()),
         _ => {}

@@ -9,8 +9,8 @@ use linkedall_images::{Encoding, ImageError, Limits, Pixels, decode, encode, res
 use linkedall_shared::{Photo, PhotoFormat, Preset};
 
 use super::storage::{MediaStore, VARIANT_FORMATS, object_key};
-use crate::store::Store;
-use crate::store::product_photos::VariantsStatus;
+use linkedall_store::Store;
+use linkedall_store::product_photos::VariantsStatus;
 
 /// Quality of variants: what shoppers download.
 pub const VARIANT_QUALITY: u8 = 80;

@@ -14,7 +14,7 @@ use crate::accounts::{Email, NewPassword, Role};
 use crate::client_address::ClientAddress;
 use crate::error::{Error, Result};
 use crate::session::{CurrentUser, Session, SessionKeys};
-use crate::store::accounts::NewShop;
+use linkedall_store::accounts::NewShop;
 
 #[derive(Deserialize)]
 pub struct Registration {

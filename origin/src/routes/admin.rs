@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 
 use super::AppState;
 use crate::error::{Error, Result};
-use crate::secret::same_secret;
+use crate::secret::bears_token;
 use crate::session::{CurrentUser, Session};
 
 /// Who is using an admin route. No credentials → 401; a signed-in account that is not an
@@ -37,41 +37,39 @@ impl Admin {
             Admin::Account(_) => "admin_account",
         }
     }
+}
 
-    /// Writes `action` (with `detail`) to the audit stream: who (`user.id`, or the operators'
-    /// token), what, when (`@timestamp`); where from (`client.ip`) and the request's id come
-    /// from the request's span.
-    pub fn audit(self, action: &'static str, detail: std::fmt::Arguments<'_>) {
-        tracing::info!(
-            target: "audit",
-            action,
-            actor = self.kind(),
-            user_id = self.account_id(),
-            outcome = "success",
-            "{detail}"
-        );
-    }
+/// Left in a request's extensions once a signed-in account was refused, so that a second
+/// look (the audit trail's middleware, then the handler) refuses it without counting or
+/// logging the refusal twice.
+#[derive(Debug, Clone, Copy)]
+struct RefusedNonAdmin;
+
+fn refused() -> Error {
+    Error::Forbidden("this is for admins (or the operators' admin token)".into())
 }
 
 impl FromRequestParts<AppState> for Admin {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let bearer = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        if let (Some(given), Some(expected)) = (bearer, state.admin_token.as_deref())
-            && same_secret(given.as_bytes(), expected.as_bytes())
-        {
+        if let Some(admin) = parts.extensions.get::<Admin>() {
+            return Ok(*admin);
+        }
+        if parts.extensions.get::<RefusedNonAdmin>().is_some() {
+            return Err(refused());
+        }
+        if state.admin_token.as_deref().is_some_and(|expected| bears_token(&parts.headers, expected)) {
+            parts.extensions.insert(Admin::Operator);
             return Ok(Admin::Operator);
         }
         let session = Session::from_request_parts(parts, state).await?;
         if session.user.is_admin() {
-            Ok(Admin::Account(session.user))
+            let admin = Admin::Account(session.user);
+            parts.extensions.insert(admin);
+            Ok(admin)
         } else {
+            parts.extensions.insert(RefusedNonAdmin);
             metrics::counter!("admin_access_refused_total").increment(1);
             tracing::warn!(
                 target: "security",
@@ -80,7 +78,7 @@ impl FromRequestParts<AppState> for Admin {
                 user_id = session.user.id,
                 "admin route refused to a non-admin"
             );
-            Err(Error::Forbidden("this is for admins (or the operators' admin token)".into()))
+            Err(refused())
         }
     }
 }

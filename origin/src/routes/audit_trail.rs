@@ -4,7 +4,9 @@
 //! address and how the shop answered; `GET /api/v1/admin/audit-trail` reads it back.
 //!
 //! Recording is one route-level middleware, [`record_admin_actions`], rather than a line in
-//! each admin handler, so that no admin route — today's or a future one — can forget it.
+//! each admin handler, so that no admin route — today's or a future one — can forget it. The
+//! same middleware writes the action to the `audit` log stream (`event.dataset`
+//! `linkedall.audit`), so the table and the log always agree.
 
 use std::borrow::Cow;
 
@@ -20,7 +22,7 @@ use super::admin::Admin;
 use crate::client_address::ClientAddress;
 use crate::error::{Error, Result};
 use crate::params::QueryParams;
-use crate::store::audit_trail::{self, Actor, AdminAction};
+use linkedall_store::audit_trail::{self, Actor, AdminAction};
 
 /// The largest admin request body the trail reads (admin bodies are small JSON documents).
 const MAX_ADMIN_BODY_BYTES: usize = 1024 * 1024;
@@ -58,6 +60,16 @@ pub async fn record_admin_actions(State(state): State<AppState>, request: Reques
     let client = ClientAddress::of(&parts.headers, &parts.extensions).0.to_string();
     let detail = String::from_utf8_lossy(&body).into_owned();
     let response = next.run(Request::from_parts(parts, axum::body::Body::from(body))).await;
+    let status = response.status();
+    tracing::info!(
+        target: "audit",
+        action = action.as_str(),
+        actor = admin.kind(),
+        user_id = admin.account_id(),
+        outcome = if status.is_success() || status.is_redirection() { "success" } else { "failure" },
+        "admin action {action} on {path} answered {}",
+        status.as_u16()
+    );
     let actor = match admin.account_id() {
         Some(id) => Actor::AdminAccount(id),
         None => Actor::OperatorsToken,
@@ -69,7 +81,7 @@ pub async fn record_admin_actions(State(state): State<AppState>, request: Reques
             action: &action,
             target: &path,
             detail: &detail,
-            status: response.status().as_u16(),
+            status: status.as_u16(),
             client_ip: Some(&client),
         },
     )

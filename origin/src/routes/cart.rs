@@ -7,11 +7,11 @@ use axum::extract::{Path, State};
 use linkedall_shared::ProductId;
 
 use super::AppState;
-use crate::cart::{Cart, LineRequest};
 use crate::error::Result;
 use crate::negotiate::Format;
 use crate::session::CurrentUser;
 use axum::response::Response;
+use linkedall_store::cart::{Cart, LineRequest};
 
 /// `GET /api/v1/cart/items`
 pub async fn show(State(state): State<AppState>, user: CurrentUser, format: Format) -> Result<Response> {

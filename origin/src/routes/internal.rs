@@ -15,7 +15,7 @@ use axum::http::request::Parts;
 use super::AppState;
 use crate::client_address::{ClientAddress, TrustedEdges};
 use crate::error::{Error, Result};
-use crate::secret::{Secret, same_secret};
+use crate::secret::{Secret, bears_token};
 
 /// The tokens the internal routes ask for; `None`: this machine and trusted edges only.
 #[derive(Debug, Clone, Default)]
@@ -67,13 +67,7 @@ fn admit(parts: &Parts, trusted: &TrustedEdges, token: Option<&str>, route: &'st
     };
     match token {
         Some(token) => {
-            let bearer = parts
-                .headers
-                .get(axum::http::header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::trim);
-            if bearer.is_some_and(|given| same_secret(given.as_bytes(), token.as_bytes())) {
+            if bears_token(&parts.headers, token) {
                 return Ok(());
             }
             refused("token");

@@ -38,15 +38,15 @@ use crate::accounts::Passwords;
 use crate::catalog_cache::CatalogCache;
 use crate::client_address::TrustedEdges;
 use crate::error::Error;
-use crate::events::consumer::Consumer;
 use crate::login_limit::LoginLimiter;
 use crate::media::MediaStore;
 use crate::observe;
 use crate::payments::PaymentProvider;
 use crate::session::SessionKeys;
 use crate::session_cache::SessionCache;
-use crate::store::Store;
 use crate::supabase::SupabaseVerifier;
+use linkedall_events::consumer::Consumer;
+use linkedall_store::Store;
 
 /// What every handler can reach.
 #[derive(Clone)]

@@ -10,14 +10,14 @@ use linkedall_shared::ProductId;
 use serde::Deserialize;
 
 use super::AppState;
-use crate::cart::{LineRequest, merge};
 use crate::error::{Error, Result};
 use crate::idempotency::{Claim, key_of, request_hash};
 use crate::negotiate::Format;
-use crate::order::{Order, OrderState};
 use crate::payments::PaymentSession;
 use crate::session::CurrentUser;
-use crate::store::checkout::Purchase;
+use linkedall_store::cart::{LineRequest, merge};
+use linkedall_store::checkout::Purchase;
+use linkedall_store::order::{Order, OrderState};
 
 /// The body of `POST /api/v1/orders`: empty (or `{}`) to buy the cart, or `items` to buy
 /// those lines directly.
@@ -73,7 +73,7 @@ pub async fn place(
     };
     let (store, catalog_cache) = (state.store.clone(), state.catalog_cache.clone());
     // The task outlives a dropped request; it keeps the request's cause for its events.
-    let cause = crate::events::Cause::current();
+    let cause = linkedall_events::Cause::current();
     let placed = tokio::spawn(cause.scope(async move {
         let placed = store.place_order(user.id, &purchase, &claimed).await;
         if let Ok(order) = &placed {

@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use crate::error::{Error, Result};
-use crate::order::Order;
 use crate::payments::{PaymentOutcome, SIGNATURE_HEADER};
 use crate::session::CurrentUser;
+use linkedall_store::order::Order;
 
 /// `POST /api/v1/payments/webhook` (Paystack-compatible, `x-paystack-signature`).
 pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<Value>> {

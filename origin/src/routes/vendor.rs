@@ -10,12 +10,12 @@ use super::AppState;
 use super::orders::order_id;
 use crate::error::{Error, Result};
 use crate::negotiate::Format;
-use crate::order::Transition;
 use crate::params::QueryParams;
 use crate::session::VendorUser;
-use crate::store::vendor_products::{NewProduct, ProductChanges};
 use axum::response::Response;
 use linkedall_store::Error as StoreError;
+use linkedall_store::order::Transition;
+use linkedall_store::vendor_products::{NewProduct, ProductChanges};
 
 /// `POST /api/v1/vendor/products`
 pub async fn create_product(

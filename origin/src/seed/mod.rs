@@ -1,9 +1,8 @@
 //! `origin seed --products N`: fills the catalog with a realistic African marketplace.
 //!
-//! Categories are upserted, vendors inserted one by one (a few thousand at most), and products
-//! streamed in batches: PostgreSQL through `COPY … FROM STDIN` (with the secondary indexes
-//! rebuilt once at the end when the table started empty, which is far cheaper than
-//! maintaining a GIN index row by row), SQLite through multi-row inserts in one transaction.
+//! Categories, vendors (about one per hundred products) and products generated in batches of
+//! [`BATCH`], written by the store's catalog load (`linkedall_store::catalog_load`: `COPY` on
+//! PostgreSQL, multi-row inserts on SQLite).
 //!
 //! What is generated reads as data: `market` (countries, currencies, how shops round, cities
 //! and market districts), `categories`, `product_lines` (what is sold, by which brand, where
@@ -13,11 +12,8 @@
 
 mod categories;
 mod generator;
-mod inserts;
 mod market;
-mod postgres;
 mod product_lines;
-mod sqlite;
 mod trades;
 
 #[cfg(test)]
@@ -26,13 +22,14 @@ mod rules;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
+use linkedall_store::catalog_load::{CategoryLoad, LoadProgress, ProductLoad, VendorLoad};
 
 pub use categories::CATEGORIES;
 pub use generator::{Generator, NewProduct, NewVendor};
 pub use market::MARKETS;
 
 use crate::error::Result;
-use crate::store::Store;
+use linkedall_store::Store;
 
 /// Products generated and written per batch.
 const BATCH: usize = 10_000;
@@ -77,19 +74,32 @@ pub fn vendor_count(products: u64) -> usize {
 pub async fn seed(store: &Store, options: &SeedOptions) -> Result<SeedReport> {
     let started = Instant::now();
     if options.reset {
-        match store {
-            Store::Postgres(pool) => postgres::reset(pool).await?,
-            Store::Sqlite(pool) => sqlite::reset(pool).await?,
-        }
+        store.empty_catalog().await?;
     }
     let mut generator = Generator::new(options.seed);
     let vendors: Vec<NewVendor> = (0..vendor_count(options.products)).map(|i| generator.vendor(i)).collect();
-    let (category_ids, vendor_ids) = match store {
-        Store::Postgres(pool) => {
-            (postgres::categories(pool).await?, postgres::vendors(pool, &vendors).await?)
-        }
-        Store::Sqlite(pool) => (sqlite::categories(pool).await?, sqlite::vendors(pool, &vendors).await?),
-    };
+    let category_ids = store
+        .upsert_categories(
+            &CATEGORIES
+                .iter()
+                .map(|c| CategoryLoad { slug: c.slug, name: c.name, description: c.description })
+                .collect::<Vec<_>>(),
+        )
+        .await?;
+    let vendor_ids = store
+        .insert_vendors(
+            &vendors
+                .iter()
+                .map(|v| VendorLoad {
+                    name: &v.name,
+                    slug: &v.slug,
+                    city: v.city,
+                    country: v.country,
+                    description: &v.description,
+                })
+                .collect::<Vec<_>>(),
+        )
+        .await?;
 
     let bar = if options.progress { ProgressBar::new(options.products) } else { ProgressBar::hidden() };
     bar.set_style(
@@ -100,15 +110,31 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> Result<SeedReport> {
         .progress_chars("=> "),
     );
     bar.set_message("seeding");
-    let mut batches = (0..options.products).step_by(BATCH).map(|start| {
+    let batches = (0..options.products).step_by(BATCH).map(|start| {
         let size = (options.products - start).min(BATCH as u64) as usize;
-        (0..size).map(|_| generator.product(&vendors)).collect::<Vec<NewProduct>>()
+        (0..size)
+            .map(|_| {
+                let product = generator.product(&vendors);
+                ProductLoad {
+                    vendor_id: vendor_ids[product.vendor],
+                    category_id: category_ids[product.category],
+                    name: product.name,
+                    slug: product.slug,
+                    description: product.description,
+                    currency: product.currency,
+                    price_minor: product.price_minor,
+                    stock: product.stock,
+                    featured: product.featured,
+                }
+            })
+            .collect::<Vec<ProductLoad>>()
     });
-    let ids = Ids { categories: &category_ids, vendors: &vendor_ids };
-    match store {
-        Store::Postgres(pool) => postgres::products(pool, &mut batches, ids, &bar).await?,
-        Store::Sqlite(pool) => sqlite::products(pool, &mut batches, ids, &bar).await?,
-    }
+    store
+        .load_products(batches, |step| match step {
+            LoadProgress::Written(n) => bar.inc(n),
+            LoadProgress::Indexing => bar.set_message("indexing"),
+        })
+        .await?;
     bar.finish_with_message("seeded");
     let report =
         SeedReport { vendors: vendors.len(), products: options.products, elapsed: started.elapsed() };
@@ -119,11 +145,4 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> Result<SeedReport> {
         "catalog seeded"
     );
     Ok(report)
-}
-
-/// Database ids of the generated categories (by index into [`CATEGORIES`]) and vendors.
-#[derive(Clone, Copy)]
-struct Ids<'a> {
-    categories: &'a [i64],
-    vendors: &'a [i64],
 }

@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
-use linkedall_origin::events::consumer::Consumer;
-use linkedall_origin::events::runner::RetryPolicy;
-use linkedall_origin::events::service::{BusChoice, EventsPlan};
-use linkedall_origin::store::{Backend, Store};
+use linkedall_events::consumer::Consumer;
+use linkedall_events::runner::RetryPolicy;
+use linkedall_events::service::{BusChoice, EventsPlan};
 use linkedall_origin::testing::{TestDatabase, TestOptions, TestOrigin};
+use linkedall_store::{Backend, Store};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use linkedall_origin::store::{Backend, Store};
 use linkedall_origin::testing::{ScriptedRefunds, TestDatabase, TestOptions, TestOrigin};
+use linkedall_store::{Backend, Store};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -1,23 +1,11 @@
-//! Catalog queries for PostgreSQL: the shared ones, plus full-text search on a stored
-//! `tsvector` with a GIN index.
+//! Search on PostgreSQL: full-text search on a stored `tsvector` with a GIN index.
 
+use linkedall_shared::ProductCard;
 use sqlx::PgPool;
 
-super::queries::catalog_queries!(PgPool, "postgres");
-
-/// SQL for the current time, and the two moments the write side compares against.
-pub(crate) const NOW: &str = "now()";
-pub(crate) const DAY_AGO: &str = "now() - interval '24 hours'";
-/// How the reservation sweeper locks the expired orders it picks.
-pub(crate) const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
-/// Locks the order row a transition reads first, so transitions of one order take turns
-/// (SQLite has one writer already).
-pub(crate) const FOR_UPDATE: &str = "FOR UPDATE";
-/// Taken before writing to the purge journal and held until commit, so journal sequence
-/// numbers follow commit order.
-pub(crate) const PURGE_LOCK: &str = "SELECT pg_advisory_xact_lock(7465726)";
-/// How long an unpaid order holds its stock.
-pub(crate) const RESERVATION_ENDS: &str = "now() + interval '30 minutes'";
+use crate::error::{Error, Result};
+use crate::rows::{CARD_COLUMNS, CardRow, PHOTO_JOIN, cards};
+use crate::timing::QueryTimer;
 
 /// Searches probe at most this many matches before choosing how to rank.
 const EXACT_RANKING_UP_TO: i64 = 1_000;

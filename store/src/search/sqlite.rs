@@ -1,24 +1,11 @@
-//! Catalog queries for SQLite, the embedded default: the shared ones, plus full-text search
-//! on an FTS5 index.
+//! Search on SQLite, the embedded default: full-text search on an FTS5 index.
 
+use linkedall_shared::ProductCard;
 use sqlx::SqlitePool;
 
-super::queries::catalog_queries!(SqlitePool, "sqlite");
-
-/// SQL for the current time as the TEXT timestamp columns store it, and the two moments the
-/// write side compares against.
-pub(crate) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-pub(crate) const DAY_AGO: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-24 hours')";
-/// How the reservation sweeper locks the expired orders it picks.
-pub(crate) const SKIP_LOCKED: &str = "";
-/// Locks the order row a transition reads first, so transitions of one order take turns
-/// (SQLite has one writer already).
-pub(crate) const FOR_UPDATE: &str = "";
-/// Taken before writing to the purge journal and held until commit, so journal sequence
-/// numbers follow commit order (SQLite has one writer already).
-pub(crate) const PURGE_LOCK: &str = "SELECT 1";
-/// How long an unpaid order holds its stock.
-pub(crate) const RESERVATION_ENDS: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+30 minutes')";
+use crate::error::{Error, Result};
+use crate::rows::{CARD_COLUMNS, CardRow, PHOTO_JOIN, cards};
+use crate::timing::QueryTimer;
 
 /// FTS5 with bm25 ranking, the name column weighted ten times the description. Shopper text is
 /// reduced to quoted words (all required), so no input is ever FTS5 query syntax.
