@@ -80,12 +80,12 @@ vips_jpeg=${best[vips-jpg-0]}; vips_webp=${best[vips-webp-0]}
 vips_jpeg1=${best[vips-jpg-1]}; vips_webp1=${best[vips-webp-1]}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-wasm_jpeg="—"; wasm_webp="—"
+wasm_jpeg="—"
 if [ "${SKIP_WASM:-0}" != 1 ]; then
   cargo xtask wasm worker >&2
   ROUNDS=${ROUNDS:-3} node benches/images-wasm.mjs "$work/photos" "$work/wasm" >"$work/wasm.out"
   wasm() { sed -n "s/^wasm_$1=//p" "$work/wasm.out"; }
-  wasm_jpeg=$(wasm jpeg_ms_per_image); wasm_webp=$(wasm webp_ms_per_image)
+  wasm_jpeg=$(wasm jpeg_ms_per_image)
 fi
 
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -97,19 +97,19 @@ echo "| linkedall-images native | $ours_jpeg | $ours_webp | $(cpu_ms "$work/ours
 echo "| vipsthumbnail (default threads) | $vips_jpeg | $vips_webp | $(cpu_ms "$work/vips-jpg-0.time") / $(cpu_ms "$work/vips-webp-0.time") | $(peak_mb "$work/vips-jpg-0.time") / $(peak_mb "$work/vips-webp-0.time") MB |"
 echo "| vipsthumbnail VIPS_CONCURRENCY=1 | $vips_jpeg1 | $vips_webp1 | $(cpu_ms "$work/vips-jpg-1.time") / $(cpu_ms "$work/vips-webp-1.time") | $(peak_mb "$work/vips-jpg-1.time") / $(peak_mb "$work/vips-webp-1.time") MB |"
 if [ "$wasm_jpeg" != "—" ]; then
-  echo "| wasm in workerd, worker bundle $(wasm bundle_gzip_kb) KB gzip (includes fetching the original from the stand-in origin) | $wasm_jpeg | $wasm_webp (lossless) | workerd $(wasm jpeg_workerd_cpu_ms_per_image) / $(wasm webp_workerd_cpu_ms_per_image) | workerd $(wasm workerd_peak_rss_mb) MB |"
+  echo "| wasm in workerd, worker bundle $(wasm bundle_gzip_kb) KB gzip (includes fetching the original from the stand-in origin) | $wasm_jpeg | — (no WebP at the edge: a JPEG) | workerd $(wasm jpeg_workerd_cpu_ms_per_image) | workerd $(wasm workerd_peak_rss_mb) MB |"
   echo "| … of which fetch + dispatch (same originals through the worker's proxy path) | $(wasm fetch_baseline_ms_per_image) | $(wasm fetch_baseline_ms_per_image) | workerd $(wasm fetch_baseline_workerd_cpu_ms_per_image) | |"
-  echo "| wasm in workerd, net of that baseline | $(wasm jpeg_net_ms_per_image) | $(wasm webp_net_ms_per_image) (lossless) | workerd $(wasm jpeg_net_workerd_cpu_ms_per_image) / $(wasm webp_net_workerd_cpu_ms_per_image) | |"
+  echo "| wasm in workerd, net of that baseline | $(wasm jpeg_net_ms_per_image) | — | workerd $(wasm jpeg_net_workerd_cpu_ms_per_image) | |"
 fi
 echo
 echo "ratio ours / vipsthumbnail (default threads): JPEG $(ratio "$ours_jpeg" "$vips_jpeg"), WebP $(ratio "$ours_webp" "$vips_webp")"
 echo "ratio ours / vipsthumbnail (1 thread):        JPEG $(ratio "$ours_jpeg" "$vips_jpeg1"), WebP $(ratio "$ours_webp" "$vips_webp1")"
 echo "CPU-time ratio ours / vipsthumbnail (1 thread): JPEG $(ratio "$(cpu_ms "$work/ours-jpeg.time")" "$(cpu_ms "$work/vips-jpg-1.time")"), WebP $(ratio "$(cpu_ms "$work/ours-webp.time")" "$(cpu_ms "$work/vips-webp-1.time")")"
 if [ "$wasm_jpeg" != "—" ]; then
-  echo "ratio wasm in workerd / vipsthumbnail (default threads): JPEG $(ratio "$wasm_jpeg" "$vips_jpeg") (net $(ratio "$(wasm jpeg_net_ms_per_image)" "$vips_jpeg")), WebP $(ratio "$wasm_webp" "$vips_webp") (net $(ratio "$(wasm webp_net_ms_per_image)" "$vips_webp"))"
-  echo "ratio wasm in workerd / vipsthumbnail (1 thread):        JPEG $(ratio "$wasm_jpeg" "$vips_jpeg1"), WebP $(ratio "$wasm_webp" "$vips_webp1")"
-  echo "CPU-time ratio wasm (workerd, all) / vipsthumbnail (1 thread): JPEG $(ratio "$(wasm jpeg_workerd_cpu_ms_per_image)" "$(cpu_ms "$work/vips-jpg-1.time")"), WebP $(ratio "$(wasm webp_workerd_cpu_ms_per_image)" "$(cpu_ms "$work/vips-webp-1.time")")"
-  echo "wasm output bytes: JPEG $(( $(wasm jpeg_bytes) / 1024 )) KB, WebP (lossless) $(( $(wasm webp_bytes) / 1024 )) KB"
+  echo "ratio wasm in workerd / vipsthumbnail (default threads): JPEG $(ratio "$wasm_jpeg" "$vips_jpeg") (net $(ratio "$(wasm jpeg_net_ms_per_image)" "$vips_jpeg"))"
+  echo "ratio wasm in workerd / vipsthumbnail (1 thread):        JPEG $(ratio "$wasm_jpeg" "$vips_jpeg1")"
+  echo "CPU-time ratio wasm (workerd, all) / vipsthumbnail (1 thread): JPEG $(ratio "$(wasm jpeg_workerd_cpu_ms_per_image)" "$(cpu_ms "$work/vips-jpg-1.time")")"
+  echo "wasm output bytes: JPEG $(( $(wasm jpeg_bytes) / 1024 )) KB"
 fi
 echo "ours, where the time went per image: JPEG $(stages jpeg); WebP $(stages webp)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -8,13 +8,13 @@ use linkedall_shared::image_options::{ImageOptions, Rgb};
 
 use crate::image_fit::{self, Plan};
 
-/// What the edge encodes.
+/// What the edge encodes. Never WebP: the wasm builds have no lossy WebP encoder (libwebp
+/// is C), and lossless WebP of a photograph is many times a JPEG's bytes (see the README), so
+/// lossy WebP comes only from the origin's presets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Output {
     Jpeg,
     Png,
-    /// Lossless: the wasm builds have no lossy WebP encoder (libwebp is C; see the README).
-    WebpLossless,
 }
 
 impl Output {
@@ -22,7 +22,6 @@ impl Output {
         match self {
             Output::Jpeg => "jpeg",
             Output::Png => "png",
-            Output::WebpLossless => "webp",
         }
     }
 
@@ -30,7 +29,6 @@ impl Output {
         match self {
             Output::Jpeg => "image/jpeg",
             Output::Png => "image/png",
-            Output::WebpLossless => "image/webp",
         }
     }
 
@@ -38,7 +36,6 @@ impl Output {
         match self {
             Output::Jpeg => Encoding::Jpeg { quality },
             Output::Png => Encoding::Png,
-            Output::WebpLossless => Encoding::Webp { quality },
         }
     }
 }

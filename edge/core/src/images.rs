@@ -80,10 +80,11 @@ impl Delivery {
         }
         let output = match options.format {
             // Any browser takes JPEG, and for photos a q85 JPEG is a fraction of the lossless
-            // WebP this edge can encode (see the README): so `auto` does not vary here.
-            Format::Auto | Format::Jpeg => Output::Jpeg,
+            // WebP this edge could encode (see the README): so `auto` does not vary here, and an
+            // explicit `webp` off the presets gets a JPEG too (with its own content type) —
+            // never a lossless photograph.
+            Format::Auto | Format::Jpeg | Format::Webp => Output::Jpeg,
             Format::Png => Output::Png,
-            Format::Webp => Output::WebpLossless,
             Format::Avif => {
                 return Err("avif is served only at preset widths (160, 400, 800, 1600) the origin has \
                             encoded; use format=auto, webp, jpeg or png for other sizes"
@@ -301,10 +302,7 @@ async fn produce<H: Host>(
             // original here and keep that only briefly.
             tracing::info!(preset = preset.name(), "preset not generated yet; resizing the original");
             metrics::counter!("edge_image_preset_stand_ins_total").increment(1);
-            let output = match formats.first() {
-                Some(PhotoFormat::Webp) if !varies => Output::WebpLossless,
-                _ => Output::Jpeg,
-            };
+            let output = Output::Jpeg;
             let original = fetch(host, ctx, source)
                 .await?
                 .ok_or_else(|| Problem::new(404, "image-not-found", "there is no such product photo"))?;
@@ -508,7 +506,8 @@ mod tests {
         );
         assert_eq!(
             Delivery::choose(&options("width=640,format=webp"), Some(CHROME)),
-            Ok(Delivery::Resize { output: Output::WebpLossless })
+            Ok(Delivery::Resize { output: Output::Jpeg }),
+            "never a lossless photograph"
         );
         assert!(
             Delivery::choose(&options("width=640,format=avif"), Some(CHROME)).unwrap_err().contains("avif")
