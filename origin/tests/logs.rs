@@ -46,22 +46,13 @@ async fn the_log_is_ecs_json_in_separate_streams_and_holds_no_secret() {
         .await
         .unwrap();
     let first_token = registered["token"].as_str().expect("a session token").to_owned();
-    let wrong = http
-        .post(shop.url("/api/v1/auth/login"))
-        .json(&json!({ "email": "kofi@example.com", "password": WRONG_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(wrong.status(), 401);
-    let signed_in: Value = http
-        .post(shop.url("/api/v1/auth/login"))
-        .json(&json!({ "email": "kofi@example.com", "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sign_in = |password: &str| {
+        http.post(shop.url("/api/v1/auth/login"))
+            .json(&json!({ "email": "kofi@example.com", "password": password }))
+            .send()
+    };
+    assert_eq!(sign_in(WRONG_PASSWORD).await.unwrap().status(), 401);
+    let signed_in: Value = sign_in(PASSWORD).await.unwrap().json().await.unwrap();
     let token = signed_in["token"].as_str().expect("a session token").to_owned();
     let forbidden =
         http.get(shop.url("/api/v1/admin/dead-letters")).bearer_auth(&token).send().await.unwrap();
