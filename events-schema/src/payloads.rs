@@ -65,7 +65,12 @@ pub struct OrderPart {
     pub order_id: i64,
     pub vendor_id: i64,
     pub state: String,
+    /// What the shopper pays for the part, in the order's currency.
     pub subtotal: Amount,
+    /// What the vendor is paid for it, in the vendor's currency (added compatibly: absent
+    /// from events written before orders were paid in one currency, when it was `subtotal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor_subtotal: Option<Amount>,
     pub items: Vec<OrderItem>,
 }
 

@@ -152,10 +152,15 @@ impl Error {
                 | StoreError::InsufficientStock { .. }
                 | StoreError::IllegalTransition { .. }
                 | StoreError::IdempotencyKeyInFlight
-                | StoreError::PaymentMismatch(_),
+                | StoreError::PaymentMismatch(_)
+                | StoreError::QuoteChanged { .. },
             ) => StatusCode::CONFLICT,
             Error::Unprocessable(_)
-            | Error::Store(StoreError::IdempotencyKeyReused | StoreError::Unprocessable(_))
+            | Error::Store(
+                StoreError::IdempotencyKeyReused
+                | StoreError::Unprocessable(_)
+                | StoreError::NoExchangeRate { .. },
+            )
             | Error::Events(EventsError::Unprocessable(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -210,6 +215,8 @@ impl Error {
             | Error::Store(StoreError::Unprocessable(_))
             | Error::Events(EventsError::Unprocessable(_)) => "unprocessable",
             Error::Store(StoreError::PaymentMismatch(_)) => "payment-mismatch",
+            Error::Store(StoreError::QuoteChanged { .. }) => "quote-changed",
+            Error::Store(StoreError::NoExchangeRate { .. }) => "no-exchange-rate",
             Error::BadSignature => "bad-signature",
             Error::NoSuchRoute { .. } => "no-such-route",
             Error::MethodNotAllowed { .. } => "method-not-allowed",

@@ -1,15 +1,21 @@
-//! The cart as a document: lines priced by the origin on every read, one total per currency.
-//! The origin answers it in JSON to API clients and in the wire format to the edge.
+//! The cart as a document: lines priced by the origin on every read, in the vendors' own
+//! currencies and in the one currency the shopper pays in. The origin answers it in JSON to
+//! API clients and in the wire format to the edge.
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Money, ProductId};
+use crate::{Currency, Money, ProductId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cart {
     pub items: Vec<CartLine>,
-    /// One total per currency in the cart (a cart normally holds one).
-    pub totals: Vec<Money>,
+    /// The currency the cart is priced and paid in: the shopper's.
+    pub currency: Currency,
+    /// What the whole cart costs in [`Cart::currency`] at today's rates; `None` when some
+    /// line's currency has no exchange rate (such a cart cannot be paid until it has one).
+    pub total: Option<Money>,
+    /// When the exchange rates used were set (RFC 3339); empty when nothing was converted.
+    pub rates_as_of: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,7 +23,26 @@ pub struct CartLine {
     pub product_id: ProductId,
     pub name: String,
     pub quantity: u32,
+    /// The vendor's price, in the vendor's currency.
     pub unit_price: Money,
+    /// `unit_price` × `quantity`, in the vendor's currency.
     pub line_total: Money,
+    /// The line in the cart's currency ([`crate::FxRates::price_line`]); `None` without a rate.
+    pub to_pay: Option<Money>,
     pub in_stock: u32,
+}
+
+impl Cart {
+    /// The currencies of lines that could not be priced in the cart's currency.
+    pub fn unpriced_currencies(&self) -> Vec<Currency> {
+        let mut missing: Vec<Currency> = self
+            .items
+            .iter()
+            .filter(|line| line.to_pay.is_none())
+            .map(|line| line.unit_price.currency)
+            .collect();
+        missing.sort_by_key(|c| c.code());
+        missing.dedup();
+        missing
+    }
 }

@@ -1,9 +1,11 @@
 //! Exchange rates, for showing a price in the shopper's currency.
 //!
-//! Vendors price in their own currency and shoppers pay in it; a converted price is only a
-//! guide, so pages show it marked as converted next to the real one. The origin publishes the
-//! rates it holds (`GET /api/v1/fx-rates`); the edge converts with integer arithmetic, never
-//! floats.
+//! Vendors price in their own currency; a shopper pays a whole cart, whatever its vendors'
+//! currencies, in one currency (their market's). Pages show the shopper's price first and the
+//! vendor's second when it differs. At checkout the order is priced with the rates of that
+//! moment, which the order keeps ([`FxRates::price_line`] is the one rule, used by the cart,
+//! the checkout and the pages alike). The origin publishes the rates it holds
+//! (`GET /api/v1/fx-rates`); conversion is integer arithmetic, never floats.
 
 use serde::{Deserialize, Serialize};
 
@@ -44,13 +46,21 @@ impl FxRates {
             if numerator >= 0 { (numerator + half) / denominator } else { (numerator - half) / denominator };
         i64::try_from(rounded).ok().map(|minor| Money::new(to, minor))
     }
+
+    /// A line of `quantity` units at `unit_price` as a shopper paying in `to` pays it: the unit
+    /// price converted (rounded to `to`'s minor unit), then multiplied, so an order's items
+    /// always add up to its parts. `None` without a rate, or when it does not fit.
+    pub fn price_line(&self, unit_price: Money, quantity: u32, to: Currency) -> Option<(Money, Money)> {
+        let unit = self.convert(unit_price, to)?;
+        Some((unit, unit.times(quantity).ok()?))
+    }
 }
 
 /// A price as a shopper in a market reads it: in their currency when it differs and a rate is
-/// known (marked as converted), always with the price the vendor set, which is what is paid.
+/// known (shown first: what they pay), with the price the vendor set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShownPrice {
-    /// The vendor's price: what the shopper pays.
+    /// The vendor's price.
     pub price: Money,
     /// The price in the shopper's currency, when it differs and could be converted.
     pub converted: Option<Money>,
@@ -130,6 +140,22 @@ mod tests {
             rates.convert(Money::new(Currency::ZAR, 100), Currency::ZAR),
             Some(Money::new(Currency::ZAR, 100))
         );
+    }
+
+    #[test]
+    fn a_line_is_its_converted_unit_price_times_the_quantity() {
+        let rates = rates();
+        // KSh 1,290.00 = ₦15,500.00 each; three of them.
+        assert_eq!(
+            rates.price_line(Money::new(Currency::KES, 129_000), 3, Currency::NGN),
+            Some((Money::new(Currency::NGN, 1_550_000), Money::new(Currency::NGN, 4_650_000)))
+        );
+        // Rounded per unit, never per line: 7 kobo is 1 Kenyan cent, 3 × 7 kobo is 3 cents.
+        assert_eq!(
+            rates.price_line(Money::new(Currency::NGN, 7), 3, Currency::KES),
+            Some((Money::new(Currency::KES, 1), Money::new(Currency::KES, 3)))
+        );
+        assert_eq!(rates.price_line(Money::new(Currency::ZAR, 100), 1, Currency::KES), None);
     }
 
     #[test]

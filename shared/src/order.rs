@@ -82,13 +82,24 @@ impl OrderState {
     }
 }
 
-/// An order with its parts, one per vendor.
+/// An order with its parts, one per vendor. The whole order is charged in one currency (the
+/// shopper's, `total.currency`); each part also says what its vendor is paid, in the vendor's
+/// currency, at the exchange rate locked when the order was placed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     pub id: i64,
     pub state: OrderState,
+    /// What the shopper is charged.
     pub total: Money,
     pub parts: Vec<OrderPart>,
+    /// When it was placed, RFC 3339 (UTC).
+    pub placed_at: String,
+    /// Until when an unpaid order holds its stock and its prices and rates (RFC 3339, UTC); an
+    /// order not paid by then is cancelled, and buying again prices it afresh.
+    pub pay_by: String,
+    /// The charged currency's units per US dollar, in millionths, when some part was
+    /// converted; `None` when every part was already in the charged currency.
+    pub per_usd_micros: Option<u64>,
 }
 
 /// What one vendor sells and ships in an order.
@@ -97,16 +108,28 @@ pub struct OrderPart {
     pub order_id: i64,
     pub vendor_id: VendorId,
     pub state: OrderState,
+    /// What the shopper pays for this part, in the order's currency (what a cancellation
+    /// refunds).
     pub subtotal: Money,
+    /// What the vendor is paid for this part, in the vendor's currency.
+    pub vendor_subtotal: Money,
+    /// The vendor currency's units per US dollar, in millionths, used to convert this part;
+    /// `None` when the part was already in the order's currency.
+    pub vendor_per_usd_micros: Option<u64>,
     pub items: Vec<OrderItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderItem {
     pub product_id: ProductId,
+    /// The product's name when the order was read.
+    pub name: String,
     pub quantity: u32,
-    /// The price when the order was placed, from the catalog, never from the client.
+    /// The price per unit the shopper pays, in the order's currency.
     pub unit_price: Money,
+    /// The catalog price when the order was placed, in the vendor's currency: from the
+    /// catalog, never from the client.
+    pub vendor_unit_price: Money,
 }
 
 #[cfg(test)]
@@ -116,17 +139,29 @@ mod tests {
 
     fn order(state: OrderState) -> Order {
         let price = Money::new(Currency::KES, 250_000);
+        let naira = Money::new(Currency::NGN, 3_000_000);
         Order {
             id: 42,
             state,
-            total: price,
+            total: naira,
             parts: vec![OrderPart {
                 order_id: 42,
                 vendor_id: VendorId::new(7),
                 state,
-                subtotal: price,
-                items: vec![OrderItem { product_id: ProductId::new(3), quantity: 1, unit_price: price }],
+                subtotal: naira,
+                vendor_subtotal: price,
+                vendor_per_usd_micros: Some(129_000_000),
+                items: vec![OrderItem {
+                    product_id: ProductId::new(3),
+                    name: "Kitenge skirt".into(),
+                    quantity: 1,
+                    unit_price: naira,
+                    vendor_unit_price: price,
+                }],
             }],
+            placed_at: "2026-12-07T10:00:00Z".into(),
+            pay_by: "2026-12-07T10:15:00Z".into(),
+            per_usd_micros: Some(1_550_000_000),
         }
     }
 

@@ -1,6 +1,6 @@
 //! Carts: one per user, its lines priced from the products table on every read.
 
-use linkedall_shared::{Money, ProductId};
+use linkedall_shared::{Currency, FxRates, Money, ProductId};
 
 use super::Store;
 use crate::cart::{Cart, CartLine, Line};
@@ -11,8 +11,9 @@ use crate::rows::amount;
 use crate::timing::QueryTimer;
 use crate::write_tx::WriteTx;
 
-/// `user`'s cart, each line priced from its product row now.
-async fn cart(store: &Store, user: i64) -> Result<Cart> {
+/// `user`'s cart, each line priced from its product row now, in its vendor's currency and in
+/// `pay_in` (by default the first line's currency) at the rates held now.
+async fn cart(store: &Store, user: i64, pay_in: Option<Currency>) -> Result<Cart> {
     let _t = QueryTimer::start(store.dialect().as_str(), "cart");
     let rows: Vec<(i64, String, i32, String, i64, i32)> = on_pool!(store, pool => sqlx::query_as(
         "SELECT i.product_id, p.name, i.quantity, p.currency, p.price_minor, p.stock \
@@ -23,26 +24,44 @@ async fn cart(store: &Store, user: i64) -> Result<Cart> {
     .fetch_all(pool)
     .await
     .map_err(Error::db("reading a cart"))?);
-    let mut items = Vec::with_capacity(rows.len());
-    let mut totals: Vec<Money> = Vec::new();
+    let mut lines = Vec::with_capacity(rows.len());
     for (product_id, name, quantity, currency, price_minor, stock) in rows {
         let unit_price = amount(&currency, price_minor)?;
         let quantity = u32::try_from(quantity).unwrap_or(0);
-        let line_total = unit_price.times(quantity)?;
-        match totals.iter_mut().find(|t| t.currency == line_total.currency) {
-            Some(total) => *total = total.plus(line_total)?,
-            None => totals.push(line_total),
-        }
-        items.push(CartLine {
-            product_id: ProductId::new(product_id),
+        lines.push((
+            ProductId::new(product_id),
             name,
             quantity,
             unit_price,
-            line_total,
-            in_stock: u32::try_from(stock).unwrap_or(0),
+            u32::try_from(stock).unwrap_or(0),
+        ));
+    }
+    let currency = pay_in.or_else(|| lines.first().map(|line| line.3.currency)).unwrap_or(Currency::USD);
+    // Rates are read only when some line needs converting.
+    let rates = if lines.iter().any(|line| line.3.currency != currency) {
+        store.fx_rates().await?
+    } else {
+        FxRates::default()
+    };
+    let mut items = Vec::with_capacity(lines.len());
+    let mut total = Some(Money::new(currency, 0));
+    for (product_id, name, quantity, unit_price, in_stock) in lines {
+        let to_pay = rates.price_line(unit_price, quantity, currency).map(|(_, line)| line);
+        total = match (total, to_pay) {
+            (Some(total), Some(line)) => Some(total.plus(line)?),
+            _ => None,
+        };
+        items.push(CartLine {
+            product_id,
+            name,
+            quantity,
+            unit_price,
+            line_total: unit_price.times(quantity)?,
+            to_pay,
+            in_stock,
         });
     }
-    Ok(Cart { items, totals })
+    Ok(Cart { items, currency, total, rates_as_of: rates.as_of })
 }
 
 /// Adds `line` to `user`'s cart: 404 for an unknown product, 422 when the cart already holds
@@ -116,8 +135,9 @@ async fn remove(store: &Store, user: i64, product: Option<ProductId>) -> Result<
 }
 
 impl Store {
-    pub async fn cart(&self, user: i64) -> Result<Cart> {
-        cart(self, user).await
+    /// `user`'s cart priced in `pay_in` (by default, its first line's currency).
+    pub async fn cart(&self, user: i64, pay_in: Option<Currency>) -> Result<Cart> {
+        cart(self, user, pay_in).await
     }
 
     /// Adds `line`'s units to the cart (capped at the per-line maximum).

@@ -5,7 +5,14 @@
 //! stock - n WHERE id = ? AND stock >= n`. A product short of stock ends the transaction, so
 //! nothing is written. The order, one part per vendor, its items, the emptied cart, the
 //! `order.created` (and any `product.out_of_stock`) events and the idempotency record are all
-//! committed together. `place_order` is an ordinary function over a [`WriteTx`]: each
+//! committed together.
+//!
+//! The order is charged in one currency (the shopper's, [`Quote::pay_in`]) whatever its
+//! vendors' currencies: each line is priced with [`FxRates::price_line`] at the rates read in
+//! this transaction, and the order keeps the rates it used, what each vendor is paid in their
+//! own currency, and the shopper's price until `pay_by`. A shopper who was shown a total
+//! ([`Quote::total_minor`]) is never charged another: a changed price or rate refuses the
+//! order with the new total ([`Error::QuoteChanged`]), and nothing is written. `place_order` is an ordinary function over a [`WriteTx`]: each
 //! statement is written once and expanded per backend by `on_conn!`, and the one difference
 //! (when a reservation ends) comes from the dialect.
 
@@ -13,12 +20,13 @@ use std::collections::BTreeMap;
 
 use linkedall_events_schema::Event;
 use linkedall_events_schema::payloads::{self, OutOfStock, StockAlert};
-use linkedall_shared::{Money, ProductId, VendorId};
+use linkedall_shared::{Currency, FxRates, Money, ProductId, VendorId};
 
 use super::Store;
 use crate::cart::Line;
 use crate::cause::Cause;
 use crate::conn::on_pool;
+use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::idempotency::{Claim, ClaimedKey, IdempotencyKey};
 use crate::on_conn;
@@ -42,6 +50,7 @@ pub(crate) fn order_created(order: &Order, shopper: i64) -> payloads::OrderCreat
                 vendor_id: part.vendor_id.get(),
                 state: part.state.as_str().into(),
                 subtotal: part.subtotal.into(),
+                vendor_subtotal: Some(part.vendor_subtotal.into()),
                 items: part
                     .items
                     .iter()
@@ -65,6 +74,56 @@ pub enum Purchase {
     Lines(Vec<Line>),
 }
 
+/// What the shopper agreed to: the currency they pay in and, when they were shown one, the
+/// total (in that currency's minor units) they accepted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Quote {
+    /// By default, the first line's currency.
+    pub pay_in: Option<Currency>,
+    pub total_minor: Option<i64>,
+}
+
+/// A reserved line, priced in the vendor's currency and in the one the shopper pays in.
+struct Priced {
+    vendor: VendorId,
+    item: OrderItem,
+}
+
+/// What this transaction's lines are priced with: the rates are read (in the transaction) only
+/// when a line is in another currency than the one paid in.
+struct Pricing {
+    pay_in: Option<Currency>,
+    rates: Option<FxRates>,
+}
+
+impl Pricing {
+    /// `quantity` × `unit_price` in the currency paid in, with the rate used for the vendor's
+    /// currency (`None` when it needed none).
+    async fn price(
+        &mut self,
+        tx: &mut WriteTx,
+        unit_price: Money,
+        quantity: u32,
+    ) -> Result<(Money, Option<u64>)> {
+        let pay_in = *self.pay_in.get_or_insert(unit_price.currency);
+        if unit_price.currency == pay_in {
+            return Ok((unit_price, None));
+        }
+        if self.rates.is_none() {
+            self.rates = Some(crate::fx_rates::rates(tx.conn()).await?);
+        }
+        let rates = self.rates.as_ref().expect("read above");
+        let no_rate = || Error::NoExchangeRate { from: unit_price.currency, to: pay_in };
+        let (unit, _) = rates.price_line(unit_price, quantity, pay_in).ok_or_else(no_rate)?;
+        Ok((unit, Some(rates.rate(unit_price.currency).ok_or_else(no_rate)?)))
+    }
+
+    /// The paid currency's rate, when some line was converted.
+    fn paid_rate(&self) -> Option<u64> {
+        Some(self.rates.as_ref()?.rate(self.pay_in?)).flatten()
+    }
+}
+
 /// What a key's stored row says.
 pub struct StoredKey {
     pub request_hash: String,
@@ -78,7 +137,13 @@ pub struct StoredKey {
 /// items, empty the cart when it was the cart, record `order.created` (and any
 /// `product.out_of_stock`) and the purges of relabelled pages, and complete `key` with the
 /// answer. Any refusal rolls everything back.
-async fn place_order(store: &Store, shopper: i64, purchase: &Purchase, key: &ClaimedKey) -> Result<Order> {
+async fn place_order(
+    store: &Store,
+    shopper: i64,
+    purchase: &Purchase,
+    quote: Quote,
+    key: &ClaimedKey,
+) -> Result<Order> {
     let mut tx = WriteTx::begin(store).await?;
     let dialect = tx.dialect();
     let _t = QueryTimer::start(dialect.as_str(), "place_order");
@@ -103,102 +168,91 @@ async fn place_order(store: &Store, shopper: i64, purchase: &Purchase, key: &Cla
     }
 
     // Reserve stock, in product order; prices come from the catalog row just locked.
-    let mut parts: BTreeMap<VendorId, Vec<OrderItem>> = BTreeMap::new();
+    let mut pricing = Pricing { pay_in: quote.pay_in, rates: None };
+    let mut priced = Vec::with_capacity(lines.len());
+    let mut vendor_rates: BTreeMap<VendorId, Option<u64>> = BTreeMap::new();
     let mut sold_out = Vec::new();
     let mut relabelled = Vec::new();
-    let mut total: Option<Money> = None;
     for line in &lines {
-        let reserved: Option<(i64, String, i64, i32)> = on_conn!(&mut tx, conn => sqlx::query_as(
+        let reserved: Option<(i64, String, i64, String, i32)> = on_conn!(&mut tx, conn => sqlx::query_as(
             "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 \
-             RETURNING vendor_id, currency, price_minor, stock",
+             RETURNING vendor_id, currency, price_minor, name, stock",
         )
         .bind(line.quantity as i32)
         .bind(line.product.get())
         .fetch_optional(&mut *conn)
         .await
         .map_err(db())?);
-        let Some((vendor_id, currency, price_minor, stock_left)) = reserved else {
-            let product: Option<(String, i32)> = on_conn!(&mut tx, conn => sqlx::query_as(
-                "SELECT name, stock FROM products WHERE id = $1",
-            )
-            .bind(line.product.get())
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(db())?);
-            return Err(match product {
-                None => Error::NotFound { what: format!("product {}", line.product) },
-                Some((name, available)) => Error::InsufficientStock {
-                    product: line.product.get(),
-                    name,
-                    available: i64::from(available),
-                },
-            });
+        let Some((vendor_id, currency, price_minor, name, stock_left)) = reserved else {
+            return Err(short_of_stock(&mut tx, line.product).await?);
         };
-        let unit_price = amount(&currency, price_minor)?;
-        let line_total = unit_price.times(line.quantity)?;
-        total = Some(match total {
-            Some(total) => total.plus(line_total)?,
-            None => line_total,
-        });
+        let vendor = VendorId::new(vendor_id);
+        let vendor_unit_price = amount(&currency, price_minor)?;
+        let (unit_price, rate) = pricing.price(&mut tx, vendor_unit_price, line.quantity).await?;
+        vendor_rates.insert(vendor, rate);
         if crate::purges::label_changed(stock_left + line.quantity as i32, stock_left) {
             relabelled.extend(crate::purges::product_changed(line.product));
         }
         if stock_left == 0 {
-            sold_out.push((line.product, VendorId::new(vendor_id)));
+            sold_out.push((line.product, vendor));
         }
-        parts.entry(VendorId::new(vendor_id)).or_default().push(OrderItem {
-            product_id: line.product,
-            quantity: line.quantity,
-            unit_price,
+        priced.push(Priced {
+            vendor,
+            item: OrderItem {
+                product_id: line.product,
+                name,
+                quantity: line.quantity,
+                unit_price,
+                vendor_unit_price,
+            },
         });
     }
-    let total =
-        total.ok_or_else(|| Error::Corrupt("an order without lines got past the empty check".into()))?;
+    let pay_in = pricing
+        .pay_in
+        .ok_or_else(|| Error::Corrupt("an order without lines got past the empty check".into()))?;
+    let mut parts: BTreeMap<VendorId, Vec<OrderItem>> = BTreeMap::new();
+    for Priced { vendor, item } in priced {
+        parts.entry(vendor).or_default().push(item);
+    }
+    let mut total = Money::new(pay_in, 0);
+    for item in parts.values().flatten() {
+        total = total.plus(item.unit_price.times(item.quantity)?)?;
+    }
+    if quote.total_minor.is_some_and(|shown| shown != total.minor) {
+        metrics::counter!("orders_requoted_total").increment(1);
+        return Err(Error::QuoteChanged { total });
+    }
 
-    let insert_order = format!(
-        "INSERT INTO orders (shopper_id, state, currency, total_minor, expires_at) \
-         VALUES ($1, 'created', $2, $3, {}) RETURNING id",
-        dialect.reservation_ends()
-    );
-    let order_id: i64 = on_conn!(&mut tx, conn => sqlx::query_scalar(&insert_order)
-        .bind(shopper)
-        .bind(total.currency.code())
-        .bind(total.minor)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db())?);
-    let mut order = Order { id: order_id, state: OrderState::Created, total, parts: Vec::new() };
+    let (order_id, placed_at, pay_by) =
+        insert_order(&mut tx, dialect, shopper, total, pricing.paid_rate()).await?;
+    let mut order = Order {
+        id: order_id,
+        state: OrderState::Created,
+        total,
+        parts: Vec::new(),
+        placed_at,
+        pay_by,
+        per_usd_micros: pricing.paid_rate(),
+    };
     for (vendor_id, items) in parts {
-        let mut subtotal = Money::new(total.currency, 0);
+        let vendor_currency = items[0].vendor_unit_price.currency;
+        let (mut subtotal, mut vendor_subtotal) = (Money::new(pay_in, 0), Money::new(vendor_currency, 0));
         for item in &items {
             subtotal = subtotal.plus(item.unit_price.times(item.quantity)?)?;
+            vendor_subtotal = vendor_subtotal.plus(item.vendor_unit_price.times(item.quantity)?)?;
         }
-        let part_id: i64 = on_conn!(&mut tx, conn => sqlx::query_scalar(
-            "INSERT INTO order_parts (order_id, vendor_id, state, subtotal_minor) \
-             VALUES ($1, $2, 'created', $3) RETURNING id",
-        )
-        .bind(order_id)
-        .bind(vendor_id.get())
-        .bind(subtotal.minor)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db())?);
-        for item in &items {
-            on_conn!(&mut tx, conn => sqlx::query(
-                "INSERT INTO order_items (order_id, part_id, product_id, quantity, unit_price_minor) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(order_id)
-            .bind(part_id)
-            .bind(item.product_id.get())
-            .bind(item.quantity as i32)
-            .bind(item.unit_price.minor)
-            .execute(&mut *conn)
-            .await
-            .map_err(db())?
-            .rows_affected());
-        }
-        order.parts.push(OrderPart { order_id, vendor_id, state: OrderState::Created, subtotal, items });
+        let vendor_per_usd_micros = vendor_rates.get(&vendor_id).copied().flatten();
+        let part = OrderPart {
+            order_id,
+            vendor_id,
+            state: OrderState::Created,
+            subtotal,
+            vendor_subtotal,
+            vendor_per_usd_micros,
+            items,
+        };
+        insert_part(&mut tx, &part).await?;
+        order.parts.push(part);
     }
     if let Purchase::Cart = purchase {
         on_conn!(&mut tx, conn => sqlx::query("DELETE FROM cart_items WHERE user_id = $1")
@@ -234,6 +288,84 @@ async fn place_order(store: &Store, shopper: i64, purchase: &Purchase, key: &Cla
     .rows_affected());
     tx.commit().await?;
     Ok(order)
+}
+
+/// Why `product`'s line could not be reserved: it does not exist, or has too few units.
+async fn short_of_stock(tx: &mut WriteTx, product: ProductId) -> Result<Error> {
+    let found: Option<(String, i32)> = on_conn!(tx, conn => sqlx::query_as(
+        "SELECT name, stock FROM products WHERE id = $1",
+    )
+    .bind(product.get())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(Error::db("placing an order"))?);
+    Ok(match found {
+        None => Error::NotFound { what: format!("product {product}") },
+        Some((name, available)) => {
+            Error::InsufficientStock { product: product.get(), name, available: i64::from(available) }
+        }
+    })
+}
+
+/// Writes the order row, awaiting payment until the reservation ends: its id, when it was
+/// placed and until when it may be paid.
+async fn insert_order(
+    tx: &mut WriteTx,
+    dialect: Dialect,
+    shopper: i64,
+    total: Money,
+    per_usd_micros: Option<u64>,
+) -> Result<(i64, String, String)> {
+    let insert = format!(
+        "INSERT INTO orders (shopper_id, state, currency, total_minor, per_usd_micros, expires_at) \
+         VALUES ($1, 'created', $2, $3, $4, {}) RETURNING id, {}, {}",
+        dialect.reservation_ends(),
+        dialect.timestamp_text("created_at"),
+        dialect.timestamp_text("expires_at")
+    );
+    Ok(on_conn!(tx, conn => sqlx::query_as(&insert)
+        .bind(shopper)
+        .bind(total.currency.code())
+        .bind(total.minor)
+        .bind(per_usd_micros.and_then(|r| i64::try_from(r).ok()))
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(Error::db("placing an order"))?))
+}
+
+/// Writes one vendor's part and its items.
+async fn insert_part(tx: &mut WriteTx, part: &OrderPart) -> Result<()> {
+    let db = || Error::db("placing an order");
+    let part_id: i64 = on_conn!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO order_parts (order_id, vendor_id, state, subtotal_minor, vendor_currency, \
+         vendor_subtotal_minor, vendor_per_usd_micros) VALUES ($1, $2, 'created', $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(part.order_id)
+    .bind(part.vendor_id.get())
+    .bind(part.subtotal.minor)
+    .bind(part.vendor_subtotal.currency.code())
+    .bind(part.vendor_subtotal.minor)
+    .bind(part.vendor_per_usd_micros.and_then(|r| i64::try_from(r).ok()))
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db())?);
+    for item in &part.items {
+        on_conn!(tx, conn => sqlx::query(
+            "INSERT INTO order_items (order_id, part_id, product_id, quantity, unit_price_minor, \
+             vendor_unit_price_minor) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(part.order_id)
+        .bind(part_id)
+        .bind(item.product_id.get())
+        .bind(item.quantity as i32)
+        .bind(item.unit_price.minor)
+        .bind(item.vendor_unit_price.minor)
+        .execute(&mut *conn)
+        .await
+        .map_err(db())?
+        .rows_affected());
+    }
+    Ok(())
 }
 
 /// Claims (`user`, `key`) for a request with `hash`; `None` when claimed, otherwise the row
@@ -321,8 +453,14 @@ impl Store {
     }
 
     /// Places `shopper`'s order in one transaction, completing `key` with the response.
-    pub async fn place_order(&self, shopper: i64, purchase: &Purchase, key: &ClaimedKey) -> Result<Order> {
-        let order = place_order(self, shopper, purchase, key).await;
+    pub async fn place_order(
+        &self,
+        shopper: i64,
+        purchase: &Purchase,
+        quote: Quote,
+        key: &ClaimedKey,
+    ) -> Result<Order> {
+        let order = place_order(self, shopper, purchase, quote, key).await;
         match &order {
             Ok(_) => metrics::counter!("orders_placed_total").increment(1),
             Err(Error::InsufficientStock { .. }) => {

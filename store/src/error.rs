@@ -39,6 +39,17 @@ pub enum Error {
     #[error("{0}")]
     Unprocessable(String),
 
+    /// A line's currency cannot be converted to the one the shopper pays in.
+    #[error("there is no exchange rate from {from} to {to}; this product cannot be paid in {to} for now")]
+    NoExchangeRate { from: linkedall_shared::Currency, to: linkedall_shared::Currency },
+
+    /// The total the shopper was shown is no longer the price (a price or an exchange rate
+    /// changed): nothing was ordered, and `total` is the new quote.
+    #[error(
+        "prices or exchange rates changed since the checkout was shown: the total is now {total}; confirm it and order again"
+    )]
+    QuoteChanged { total: linkedall_shared::Money },
+
     /// A payment webhook whose amount or currency is not the charge's: not applied.
     #[error("{0}")]
     PaymentMismatch(String),

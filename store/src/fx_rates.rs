@@ -4,26 +4,30 @@
 use linkedall_shared::{Currency, FxRates};
 
 use super::Store;
-use crate::conn::on_pool;
+use crate::conn::{Conn, on_pool};
 use crate::error::{Error, Result};
 use crate::on_conn;
 use crate::timing::QueryTimer;
 use crate::write_tx::WriteTx;
 
-/// Every rate, and when the newest was set (RFC 3339).
-async fn all(store: &Store) -> Result<(Vec<(String, i64)>, Option<String>)> {
-    let dialect = store.dialect();
+/// Every rate the origin holds (currencies it does not know are left out), and when the
+/// newest was set, read on `conn`: a checkout reads them inside its transaction.
+pub(crate) async fn rates(mut conn: Conn<'_>) -> Result<FxRates> {
+    let dialect = conn.dialect();
     let _t = QueryTimer::start(dialect.as_str(), "fx_rates");
     let db = || Error::db("reading exchange rates");
     let as_of = format!("SELECT {} FROM fx_rates", dialect.timestamp_text("max(updated_at)"));
-    on_pool!(store, pool => {
-        let rows = sqlx::query_as("SELECT currency, per_usd_micros FROM fx_rates ORDER BY currency")
-            .fetch_all(pool)
+    let rows: Vec<(String, i64)> = on_conn!(conn, c => sqlx::query_as("SELECT currency, per_usd_micros FROM fx_rates ORDER BY currency")
+            .fetch_all(&mut *c)
             .await
-            .map_err(db())?;
-        let as_of = sqlx::query_scalar(&as_of).fetch_one(pool).await.map_err(db())?;
-        Ok((rows, as_of))
-    })
+            .map_err(db())?);
+    let as_of: Option<String> =
+        on_conn!(conn, c => sqlx::query_scalar(&as_of).fetch_one(&mut *c).await.map_err(db())?);
+    let per_usd_micros = rows
+        .into_iter()
+        .filter_map(|(code, rate)| Some((code.parse::<Currency>().ok()?, u64::try_from(rate).ok()?)))
+        .collect();
+    Ok(FxRates { as_of: as_of.unwrap_or_default(), per_usd_micros })
 }
 
 /// Sets `rates` in one transaction.
@@ -53,12 +57,10 @@ async fn set(store: &Store, rates: &[(String, i64)]) -> Result<()> {
 impl Store {
     /// The exchange rates the origin holds; currencies it does not know are left out.
     pub async fn fx_rates(&self) -> Result<FxRates> {
-        let (rows, as_of) = all(self).await?;
-        let per_usd_micros = rows
-            .into_iter()
-            .filter_map(|(code, rate)| Some((code.parse::<Currency>().ok()?, u64::try_from(rate).ok()?)))
-            .collect();
-        Ok(FxRates { as_of: as_of.unwrap_or_default(), per_usd_micros })
+        on_pool!(self, pool => {
+            let mut conn = pool.acquire().await.map_err(Error::db("reading exchange rates"))?;
+            rates(Conn::from(&mut *conn)).await
+        })
     }
 
     /// Sets exchange rates (units per US dollar, in millionths). The dollar's own rate is

@@ -37,48 +37,66 @@ pub struct Cancelled {
 /// Order `id` and its shopper, read on `conn` (inside a transaction, or on a connection from
 /// the pool).
 pub(crate) async fn order(mut conn: Conn<'_>, id: i64) -> Result<Option<(i64, Order)>> {
-    let _t = QueryTimer::start(conn.dialect().as_str(), "order");
+    let dialect = conn.dialect();
+    let _t = QueryTimer::start(dialect.as_str(), "order");
     let db = || Error::db("reading an order");
-    let row: Option<(i64, String, String, i64)> = on_conn!(conn, c => sqlx::query_as(
-        "SELECT shopper_id, state, currency, total_minor FROM orders WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *c)
-    .await
-    .map_err(db())?);
-    let Some((shopper, state, currency, total_minor)) = row else {
+    let select_order = format!(
+        "SELECT shopper_id, state, currency, total_minor, per_usd_micros, {}, {} FROM orders WHERE id = $1",
+        dialect.timestamp_text("created_at"),
+        dialect.timestamp_text("expires_at")
+    );
+    type OrderRow = (i64, String, String, i64, Option<i64>, String, String);
+    let row: Option<OrderRow> = on_conn!(conn, c => sqlx::query_as(&select_order)
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(db())?);
+    let Some((shopper, state, currency, total_minor, per_usd_micros, placed_at, pay_by)) = row else {
         return Ok(None);
     };
-    let parts: Vec<(i64, i64, String, i64)> = on_conn!(conn, c => sqlx::query_as(
-        "SELECT id, vendor_id, state, subtotal_minor FROM order_parts WHERE order_id = $1 ORDER BY vendor_id",
+    // Rows written before orders were converted have no vendor columns: the vendor was paid
+    // in the order's currency.
+    type PartRow = (i64, i64, String, i64, String, i64, Option<i64>);
+    let parts: Vec<PartRow> = on_conn!(conn, c => sqlx::query_as(
+        "SELECT p.id, p.vendor_id, p.state, p.subtotal_minor, COALESCE(p.vendor_currency, o.currency), \
+         COALESCE(p.vendor_subtotal_minor, p.subtotal_minor), p.vendor_per_usd_micros \
+         FROM order_parts p JOIN orders o ON o.id = p.order_id WHERE p.order_id = $1 ORDER BY p.vendor_id",
     )
     .bind(id)
     .fetch_all(&mut *c)
     .await
     .map_err(db())?);
-    let items: Vec<(i64, i64, i32, i64)> = on_conn!(conn, c => sqlx::query_as(
-        "SELECT part_id, product_id, quantity, unit_price_minor FROM order_items \
-         WHERE order_id = $1 ORDER BY product_id",
+    let items: Vec<(i64, i64, String, i32, i64, i64)> = on_conn!(conn, c => sqlx::query_as(
+        "SELECT i.part_id, i.product_id, p.name, i.quantity, i.unit_price_minor, \
+         COALESCE(i.vendor_unit_price_minor, i.unit_price_minor) \
+         FROM order_items i JOIN products p ON p.id = i.product_id \
+         WHERE i.order_id = $1 ORDER BY i.product_id",
     )
     .bind(id)
     .fetch_all(&mut *c)
     .await
     .map_err(db())?);
+    let rate = |micros: Option<i64>| micros.and_then(|m| u64::try_from(m).ok());
     let mut order = Order {
         id,
         state: OrderState::from_column(&state)?,
         total: amount(&currency, total_minor)?,
         parts: Vec::with_capacity(parts.len()),
+        placed_at,
+        pay_by,
+        per_usd_micros: rate(per_usd_micros),
     };
-    for (part_id, vendor_id, state, subtotal_minor) in parts {
+    for (part_id, vendor_id, state, subtotal_minor, vendor_currency, vendor_subtotal, vendor_rate) in parts {
         let items = items
             .iter()
             .filter(|i| i.0 == part_id)
-            .map(|&(_, product, quantity, price)| {
+            .map(|(_, product, name, quantity, price, vendor_price)| {
                 Ok(OrderItem {
-                    product_id: ProductId::new(product),
-                    quantity: u32::try_from(quantity).unwrap_or(0),
-                    unit_price: amount(&currency, price)?,
+                    product_id: ProductId::new(*product),
+                    name: name.clone(),
+                    quantity: u32::try_from(*quantity).unwrap_or(0),
+                    unit_price: amount(&currency, *price)?,
+                    vendor_unit_price: amount(&vendor_currency, *vendor_price)?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -87,6 +105,8 @@ pub(crate) async fn order(mut conn: Conn<'_>, id: i64) -> Result<Option<(i64, Or
             vendor_id: VendorId::new(vendor_id),
             state: OrderState::from_column(&state)?,
             subtotal: amount(&currency, subtotal_minor)?,
+            vendor_subtotal: amount(&vendor_currency, vendor_subtotal)?,
+            vendor_per_usd_micros: rate(vendor_rate),
             items,
         });
     }
@@ -291,11 +311,14 @@ impl Store {
         match viewer.vendor_id {
             Some(vendor) if order.parts.iter().any(|p| p.vendor_id == vendor) => {
                 order.parts.retain(|p| p.vendor_id == vendor);
-                // What the vendor sells in it, not what the shopper pays for the whole order.
+                // What the vendor is paid for it, in their currency, not what the shopper pays
+                // for the whole order.
                 order.total = order
                     .parts
                     .iter()
-                    .try_fold(Money::new(order.total.currency, 0), |sum, part| sum.plus(part.subtotal))?;
+                    .try_fold(Money::new(order.parts[0].vendor_subtotal.currency, 0), |sum, part| {
+                        sum.plus(part.vendor_subtotal)
+                    })?;
                 Ok(order)
             }
             _ => Err(not_found()),

@@ -2,9 +2,11 @@
 // driven by playwright-core) against the demo stack (`target/debug/linkedall`, origin + edge on
 // SQLite with 300 demo products) started here in a temporary directory.
 //
-// home → a category → a product → add to cart (→ create an account → back to the product) →
-// cart → checkout → place order → pay with the sandbox provider → the confirmation page shows
-// the order number, paid → the header names the shopper → sign out.
+// A shopper in Lagos (`?country=NG`, remembered): home → a category → a product → add to cart
+// (→ create an account → back to the product) → a second product from a vendor pricing in
+// another currency → the cart in naira with the sellers' own prices second and one total →
+// checkout → place order → the order names both products, its day and how long its locked
+// rates hold → pay with the sandbox provider → paid → the header names the shopper → sign out.
 //
 //   cargo build && node --test --test-timeout=180000 tests/journey/
 //
@@ -43,8 +45,8 @@ test("a shopper browses, adds to cart, checks out, pays and sees the order numbe
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(20_000);
 
-    // Browse: home → a category → a product in stock.
-    await page.goto(`${base}/`);
+    // Browse as a shopper in Nigeria: home → a category → a product in stock.
+    await page.goto(`${base}/?country=NG`);
     await assert.doesNotReject(page.getByRole("heading", { name: "Shop by category" }).waitFor());
     await page.locator(".categories a").first().click();
     await page.waitForURL(/\/c\//);
@@ -68,13 +70,38 @@ test("a shopper browses, adds to cart, checks out, pays and sees the order numbe
     await page.waitForURL(/\/cart$/);
     assert.match(await page.locator("main").innerText(), new RegExp(escape(productName)));
 
+    // A second product, from a vendor who prices in another currency than the first: the
+    // home shelf shows naira first and the seller's price second for those.
+    const firstConverted = (await page.locator(".seller").count()) > 0;
+    await page.goto(`${base}/`);
+    const cards = page.locator(".card").filter({ hasNotText: "Out of stock" });
+    const other = firstConverted
+      ? cards.filter({ hasNot: page.locator(".converted") })
+      : cards.filter({ has: page.locator(".converted") });
+    await other.first().locator("a.name").click();
+    await page.waitForURL(/\/p\//);
+    const otherName = (await page.locator("h1").innerText()).trim();
+    assert.match(await page.locator(".price").first().innerText(), /₦/);
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.waitForURL(/\/cart$/);
+    const cart = await page.locator("main").innerText();
+    assert.match(cart, new RegExp(escape(otherName)));
+    assert.match(cart, /from the seller/, "the converted line shows the seller's own price");
+    assert.equal(await page.locator(".total").count(), 1, "one total, in one currency");
+    assert.match(await page.locator(".total").innerText(), /₦/);
+
     // Check out and pay with the sandbox provider.
     await page.getByRole("link", { name: "Check out" }).click();
     await page.waitForURL(/\/checkout$/);
     await page.getByRole("button", { name: "Place order" }).click();
     await page.waitForURL(/\/orders\/\d+$/);
     const orderNumber = /\/orders\/(\d+)$/.exec(page.url())[1];
-    assert.match(await page.locator("main").innerText(), /Awaiting payment/);
+    const placed = await page.locator("main").innerText();
+    assert.match(placed, /Awaiting payment/);
+    for (const name of [productName, otherName]) assert.match(placed, new RegExp(escape(name)));
+    assert.match(placed, /Placed on \d{1,2} [A-Z][a-z]{2} \d{4}/);
+    assert.match(placed, /Pay within \d+ minutes/);
+    assert.match(placed, /locked for this order/);
     await page.getByRole("button", { name: /^Pay / }).click();
     await page.getByText("Paid — confirmed").waitFor();
     const confirmation = await page.locator("main").innerText();

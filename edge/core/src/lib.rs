@@ -19,6 +19,7 @@ mod category_names;
 pub mod client_address;
 mod coalesce;
 pub mod crawlers;
+pub mod dates;
 pub mod error;
 mod fx_rates;
 mod host;

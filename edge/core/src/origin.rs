@@ -171,12 +171,24 @@ pub async fn fetch_document_as<T: DeserializeOwned, H: Host>(
     }
 }
 
-/// The `detail` string of an RFC 9457 problem document. A small scanner rather than a JSON
-/// parser (the edge core stays small for wasm): finds `"detail"`, then reads one JSON string,
-/// undoing its escapes. `None` when the body is not shaped like that.
+/// The `detail` string of an RFC 9457 problem document.
 pub(crate) fn problem_detail(body: &[u8]) -> Option<String> {
+    problem_field(body, "\"detail\"")
+}
+
+/// The kind of an RFC 9457 problem document: its `type` without the `/problems/` prefix
+/// (`quote-changed`), which the pages turn into a sentence of their own.
+pub(crate) fn problem_kind(body: &[u8]) -> Option<String> {
+    let kind = problem_field(body, "\"type\"")?;
+    Some(kind.rsplit('/').next().unwrap_or_default().to_owned())
+}
+
+/// One string member (`key`, quoted) of a problem document. A small scanner rather than a
+/// JSON parser (the edge core stays small for wasm): finds the key, then reads one JSON
+/// string, undoing its escapes. `None` when the body is not shaped like that.
+fn problem_field(body: &[u8], key: &str) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
-    let after_key = &text[text.find("\"detail\"")? + "\"detail\"".len()..];
+    let after_key = &text[text.find(key)? + key.len()..];
     let after_colon = after_key.trim_start().strip_prefix(':')?.trim_start();
     let mut chars = after_colon.strip_prefix('"')?.chars();
     let mut out = String::new();
@@ -213,5 +225,8 @@ mod tests {
         assert_eq!(problem_detail(br#"{"detail" : "spaced"}"#).as_deref(), Some("spaced"));
         assert_eq!(problem_detail(b"<html>oops</html>"), None);
         assert_eq!(problem_detail(br#"{"detail":"unterminated"#), None);
+        let problem = br#"{"type":"/problems/quote-changed","title":"Conflict","status":409,"detail":"x"}"#;
+        assert_eq!(super::problem_kind(problem).as_deref(), Some("quote-changed"));
+        assert_eq!(super::problem_kind(b"{}"), None);
     }
 }

@@ -131,14 +131,22 @@ impl<'a> Shopper<'a> {
         layout
     }
 
+    /// The shopper's price first (in their currency, at today's rate), the seller's own second
+    /// when it differs.
     fn price(&self, price: Money) -> PriceView {
         let shown = ShownPrice::new(price, self.currency, self.rates);
-        let amount = amounts::amount(shown.price, self.locale.language);
-        PriceView {
-            converted_title: fill(self.words.converted_title, &amount),
-            converted_note: fill(self.words.converted_note, &amount),
-            converted: shown.converted.map(|money| amounts::amount(money, self.locale.language)),
-            amount,
+        let language = self.locale.language;
+        match shown.converted {
+            Some(converted) => PriceView {
+                amount: amounts::amount(converted, language),
+                seller: Some(fill(self.words.seller_price, amounts::amount(shown.price, language))),
+                converted_note: self.words.converted_note,
+            },
+            None => PriceView {
+                amount: amounts::amount(shown.price, language),
+                seller: None,
+                converted_note: self.words.converted_note,
+            },
         }
     }
 
@@ -183,12 +191,12 @@ impl std::fmt::Display for Phrase {
 /// A price as a page shows it: the vendor's (what is paid) and, marked as converted, the
 /// same in the shopper's currency.
 pub struct PriceView {
+    /// In the shopper's currency when a rate is known, otherwise the seller's.
     pub amount: String,
-    pub converted: Option<String>,
-    /// "Converted at today's rate; you pay …" in the page's language (a card's tooltip, the
-    /// product page's note).
-    pub converted_title: String,
-    pub converted_note: String,
+    /// "KSh 2,500.00 from the seller", when `amount` was converted.
+    pub seller: Option<String>,
+    /// "converted at today's rate, locked when you order", in the page's language.
+    pub converted_note: &'static str,
 }
 
 /// The address of a photo at a preset width, in the browser's best format:

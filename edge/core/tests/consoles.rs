@@ -90,11 +90,14 @@ fn a_french_vendor_reads_the_whole_dashboard_in_french_with_prices_as_french_pag
         "Ajouter un produit",
         "2 × Pagne wax Éclat",
         "12\u{202f}500\u{a0}CFA",
+        // What the vendor is paid for the part the shopper paid in naira: in CFA.
+        "25\u{202f}000\u{a0}CFA",
         "Plus que 2",
     ] {
         assert!(page.contains(french), "missing {french:?}:\n{page}");
     }
     assert!(page.contains(r#"<html lang="fr""#));
+    assert!(!page.contains("NGN") && !page.contains('₦'), "the vendor sees their own currency:\n{page}");
     assert_no_english(&page, "the French dashboard");
     assert_eq!(header(&response, "cache-control"), "private, no-store");
     assert_eq!(*origin.cache_puts.borrow(), 0, "a vendor's page is never cached");

@@ -9,8 +9,12 @@ use futures_executor::block_on;
 use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, Timestamp, handle};
 
 const SESSION: &str = "linkedall_session=abc.def.ghi";
-const CART: &str = r#"{"items":[{"product_id":17,"name":"Shea butter 250 g","quantity":2,"unit_price":{"currency":"NGN","minor":250000},"line_total":{"currency":"NGN","minor":500000},"in_stock":9}],"totals":[{"currency":"NGN","minor":500000}]}"#;
-const ORDER: &str = r#"{"id":7,"state":"created","total":{"currency":"NGN","minor":500000},"parts":[{"order_id":7,"vendor_id":3,"state":"created","subtotal":{"currency":"NGN","minor":500000},"items":[{"product_id":17,"quantity":2,"unit_price":{"currency":"NGN","minor":250000}}]}]}"#;
+/// A Lagos shopper's cart: shea butter from a Nigerian vendor, a kikoi from a Kenyan one,
+/// priced in naira (KSh 1,290.00 = ₦15,500.00 at the origin's rates).
+const CART: &str = r#"{"items":[{"product_id":17,"name":"Shea butter 250 g","quantity":2,"unit_price":{"currency":"NGN","minor":250000},"line_total":{"currency":"NGN","minor":500000},"to_pay":{"currency":"NGN","minor":500000},"in_stock":9},{"product_id":21,"name":"Kikoi beach wrap","quantity":1,"unit_price":{"currency":"KES","minor":129000},"line_total":{"currency":"KES","minor":129000},"to_pay":{"currency":"NGN","minor":1550000},"in_stock":4}],"currency":"NGN","total":{"currency":"NGN","minor":2050000},"rates_as_of":"2026-12-07T09:00:00Z"}"#;
+/// The checkout form's answer for [`CART`].
+const QUOTE: &str = "currency=NGN&total_minor=2050000";
+const ORDER: &str = r#"{"id":7,"state":"created","total":{"currency":"NGN","minor":2050000},"parts":[{"order_id":7,"vendor_id":3,"state":"created","subtotal":{"currency":"NGN","minor":500000},"vendor_subtotal":{"currency":"NGN","minor":500000},"vendor_per_usd_micros":null,"items":[{"product_id":17,"name":"Shea butter 250 g","quantity":2,"unit_price":{"currency":"NGN","minor":250000},"vendor_unit_price":{"currency":"NGN","minor":250000}}]},{"order_id":7,"vendor_id":9,"state":"created","subtotal":{"currency":"NGN","minor":1550000},"vendor_subtotal":{"currency":"KES","minor":129000},"vendor_per_usd_micros":129000000,"items":[{"product_id":21,"name":"Kikoi beach wrap","quantity":1,"unit_price":{"currency":"NGN","minor":1550000},"vendor_unit_price":{"currency":"KES","minor":129000}}]}],"placed_at":"1970-01-01T00:00:00Z","pay_by":"1970-01-01T00:30:00Z","per_usd_micros":1550000000}"#;
 
 /// What the fake origin answers: status, headers, body.
 type Answer = (u16, Vec<(&'static str, &'static str)>, &'static str);
@@ -53,7 +57,8 @@ impl Host for ShopHost {
         *self.cache_puts.borrow_mut() += 1;
     }
     async fn fetch_origin(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, OriginError> {
-        let key = (req.method().to_string(), req.uri().to_string());
+        // Answers by path; `sent` sees the query (the cart's `?currency=`).
+        let key = (req.method().to_string(), req.uri().path().to_owned());
         let signed_in = req.headers().get("cookie").is_some_and(|c| c.to_str().unwrap().contains(SESSION));
         let public = key.1.starts_with("/api/v1/auth/");
         self.requests.borrow_mut().push(req);
@@ -111,7 +116,7 @@ fn signed_in_pages_are_private_never_stored_and_bypass_the_cache() {
         (get("/orders/7", Some(SESSION)), 200),
         (get("/cart", None), 303),
         (get("/login", None), 200),
-        (post("/checkout", "idempotency_key=k1", Some(SESSION)), 303),
+        (post("/checkout", &format!("idempotency_key=k1&{QUOTE}"), Some(SESSION)), 303),
     ] {
         let path = request.uri().to_string();
         let response = block_on(handle(request, &host));
@@ -151,6 +156,13 @@ fn the_cart_shows_the_origins_lines_and_totals() {
     let body = text(&response);
     assert!(body.contains("Shea butter 250 g"), "{body}");
     assert!(body.contains("₦2,500.00") && body.contains("₦5,000.00"), "{body}");
+    // The Kenyan line in naira first, the seller's own price second; one total, in naira.
+    assert!(
+        body.contains("₦15,500.00 <small class=\"seller\">KSh 1,290.00 from the seller</small>"),
+        "{body}"
+    );
+    assert_eq!(body.matches("<p class=\"total\">").count(), 1, "{body}");
+    assert!(body.contains("₦20,500.00") && body.contains("converted at today"), "{body}");
     assert!(body.contains(r#"href="/checkout""#));
     assert!(body.contains(r#"<html lang="en""#) && body.contains("Your cart"), "{body}");
 }
@@ -179,7 +191,9 @@ fn the_cart_and_checkout_speak_the_markets_language_with_its_amounts() {
     assert!(arabic.contains("<bdi>Shea butter 250 g</bdi>"), "a Latin name isolated in Arabic text");
     let order = text(&block_on(handle(get("/orders/7?lang=pt", Some(SESSION)), &host)));
     assert!(order.contains("Pedido n.º 7") && order.contains("A aguardar pagamento"), "{order}");
-    assert!(order.contains("Pagar 5\u{202f}000,00\u{a0}₦"), "{order}");
+    assert!(order.contains("Pagar 20\u{202f}500,00\u{a0}₦"), "{order}");
+    assert!(order.contains("Feito em 1 jan. 1970") && order.contains("15\u{202f}500,00\u{a0}₦"), "{order}");
+    assert!(order.contains("1\u{202f}290,00\u{a0}KSh no vendedor"), "{order}");
     let login = text(&block_on(handle(get("/login?lang=sw", None), &host)));
     assert!(login.contains("Nenosiri") && login.contains(">Ingia</button>"), "{login}");
 }
@@ -210,7 +224,8 @@ fn the_shoppers_cookie_reaches_the_origin_and_the_origins_set_cookie_comes_back(
     assert_eq!(sent, serde_json::json!({"email": "amina@example.com", "password": " secret pass"}));
 
     block_on(handle(get("/cart", Some(&format!("theme=dark; {SESSION}"))), &host));
-    let cart = &host.sent("GET", "/api/v1/cart/items")[0];
+    // Priced in the shopper's currency: with no country known, the international market's.
+    let cart = &host.sent("GET", "/api/v1/cart/items?currency=USD")[0];
     assert_eq!(cart.headers()["cookie"], format!("theme=dark; {SESSION}").as_str());
 }
 
@@ -412,9 +427,15 @@ fn a_double_submitted_checkout_reuses_the_forms_idempotency_key() {
     assert!(key.len() >= 16, "a random key: {key}");
     let other = form_key(&text(&block_on(handle(get("/checkout", Some(SESSION)), &host))));
     assert_ne!(key, other, "each rendered form gets its own key");
+    assert!(
+        page.contains(r#"name="currency" value="NGN""#)
+            && page.contains(r#"name="total_minor" value="2050000""#)
+    );
     for _ in 0..2 {
-        let response =
-            block_on(handle(post("/checkout", &format!("idempotency_key={key}"), Some(SESSION)), &host));
+        let response = block_on(handle(
+            post("/checkout", &format!("idempotency_key={key}&{QUOTE}"), Some(SESSION)),
+            &host,
+        ));
         assert_eq!(response.status(), 303);
         assert_eq!(header(&response, "location"), "/orders/7");
     }
@@ -422,7 +443,9 @@ fn a_double_submitted_checkout_reuses_the_forms_idempotency_key() {
     assert_eq!(sent.len(), 2);
     for request in sent {
         assert_eq!(request.headers()["idempotency-key"], key.as_str());
-        assert!(request.body().is_empty(), "the origin buys its own cart at its own prices");
+        // The origin buys its own cart at its own prices, if they still make the quoted total.
+        let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+        assert_eq!(body, serde_json::json!({"currency": "NGN", "total_minor": 2_050_000}));
     }
 }
 
@@ -435,13 +458,65 @@ fn a_refused_checkout_shows_the_origins_message_and_keeps_the_key_for_the_retry(
         409,
         r#"{"status":409,"detail":"only 1 unit of “Shea butter 250 g” (product 17) is left"}"#,
     );
-    let response = block_on(handle(post("/checkout", "idempotency_key=retry-me-1", Some(SESSION)), &host));
+    let response = block_on(handle(
+        post("/checkout", &format!("idempotency_key=retry-me-1&{QUOTE}"), Some(SESSION)),
+        &host,
+    ));
     assert_eq!(response.status(), 409);
     let body = text(&response);
     // A sentence for the shopper; the origin's own text (with its product number) is logged.
     assert!(body.contains("the stock or the order changed"), "{body}");
     assert!(!body.contains("(product 17)"), "{body}");
     assert_eq!(form_key(&body), "retry-me-1");
+}
+
+#[test]
+fn a_changed_quote_shows_the_new_total_to_confirm_with_the_same_key() {
+    let mut host = ShopHost::new();
+    host.answer(
+        "POST",
+        "/api/v1/orders",
+        409,
+        r#"{"type":"/problems/quote-changed","status":409,"detail":"prices or exchange rates changed: the total is now ₦20,500.00"}"#,
+    );
+    let response = block_on(handle(
+        post("/checkout", "idempotency_key=rates-moved&currency=NGN&total_minor=1990000", Some(SESSION)),
+        &host,
+    ));
+    assert_eq!(response.status(), 409);
+    let body = text(&response);
+    assert!(body.contains("exchange rates changed since this page was shown"), "{body}");
+    assert!(body.contains(r#"name="total_minor" value="2050000""#), "the new quote is in the form: {body}");
+    assert_eq!(form_key(&body), "rates-moved");
+    let french = text(&block_on(handle(
+        post(
+            "/checkout?lang=fr",
+            "idempotency_key=rates-moved&currency=NGN&total_minor=1990000",
+            Some(SESSION),
+        ),
+        &host,
+    )));
+    assert!(french.contains("les taux de change ont changé"), "{french}");
+}
+
+#[test]
+fn a_cart_that_cannot_be_converted_says_why_and_offers_no_order_button() {
+    let mut host = ShopHost::new();
+    host.answer(
+        "GET",
+        "/api/v1/cart/items",
+        200,
+        r#"{"items":[{"product_id":21,"name":"Kikoi beach wrap","quantity":1,"unit_price":{"currency":"KES","minor":129000},"line_total":{"currency":"KES","minor":129000},"to_pay":null,"in_stock":4}],"currency":"NGN","total":null,"rates_as_of":""}"#,
+    );
+    for path in ["/cart", "/checkout"] {
+        let body = text(&block_on(handle(get(path, Some(SESSION)), &host)));
+        assert!(body.contains("cannot be paid in your currency right now"), "{path}: {body}");
+        assert!(body.contains("KSh 1,290.00"), "{path}: the seller's price is still shown: {body}");
+        assert!(
+            !body.contains(r#"action="/checkout""#) && !body.contains(r#"href="/checkout""#),
+            "{path}: {body}"
+        );
+    }
 }
 
 #[test]
@@ -456,6 +531,15 @@ fn the_confirmation_shows_the_order_number_and_a_pay_button_that_pays_through_th
     host.answer("POST", "/api/v1/payments/sandbox/sbx_7_ab", 200, ORDER);
     let page = text(&block_on(handle(get("/orders/7", Some(SESSION)), &host)));
     assert!(page.contains("Order number 7"), "{page}");
+    // Names, the day, the locked rates and how long they hold (the host's clock is 1000 s
+    // after 1970; the order must be paid by 1800 s).
+    assert!(page.contains("<bdi>Kikoi beach wrap</bdi>") && page.contains("Placed on 1 Jan 1970"), "{page}");
+    assert!(
+        page.contains("1 × ₦15,500.00 <small class=\"seller\">(KSh 1,290.00 from the seller)</small>"),
+        "{page}"
+    );
+    assert!(page.contains("Pay within 14 minutes") && page.contains("locked for this order"), "{page}");
+    assert!(page.contains("Pay ₦20,500.00"), "{page}");
     assert!(page.contains(r#"action="/orders/7/pay""#));
     let response = block_on(handle(post("/orders/7/pay", "", Some(SESSION)), &host));
     assert_eq!(response.status(), 303);

@@ -25,7 +25,10 @@ impl Consumer for VendorSales {
         Box::pin(async move {
             let order: OrderCreated = event.data_as()?;
             for part in &order.parts {
-                tx.count_vendor_sale(part.vendor_id, &part.subtotal.currency, part.subtotal.minor).await?;
+                // What the vendor is paid, in their currency (events written before orders were
+                // converted carry only the subtotal, which was that).
+                let gross = part.vendor_subtotal.as_ref().unwrap_or(&part.subtotal);
+                tx.count_vendor_sale(part.vendor_id, &gross.currency, gross.minor).await?;
             }
             Ok(())
         })

@@ -6,7 +6,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use linkedall_shared::ProductId;
+use linkedall_shared::{Currency, ProductId};
 use serde::Deserialize;
 
 use super::AppState;
@@ -16,15 +16,19 @@ use crate::negotiate::Format;
 use crate::payments::PaymentSession;
 use crate::session::CurrentUser;
 use linkedall_store::cart::{LineRequest, merge};
-use linkedall_store::checkout::Purchase;
+use linkedall_store::checkout::{Purchase, Quote};
 use linkedall_store::order::{Order, OrderState};
 
 /// The body of `POST /api/v1/orders`: empty (or `{}`) to buy the cart, or `items` to buy
-/// those lines directly.
+/// those lines directly; `currency` to pay in (by default the first line's) and `total_minor`,
+/// the total the shopper was shown in it: a different total refuses the order with
+/// `quote-changed` and the new total, and nothing is ordered.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CheckoutRequest {
     items: Option<Vec<LineRequest>>,
+    currency: Option<String>,
+    total_minor: Option<i64>,
 }
 
 /// Parses an order id from the path.
@@ -60,6 +64,10 @@ pub async fn place(
         }
         None => Purchase::Cart,
     };
+    let quote = Quote {
+        pay_in: request.currency.as_deref().map(str::parse::<Currency>).transpose()?,
+        total_minor: request.total_minor,
+    };
     let claimed = match state.store.claim_idempotency_key(user.id, key, request_hash(&body)).await? {
         Claim::Replay { status, body } => {
             metrics::counter!("idempotent_replays_total").increment(1);
@@ -75,7 +83,7 @@ pub async fn place(
     // The task outlives a dropped request; it keeps the request's cause for its events.
     let cause = linkedall_events::Cause::current();
     let placed = tokio::spawn(cause.scope(async move {
-        let placed = store.place_order(user.id, &purchase, &claimed).await;
+        let placed = store.place_order(user.id, &purchase, quote, &claimed).await;
         if let Ok(order) = &placed {
             catalog_cache.products_changed(&order_products(order), "stock taken by an order").await;
         }

@@ -1,11 +1,13 @@
 //! The cart page and its forms: "Add to cart" on a product page and "Remove" on a line both
-//! post here. Prices and totals are the origin's; the edge only shows them.
+//! post here. Prices and totals are the origin's, priced in the shopper's currency (their
+//! market's) whatever the vendors' currencies; the edge only shows them, the shopper's price
+//! first and the seller's own second when it differs.
 
 use askama::Template;
 use bytes::Bytes;
 use http::Response;
 
-use super::documents::{Cart, LineRequest};
+use super::documents::{Cart, CartLine, LineRequest};
 use super::visit::{Failure, Visit, local_path};
 use crate::amounts::amount;
 use crate::host::Host;
@@ -19,32 +21,61 @@ pub struct LineView {
     pub product_path: String,
     pub name: String,
     pub quantity: u32,
+    /// The vendor's unit price.
     pub unit_price: String,
+    /// What the line costs the shopper, in their currency (the vendor's total without a rate).
     pub line_total: String,
+    /// "KSh 2,400.00 from the seller", when the shopper pays in another currency.
+    pub seller_price: Option<String>,
     /// The catalog has fewer units than the line asks for: checkout would be refused.
     pub short: bool,
+    /// No exchange rate to the shopper's currency: checkout would be refused.
+    pub no_rate: bool,
     /// "Remove Kitenge skirt", the remove button's accessible name.
     pub remove_label: String,
 }
 
 pub fn lines(cart: &Cart, words: &'static Words, language: Language) -> Vec<LineView> {
-    cart.items
-        .iter()
-        .map(|line| LineView {
-            product_id: line.product_id.get(),
-            product_path: format!("/p/{}", line.product_id),
-            name: line.name.clone(),
-            quantity: line.quantity,
-            unit_price: amount(line.unit_price, language),
-            line_total: amount(line.line_total, language),
-            short: line.in_stock < line.quantity,
-            remove_label: fill(words.remove_label, &line.name),
-        })
-        .collect()
+    cart.items.iter().map(|line| line_view(line, words, language)).collect()
 }
 
-pub fn totals(cart: &Cart, language: Language) -> Vec<String> {
-    cart.totals.iter().map(|total| amount(*total, language)).collect()
+fn line_view(line: &CartLine, words: &'static Words, language: Language) -> LineView {
+    let converted = line.to_pay.filter(|paid| paid.currency != line.line_total.currency);
+    LineView {
+        product_id: line.product_id.get(),
+        product_path: format!("/p/{}", line.product_id),
+        name: line.name.clone(),
+        quantity: line.quantity,
+        unit_price: amount(line.unit_price, language),
+        line_total: amount(line.to_pay.unwrap_or(line.line_total), language),
+        seller_price: converted.map(|_| fill(words.seller_price, amount(line.line_total, language))),
+        short: line.in_stock < line.quantity,
+        no_rate: line.to_pay.is_none(),
+        remove_label: fill(words.remove_label, &line.name),
+    }
+}
+
+/// The cart's sums as its pages show them.
+pub struct Totals {
+    /// What the whole cart costs, in the shopper's currency; `None` when it cannot be paid.
+    pub total: Option<String>,
+    /// Some line was converted from a seller's currency.
+    pub converted: bool,
+    /// Why the cart cannot be paid, when a line has no exchange rate.
+    pub unpayable: Option<&'static str>,
+}
+
+pub fn totals(cart: &Cart, words: &'static Words, language: Language) -> Totals {
+    Totals {
+        total: cart.total.map(|total| amount(total, language)),
+        converted: cart.items.iter().any(|line| line.unit_price.currency != cart.currency),
+        unpayable: cart.total.is_none().then_some(words.cannot_pay),
+    }
+}
+
+/// The cart's address at the origin, priced in the shopper's currency.
+pub fn cart_path<H: Host>(visit: &Visit<'_, H>) -> String {
+    format!("/api/v1/cart/items?currency={}", visit.locale.market().currency.code())
 }
 
 #[derive(Template)]
@@ -52,20 +83,20 @@ pub fn totals(cart: &Cart, language: Language) -> Vec<String> {
 pub struct CartPage {
     pub layout: Layout,
     pub lines: Vec<LineView>,
-    pub totals: Vec<String>,
+    pub totals: Totals,
     pub message: Option<String>,
 }
 
 /// `GET /cart`, or the cart again with what went wrong (`message`) after a refused change.
 pub async fn show<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String)>) -> Response<Bytes> {
     let words = visit.words();
-    match visit.get::<Cart>("/api/v1/cart/items").await {
+    match visit.get::<Cart>(&cart_path(visit)).await {
         Ok(cart) => {
             let (status, message) = message.map_or((200, None), |(status, text)| (status, Some(text)));
             let page = CartPage {
                 layout: Layout::for_locale(format!("{} — Linked All", words.your_cart), &visit.locale),
                 lines: lines(&cart, words, visit.locale.language),
-                totals: totals(&cart, visit.locale.language),
+                totals: totals(&cart, words, visit.locale.language),
                 message,
             };
             visit.page(status, &page)

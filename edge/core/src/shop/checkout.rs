@@ -1,6 +1,10 @@
 //! Checkout: a summary of the cart and a "Place order" form carrying an `Idempotency-Key`
 //! made when the form was rendered.
 //!
+//! The form also carries the quote the shopper saw: the currency and the total in it. The
+//! origin charges exactly that or refuses (a price or an exchange rate changed meanwhile), and
+//! the page then shows the new total to confirm.
+//!
 //! The key is what makes a flaky connection safe: pressing the button twice, or pressing it
 //! again after the first answer was lost, sends the same key, and the origin answers the
 //! first order again instead of placing a second one. A refused attempt shows the form again
@@ -10,7 +14,9 @@ use askama::Template;
 use bytes::Bytes;
 use http::Response;
 
-use super::cart::{LineView, lines, totals};
+use serde::Serialize;
+
+use super::cart::{LineView, Totals, cart_path, lines, totals};
 use super::documents::{Cart, Order};
 use super::visit::{Failure, Visit};
 use crate::host::Host;
@@ -22,9 +28,24 @@ use crate::trace::random_id;
 pub struct CheckoutPage {
     pub layout: Layout,
     pub lines: Vec<LineView>,
-    pub totals: Vec<String>,
+    pub totals: Totals,
+    /// What "Place order" agrees to; `None` when the cart cannot be paid.
+    pub quote: Option<QuoteFields>,
     pub idempotency_key: String,
     pub message: Option<String>,
+}
+
+/// The quote in the form: the currency code and the total in its minor units.
+pub struct QuoteFields {
+    pub currency: &'static str,
+    pub total_minor: i64,
+}
+
+/// `POST /api/v1/orders`: buy the cart at the quote the shopper saw.
+#[derive(Serialize)]
+struct CheckoutRequest<'a> {
+    currency: &'a str,
+    total_minor: i64,
 }
 
 /// `GET /checkout`: a fresh key per rendered form.
@@ -39,8 +60,14 @@ pub async fn place<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
         return render(visit, random_id(visit.now()), Some((422, visit.words().place_order_again.into())))
             .await;
     };
-    // The body is empty: the origin buys the cart it holds, at its own prices.
-    match visit.post::<Order>("/api/v1/orders", None::<&()>, Some(&key)).await {
+    let (Some(currency), Some(total_minor)) =
+        (visit.field("currency"), visit.field("total_minor").and_then(|t| t.trim().parse::<i64>().ok()))
+    else {
+        return render(visit, key, Some((422, visit.words().place_order_again.into()))).await;
+    };
+    // The origin buys the cart it holds, at its own prices, if they still make this total.
+    let request = CheckoutRequest { currency, total_minor };
+    match visit.post::<Order>("/api/v1/orders", Some(&request), Some(&key)).await {
         Ok(order) => visit.redirect(&format!("/orders/{}", order.id)),
         Err(Failure::Refused { status, message }) => render(visit, key, Some((status, message))).await,
         Err(failure) => visit.fail(failure),
@@ -52,13 +79,16 @@ async fn render<H: Host>(
     key: String,
     message: Option<(u16, String)>,
 ) -> Response<Bytes> {
-    match visit.get::<Cart>("/api/v1/cart/items").await {
+    match visit.get::<Cart>(&cart_path(visit)).await {
         Ok(cart) => {
             let (status, message) = message.map_or((200, None), |(status, text)| (status, Some(text)));
             let page = CheckoutPage {
                 layout: Layout::for_locale(format!("{} — Linked All", visit.words().checkout), &visit.locale),
                 lines: lines(&cart, visit.words(), visit.locale.language),
-                totals: totals(&cart, visit.locale.language),
+                totals: totals(&cart, visit.words(), visit.locale.language),
+                quote: cart
+                    .total
+                    .map(|total| QuoteFields { currency: total.currency.code(), total_minor: total.minor }),
                 idempotency_key: key,
                 message,
             };

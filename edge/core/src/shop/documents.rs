@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::words::Words;
 
-pub use linkedall_shared::{Cart, Order, OrderPart, OrderState};
+pub use linkedall_shared::{Cart, CartLine, Order, OrderPart, OrderState};
 
 /// What `/api/v1/orders/{id}/pay` starts: where the shopper completes the charge.
 #[derive(Debug, Clone, Deserialize)]

@@ -13,7 +13,8 @@ use http::Response;
 use super::documents::{Order, PaymentSession, state_label};
 use super::visit::{Failure, Visit};
 use crate::amounts::amount;
-use crate::host::Host;
+use crate::dates;
+use crate::host::{Host, Timestamp};
 use crate::locale::Locale;
 use crate::origin::encode;
 use crate::pages::Layout;
@@ -24,7 +25,10 @@ pub struct ItemView {
     pub product_path: String,
     pub product: String,
     pub quantity: u32,
+    /// What the shopper pays per unit, in the order's currency.
     pub unit_price: String,
+    /// "KSh 1,200.00 from the seller", when converted.
+    pub seller_price: Option<String>,
 }
 
 #[derive(Template)]
@@ -41,13 +45,22 @@ pub struct OrderPage {
     pub payable: bool,
     pub total: String,
     pub items: Vec<ItemView>,
+    /// "Placed on 7 Dec 2026".
+    pub placed: String,
+    /// "Pay within 28 minutes …", while it awaits payment.
+    pub pay_within: Option<String>,
+    /// Some part was converted from a seller's currency at rates locked for this order.
+    pub converted: bool,
     pub message: Option<String>,
 }
 
 impl OrderPage {
-    fn new(order: &Order, locale: &Locale, message: Option<String>) -> Self {
+    fn new(order: &Order, locale: &Locale, now: Timestamp, message: Option<String>) -> Self {
         let (words, language) = (Words::of(locale.language), locale.language);
         let total = amount(order.total, language);
+        let minutes_left = dates::unix_seconds(&order.pay_by)
+            .map(|pay_by| pay_by.saturating_sub(now.millis() / 1000).div_ceil(60))
+            .filter(|minutes| *minutes > 0);
         OrderPage {
             layout: Layout::for_locale(format!("{} — Linked All", fill(words.order_label, order.id)), locale),
             number: order.id,
@@ -63,11 +76,18 @@ impl OrderPage {
                 .flat_map(|part| &part.items)
                 .map(|item| ItemView {
                     product_path: format!("/p/{}", item.product_id),
-                    product: fill(words.product_label, item.product_id),
+                    product: item.name.clone(),
                     quantity: item.quantity,
                     unit_price: amount(item.unit_price, language),
+                    seller_price: (item.vendor_unit_price.currency != item.unit_price.currency)
+                        .then(|| fill(words.seller_price, amount(item.vendor_unit_price, language))),
                 })
                 .collect(),
+            placed: fill(words.placed_on, dates::day(&order.placed_at, language)),
+            pay_within: minutes_left
+                .filter(|_| order.state.awaiting_payment())
+                .map(|minutes| fill(words.pay_within, minutes)),
+            converted: order.per_usd_micros.is_some(),
             message,
         }
     }
@@ -78,6 +98,8 @@ pub struct OrderRow {
     pub number: i64,
     /// "Order 42" in the page's language.
     pub label: String,
+    /// The day it was placed.
+    pub placed: String,
     pub state: &'static str,
     pub total: String,
 }
@@ -94,7 +116,7 @@ pub async fn show<H: Host>(visit: &Visit<'_, H>, id: i64, message: Option<(u16, 
     match visit.get::<Order>(&format!("/api/v1/orders/{id}")).await {
         Ok(order) => {
             let (status, message) = message.map_or((200, None), |(status, text)| (status, Some(text)));
-            visit.page(status, &OrderPage::new(&order, &visit.locale, message))
+            visit.page(status, &OrderPage::new(&order, &visit.locale, visit.now(), message))
         }
         Err(failure) => visit.fail(failure),
     }
@@ -134,6 +156,7 @@ pub async fn list<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
                     .map(|order| OrderRow {
                         number: order.id,
                         label: fill(words.order_label, order.id),
+                        placed: dates::day(&order.placed_at, visit.locale.language),
                         state: state_label(order.state, words),
                         total: amount(order.total, visit.locale.language),
                     })

@@ -91,13 +91,6 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
     let query: String = visit.query("q").unwrap_or_default().trim().chars().take(MAX_QUERY_CHARS).collect();
     let matching: Vec<&ProductCard> =
         storefront.products.iter().filter(|p| matches_search(&p.name, &query)).collect();
-    let product_name = |id| {
-        storefront
-            .products
-            .iter()
-            .find(|p| p.id == id)
-            .map_or_else(|| fill(words.product_label, id), |p| p.name.clone())
-    };
     let vendor = &storefront.vendor;
     let (status, message) = message.map_or((200, None), |(status, text)| (status, Some(text)));
     let mut layout = Layout::for_locale(fill(says.dashboard_title, &vendor.name), &visit.locale);
@@ -130,11 +123,12 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
                 deliverable: part.state == linkedall_shared::OrderState::Shipped,
                 ship_label: fill(says.mark_shipped_label, part.order_id),
                 deliver_label: fill(says.mark_delivered_label, part.order_id),
-                subtotal: amount(part.subtotal, language),
+                // What the vendor is paid, in their own currency.
+                subtotal: amount(part.vendor_subtotal, language),
                 items: part
                     .items
                     .iter()
-                    .map(|i| format!("{} × {}", i.quantity, product_name(i.product_id)))
+                    .map(|i| format!("{} × {}", i.quantity, i.name))
                     .collect::<Vec<_>>()
                     .join(", "),
             })

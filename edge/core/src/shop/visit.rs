@@ -17,7 +17,7 @@ use crate::catalog;
 use crate::error::EdgeError;
 use crate::host::Host;
 use crate::locale::Locale;
-use crate::origin::{self, encode, problem_detail};
+use crate::origin::{self, encode, problem_detail, problem_kind};
 use crate::pages::ErrorPage;
 use crate::security_headers;
 use crate::trace::{REQUEST_ID, RequestContext, TRACEPARENT};
@@ -223,8 +223,9 @@ impl<'a, H: Host> Visit<'a, H> {
                 // The origin's detail is written for developers ("invalid `quantity`
                 // parameter"): logged, while the shopper reads a sentence in their language.
                 let detail = problem_detail(response.body()).unwrap_or_default();
-                tracing::info!(status, path, detail, "the origin refused a shopper's request");
-                Err(Failure::Refused { status, message: refusal_text(self.words(), status).into() })
+                let kind = problem_kind(response.body()).unwrap_or_default();
+                tracing::info!(status, path, detail, kind, "the origin refused a shopper's request");
+                Err(Failure::Refused { status, message: refusal_text(self.words(), status, &kind).into() })
             }
             _ => {
                 metrics::counter!("edge_origin_errors_total", "kind" => "status").increment(1);
@@ -387,12 +388,14 @@ fn decode<T: DeserializeOwned>(path: &str, answer: &Answer) -> Result<T, Failure
 }
 
 /// What a shopper reads when the origin refused their request with `status`.
-pub fn refusal_text(words: &'static Words, status: u16) -> &'static str {
-    match status {
-        403 => words.refused_forbidden,
-        404 | 410 => words.refused_missing,
-        409 => words.refused_conflict,
-        429 => words.refused_too_many,
+pub fn refusal_text(words: &'static Words, status: u16, kind: &str) -> &'static str {
+    match (status, kind) {
+        (_, "quote-changed") => words.quote_changed,
+        (_, "no-exchange-rate") => words.cannot_pay,
+        (403, _) => words.refused_forbidden,
+        (404 | 410, _) => words.refused_missing,
+        (409, _) => words.refused_conflict,
+        (429, _) => words.refused_too_many,
         _ => words.refused_invalid,
     }
 }

@@ -99,7 +99,7 @@ impl ConsoleOrigin {
             "GET",
             "/api/v1/vendor/orders",
             200,
-            r#"[{"order_id":41,"vendor_id":3,"state":"confirmed","subtotal":{"currency":"XOF","minor":25000},"items":[{"product_id":5,"quantity":2,"unit_price":{"currency":"XOF","minor":12500}}]},{"order_id":40,"vendor_id":3,"state":"shipped","subtotal":{"currency":"XOF","minor":30000},"items":[{"product_id":6,"quantity":1,"unit_price":{"currency":"XOF","minor":30000}}]}]"#,
+            r#"[{"order_id":41,"vendor_id":3,"state":"confirmed","subtotal":{"currency":"NGN","minor":6000000},"vendor_subtotal":{"currency":"XOF","minor":25000},"vendor_per_usd_micros":605000000,"items":[{"product_id":5,"name":"Pagne wax Éclat","quantity":2,"unit_price":{"currency":"NGN","minor":3000000},"vendor_unit_price":{"currency":"XOF","minor":12500}}]},{"order_id":40,"vendor_id":3,"state":"shipped","subtotal":{"currency":"XOF","minor":30000},"vendor_subtotal":{"currency":"XOF","minor":30000},"vendor_per_usd_micros":null,"items":[{"product_id":6,"name":"Bazin riche bleu","quantity":1,"unit_price":{"currency":"XOF","minor":30000},"vendor_unit_price":{"currency":"XOF","minor":30000}}]}]"#,
         );
         origin.json("GET", "/api/v1/categories", 200, &vec![fabrics()]);
         origin.json("GET", "/api/v1/products/5", 200, &detail(5, "Pagne wax Éclat", 3));
@@ -112,7 +112,7 @@ impl ConsoleOrigin {
             201,
             r#"{"product":5,"hash":"ab","format":"jpeg","width":1600,"height":1200,"thumbhash":""}"#,
         );
-        origin.raw("POST", "/api/v1/vendor/orders/41/ship", 200, r#"{"order_id":41,"vendor_id":3,"state":"shipped","subtotal":{"currency":"XOF","minor":25000},"items":[]}"#);
+        origin.raw("POST", "/api/v1/vendor/orders/41/ship", 200, r#"{"order_id":41,"vendor_id":3,"state":"shipped","subtotal":{"currency":"XOF","minor":25000},"vendor_subtotal":{"currency":"XOF","minor":25000},"vendor_per_usd_micros":null,"items":[]}"#);
         origin.raw("GET", "/api/v1/admin/events/lag", 200, r#"{"unsent":3,"oldest_unsent_secs":12.4}"#);
         origin.raw("POST", "/admin/purge", 202, r#"{"seq":17,"selectors":2}"#);
         origin.raw(
