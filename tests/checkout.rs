@@ -28,6 +28,8 @@ impl Answer {
 
 impl Browser<'_> {
     async fn send(&mut self, request: reqwest::RequestBuilder) -> Answer {
+        // A shopper in Nigeria, as the load balancer in front of the edge says.
+        let request = request.header("x-linkedall-country", "NG");
         let request = match &self.cookie {
             Some(cookie) => request.header(COOKIE, cookie),
             None => request,
@@ -76,10 +78,40 @@ impl Browser<'_> {
     }
 }
 
-fn form_key(page: &str) -> String {
-    let marker = r#"name="idempotency_key" value=""#;
-    let start = page.find(marker).expect("the checkout form carries a key") + marker.len();
+/// The value of the form field `name` in `page`.
+fn field(page: &str, name: &str) -> String {
+    let marker = format!(r#"name="{name}" value=""#);
+    let start = page.find(&marker).unwrap_or_else(|| panic!("the form has {name}: {page}")) + marker.len();
     page[start..].split('"').next().unwrap().to_owned()
+}
+
+fn form_key(page: &str) -> String {
+    field(page, "idempotency_key")
+}
+
+/// The checkout form of `page` as a shopper in Lagos fills it: their address, home delivery,
+/// and the quote the page shows for it.
+fn checkout_form(page: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("idempotency_key", form_key(page)),
+        ("currency", field(page, "currency")),
+        ("total_home", field(page, "total_home")),
+        ("delivery", "home".into()),
+        ("name", "Ada Obi".into()),
+        ("phone", "0803 123 4567".into()),
+        ("city", "Lagos".into()),
+        ("area", "Lekki Phase 1".into()),
+        ("directions", "Blue gate".into()),
+    ]
+}
+
+impl Browser<'_> {
+    /// Places the order of the checkout `page` (delivered to Lagos); the answer.
+    async fn place_order(&mut self, page: &str) -> Answer {
+        let form = checkout_form(page);
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.post("/checkout", &form).await
+    }
 }
 
 #[tokio::test]
@@ -89,8 +121,10 @@ async fn a_shopper_registers_signs_in_checks_out_and_pays_and_sees_the_order_num
     let product = list
         .items
         .iter()
-        .find(|p| p.stock.units() >= 2 && is_plain(&p.name))
-        .expect("a plain-named product in stock");
+        .find(|p| {
+            p.stock.units() >= 2 && is_plain(&p.name) && p.price.currency == linkedall_shared::Currency::NGN
+        })
+        .expect("a plain-named product in stock, priced in naira like the shopper's cart");
     let mut browser = Browser { shop: &shop, cookie: None };
 
     let anonymous = browser.get("/cart").await;
@@ -114,12 +148,12 @@ async fn a_shopper_registers_signs_in_checks_out_and_pays_and_sees_the_order_num
     assert!(cart.body.contains(&total), "the origin's total {total} is shown");
 
     let checkout = browser.get("/checkout").await;
-    let key = form_key(&checkout.body);
-    let placed = browser.post("/checkout", &[("idempotency_key", &key)]).await;
+    assert!(checkout.body.contains("Home delivery"), "{}", checkout.body);
+    let placed = browser.place_order(&checkout.body).await;
     assert_eq!(placed.status, 303, "{}", placed.body);
     let order_path = placed.location().to_owned();
     let order_id = order_path.strip_prefix("/orders/").expect("redirect to the confirmation").to_owned();
-    let again = browser.post("/checkout", &[("idempotency_key", &key)]).await;
+    let again = browser.place_order(&checkout.body).await;
     assert_eq!(again.location(), order_path, "a resubmitted form gets the same order");
 
     let confirmation = browser.get(&order_path).await;
@@ -151,8 +185,9 @@ async fn checking_out_more_than_the_stock_shows_which_product_ran_out() {
     let id = product.id.to_string();
     let added = browser.post("/cart", &[("product_id", &id), ("quantity", &too_many)]).await;
     assert_eq!(added.status, 303, "{}", added.body);
-    let key = form_key(&browser.get("/checkout").await.body);
-    let refused = browser.post("/checkout", &[("idempotency_key", &key)]).await;
+    let checkout = browser.get("/checkout").await.body;
+    let key = form_key(&checkout);
+    let refused = browser.place_order(&checkout).await;
     assert_eq!(refused.status, 409, "{}", refused.body);
     assert!(refused.body.contains(&product.name), "the message names the product: {}", refused.body);
     assert!(refused.body.contains(r#"role="alert""#));
@@ -188,8 +223,8 @@ async fn a_vendor_sees_stock_and_ships_a_paid_order_from_the_dashboard() {
     let mut shopper = Browser { shop: &shop, cookie: None };
     shopper.sign_up_and_in("chidi@example.com").await;
     shopper.post("/cart", &[("product_id", &product_id), ("quantity", "1")]).await;
-    let key = form_key(&shopper.get("/checkout").await.body);
-    let order_path = shopper.post("/checkout", &[("idempotency_key", &key)]).await.location().to_owned();
+    let checkout = shopper.get("/checkout").await.body;
+    let order_path = shopper.place_order(&checkout).await.location().to_owned();
     shopper.post(&format!("{order_path}/pay"), &[]).await;
     let order_id = order_path.trim_start_matches("/orders/");
 
@@ -201,6 +236,11 @@ async fn a_vendor_sees_stock_and_ships_a_paid_order_from_the_dashboard() {
         dashboard.body.contains("Indigo adire wrapper")
             && dashboard.body.contains(">3 <small>Only 3 left</small>"),
         "{}",
+        dashboard.body
+    );
+    assert!(
+        dashboard.body.contains("Lekki Phase 1, Lagos") && dashboard.body.contains("+2348031234567"),
+        "the vendor sees where to ship and whom to call: {}",
         dashboard.body
     );
     let ship = format!("/vendor/orders/{order_id}/ship");

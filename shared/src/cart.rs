@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Currency, Money, ProductId};
+use crate::{Currency, DeliveryChoice, Money, ProductId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cart {
@@ -16,6 +16,10 @@ pub struct Cart {
     pub total: Option<Money>,
     /// When the exchange rates used were set (RFC 3339); empty when nothing was converted.
     pub rates_as_of: String,
+    /// The ways the cart can be delivered to the country the client named (`?to=NG`), each
+    /// with its fee for the whole cart (not in [`Cart::total`]); empty when it named none or
+    /// a fee could not be converted.
+    pub delivery_choices: Vec<DeliveryChoice>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -48,11 +48,30 @@ impl FxRates {
     }
 
     /// A line of `quantity` units at `unit_price` as a shopper paying in `to` pays it: the unit
-    /// price converted (rounded to `to`'s minor unit), then multiplied, so an order's items
+    /// price converted by [`FxRates::shopper_price`], then multiplied, so an order's items
     /// always add up to its parts. `None` without a rate, or when it does not fit.
     pub fn price_line(&self, unit_price: Money, quantity: u32, to: Currency) -> Option<(Money, Money)> {
-        let unit = self.convert(unit_price, to)?;
+        let unit = self.shopper_price(unit_price, to)?;
         Some((unit, unit.times(quantity).ok()?))
+    }
+
+    /// The shop's one rounding rule for prices: a price converted to the shopper's currency is
+    /// rounded half away from zero to a **whole unit** of it (a Lagos shopper pays ₦46,116, not
+    /// ₦46,115.70); a price already in it is left as its vendor set it. The vendor is always
+    /// paid their own price.
+    pub fn shopper_price(&self, price: Money, to: Currency) -> Option<Money> {
+        if price.currency == to {
+            return Some(price);
+        }
+        let converted = self.convert(price, to)?;
+        let unit = 10i64.pow(to.exponent());
+        let half = unit / 2;
+        let whole = if converted.minor >= 0 {
+            (converted.minor + half) / unit
+        } else {
+            (converted.minor - half) / unit
+        };
+        Some(Money::new(to, whole.checked_mul(unit)?))
     }
 }
 
@@ -69,7 +88,7 @@ pub struct ShownPrice {
 impl ShownPrice {
     pub fn new(price: Money, shopper_currency: Currency, rates: Option<&FxRates>) -> ShownPrice {
         let converted = (price.currency != shopper_currency)
-            .then(|| rates.and_then(|rates| rates.convert(price, shopper_currency)))
+            .then(|| rates.and_then(|rates| rates.shopper_price(price, shopper_currency)))
             .flatten();
         ShownPrice { price, converted }
     }
@@ -150,10 +169,21 @@ mod tests {
             rates.price_line(Money::new(Currency::KES, 129_000), 3, Currency::NGN),
             Some((Money::new(Currency::NGN, 1_550_000), Money::new(Currency::NGN, 4_650_000)))
         );
-        // Rounded per unit, never per line: 7 kobo is 1 Kenyan cent, 3 × 7 kobo is 3 cents.
+        // Rounded per unit to a whole shilling, never per line: ₦10.00 is KSh 0.83, so KSh 1
+        // each and KSh 3 for three.
         assert_eq!(
-            rates.price_line(Money::new(Currency::NGN, 7), 3, Currency::KES),
-            Some((Money::new(Currency::KES, 1), Money::new(Currency::KES, 3)))
+            rates.price_line(Money::new(Currency::NGN, 1_000), 3, Currency::KES),
+            Some((Money::new(Currency::KES, 100), Money::new(Currency::KES, 300)))
+        );
+        // A price in the shopper's own currency keeps its cents.
+        assert_eq!(
+            rates.price_line(Money::new(Currency::KES, 129_050), 2, Currency::KES),
+            Some((Money::new(Currency::KES, 129_050), Money::new(Currency::KES, 258_100)))
+        );
+        // $12.34 is ₦19,127.00 (whole already) and KSh 1,591.86 → KSh 1,592.
+        assert_eq!(
+            rates.shopper_price(Money::new(Currency::USD, 1_234), Currency::KES),
+            Some(Money::new(Currency::KES, 159_200))
         );
         assert_eq!(rates.price_line(Money::new(Currency::ZAR, 100), 1, Currency::KES), None);
     }

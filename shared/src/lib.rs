@@ -8,8 +8,10 @@
 //! This crate does no I/O and depends only on crates that build for `wasm32-unknown-unknown`
 //! and `wasm32-wasip2`, because the edge core compiles it for both.
 
+pub mod address;
 pub mod cart;
 mod catalog;
+pub mod delivery;
 mod error;
 mod feeds;
 mod fx;
@@ -26,8 +28,10 @@ mod purge;
 mod slug;
 pub mod wire;
 
+pub use address::{Address, AddressForm, AddressProblem};
 pub use cart::{Cart, CartLine};
 pub use catalog::{Category, Product, ProductCard, Stock, Vendor};
+pub use delivery::{DeliveryChoice, DeliveryOption, DeliveryTerms};
 pub use error::DomainError;
 pub use feeds::{HomeFeed, ProductDetail, ProductList, SearchResults, VendorStorefront};
 pub use fx::{FxRates, ShownPrice};
@@ -36,7 +40,7 @@ pub use latency::{LATENCY_BUCKETS, LATENCY_OBJECTIVE_SECS};
 pub use market::{ELSEWHERE, Language, MARKETS, Market, OriginSite, Region};
 pub use media::{MediaPath, Photo, PhotoFormat, Preset};
 pub use money::{Currency, MAX_PRICE_MAJOR, Money};
-pub use order::{Order, OrderItem, OrderPart, OrderState};
+pub use order::{Order, OrderItem, OrderPart, OrderState, PartDelivery};
 pub use page::{Cursor, Limit};
 pub use purge::{
     EDGE_CACHE_KEY_PATH, EDGE_CACHE_KEY_VERSION, MAX_SELECTORS_PER_PURGE, PURGE_SEQ_HEADER, Purge, PurgeFeed,

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Money, ProductId, VendorId};
+use crate::{Address, DeliveryOption, Money, ProductId, VendorId};
 
 /// Where an order, or one vendor's part of it, stands.
 ///
@@ -108,15 +108,30 @@ pub struct OrderPart {
     pub order_id: i64,
     pub vendor_id: VendorId,
     pub state: OrderState,
-    /// What the shopper pays for this part, in the order's currency (what a cancellation
-    /// refunds).
+    /// What the shopper pays for this part, its delivery fee included, in the order's currency
+    /// (what a cancellation refunds).
     pub subtotal: Money,
-    /// What the vendor is paid for this part, in the vendor's currency.
+    /// What the vendor is paid for this part (the delivery fee included: the vendor ships),
+    /// in the vendor's currency.
     pub vendor_subtotal: Money,
     /// The vendor currency's units per US dollar, in millionths, used to convert this part;
     /// `None` when the part was already in the order's currency.
     pub vendor_per_usd_micros: Option<u64>,
     pub items: Vec<OrderItem>,
+    /// Where and how the vendor ships it; `None` for an order placed without a delivery (API
+    /// clients that arrange it themselves, and orders placed before deliveries existed).
+    pub delivery: Option<PartDelivery>,
+}
+
+/// How one vendor's part reaches the shopper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartDelivery {
+    pub option: DeliveryOption,
+    /// In the order's currency, included in the part's subtotal.
+    pub fee: Money,
+    pub days_min: u8,
+    pub days_max: u8,
+    pub address: Address,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,6 +173,7 @@ mod tests {
                     unit_price: naira,
                     vendor_unit_price: price,
                 }],
+                delivery: None,
             }],
             placed_at: "2026-12-07T10:00:00Z".into(),
             pay_by: "2026-12-07T10:15:00Z".into(),

@@ -1,6 +1,6 @@
 //! Carts: one per user, its lines priced from the products table on every read.
 
-use linkedall_shared::{Currency, FxRates, Money, ProductId};
+use linkedall_shared::{Currency, DeliveryChoice, DeliveryOption, FxRates, Market, Money, ProductId};
 
 use super::Store;
 use crate::cart::{Cart, CartLine, Line};
@@ -12,12 +12,14 @@ use crate::timing::QueryTimer;
 use crate::write_tx::WriteTx;
 
 /// `user`'s cart, each line priced from its product row now, in its vendor's currency and in
-/// `pay_in` (by default the first line's currency) at the rates held now.
-async fn cart(store: &Store, user: i64, pay_in: Option<Currency>) -> Result<Cart> {
+/// `pay_in` (by default the first line's currency) at the rates held now, with the delivery
+/// choices to `to` (a country) when asked.
+async fn cart(store: &Store, user: i64, pay_in: Option<Currency>, to: Option<&Market>) -> Result<Cart> {
     let _t = QueryTimer::start(store.dialect().as_str(), "cart");
-    let rows: Vec<(i64, String, i32, String, i64, i32)> = on_pool!(store, pool => sqlx::query_as(
-        "SELECT i.product_id, p.name, i.quantity, p.currency, p.price_minor, p.stock \
-         FROM cart_items i JOIN products p ON p.id = i.product_id \
+    type Row = (i64, String, i32, String, i64, i32, i64, String);
+    let rows: Vec<Row> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT i.product_id, p.name, i.quantity, p.currency, p.price_minor, p.stock, p.vendor_id, v.country \
+         FROM cart_items i JOIN products p ON p.id = i.product_id JOIN vendors v ON v.id = p.vendor_id \
          WHERE i.user_id = $1 ORDER BY i.product_id",
     )
     .bind(user)
@@ -25,7 +27,9 @@ async fn cart(store: &Store, user: i64, pay_in: Option<Currency>) -> Result<Cart
     .await
     .map_err(Error::db("reading a cart"))?);
     let mut lines = Vec::with_capacity(rows.len());
-    for (product_id, name, quantity, currency, price_minor, stock) in rows {
+    // Each vendor ships their part from their country.
+    let mut from: Vec<(i64, &'static Market)> = Vec::new();
+    for (product_id, name, quantity, currency, price_minor, stock, vendor, country) in rows {
         let unit_price = amount(&currency, price_minor)?;
         let quantity = u32::try_from(quantity).unwrap_or(0);
         lines.push((
@@ -35,14 +39,15 @@ async fn cart(store: &Store, user: i64, pay_in: Option<Currency>) -> Result<Cart
             unit_price,
             u32::try_from(stock).unwrap_or(0),
         ));
+        if !from.iter().any(|(v, _)| *v == vendor) {
+            from.push((vendor, Market::of_country(&country)));
+        }
     }
     let currency = pay_in.or_else(|| lines.first().map(|line| line.3.currency)).unwrap_or(Currency::USD);
-    // Rates are read only when some line needs converting.
-    let rates = if lines.iter().any(|line| line.3.currency != currency) {
-        store.fx_rates().await?
-    } else {
-        FxRates::default()
-    };
+    // Rates are read only when some line or a delivery fee (set in dollars) needs converting.
+    let converts =
+        lines.iter().any(|line| line.3.currency != currency) || (to.is_some() && currency != Currency::USD);
+    let rates = if converts { store.fx_rates().await? } else { FxRates::default() };
     let mut items = Vec::with_capacity(lines.len());
     let mut total = Some(Money::new(currency, 0));
     for (product_id, name, quantity, unit_price, in_stock) in lines {
@@ -61,7 +66,36 @@ async fn cart(store: &Store, user: i64, pay_in: Option<Currency>) -> Result<Cart
             in_stock,
         });
     }
-    Ok(Cart { items, currency, total, rates_as_of: rates.as_of })
+    let delivery_choices = match to {
+        Some(to) if !from.is_empty() => delivery_choices(&from, to, currency, &rates),
+        _ => Vec::new(),
+    };
+    Ok(Cart { items, currency, total, rates_as_of: rates.as_of, delivery_choices })
+}
+
+/// Each option's fee for the parts (one per vendor, shipped from the vendor's country in
+/// `from`) to `to`, in `currency`; none when a fee cannot be converted.
+fn delivery_choices(
+    from: &[(i64, &Market)],
+    to: &Market,
+    currency: Currency,
+    rates: &FxRates,
+) -> Vec<DeliveryChoice> {
+    DeliveryOption::ALL
+        .into_iter()
+        .map(|option| {
+            let mut choice =
+                DeliveryChoice { option, fee: Money::new(currency, 0), days_min: 0, days_max: 0 };
+            for (_, vendor_country) in from {
+                let terms = option.terms(vendor_country, to);
+                choice.fee = choice.fee.plus(terms.fee_in(currency, rates)?).ok()?;
+                choice.days_min = choice.days_min.max(terms.days_min);
+                choice.days_max = choice.days_max.max(terms.days_max);
+            }
+            Some(choice)
+        })
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default()
 }
 
 /// Adds `line` to `user`'s cart: 404 for an unknown product, 422 when the cart already holds
@@ -135,9 +169,10 @@ async fn remove(store: &Store, user: i64, product: Option<ProductId>) -> Result<
 }
 
 impl Store {
-    /// `user`'s cart priced in `pay_in` (by default, its first line's currency).
-    pub async fn cart(&self, user: i64, pay_in: Option<Currency>) -> Result<Cart> {
-        cart(self, user, pay_in).await
+    /// `user`'s cart priced in `pay_in` (by default, its first line's currency), with the
+    /// ways to deliver it to `to` when given.
+    pub async fn cart(&self, user: i64, pay_in: Option<Currency>, to: Option<&Market>) -> Result<Cart> {
+        cart(self, user, pay_in, to).await
     }
 
     /// Adds `line`'s units to the cart (capped at the per-line maximum).

@@ -20,7 +20,9 @@ use std::collections::BTreeMap;
 
 use linkedall_events_schema::Event;
 use linkedall_events_schema::payloads::{self, OutOfStock, StockAlert};
-use linkedall_shared::{Currency, FxRates, Money, ProductId, VendorId};
+use linkedall_shared::{
+    Address, Currency, DeliveryOption, FxRates, Market, Money, PartDelivery, ProductId, VendorId,
+};
 
 use super::Store;
 use crate::cart::Line;
@@ -74,13 +76,16 @@ pub enum Purchase {
     Lines(Vec<Line>),
 }
 
-/// What the shopper agreed to: the currency they pay in and, when they were shown one, the
-/// total (in that currency's minor units) they accepted.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What the shopper agreed to: the currency they pay in, where and how it is delivered, and,
+/// when they were shown one, the total (in that currency's minor units, delivery included)
+/// they accepted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Quote {
     /// By default, the first line's currency.
     pub pay_in: Option<Currency>,
     pub total_minor: Option<i64>,
+    /// `None`: no delivery is arranged through the shop (API clients that arrange their own).
+    pub delivery: Option<(DeliveryOption, Address)>,
 }
 
 /// A reserved line, priced in the vendor's currency and in the one the shopper pays in.
@@ -109,16 +114,52 @@ impl Pricing {
         if unit_price.currency == pay_in {
             return Ok((unit_price, None));
         }
-        if self.rates.is_none() {
-            self.rates = Some(crate::fx_rates::rates(tx.conn()).await?);
-        }
-        let rates = self.rates.as_ref().expect("read above");
+        let rates = self.rates(tx).await?;
         let no_rate = || Error::NoExchangeRate { from: unit_price.currency, to: pay_in };
         let (unit, _) = rates.price_line(unit_price, quantity, pay_in).ok_or_else(no_rate)?;
         Ok((unit, Some(rates.rate(unit_price.currency).ok_or_else(no_rate)?)))
     }
 
-    /// The paid currency's rate, when some line was converted.
+    /// The rates, read in the transaction the first time they are needed.
+    async fn rates(&mut self, tx: &mut WriteTx) -> Result<&FxRates> {
+        if self.rates.is_none() {
+            self.rates = Some(crate::fx_rates::rates(tx.conn()).await?);
+        }
+        Ok(self.rates.as_ref().expect("read above"))
+    }
+
+    /// `option`'s fee for a part that `vendor` ships to `address`: in the currency paid in,
+    /// and in the vendor's `vendor_currency` (what they are paid for shipping it).
+    async fn delivery(
+        &mut self,
+        tx: &mut WriteTx,
+        vendor: VendorId,
+        vendor_currency: Currency,
+        option: DeliveryOption,
+        address: &Address,
+    ) -> Result<(PartDelivery, Money)> {
+        let country: String = on_conn!(tx, conn => sqlx::query_scalar("SELECT country FROM vendors WHERE id = $1")
+            .bind(vendor.get())
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(Error::db("placing an order"))?);
+        let terms = option.terms(Market::of_country(&country), Market::of_country(&address.country));
+        let pay_in = self.pay_in.unwrap_or(Currency::USD);
+        let rates = self.rates(tx).await?;
+        let no_rate = |to| Error::NoExchangeRate { from: Currency::USD, to };
+        let fee = terms.fee_in(pay_in, rates).ok_or_else(|| no_rate(pay_in))?;
+        let vendor_fee = terms.fee_in(vendor_currency, rates).ok_or_else(|| no_rate(vendor_currency))?;
+        let delivery = PartDelivery {
+            option,
+            fee,
+            days_min: terms.days_min,
+            days_max: terms.days_max,
+            address: address.clone(),
+        };
+        Ok((delivery, vendor_fee))
+    }
+
+    /// The paid currency's rate, when some line or fee was converted.
     fn paid_rate(&self) -> Option<u64> {
         Some(self.rates.as_ref()?.rate(self.pay_in?)).flatten()
     }
@@ -214,9 +255,38 @@ async fn place_order(
     for Priced { vendor, item } in priced {
         parts.entry(vendor).or_default().push(item);
     }
+    let mut order_parts = Vec::with_capacity(parts.len());
+    for (vendor_id, items) in parts {
+        let vendor_currency = items[0].vendor_unit_price.currency;
+        let (mut subtotal, mut vendor_subtotal) = (Money::new(pay_in, 0), Money::new(vendor_currency, 0));
+        for item in &items {
+            subtotal = subtotal.plus(item.unit_price.times(item.quantity)?)?;
+            vendor_subtotal = vendor_subtotal.plus(item.vendor_unit_price.times(item.quantity)?)?;
+        }
+        let delivery = match &quote.delivery {
+            Some((option, address)) => {
+                let (delivery, vendor_fee) =
+                    pricing.delivery(&mut tx, vendor_id, vendor_currency, *option, address).await?;
+                subtotal = subtotal.plus(delivery.fee)?;
+                vendor_subtotal = vendor_subtotal.plus(vendor_fee)?;
+                Some(delivery)
+            }
+            None => None,
+        };
+        order_parts.push(OrderPart {
+            order_id: 0,
+            vendor_id,
+            state: OrderState::Created,
+            subtotal,
+            vendor_subtotal,
+            vendor_per_usd_micros: vendor_rates.get(&vendor_id).copied().flatten(),
+            items,
+            delivery,
+        });
+    }
     let mut total = Money::new(pay_in, 0);
-    for item in parts.values().flatten() {
-        total = total.plus(item.unit_price.times(item.quantity)?)?;
+    for part in &order_parts {
+        total = total.plus(part.subtotal)?;
     }
     if quote.total_minor.is_some_and(|shown| shown != total.minor) {
         metrics::counter!("orders_requoted_total").increment(1);
@@ -225,35 +295,22 @@ async fn place_order(
 
     let (order_id, placed_at, pay_by) =
         insert_order(&mut tx, dialect, shopper, total, pricing.paid_rate()).await?;
-    let mut order = Order {
+    if let Some((_, address)) = &quote.delivery {
+        insert_address(&mut tx, order_id, address).await?;
+    }
+    for part in &mut order_parts {
+        part.order_id = order_id;
+        insert_part(&mut tx, part).await?;
+    }
+    let order = Order {
         id: order_id,
         state: OrderState::Created,
         total,
-        parts: Vec::new(),
+        parts: order_parts,
         placed_at,
         pay_by,
         per_usd_micros: pricing.paid_rate(),
     };
-    for (vendor_id, items) in parts {
-        let vendor_currency = items[0].vendor_unit_price.currency;
-        let (mut subtotal, mut vendor_subtotal) = (Money::new(pay_in, 0), Money::new(vendor_currency, 0));
-        for item in &items {
-            subtotal = subtotal.plus(item.unit_price.times(item.quantity)?)?;
-            vendor_subtotal = vendor_subtotal.plus(item.vendor_unit_price.times(item.quantity)?)?;
-        }
-        let vendor_per_usd_micros = vendor_rates.get(&vendor_id).copied().flatten();
-        let part = OrderPart {
-            order_id,
-            vendor_id,
-            state: OrderState::Created,
-            subtotal,
-            vendor_subtotal,
-            vendor_per_usd_micros,
-            items,
-        };
-        insert_part(&mut tx, &part).await?;
-        order.parts.push(part);
-    }
     if let Purchase::Cart = purchase {
         on_conn!(&mut tx, conn => sqlx::query("DELETE FROM cart_items WHERE user_id = $1")
             .bind(shopper)
@@ -333,12 +390,35 @@ async fn insert_order(
         .map_err(Error::db("placing an order"))?))
 }
 
+/// Writes where order `order_id` is delivered.
+async fn insert_address(tx: &mut WriteTx, order_id: i64, address: &Address) -> Result<()> {
+    on_conn!(tx, conn => sqlx::query(
+        "INSERT INTO order_deliveries (order_id, name, phone, country, city, area, directions) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(order_id)
+    .bind(&address.name)
+    .bind(&address.phone)
+    .bind(&address.country)
+    .bind(&address.city)
+    .bind(&address.area)
+    .bind(&address.directions)
+    .execute(&mut *conn)
+    .await
+    .map_err(Error::db("placing an order"))?
+    .rows_affected());
+    Ok(())
+}
+
 /// Writes one vendor's part and its items.
 async fn insert_part(tx: &mut WriteTx, part: &OrderPart) -> Result<()> {
     let db = || Error::db("placing an order");
+    let delivery = part.delivery.as_ref();
     let part_id: i64 = on_conn!(tx, conn => sqlx::query_scalar(
         "INSERT INTO order_parts (order_id, vendor_id, state, subtotal_minor, vendor_currency, \
-         vendor_subtotal_minor, vendor_per_usd_micros) VALUES ($1, $2, 'created', $3, $4, $5, $6) RETURNING id",
+         vendor_subtotal_minor, vendor_per_usd_micros, delivery_option, delivery_fee_minor, \
+         delivery_days_min, delivery_days_max) \
+         VALUES ($1, $2, 'created', $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(part.order_id)
     .bind(part.vendor_id.get())
@@ -346,6 +426,10 @@ async fn insert_part(tx: &mut WriteTx, part: &OrderPart) -> Result<()> {
     .bind(part.vendor_subtotal.currency.code())
     .bind(part.vendor_subtotal.minor)
     .bind(part.vendor_per_usd_micros.and_then(|r| i64::try_from(r).ok()))
+    .bind(delivery.map(|d| d.option.as_str()))
+    .bind(delivery.map(|d| d.fee.minor))
+    .bind(delivery.map(|d| i64::from(d.days_min)))
+    .bind(delivery.map(|d| i64::from(d.days_max)))
     .fetch_one(&mut *conn)
     .await
     .map_err(db())?);

@@ -5,7 +5,7 @@
 
 use linkedall_events_schema::Event;
 use linkedall_events_schema::payloads::{OrderDelivered, OrderReleased, OrderShipped, PartMoved};
-use linkedall_shared::{Money, ProductId, VendorId};
+use linkedall_shared::{Address, DeliveryOption, Money, PartDelivery, ProductId, VendorId};
 
 use super::Store;
 use crate::account::CurrentUser;
@@ -56,10 +56,23 @@ pub(crate) async fn order(mut conn: Conn<'_>, id: i64) -> Result<Option<(i64, Or
     };
     // Rows written before orders were converted have no vendor columns: the vendor was paid
     // in the order's currency.
-    type PartRow = (i64, i64, String, i64, String, i64, Option<i64>);
+    type PartRow = (
+        i64,
+        i64,
+        String,
+        i64,
+        String,
+        i64,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
     let parts: Vec<PartRow> = on_conn!(conn, c => sqlx::query_as(
         "SELECT p.id, p.vendor_id, p.state, p.subtotal_minor, COALESCE(p.vendor_currency, o.currency), \
-         COALESCE(p.vendor_subtotal_minor, p.subtotal_minor), p.vendor_per_usd_micros \
+         COALESCE(p.vendor_subtotal_minor, p.subtotal_minor), p.vendor_per_usd_micros, \
+         p.delivery_option, p.delivery_fee_minor, p.delivery_days_min, p.delivery_days_max \
          FROM order_parts p JOIN orders o ON o.id = p.order_id WHERE p.order_id = $1 ORDER BY p.vendor_id",
     )
     .bind(id)
@@ -76,6 +89,21 @@ pub(crate) async fn order(mut conn: Conn<'_>, id: i64) -> Result<Option<(i64, Or
     .fetch_all(&mut *c)
     .await
     .map_err(db())?);
+    let address: Option<(String, String, String, String, String, String)> = on_conn!(conn, c => sqlx::query_as(
+        "SELECT name, phone, country, city, area, directions FROM order_deliveries WHERE order_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await
+    .map_err(db())?);
+    let address = address.map(|(name, phone, country, city, area, directions)| Address {
+        name,
+        phone,
+        country,
+        city,
+        area,
+        directions,
+    });
     let rate = |micros: Option<i64>| micros.and_then(|m| u64::try_from(m).ok());
     let mut order = Order {
         id,
@@ -86,7 +114,30 @@ pub(crate) async fn order(mut conn: Conn<'_>, id: i64) -> Result<Option<(i64, Or
         pay_by,
         per_usd_micros: rate(per_usd_micros),
     };
-    for (part_id, vendor_id, state, subtotal_minor, vendor_currency, vendor_subtotal, vendor_rate) in parts {
+    for (
+        part_id,
+        vendor_id,
+        state,
+        subtotal_minor,
+        vendor_currency,
+        vendor_subtotal,
+        vendor_rate,
+        option,
+        fee,
+        min,
+        max,
+    ) in parts
+    {
+        let delivery = match (option.as_deref().and_then(DeliveryOption::parse), fee, &address) {
+            (Some(option), Some(fee), Some(address)) => Some(PartDelivery {
+                option,
+                fee: amount(&currency, fee)?,
+                days_min: min.and_then(|d| u8::try_from(d).ok()).unwrap_or(0),
+                days_max: max.and_then(|d| u8::try_from(d).ok()).unwrap_or(0),
+                address: address.clone(),
+            }),
+            _ => None,
+        };
         let items = items
             .iter()
             .filter(|i| i.0 == part_id)
@@ -108,6 +159,7 @@ pub(crate) async fn order(mut conn: Conn<'_>, id: i64) -> Result<Option<(i64, Or
             vendor_subtotal: amount(&vendor_currency, vendor_subtotal)?,
             vendor_per_usd_micros: rate(vendor_rate),
             items,
+            delivery,
         });
     }
     Ok(Some((shopper, order)))

@@ -1,5 +1,6 @@
 // axe-core on every kind of page a shopper meets, in Debian's Chromium against the demo stack:
-// the home, a category, a product, a search, the cart (signed in, one line), the sign-in page
+// the home, a category, a product, a search, the cart (signed in, one line), the checkout with
+// its delivery form, the sign-in page
 // and a missing product's 404, each in English, French and Arabic (right to left), on a phone's
 // screen. No violation of any rule axe runs by default (WCAG 2.x A and AA, and its best
 // practices) is allowed.
@@ -47,6 +48,8 @@ test("axe-core finds no violation on the pages a shopper meets, in English, Fren
       ["product", visitor, found.product, 200],
       ["search", visitor, found.search, 200],
       ["cart", shopper, "/cart", 200],
+      // The delivery form, for a shopper in Nigeria (fees quoted there).
+      ["checkout", shopper, "/checkout?country=NG", 200],
       ["sign-in", visitor, "/login", 200],
       ["not-found", visitor, "/p/999999999", 404],
     ];

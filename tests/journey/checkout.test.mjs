@@ -5,8 +5,9 @@
 // A shopper in Lagos (`?country=NG`, remembered): home → a category → a product → add to cart
 // (→ create an account → back to the product) → a second product from a vendor pricing in
 // another currency → the cart in naira with the sellers' own prices second and one total →
-// checkout → place order → the order names both products, its day and how long its locked
-// rates hold → pay with the sandbox provider → paid → the header names the shopper → sign out.
+// checkout: a wrong phone number is refused in a sentence, the address (city, area, landmarks,
+// phone) and home delivery with its fee → place order → the order names both products, its
+// day, the delivery and how long its locked rates hold → pay with the sandbox provider → paid → the header names the shopper → sign out.
 //
 //   cargo build && node --test --test-timeout=180000 tests/journey/
 //
@@ -93,6 +94,16 @@ test("a shopper browses, adds to cart, checks out, pays and sees the order numbe
     // Check out and pay with the sandbox provider.
     await page.getByRole("link", { name: "Check out" }).click();
     await page.waitForURL(/\/checkout$/);
+    await page.getByLabel("Name of the person receiving").fill("Amaka Obi");
+    await page.getByLabel(/^Phone number/).fill("12345");
+    await page.getByLabel("City or town").fill("Lagos");
+    await page.getByLabel("Area, estate or street").fill("Lekki Phase 1");
+    await page.getByLabel(/^Landmarks and directions/).fill("Opposite the filling station, blue gate");
+    await page.getByRole("radio", { name: /Home delivery/ }).check();
+    await page.getByRole("button", { name: "Place order" }).click();
+    await page.getByText("Enter a phone number we can call").waitFor();
+    assert.equal(await page.getByLabel("Area, estate or street").inputValue(), "Lekki Phase 1", "kept");
+    await page.getByLabel(/^Phone number/).fill("0803 123 4567");
     await page.getByRole("button", { name: "Place order" }).click();
     await page.waitForURL(/\/orders\/\d+$/);
     const orderNumber = /\/orders\/(\d+)$/.exec(page.url())[1];
@@ -102,6 +113,9 @@ test("a shopper browses, adds to cart, checks out, pays and sees the order numbe
     assert.match(placed, /Placed on \d{1,2} [A-Z][a-z]{2} \d{4}/);
     assert.match(placed, /Pay within \d+ minutes/);
     assert.match(placed, /locked for this order/);
+    assert.match(placed, /Delivery · Home delivery · \u2068?\d+–\d+\u2069? days/);
+    assert.match(placed, /Lekki Phase 1, Lagos/);
+    assert.match(placed, /\+2348031234567/);
     await page.getByRole("button", { name: /^Pay / }).click();
     await page.getByText("Paid — confirmed").waitFor();
     const confirmation = await page.locator("main").innerText();

@@ -11,10 +11,11 @@ use linkedall_edge::{CacheKey, Cached, Geo, Host, OriginError, Timestamp, handle
 const SESSION: &str = "linkedall_session=abc.def.ghi";
 /// A Lagos shopper's cart: shea butter from a Nigerian vendor, a kikoi from a Kenyan one,
 /// priced in naira (KSh 1,290.00 = ₦15,500.00 at the origin's rates).
-const CART: &str = r#"{"items":[{"product_id":17,"name":"Shea butter 250 g","quantity":2,"unit_price":{"currency":"NGN","minor":250000},"line_total":{"currency":"NGN","minor":500000},"to_pay":{"currency":"NGN","minor":500000},"in_stock":9},{"product_id":21,"name":"Kikoi beach wrap","quantity":1,"unit_price":{"currency":"KES","minor":129000},"line_total":{"currency":"KES","minor":129000},"to_pay":{"currency":"NGN","minor":1550000},"in_stock":4}],"currency":"NGN","total":{"currency":"NGN","minor":2050000},"rates_as_of":"2026-12-07T09:00:00Z"}"#;
-/// The checkout form's answer for [`CART`].
-const QUOTE: &str = "currency=NGN&total_minor=2050000";
-const ORDER: &str = r#"{"id":7,"state":"created","total":{"currency":"NGN","minor":2050000},"parts":[{"order_id":7,"vendor_id":3,"state":"created","subtotal":{"currency":"NGN","minor":500000},"vendor_subtotal":{"currency":"NGN","minor":500000},"vendor_per_usd_micros":null,"items":[{"product_id":17,"name":"Shea butter 250 g","quantity":2,"unit_price":{"currency":"NGN","minor":250000},"vendor_unit_price":{"currency":"NGN","minor":250000}}]},{"order_id":7,"vendor_id":9,"state":"created","subtotal":{"currency":"NGN","minor":1550000},"vendor_subtotal":{"currency":"KES","minor":129000},"vendor_per_usd_micros":129000000,"items":[{"product_id":21,"name":"Kikoi beach wrap","quantity":1,"unit_price":{"currency":"NGN","minor":1550000},"vendor_unit_price":{"currency":"KES","minor":129000}}]}],"placed_at":"1970-01-01T00:00:00Z","pay_by":"1970-01-01T00:30:00Z","per_usd_micros":1550000000}"#;
+const CART: &str = r#"{"items":[{"product_id":17,"name":"Shea butter 250 g","quantity":2,"unit_price":{"currency":"NGN","minor":250000},"line_total":{"currency":"NGN","minor":500000},"to_pay":{"currency":"NGN","minor":500000},"in_stock":9},{"product_id":21,"name":"Kikoi beach wrap","quantity":1,"unit_price":{"currency":"KES","minor":129000},"line_total":{"currency":"KES","minor":129000},"to_pay":{"currency":"NGN","minor":1550000},"in_stock":4}],"currency":"NGN","total":{"currency":"NGN","minor":2050000},"rates_as_of":"2026-12-07T09:00:00Z","delivery_choices":[{"option":"home","fee":{"currency":"NGN","minor":1560000},"days_min":7,"days_max":14},{"option":"pickup","fee":{"currency":"NGN","minor":1250000},"days_min":8,"days_max":15}]}"#;
+/// The checkout form's answer for [`CART`]: the address, home delivery, and its total
+/// (₦20,500 + ₦15,600 of delivery).
+const QUOTE: &str = "name=Amaka+Obi&phone=0803+123+4567&city=Lagos&area=Lekki+Phase+1&directions=Blue+gate&delivery=home&currency=NGN&total_home=3610000&total_pickup=3300000";
+const ORDER: &str = r#"{"id":7,"state":"created","total":{"currency":"NGN","minor":2050000},"parts":[{"order_id":7,"vendor_id":3,"state":"created","subtotal":{"currency":"NGN","minor":500000},"vendor_subtotal":{"currency":"NGN","minor":500000},"vendor_per_usd_micros":null,"items":[{"product_id":17,"name":"Shea butter 250 g","quantity":2,"unit_price":{"currency":"NGN","minor":250000},"vendor_unit_price":{"currency":"NGN","minor":250000}}],"delivery":{"option":"home","fee":{"currency":"NGN","minor":311800},"days_min":1,"days_max":3,"address":{"name":"Amaka Obi","phone":"+2348031234567","country":"NG","city":"Lagos","area":"Lekki Phase 1","directions":"Blue gate"}}},{"order_id":7,"vendor_id":9,"state":"created","subtotal":{"currency":"NGN","minor":1550000},"vendor_subtotal":{"currency":"KES","minor":129000},"vendor_per_usd_micros":129000000,"items":[{"product_id":21,"name":"Kikoi beach wrap","quantity":1,"unit_price":{"currency":"NGN","minor":1550000},"vendor_unit_price":{"currency":"KES","minor":129000}}],"delivery":{"option":"home","fee":{"currency":"NGN","minor":2325000},"days_min":7,"days_max":14,"address":{"name":"Amaka Obi","phone":"+2348031234567","country":"NG","city":"Lagos","area":"Lekki Phase 1","directions":"Blue gate"}}}],"placed_at":"1970-01-01T00:00:00Z","pay_by":"1970-01-01T00:30:00Z","per_usd_micros":1550000000}"#;
 
 /// What the fake origin answers: status, headers, body.
 type Answer = (u16, Vec<(&'static str, &'static str)>, &'static str);
@@ -75,8 +76,9 @@ impl Host for ShopHost {
         }
         Ok(response.body(Bytes::from_static(body.as_bytes())).unwrap())
     }
+    /// Every shopper here is in Nigeria.
     fn geo(&self, _req: &http::Request<Bytes>) -> Geo {
-        Geo::default()
+        Geo { country: Some("NG".into()), ..Geo::default() }
     }
     fn now(&self) -> Timestamp {
         Timestamp(1_000_000)
@@ -224,8 +226,8 @@ fn the_shoppers_cookie_reaches_the_origin_and_the_origins_set_cookie_comes_back(
     assert_eq!(sent, serde_json::json!({"email": "amina@example.com", "password": " secret pass"}));
 
     block_on(handle(get("/cart", Some(&format!("theme=dark; {SESSION}"))), &host));
-    // Priced in the shopper's currency: with no country known, the international market's.
-    let cart = &host.sent("GET", "/api/v1/cart/items?currency=USD")[0];
+    // Priced in the shopper's currency, their market's.
+    let cart = &host.sent("GET", "/api/v1/cart/items?currency=NGN")[0];
     assert_eq!(cart.headers()["cookie"], format!("theme=dark; {SESSION}").as_str());
 }
 
@@ -429,7 +431,13 @@ fn a_double_submitted_checkout_reuses_the_forms_idempotency_key() {
     assert_ne!(key, other, "each rendered form gets its own key");
     assert!(
         page.contains(r#"name="currency" value="NGN""#)
-            && page.contains(r#"name="total_minor" value="2050000""#)
+            && page.contains(r#"name="total_home" value="3610000""#)
+    );
+    assert!(page.contains("Home delivery</strong> — ₦15,600.00 · \u{2068}7–14\u{2069} days"), "{page}");
+    assert!(page.contains("Total with delivery ₦36,100.00"), "{page}");
+    assert!(
+        host.sent("GET", "/api/v1/cart/items?currency=NGN&to=NG").len() >= 2,
+        "the fees are asked for Nigeria"
     );
     for _ in 0..2 {
         let response = block_on(handle(
@@ -443,9 +451,16 @@ fn a_double_submitted_checkout_reuses_the_forms_idempotency_key() {
     assert_eq!(sent.len(), 2);
     for request in sent {
         assert_eq!(request.headers()["idempotency-key"], key.as_str());
-        // The origin buys its own cart at its own prices, if they still make the quoted total.
+        // The origin buys its own cart at its own prices, if they still make the quoted total,
+        // delivered where the shopper said.
         let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
-        assert_eq!(body, serde_json::json!({"currency": "NGN", "total_minor": 2_050_000}));
+        let address = serde_json::json!({"name": "Amaka Obi", "phone": "0803 123 4567", "country": "NG",
+            "city": "Lagos", "area": "Lekki Phase 1", "directions": "Blue gate"});
+        assert_eq!(
+            body,
+            serde_json::json!({"currency": "NGN", "total_minor": 3_610_000,
+                "delivery": {"option": "home", "address": address}})
+        );
     }
 }
 
@@ -480,23 +495,40 @@ fn a_changed_quote_shows_the_new_total_to_confirm_with_the_same_key() {
         r#"{"type":"/problems/quote-changed","status":409,"detail":"prices or exchange rates changed: the total is now ₦20,500.00"}"#,
     );
     let response = block_on(handle(
-        post("/checkout", "idempotency_key=rates-moved&currency=NGN&total_minor=1990000", Some(SESSION)),
+        post("/checkout", &format!("idempotency_key=rates-moved&{QUOTE}"), Some(SESSION)),
         &host,
     ));
     assert_eq!(response.status(), 409);
     let body = text(&response);
     assert!(body.contains("exchange rates changed since this page was shown"), "{body}");
-    assert!(body.contains(r#"name="total_minor" value="2050000""#), "the new quote is in the form: {body}");
+    assert!(body.contains(r#"name="total_home" value="3610000""#), "the new quote is in the form: {body}");
+    assert!(body.contains(r#"value="Lekki Phase 1""#), "what the shopper typed is kept: {body}");
     assert_eq!(form_key(&body), "rates-moved");
     let french = text(&block_on(handle(
-        post(
-            "/checkout?lang=fr",
-            "idempotency_key=rates-moved&currency=NGN&total_minor=1990000",
-            Some(SESSION),
-        ),
+        post("/checkout?lang=fr", &format!("idempotency_key=rates-moved&{QUOTE}"), Some(SESSION)),
         &host,
     )));
     assert!(french.contains("les taux de change ont changé"), "{french}");
+}
+
+#[test]
+fn a_wrong_address_is_shown_back_field_by_field_in_the_shoppers_language_and_orders_nothing() {
+    let host = ShopHost::new();
+    let typed = "idempotency_key=k2&name=Amaka+Obi&phone=12345&city=Lagos&area=&delivery=home&currency=NGN&total_home=3610000";
+    let response = block_on(handle(post("/checkout", typed, Some(SESSION)), &host));
+    assert_eq!(response.status(), 422);
+    let page = text(&response);
+    assert!(page.contains("Enter a phone number we can call, like +234 803 123 4567"), "{page}");
+    assert!(page.contains("Enter your area, estate or street."), "{page}");
+    assert!(page.contains(r#"aria-describedby="phone-problem""#) && !page.contains("name-problem"), "{page}");
+    assert!(
+        page.contains(r#"value="12345""#) && page.contains(r#"value="Amaka Obi""#),
+        "typed values are kept"
+    );
+    assert_eq!(form_key(&page), "k2");
+    assert!(host.sent("POST", "/api/v1/orders").is_empty(), "nothing is ordered");
+    let french = text(&block_on(handle(post("/checkout?lang=fr", typed, Some(SESSION)), &host)));
+    assert!(french.contains("Saisissez un numéro que nous pouvons appeler"), "{french}");
 }
 
 #[test]
@@ -506,7 +538,7 @@ fn a_cart_that_cannot_be_converted_says_why_and_offers_no_order_button() {
         "GET",
         "/api/v1/cart/items",
         200,
-        r#"{"items":[{"product_id":21,"name":"Kikoi beach wrap","quantity":1,"unit_price":{"currency":"KES","minor":129000},"line_total":{"currency":"KES","minor":129000},"to_pay":null,"in_stock":4}],"currency":"NGN","total":null,"rates_as_of":""}"#,
+        r#"{"items":[{"product_id":21,"name":"Kikoi beach wrap","quantity":1,"unit_price":{"currency":"KES","minor":129000},"line_total":{"currency":"KES","minor":129000},"to_pay":null,"in_stock":4}],"currency":"NGN","total":null,"rates_as_of":"","delivery_choices":[]}"#,
     );
     for path in ["/cart", "/checkout"] {
         let body = text(&block_on(handle(get(path, Some(SESSION)), &host)));
@@ -540,6 +572,11 @@ fn the_confirmation_shows_the_order_number_and_a_pay_button_that_pays_through_th
     );
     assert!(page.contains("Pay within 14 minutes") && page.contains("locked for this order"), "{page}");
     assert!(page.contains("Pay ₦20,500.00"), "{page}");
+    assert!(page.contains("Lekki Phase 1, Lagos") && page.contains("+2348031234567"), "{page}");
+    assert!(
+        page.contains("Home delivery · \u{2068}7–14\u{2069} days") && page.contains("₦26,368.00"),
+        "{page}"
+    );
     assert!(page.contains(r#"action="/orders/7/pay""#));
     let response = block_on(handle(post("/orders/7/pay", "", Some(SESSION)), &host));
     assert_eq!(response.status(), 303);

@@ -1,12 +1,13 @@
 //! The signed-in user's cart. Clients send product ids and quantities; prices always come
 //! from the catalog. Every answer prices the cart in one currency, `?currency=NGN` (the
-//! shopper's), or the first line's when the client names none.
+//! shopper's), or the first line's when the client names none; `?to=NG` adds the ways it can
+//! be delivered to that country, with their fees.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use linkedall_shared::{Currency, ProductId};
+use linkedall_shared::{Currency, MARKETS, Market, ProductId};
 use linkedall_store::cart::{Cart, LineRequest};
 
 use super::AppState;
@@ -20,14 +21,26 @@ pub(super) fn pay_in(query: &QueryParams) -> Result<Option<Currency>> {
     query.parsed("currency", str::parse::<Currency>)
 }
 
-/// `GET /api/v1/cart/items[?currency=NGN]`
+/// The market `?to=` names, if any: one of ours, or a 400.
+fn deliver_to(query: &QueryParams) -> Result<Option<&'static Market>> {
+    query.parsed("to", |code: &str| {
+        MARKETS.iter().find(|m| m.country.eq_ignore_ascii_case(code.trim())).ok_or_else(|| {
+            crate::error::Error::InvalidParameter {
+                name: "to",
+                message: "expected the two-letter code of a country we deliver to (NG, KE, CI…)".into(),
+            }
+        })
+    })
+}
+
+/// `GET /api/v1/cart/items[?currency=NGN][&to=NG]`
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     query: QueryParams,
     format: Format,
 ) -> Result<Response> {
-    Ok(format.render(&state.store.cart(user.id, pay_in(&query)?).await?))
+    Ok(format.render(&state.store.cart(user.id, pay_in(&query)?, deliver_to(&query)?).await?))
 }
 
 /// `POST /api/v1/cart/items` with `{"product_id": 7, "quantity": 2}`: adds units.
@@ -40,7 +53,7 @@ pub async fn add(
     let pay_in = pay_in(&query)?;
     let Json(line) = body?;
     state.store.add_to_cart(user.id, line.parse()?).await?;
-    Ok(Json(state.store.cart(user.id, pay_in).await?))
+    Ok(Json(state.store.cart(user.id, pay_in, None).await?))
 }
 
 /// `DELETE /api/v1/cart/items/{product_id}`: removes that line.
@@ -53,7 +66,7 @@ pub async fn remove(
     let pay_in = pay_in(&query)?;
     let Path(raw) = path?;
     state.store.remove_from_cart(user.id, Some(ProductId::parse(&raw)?)).await?;
-    Ok(Json(state.store.cart(user.id, pay_in).await?))
+    Ok(Json(state.store.cart(user.id, pay_in, None).await?))
 }
 
 /// `DELETE /api/v1/cart/items`: empties the cart.
@@ -64,5 +77,5 @@ pub async fn clear(
 ) -> Result<Json<Cart>> {
     let pay_in = pay_in(&query)?;
     state.store.remove_from_cart(user.id, None).await?;
-    Ok(Json(state.store.cart(user.id, pay_in).await?))
+    Ok(Json(state.store.cart(user.id, pay_in, None).await?))
 }

@@ -6,7 +6,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use linkedall_shared::{Currency, ProductId};
+use linkedall_shared::{Address, AddressForm, Currency, DeliveryOption, ProductId};
 use serde::Deserialize;
 
 use super::AppState;
@@ -29,6 +29,31 @@ struct CheckoutRequest {
     items: Option<Vec<LineRequest>>,
     currency: Option<String>,
     total_minor: Option<i64>,
+    delivery: Option<DeliveryRequest>,
+}
+
+/// `"delivery": {"option": "home", "address": {"name": …, "phone": …, "country": "NG", "city":
+/// …, "area": …, "directions": …}}`: where and how every part is delivered, for the fees
+/// `GET /api/v1/cart/items?to=NG` quotes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeliveryRequest {
+    option: DeliveryOption,
+    address: AddressForm,
+}
+
+impl DeliveryRequest {
+    fn parse(self) -> Result<(DeliveryOption, Address)> {
+        let address = self.address.validate().map_err(|problems| Error::InvalidParameter {
+            name: "delivery.address",
+            message: format!(
+                "check {}: a name, a phone number of the country (+234 803 123 4567 or 0803 123 4567), \
+                 one of our countries, a city and an area are required",
+                problems.iter().map(|p| p.field()).collect::<Vec<_>>().join(", ")
+            ),
+        })?;
+        Ok((self.option, address))
+    }
 }
 
 /// Parses an order id from the path.
@@ -67,6 +92,7 @@ pub async fn place(
     let quote = Quote {
         pay_in: request.currency.as_deref().map(str::parse::<Currency>).transpose()?,
         total_minor: request.total_minor,
+        delivery: request.delivery.map(DeliveryRequest::parse).transpose()?,
     };
     let claimed = match state.store.claim_idempotency_key(user.id, key, request_hash(&body)).await? {
         Claim::Replay { status, body } => {

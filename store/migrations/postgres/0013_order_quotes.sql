@@ -14,6 +14,7 @@
 -- the ledger use it. Rows written before this migration have NULL vendor columns, read as
 -- "same as the charged amounts". Expand only: nullable columns, bounded waits for locks.
 SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '5min';
 
 ALTER TABLE orders ADD COLUMN IF NOT EXISTS per_usd_micros BIGINT CHECK (per_usd_micros > 0);
 ALTER TABLE order_parts ADD COLUMN IF NOT EXISTS vendor_currency TEXT CHECK (length(vendor_currency) = 3);

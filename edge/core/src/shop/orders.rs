@@ -10,6 +10,8 @@ use askama::Template;
 use bytes::Bytes;
 use http::Response;
 
+use linkedall_shared::{DeliveryOption, OrderPart, PartDelivery};
+
 use super::documents::{Order, PaymentSession, state_label};
 use super::visit::{Failure, Visit};
 use crate::amounts::amount;
@@ -51,7 +53,59 @@ pub struct OrderPage {
     pub pay_within: Option<String>,
     /// Some part was converted from a seller's currency at rates locked for this order.
     pub converted: bool,
+    /// Where and how it is delivered, and the fees.
+    pub delivery: Option<DeliveryView>,
     pub message: Option<String>,
+}
+
+/// "1–3 days" in the page's language, the range isolated (Unicode FSI … PDI) so that in
+/// right-to-left text its numbers keep their order.
+pub fn days(words: &'static Words, min: u8, max: u8) -> String {
+    fill(words.days_range, format!("\u{2068}{min}–{max}\u{2069}"))
+}
+
+/// An order's delivery as its pages show it.
+pub struct DeliveryView {
+    /// "Home delivery", "Pickup point near you".
+    pub option: &'static str,
+    pub name: String,
+    pub phone: String,
+    /// "Lekki Phase 1, Lagos".
+    pub place: String,
+    pub directions: String,
+    /// The sum of the parts' fees.
+    pub fee: String,
+    /// "1–3 days" (the slowest part).
+    pub days: String,
+}
+
+impl DeliveryView {
+    /// The delivery of `parts` (every part goes to one address), if it has one.
+    pub fn of(
+        parts: &[OrderPart],
+        words: &'static Words,
+        language: linkedall_shared::Language,
+    ) -> Option<Self> {
+        let deliveries: Vec<&PartDelivery> = parts.iter().filter_map(|part| part.delivery.as_ref()).collect();
+        let first = deliveries.first()?;
+        let fee =
+            deliveries.iter().skip(1).try_fold(first.fee, |sum, d| sum.plus(d.fee)).unwrap_or(first.fee);
+        let (min, max) =
+            deliveries.iter().fold((0, 0), |(min, max), d| (min.max(d.days_min), max.max(d.days_max)));
+        let address = &first.address;
+        Some(DeliveryView {
+            option: match first.option {
+                DeliveryOption::Home => words.option_home,
+                DeliveryOption::Pickup => words.option_pickup,
+            },
+            name: address.name.clone(),
+            phone: address.phone.clone(),
+            place: format!("{}, {}", address.area, address.city),
+            directions: address.directions.clone(),
+            fee: amount(fee, language),
+            days: days(words, min, max),
+        })
+    }
 }
 
 impl OrderPage {
@@ -88,6 +142,7 @@ impl OrderPage {
                 .filter(|_| order.state.awaiting_payment())
                 .map(|minutes| fill(words.pay_within, minutes)),
             converted: order.per_usd_micros.is_some(),
+            delivery: DeliveryView::of(&order.parts, words, language),
             message,
         }
     }

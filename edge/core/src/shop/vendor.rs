@@ -40,6 +40,8 @@ pub struct PartRow {
     pub deliver_label: String,
     pub subtotal: String,
     pub items: String,
+    /// Where to ship it and to whom, when the shopper gave an address.
+    pub delivery: Option<super::orders::DeliveryView>,
 }
 
 #[derive(Template)]
@@ -131,6 +133,7 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
                     .map(|i| format!("{} × {}", i.quantity, i.name))
                     .collect::<Vec<_>>()
                     .join(", "),
+                delivery: super::orders::DeliveryView::of(std::slice::from_ref(part), words, language),
             })
             .collect(),
         message,
