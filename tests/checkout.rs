@@ -8,7 +8,7 @@ use linkedall_shared::ProductList;
 use reqwest::header::{COOKIE, HeaderMap, LOCATION, SET_COOKIE};
 use support::{Shop, is_plain, spawn_shop};
 
-/// A browser's view of the shop: one cookie jar (the session), no automatic redirects.
+/// A browser's view of the shop: a cookie jar (its `Cookie` header), no automatic redirects.
 struct Browser<'a> {
     shop: &'a Shop,
     cookie: Option<String>,
@@ -36,8 +36,22 @@ impl Browser<'_> {
         };
         let response = request.send().await.expect("edge answers");
         let headers = response.headers().clone();
-        if let Some(set) = headers.get(SET_COOKIE) {
-            self.cookie = Some(set.to_str().unwrap().split(';').next().unwrap().to_owned());
+        for set in headers.get_all(SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let (name, value) = set.split(';').next().unwrap().split_once('=').unwrap();
+            let mut jar: Vec<(String, String)> = self
+                .cookie
+                .iter()
+                .flat_map(|c| c.split("; "))
+                .filter_map(|pair| pair.split_once('='))
+                .filter(|(n, _)| *n != name)
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect();
+            if !set.contains("Max-Age=0") {
+                jar.push((name.to_owned(), value.to_owned()));
+            }
+            let header: Vec<String> = jar.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            self.cookie = (!header.is_empty()).then(|| header.join("; "));
         }
         Answer { status: response.status().as_u16(), headers, body: response.text().await.unwrap() }
     }
@@ -66,7 +80,12 @@ impl Browser<'_> {
         assert_eq!(registered.status, 303, "{}", registered.body);
         assert!(self.cookie.is_some(), "registration signs the shopper in");
         assert_eq!(self.post("/logout", &[]).await.status, 303);
-        self.cookie = None;
+        // Signed out: only the session and account cookies go (a guest's cart stays).
+        self.cookie = self
+            .cookie
+            .as_ref()
+            .map(|c| c.split("; ").filter(|pair| pair.starts_with("la_cart=")).collect::<Vec<_>>().join("; "))
+            .filter(|c| !c.is_empty());
         let signed_in =
             self.post("/login", &[("email", email), ("password", password), ("next", "/checkout")]).await;
         assert_eq!(signed_in.status, 303, "{}", signed_in.body);
@@ -106,6 +125,22 @@ fn checkout_form(page: &str) -> Vec<(&'static str, String)> {
 }
 
 impl Browser<'_> {
+    /// Pays order `order_path` by mobile money on the sandbox's test-mode page: the answer to
+    /// approving it.
+    async fn pay(&mut self, order_path: &str) -> Answer {
+        let chosen = self.post(&format!("{order_path}/pay"), &[("method", "mobile_money")]).await;
+        assert_eq!(
+            (chosen.status, chosen.location()),
+            (303, format!("{order_path}/sandbox").as_str()),
+            "{}",
+            chosen.body
+        );
+        let page = self.get(chosen.location()).await;
+        assert!(page.body.contains("Test mode: no real money moves"), "{}", page.body);
+        let reference = field(&page.body, "reference");
+        self.post(&format!("{order_path}/sandbox"), &[("reference", &reference), ("action", "approve")]).await
+    }
+
     /// Places the order of the checkout `page` (delivered to Lagos); the answer.
     async fn place_order(&mut self, page: &str) -> Answer {
         let form = checkout_form(page);
@@ -127,17 +162,23 @@ async fn a_shopper_registers_signs_in_checks_out_and_pays_and_sees_the_order_num
         .expect("a plain-named product in stock, priced in naira like the shopper's cart");
     let mut browser = Browser { shop: &shop, cookie: None };
 
-    let anonymous = browser.get("/cart").await;
-    assert_eq!((anonymous.status, anonymous.location()), (303, "/login?next=%2Fcart"));
-    assert_eq!(anonymous.headers["cache-control"], "private, no-store");
-
-    browser.sign_up_and_in("ada@example.com").await;
+    // Before signing in, the cart lives in the browser; signing up brings it along.
     let product_page = browser.get(&product.path()).await;
     assert!(product_page.body.contains(r#"action="/cart""#), "the product page has an add-to-cart form");
     let id = product.id.to_string();
     let added =
         browser.post("/cart", &[("product_id", &id), ("quantity", "2"), ("back", &product.path())]).await;
     assert_eq!((added.status, added.location()), (303, "/cart"));
+    let guest = browser.get("/cart").await;
+    assert_eq!(guest.status, 200, "{}", guest.body);
+    assert_eq!(guest.headers["cache-control"], "private, no-store");
+    assert!(
+        guest.body.contains(&product.name) && guest.body.contains("kept in this browser"),
+        "{}",
+        guest.body
+    );
+
+    browser.sign_up_and_in("ada@example.com").await;
 
     let cart = browser.get("/cart").await;
     assert_eq!(cart.status, 200);
@@ -159,7 +200,7 @@ async fn a_shopper_registers_signs_in_checks_out_and_pays_and_sees_the_order_num
     let confirmation = browser.get(&order_path).await;
     assert!(confirmation.body.contains(&format!("Order number {order_id}")), "{}", confirmation.body);
     assert!(confirmation.body.contains("Awaiting payment"));
-    let paid = browser.post(&format!("{order_path}/pay"), &[]).await;
+    let paid = browser.pay(&order_path).await;
     assert_eq!((paid.status, paid.location()), (303, order_path.as_str()), "{}", paid.body);
     let confirmation = browser.get(&order_path).await;
     assert!(confirmation.body.contains(&format!("Order number {order_id}")));
@@ -225,7 +266,8 @@ async fn a_vendor_sees_stock_and_ships_a_paid_order_from_the_dashboard() {
     shopper.post("/cart", &[("product_id", &product_id), ("quantity", "1")]).await;
     let checkout = shopper.get("/checkout").await.body;
     let order_path = shopper.place_order(&checkout).await.location().to_owned();
-    shopper.post(&format!("{order_path}/pay"), &[]).await;
+    let paid = shopper.pay(&order_path).await;
+    assert_eq!((paid.status, paid.location()), (303, order_path.as_str()), "{}", paid.body);
     let order_id = order_path.trim_start_matches("/orders/");
 
     let mut seller = Browser { shop: &shop, cookie: Some(format!("linkedall_session={token}")) };

@@ -14,7 +14,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use hmac::{Hmac, Mac};
-use linkedall_shared::Money;
+use linkedall_shared::{Money, PaymentMethod};
 use serde::Deserialize;
 use sha2::Sha512;
 
@@ -29,9 +29,15 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait PaymentProvider: Send + Sync {
     fn name(&self) -> &'static str;
 
-    /// Starts a charge of `amount` for `order`, paid by the shopper at `email` (Paystack
-    /// sends the receipt there and needs it to open its checkout page).
-    fn initialize(&self, order: i64, email: &Email, amount: Money) -> BoxFuture<'_, Result<PaymentSession>>;
+    /// Starts a charge of `amount` for `order` by `method`, paid by the shopper at `email`
+    /// (Paystack sends the receipt there and needs it to open its checkout page).
+    fn initialize(
+        &self,
+        order: i64,
+        email: &Email,
+        amount: Money,
+        method: PaymentMethod,
+    ) -> BoxFuture<'_, Result<PaymentSession>>;
 
     /// Asks for `amount` of a completed charge back. The outcome arrives as a webhook too.
     fn refund(&self, reference: &str, amount: Money) -> BoxFuture<'_, Result<()>>;
@@ -138,14 +144,22 @@ impl PaymentProvider for SandboxProvider {
         "sandbox"
     }
 
-    fn initialize(&self, order: i64, _email: &Email, amount: Money) -> BoxFuture<'_, Result<PaymentSession>> {
+    fn initialize(
+        &self,
+        order: i64,
+        _email: &Email,
+        amount: Money,
+        method: PaymentMethod,
+    ) -> BoxFuture<'_, Result<PaymentSession>> {
         Box::pin(async move {
             let reference = format!("sbx_{order}_{}", uuid::Uuid::new_v4().simple());
             Ok(PaymentSession {
                 provider: self.name(),
-                authorization_url: format!("/sandbox/pay/{reference}"),
+                // The edge's test-mode payment page for this order.
+                authorization_url: format!("/orders/{order}/sandbox"),
                 reference,
                 amount,
+                method,
             })
         })
     }

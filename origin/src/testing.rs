@@ -505,8 +505,9 @@ impl crate::payments::PaymentProvider for ScriptedRefunds {
         order: i64,
         email: &crate::accounts::Email,
         amount: linkedall_shared::Money,
+        method: linkedall_shared::PaymentMethod,
     ) -> crate::payments::BoxFuture<'_, crate::error::Result<crate::payments::PaymentSession>> {
-        self.sandbox.initialize(order, email, amount)
+        self.sandbox.initialize(order, email, amount, method)
     }
 
     fn refund(

@@ -18,7 +18,7 @@ use linkedall_origin::payments::PaymentProvider;
 use linkedall_origin::payments::paystack::{PaystackProvider, PaystackSettings};
 use linkedall_origin::payments::paystack_signature;
 use linkedall_origin::testing::{TEST_WEBHOOK_SECRET, TestDatabase, TestOptions, TestOrigin, test_auth};
-use linkedall_shared::{Currency, Money};
+use linkedall_shared::{Currency, Money, PaymentMethod};
 use linkedall_store::{Backend, Store};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -134,7 +134,8 @@ async fn initialize_sends_the_charge_with_the_secret_key_and_returns_paystacks_c
     let paystack = FakePaystack::start().await;
     let provider = PaystackProvider::new(&paystack.settings(SECRET_KEY)).unwrap();
 
-    let session = provider.initialize(42, &email(), naira(1_250_000)).await.unwrap();
+    let session =
+        provider.initialize(42, &email(), naira(1_250_000), PaymentMethod::MobileMoney).await.unwrap();
 
     let seen = paystack.seen();
     assert_eq!(seen.len(), 1);
@@ -145,6 +146,7 @@ async fn initialize_sends_the_charge_with_the_secret_key_and_returns_paystacks_c
     assert_eq!(body["amount"], 1_250_000, "minor units (kobo)");
     assert_eq!(body["currency"], "NGN");
     assert_eq!(body["metadata"]["order_id"], 42);
+    assert_eq!(body["channels"], serde_json::json!(["mobile_money"]), "only the channel the shopper chose");
     assert_eq!(session.provider, "paystack");
     assert_eq!(session.reference, body["reference"].as_str().unwrap());
     assert!(
@@ -175,7 +177,7 @@ async fn a_paystack_refusal_is_a_502_problem_that_names_paystacks_reason_in_the_
     let paystack = FakePaystack::start().await;
     let wrong_key = PaystackProvider::new(&paystack.settings("sk_test_wrong")).unwrap();
 
-    let error = wrong_key.initialize(42, &email(), naira(100)).await.unwrap_err();
+    let error = wrong_key.initialize(42, &email(), naira(100), PaymentMethod::Card).await.unwrap_err();
     assert!(matches!(error, Error::PaymentProvider(_)), "{error:?}");
     let logged = error.to_string();
     assert!(
@@ -189,7 +191,7 @@ async fn a_paystack_refusal_is_a_502_problem_that_names_paystacks_reason_in_the_
     // A charge Paystack turns down for its own reasons reads the same way.
     let provider = PaystackProvider::new(&paystack.settings(SECRET_KEY)).unwrap();
     let ugx = Money { currency: Currency::UGX, minor: 45_000 };
-    let error = provider.initialize(42, &email(), ugx).await.unwrap_err();
+    let error = provider.initialize(42, &email(), ugx, PaymentMethod::Card).await.unwrap_err();
     assert!(error.to_string().contains("Currency not supported by merchant"), "{error}");
 
     let error = wrong_key.refund("la-42-abc", naira(100)).await.unwrap_err();
@@ -212,7 +214,7 @@ async fn a_paystack_that_does_not_answer_in_time_is_a_502_not_a_hung_request() {
     let provider = PaystackProvider::new(&settings).unwrap();
 
     let started = std::time::Instant::now();
-    let error = provider.initialize(42, &email(), naira(100)).await.unwrap_err();
+    let error = provider.initialize(42, &email(), naira(100), PaymentMethod::Card).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
     assert!(matches!(error, Error::PaymentProvider(_)), "{error:?}");
 }

@@ -24,6 +24,7 @@ mod media;
 mod money;
 pub mod order;
 mod page;
+mod payment_method;
 mod purge;
 mod slug;
 pub mod wire;
@@ -42,6 +43,7 @@ pub use media::{MediaPath, Photo, PhotoFormat, Preset};
 pub use money::{Currency, MAX_PRICE_MAJOR, Money};
 pub use order::{Order, OrderItem, OrderPart, OrderState, PartDelivery};
 pub use page::{Cursor, Limit};
+pub use payment_method::PaymentMethod;
 pub use purge::{
     EDGE_CACHE_KEY_PATH, EDGE_CACHE_KEY_VERSION, MAX_SELECTORS_PER_PURGE, PURGE_SEQ_HEADER, Purge, PurgeFeed,
     PurgeSelector,

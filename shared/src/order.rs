@@ -100,6 +100,10 @@ pub struct Order {
     /// The charged currency's units per US dollar, in millionths, when some part was
     /// converted; `None` when every part was already in the charged currency.
     pub per_usd_micros: Option<u64>,
+    /// Paid at the door to the vendors' riders instead of through the shop: confirmed without
+    /// a charge, and a shipped part may be refused at the door.
+    #[serde(default)]
+    pub pay_on_delivery: bool,
 }
 
 /// What one vendor sells and ships in an order.
@@ -121,6 +125,9 @@ pub struct OrderPart {
     /// Where and how the vendor ships it; `None` for an order placed without a delivery (API
     /// clients that arrange it themselves, and orders placed before deliveries existed).
     pub delivery: Option<PartDelivery>,
+    /// What the vendor's rider collects at the door, when the order is paid on delivery.
+    #[serde(default)]
+    pub collect_on_delivery: Option<Money>,
 }
 
 /// How one vendor's part reaches the shopper.
@@ -174,10 +181,12 @@ mod tests {
                     vendor_unit_price: price,
                 }],
                 delivery: None,
+                collect_on_delivery: None,
             }],
             placed_at: "2026-12-07T10:00:00Z".into(),
             pay_by: "2026-12-07T10:15:00Z".into(),
             per_usd_micros: Some(1_550_000_000),
+            pay_on_delivery: false,
         }
     }
 

@@ -51,14 +51,16 @@ pub(crate) async fn cancel_order_parts(
     let dialect = tx.dialect();
     let _t = QueryTimer::start(dialect.as_str(), "cancel_order_parts");
     let db = || Error::db("cancelling an order");
-    let lock_order =
-        format!("SELECT shopper_id, currency, paid_by FROM orders WHERE id = $1 {}", dialect.for_update());
-    let order: Option<(i64, String, Option<String>)> = on_conn!(&mut *tx, conn => sqlx::query_as(&lock_order)
+    let lock_order = format!(
+        "SELECT shopper_id, currency, paid_by, pay_on_delivery FROM orders WHERE id = $1 {}",
+        dialect.for_update()
+    );
+    let order: Option<(i64, String, Option<String>, bool)> = on_conn!(&mut *tx, conn => sqlx::query_as(&lock_order)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await
         .map_err(db())?);
-    let (shopper, currency, paid_by) =
+    let (shopper, currency, paid_by, on_delivery) =
         order.ok_or_else(|| Error::NotFound { what: format!("order {id}") })?;
     let parts: Vec<(i64, i64, String, i64)> = on_conn!(&mut *tx, conn => sqlx::query_as(
         "SELECT id, vendor_id, state, subtotal_minor FROM order_parts WHERE order_id = $1 ORDER BY vendor_id",
@@ -108,7 +110,8 @@ pub(crate) async fn cancel_order_parts(
                 *released.entry(product).or_default() += i64::from(quantity);
             }
         }
-        if step.money == MoneyEffect::RefundShopper {
+        // An order paid on delivery was never paid to the shop: nothing to give back.
+        if step.money == MoneyEffect::RefundShopper && !on_delivery {
             let subtotal = amount(&currency, *subtotal)?;
             let entry = Entry::new(id, Movement::VendorOwedReversed, subtotal)
                 .part(*part_id, VendorId::new(*vendor_id));

@@ -11,12 +11,13 @@ use crate::rows::amount;
 use crate::timing::QueryTimer;
 use crate::write_tx::WriteTx;
 
-/// `user`'s cart, each line priced from its product row now, in its vendor's currency and in
-/// `pay_in` (by default the first line's currency) at the rates held now, with the delivery
-/// choices to `to` (a country) when asked.
+/// A cart line as read from the products table: product, name, quantity, currency, price,
+/// stock, vendor and the vendor's country.
+type Row = (i64, String, i32, String, i64, i32, i64, String);
+
+/// `user`'s cart, each line priced from its product row now (see [`priced`]).
 async fn cart(store: &Store, user: i64, pay_in: Option<Currency>, to: Option<&Market>) -> Result<Cart> {
     let _t = QueryTimer::start(store.dialect().as_str(), "cart");
-    type Row = (i64, String, i32, String, i64, i32, i64, String);
     let rows: Vec<Row> = on_pool!(store, pool => sqlx::query_as(
         "SELECT i.product_id, p.name, i.quantity, p.currency, p.price_minor, p.stock, p.vendor_id, v.country \
          FROM cart_items i JOIN products p ON p.id = i.product_id JOIN vendors v ON v.id = p.vendor_id \
@@ -26,6 +27,42 @@ async fn cart(store: &Store, user: i64, pay_in: Option<Currency>, to: Option<&Ma
     .fetch_all(pool)
     .await
     .map_err(Error::db("reading a cart"))?);
+    priced(store, rows, pay_in, to).await
+}
+
+/// `lines` (merged, at most [`crate::cart::MAX_LINES`]) priced as a cart of no one's: a
+/// shopper's cart before they sign in. Unknown products are left out.
+async fn guest_cart(store: &Store, lines: &[Line], pay_in: Option<Currency>) -> Result<Cart> {
+    let _t = QueryTimer::start(store.dialect().as_str(), "guest_cart");
+    if lines.is_empty() {
+        return priced(store, Vec::new(), pay_in, None).await;
+    }
+    let ids: Vec<String> = lines.iter().map(|line| line.product.get().to_string()).collect();
+    // Ids are parsed numbers, so listing them is safe; one statement for any number of lines.
+    let sql = format!(
+        "SELECT p.id, p.name, 0, p.currency, p.price_minor, p.stock, p.vendor_id, v.country \
+         FROM products p JOIN vendors v ON v.id = p.vendor_id WHERE p.id IN ({}) ORDER BY p.id",
+        ids.join(", ")
+    );
+    let mut rows: Vec<Row> = on_pool!(store, pool => sqlx::query_as(&sql)
+        .fetch_all(pool)
+        .await
+        .map_err(Error::db("pricing a guest's cart"))?);
+    for row in &mut rows {
+        row.2 = lines.iter().find(|line| line.product.get() == row.0).map_or(0, |line| line.quantity as i32);
+    }
+    priced(store, rows, pay_in, None).await
+}
+
+/// The cart of `rows`, each line in its vendor's currency and in `pay_in` (by default the first
+/// line's currency) at the rates held now, with the delivery choices to `to` (a country) when
+/// asked.
+async fn priced(
+    store: &Store,
+    rows: Vec<Row>,
+    pay_in: Option<Currency>,
+    to: Option<&Market>,
+) -> Result<Cart> {
     let mut lines = Vec::with_capacity(rows.len());
     // Each vendor ships their part from their country.
     let mut from: Vec<(i64, &'static Market)> = Vec::new();
@@ -173,6 +210,11 @@ impl Store {
     /// ways to deliver it to `to` when given.
     pub async fn cart(&self, user: i64, pay_in: Option<Currency>, to: Option<&Market>) -> Result<Cart> {
         cart(self, user, pay_in, to).await
+    }
+
+    /// `lines` priced as the cart of a shopper not signed in yet.
+    pub async fn guest_cart(&self, lines: &[Line], pay_in: Option<Currency>) -> Result<Cart> {
+        guest_cart(self, lines, pay_in).await
     }
 
     /// Adds `line`'s units to the cart (capped at the per-line maximum).

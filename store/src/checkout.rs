@@ -282,6 +282,7 @@ async fn place_order(
             vendor_per_usd_micros: vendor_rates.get(&vendor_id).copied().flatten(),
             items,
             delivery,
+            collect_on_delivery: None,
         });
     }
     let mut total = Money::new(pay_in, 0);
@@ -310,6 +311,7 @@ async fn place_order(
         placed_at,
         pay_by,
         per_usd_micros: pricing.paid_rate(),
+        pay_on_delivery: false,
     };
     if let Purchase::Cart = purchase {
         on_conn!(&mut tx, conn => sqlx::query("DELETE FROM cart_items WHERE user_id = $1")

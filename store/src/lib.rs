@@ -103,6 +103,7 @@ pub mod ledger;
 pub mod order_items;
 pub mod orders;
 pub mod outbox;
+pub mod pay_on_delivery;
 pub mod payments;
 pub mod product_photos;
 pub mod purges;

@@ -5,6 +5,8 @@
 //! created ──pay──▶ confirmed ──ship──▶ shipped ──deliver──▶ delivered
 //!    │                 │
 //!    └────cancel───────┴──▶ cancelled   (stock released; a paid part refunded)
+//!                               ▲
+//!         shipped ──refuse──────┘   (paid on delivery, refused at the door: stock released)
 //! ```
 //! The machine moves each vendor's part of an order, and says what each move does to stock
 //! and money ([`Step`]): paying owes each part's subtotal to its vendor; cancelling a paid part
@@ -25,6 +27,8 @@ pub enum Transition {
     Ship,
     Deliver,
     Cancel,
+    /// A shipped part paid on delivery that the shopper refused at the door.
+    Refuse,
 }
 
 impl Transition {
@@ -34,6 +38,7 @@ impl Transition {
             Transition::Ship => "ship",
             Transition::Deliver => "deliver",
             Transition::Cancel => "cancel",
+            Transition::Refuse => "mark refused at the door",
         }
     }
 }
@@ -73,9 +78,11 @@ impl Lifecycle for OrderState {
             (Confirmed, Transition::Cancel) => {
                 step(Cancelled, StockEffect::Release, MoneyEffect::RefundShopper)
             }
+            // Only a part paid on delivery can be refused (the store checks): nothing was paid.
+            (Shipped, Transition::Refuse) => step(Cancelled, StockEffect::Release, MoneyEffect::Nothing),
             // Shipped goods come back through a return an admin approves, never a cancel.
-            (Created, Transition::Ship | Transition::Deliver)
-            | (Confirmed, Transition::Confirm | Transition::Deliver)
+            (Created, Transition::Ship | Transition::Deliver | Transition::Refuse)
+            | (Confirmed, Transition::Confirm | Transition::Deliver | Transition::Refuse)
             | (Shipped, Transition::Confirm | Transition::Ship | Transition::Cancel)
             | (Delivered | Cancelled | Unknown, _) => Err(Error::IllegalTransition {
                 what: what(),
@@ -146,9 +153,10 @@ mod tests {
             (Shipped, Deliver, Keep, Nothing),
             (Created, Cancel, Release, Nothing),
             (Confirmed, Cancel, Release, RefundShopper),
+            (Shipped, Refuse, Release, Nothing),
         ];
         for state in [Created, Confirmed, Shipped, Delivered, Cancelled] {
-            for transition in [Confirm, Ship, Deliver, Cancel] {
+            for transition in [Confirm, Ship, Deliver, Cancel, Refuse] {
                 let want = effects.iter().find(|e| e.0 == state && e.1 == transition);
                 match (state.step(transition, || "part".into()), want) {
                     (Ok(step), Some(&(_, _, stock, money))) => {
@@ -190,13 +198,14 @@ mod tests {
     #[test]
     fn only_the_documented_transitions_are_legal() {
         let states = [Created, Confirmed, Shipped, Delivered, Cancelled];
-        let transitions = [Confirm, Ship, Deliver, Cancel];
+        let transitions = [Confirm, Ship, Deliver, Cancel, Refuse];
         let legal = [
             (Created, Confirm, Confirmed),
             (Confirmed, Ship, Shipped),
             (Shipped, Deliver, Delivered),
             (Created, Cancel, Cancelled),
             (Confirmed, Cancel, Cancelled),
+            (Shipped, Refuse, Cancelled),
         ];
         for state in states {
             for transition in transitions {

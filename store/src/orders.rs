@@ -41,17 +41,19 @@ pub(crate) async fn order(mut conn: Conn<'_>, id: i64) -> Result<Option<(i64, Or
     let _t = QueryTimer::start(dialect.as_str(), "order");
     let db = || Error::db("reading an order");
     let select_order = format!(
-        "SELECT shopper_id, state, currency, total_minor, per_usd_micros, {}, {} FROM orders WHERE id = $1",
+        "SELECT shopper_id, state, currency, total_minor, per_usd_micros, {}, {}, pay_on_delivery FROM orders WHERE id = $1",
         dialect.timestamp_text("created_at"),
         dialect.timestamp_text("expires_at")
     );
-    type OrderRow = (i64, String, String, i64, Option<i64>, String, String);
+    type OrderRow = (i64, String, String, i64, Option<i64>, String, String, bool);
     let row: Option<OrderRow> = on_conn!(conn, c => sqlx::query_as(&select_order)
         .bind(id)
         .fetch_optional(&mut *c)
         .await
         .map_err(db())?);
-    let Some((shopper, state, currency, total_minor, per_usd_micros, placed_at, pay_by)) = row else {
+    let Some((shopper, state, currency, total_minor, per_usd_micros, placed_at, pay_by, pay_on_delivery)) =
+        row
+    else {
         return Ok(None);
     };
     // Rows written before orders were converted have no vendor columns: the vendor was paid
@@ -113,6 +115,7 @@ pub(crate) async fn order(mut conn: Conn<'_>, id: i64) -> Result<Option<(i64, Or
         placed_at,
         pay_by,
         per_usd_micros: rate(per_usd_micros),
+        pay_on_delivery,
     };
     for (
         part_id,
@@ -160,6 +163,7 @@ pub(crate) async fn order(mut conn: Conn<'_>, id: i64) -> Result<Option<(i64, Or
             vendor_per_usd_micros: rate(vendor_rate),
             items,
             delivery,
+            collect_on_delivery: pay_on_delivery.then(|| amount(&currency, subtotal_minor)).transpose()?,
         });
     }
     Ok(Some((shopper, order)))
@@ -246,6 +250,11 @@ async fn advance_part(store: &Store, id: i64, vendor: VendorId, transition: Tran
     .await
     .map_err(db())?);
     let state = OrderState::from_column(&state.ok_or_else(not_found)?)?;
+    if !matches!(transition, Transition::Ship | Transition::Deliver) {
+        return Err(Error::Corrupt(format!(
+            "a vendor moves a part by shipping or delivering it, not by {transition:?}"
+        )));
+    }
     let next = state.apply(transition, what)?;
     if transition == Transition::Ship {
         let held: i64 = on_conn!(&mut tx, conn => sqlx::query_scalar(

@@ -2,7 +2,7 @@
 //! provider's webhook reported, and the card a charge was paid with (its fingerprint, never
 //! its number). Talking to providers is the API's business (`linkedall-origin`'s `payments`).
 
-use linkedall_shared::Money;
+use linkedall_shared::{Money, PaymentMethod};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -14,6 +14,7 @@ pub struct PaymentSession {
     pub reference: String,
     pub authorization_url: String,
     pub amount: Money,
+    pub method: PaymentMethod,
 }
 
 /// What a verified webhook reports.

@@ -11,7 +11,7 @@ use linkedall_events_schema::Event;
 use linkedall_events_schema::payloads::{
     self, Amount, OrderConfirmed, PaymentCompleted, PaymentInitiated, PaymentRefunded,
 };
-use linkedall_shared::{Money, VendorId};
+use linkedall_shared::{Money, PaymentMethod, VendorId};
 
 use super::Store;
 use crate::account::Email;
@@ -34,6 +34,7 @@ pub struct OpenCharge {
     pub reference: String,
     pub authorization_url: String,
     pub amount: linkedall_shared::Money,
+    pub method: PaymentMethod,
 }
 
 /// Records a started charge; `false` when another charge of the order is open already (one
@@ -43,8 +44,8 @@ async fn start(store: &Store, order: i64, session: &PaymentSession) -> Result<bo
     let db = || Error::db("starting a payment");
     let mut tx = WriteTx::begin(store).await?;
     let inserted = on_conn!(&mut tx, conn => sqlx::query(
-        "INSERT INTO payments (order_id, provider, reference, state, currency, amount_minor, authorization_url) \
-         VALUES ($1, $2, $3, 'initiated', $4, $5, $6)",
+        "INSERT INTO payments (order_id, provider, reference, state, currency, amount_minor, authorization_url, method) \
+         VALUES ($1, $2, $3, 'initiated', $4, $5, $6, $7)",
     )
     .bind(order)
     .bind(session.provider)
@@ -52,6 +53,7 @@ async fn start(store: &Store, order: i64, session: &PaymentSession) -> Result<bo
     .bind(session.amount.currency.code())
     .bind(session.amount.minor)
     .bind(&session.authorization_url)
+    .bind(session.method.as_str())
     .execute(&mut *conn)
     .await
     .map(|done| done.rows_affected()));
@@ -76,20 +78,23 @@ async fn start(store: &Store, order: i64, session: &PaymentSession) -> Result<bo
 /// The open charge of `order`, if any.
 async fn open(store: &Store, order: i64) -> Result<Option<OpenCharge>> {
     let _t = QueryTimer::start(store.dialect().as_str(), "open_payment");
-    let row: Option<(String, String, Option<String>, String, i64)> = on_pool!(store, pool => sqlx::query_as(
-        "SELECT provider, reference, authorization_url, currency, amount_minor FROM payments \
+    type Row = (String, String, Option<String>, String, i64, Option<String>);
+    let row: Option<Row> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT provider, reference, authorization_url, currency, amount_minor, method FROM payments \
          WHERE order_id = $1 AND state = 'initiated'",
     )
     .bind(order)
     .fetch_optional(pool)
     .await
     .map_err(Error::db("reading the open payment"))?);
-    row.map(|(provider, reference, url, currency, minor)| {
+    row.map(|(provider, reference, url, currency, minor, method)| {
         Ok(OpenCharge {
             provider,
             reference,
             authorization_url: url.unwrap_or_default(),
             amount: amount(&currency, minor)?,
+            // Charges opened before methods were recorded were card payments.
+            method: method.as_deref().and_then(PaymentMethod::parse).unwrap_or_default(),
         })
     })
     .transpose()

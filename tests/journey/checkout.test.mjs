@@ -12,7 +12,8 @@
 //   cargo build && node --test --test-timeout=180000 tests/journey/
 //
 // Outside CI a missing browser, binary or playwright-core skips the test with the reason; with
-// CI=true it fails. A screenshot of the confirmation is left in the system temp directory.
+// CI=true it fails. A screenshot of every step is written to `quality/journey/` in the target
+// directory (`01-home.png` … `09-paid.png`).
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -20,11 +21,14 @@ import path from "node:path";
 import { test } from "node:test";
 
 import { inCi, startShop } from "../support/demo-stack.mjs";
-import { chromiumArgs, chromiumPath, missing, phone } from "./browser.mjs";
+import { chromiumArgs, chromiumPath, missing, phone, reportsDir } from "./browser.mjs";
 
-const SCREENSHOT = path.join(os.tmpdir(), "linkedall-journey-confirmation.png");
 
-test("a shopper browses, adds to cart, checks out, pays and sees the order number", async (t) => {
+/**
+ * Runs `steps(page, base, shot)` in headless Chromium on a phone's screen against a demo stack
+ * of its own; `shot(name)` writes the next numbered screenshot to `quality/<name>/`.
+ */
+async function journey(t, name, steps) {
   const reason = await missing();
   if (reason) {
     if (inCi) assert.fail(`the browser journey cannot run: ${reason}`);
@@ -45,31 +49,59 @@ test("a shopper browses, adds to cart, checks out, pays and sees the order numbe
     });
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(20_000);
+    const out = reportsDir(name);
+    let step = 0;
+    const shot = async (what) => {
+      step += 1;
+      await page.screenshot({ path: path.join(out, `${String(step).padStart(2, "0")}-${what}.png`), fullPage: true });
+    };
+    await steps(page, base, shot, out);
+  } finally {
+    await context?.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+    await shop.stop();
+  }
+}
 
+/** Fills the checkout's delivery form as a shopper in Lagos, with `phone`. */
+async function fillAddress(page, phone) {
+  await page.getByLabel("Name of the person receiving").fill("Amaka Obi");
+  await page.getByLabel(/^Phone number/).fill(phone);
+  await page.getByLabel("City or town").fill("Lagos");
+  await page.getByLabel("Area, estate or street").fill("Lekki Phase 1");
+  await page.getByLabel(/^Landmarks and directions/).fill("Opposite the filling station, blue gate");
+  await page.getByRole("radio", { name: /Home delivery/ }).check();
+}
+
+/** Creates an account through the register page and lands back where it was. */
+async function register(page, email) {
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await page.waitForURL(/\/register/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+test("a shopper browses, adds to cart, checks out, pays and sees the order number", (t) =>
+  journey(t, "journey", async (page, base, shot, out) => {
     // Browse as a shopper in Nigeria: home → a category → a product in stock.
     await page.goto(`${base}/?country=NG`);
     await assert.doesNotReject(page.getByRole("heading", { name: "Shop by category" }).waitFor());
+    await shot("home");
     await page.locator(".categories a").first().click();
     await page.waitForURL(/\/c\//);
     await page.locator(".card").filter({ hasNotText: "Out of stock" }).first().locator("a.name").click();
     await page.waitForURL(/\/p\//);
     const productName = (await page.locator("h1").innerText()).trim();
-    const productPath = new URL(page.url()).pathname;
+    await shot("product");
 
-    // Add to cart: not signed in yet, so the shop asks for an account and comes back.
+    // Add to cart as a guest: the cart is kept in the browser until checkout asks who they are.
     await page.getByLabel("Quantity").fill("2");
     await page.getByRole("button", { name: "Add to cart" }).click();
-    await page.waitForURL(/\/login\?next=/);
-    await page.getByRole("link", { name: "Create an account" }).click();
-    await page.waitForURL(/\/register/);
-    const email = `journey-${Date.now()}@example.com`;
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill("correct horse battery");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL((url) => url.pathname === productPath);
-    await page.getByRole("button", { name: "Add to cart" }).click();
     await page.waitForURL(/\/cart$/);
-    assert.match(await page.locator("main").innerText(), new RegExp(escape(productName)));
+    const guestCart = await page.locator("main").innerText();
+    assert.match(guestCart, new RegExp(escape(productName)));
+    assert.match(guestCart, /kept in this browser/);
 
     // A second product, from a vendor who prices in another currency than the first: the
     // home shelf shows naira first and the seller's price second for those.
@@ -85,28 +117,32 @@ test("a shopper browses, adds to cart, checks out, pays and sees the order numbe
     assert.match(await page.locator(".price").first().innerText(), /₦/);
     await page.getByRole("button", { name: "Add to cart" }).click();
     await page.waitForURL(/\/cart$/);
+    await shot("cart-two-currencies");
     const cart = await page.locator("main").innerText();
     assert.match(cart, new RegExp(escape(otherName)));
     assert.match(cart, /from the seller/, "the converted line shows the seller's own price");
     assert.equal(await page.locator(".total").count(), 1, "one total, in one currency");
     assert.match(await page.locator(".total").innerText(), /₦/);
 
-    // Check out and pay with the sandbox provider.
+    // Checking out asks for an account; the cart comes along once it is created.
     await page.getByRole("link", { name: "Check out" }).click();
+    await page.waitForURL(/\/login\?next=%2Fcheckout/);
+    await shot("sign-in-asked");
+    const email = `journey-${Date.now()}@example.com`;
+    await register(page, email);
     await page.waitForURL(/\/checkout$/);
-    await page.getByLabel("Name of the person receiving").fill("Amaka Obi");
-    await page.getByLabel(/^Phone number/).fill("12345");
-    await page.getByLabel("City or town").fill("Lagos");
-    await page.getByLabel("Area, estate or street").fill("Lekki Phase 1");
-    await page.getByLabel(/^Landmarks and directions/).fill("Opposite the filling station, blue gate");
-    await page.getByRole("radio", { name: /Home delivery/ }).check();
+    const checkout = await page.locator("main").innerText();
+    for (const name of [productName, otherName]) assert.match(checkout, new RegExp(escape(name)), "the cart was kept");
+    await fillAddress(page, "12345");
     await page.getByRole("button", { name: "Place order" }).click();
     await page.getByText("Enter a phone number we can call").waitFor();
+    await shot("checkout-phone-refused");
     assert.equal(await page.getByLabel("Area, estate or street").inputValue(), "Lekki Phase 1", "kept");
     await page.getByLabel(/^Phone number/).fill("0803 123 4567");
     await page.getByRole("button", { name: "Place order" }).click();
     await page.waitForURL(/\/orders\/\d+$/);
     const orderNumber = /\/orders\/(\d+)$/.exec(page.url())[1];
+    await shot("order-awaiting-payment");
     const placed = await page.locator("main").innerText();
     assert.match(placed, /Awaiting payment/);
     for (const name of [productName, otherName]) assert.match(placed, new RegExp(escape(name)));
@@ -116,13 +152,26 @@ test("a shopper browses, adds to cart, checks out, pays and sees the order numbe
     assert.match(placed, /Delivery · Home delivery · \u2068?\d+–\d+\u2069? days/);
     assert.match(placed, /Lekki Phase 1, Lagos/);
     assert.match(placed, /\+2348031234567/);
+    // Mobile money, through the sandbox's test-mode page: the first try fails, the retry works.
+    await page.getByRole("radio", { name: /Mobile money/ }).check();
     await page.getByRole("button", { name: /^Pay / }).click();
+    await page.waitForURL(/\/orders\/\d+\/sandbox$/);
+    assert.match(await page.locator("main").innerText(), /Test mode: no real money moves/);
+    await shot("sandbox-mobile-money");
+    await page.getByRole("button", { name: "Make it fail" }).click();
+    await page.waitForURL(/\?payment=failed$/);
+    assert.match(await page.locator("main").innerText(), /nothing was taken/);
+    await shot("payment-failed");
+    await page.getByRole("radio", { name: /Mobile money/ }).check();
+    await page.getByRole("button", { name: /^Pay / }).click();
+    await page.waitForURL(/\/orders\/\d+\/sandbox$/);
+    await page.getByRole("button", { name: "Approve the payment" }).click();
     await page.getByText("Paid — confirmed").waitFor();
     const confirmation = await page.locator("main").innerText();
     assert.match(confirmation, new RegExp(`Order number ${orderNumber}\\b`));
     assert.match(confirmation, /Paid — confirmed/);
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    console.log(`order ${orderNumber} paid; screenshot: ${SCREENSHOT}`);
+    await shot("paid");
+    console.log(`order ${orderNumber} paid; screenshots: ${out}`);
 
     // The header says who is signed in, on a cached catalog page too, and signs out (a
     // shared phone): afterwards it offers "Sign in" again.
@@ -134,12 +183,33 @@ test("a shopper browses, adds to cart, checks out, pays and sees the order numbe
     await account.getByRole("link", { name: "Sign in" }).waitFor();
     assert.equal(await account.getByRole("button", { name: "Sign out" }).count(), 0);
     assert.doesNotMatch(await account.innerText(), new RegExp(escape(email)));
-  } finally {
-    await context?.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-    await shop.stop();
-  }
-});
+  }));
+
+test("a second shopper pays on delivery: the order is confirmed at once, nothing is charged", (t) =>
+  journey(t, "journey-pay-on-delivery", async (page, base, shot) => {
+    await page.goto(`${base}/?country=NG`);
+    await page.locator(".card").filter({ hasNotText: "Out of stock" }).first().locator("a.name").click();
+    await page.waitForURL(/\/p\//);
+    const productName = (await page.locator("h1").innerText()).trim();
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.waitForURL(/\/cart$/);
+    await page.getByRole("link", { name: "Check out" }).click();
+    await page.waitForURL(/\/login\?next=/);
+    await register(page, `door-${Date.now()}@example.com`);
+    await page.waitForURL(/\/checkout$/);
+    await fillAddress(page, "+234 803 123 4567");
+    await page.getByRole("button", { name: "Place order" }).click();
+    await page.waitForURL(/\/orders\/\d+$/);
+    await page.getByRole("radio", { name: /Pay on delivery/ }).check();
+    await shot("pay-on-delivery-chosen");
+    await page.getByRole("button", { name: /^Pay / }).click();
+    await page.getByText("Confirmed — you pay on delivery").waitFor();
+    const order = await page.locator("main").innerText();
+    assert.match(order, new RegExp(escape(productName)));
+    assert.match(order, /ready for the rider/);
+    assert.equal(await page.getByRole("button", { name: /^Pay / }).count(), 0, "nothing left to pay here");
+    await shot("confirmed-pay-on-delivery");
+  }));
 
 function escape(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

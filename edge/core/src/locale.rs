@@ -106,7 +106,13 @@ fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
+        .find_map(|value| cookie_in(value, name))
+}
+
+/// The value of cookie `name` in a `Cookie` header's `value`.
+pub(crate) fn cookie_in(value: &str, name: &str) -> Option<String> {
+    value
+        .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value.trim().to_owned())

@@ -81,6 +81,11 @@ pub enum ShopPage {
     Pay {
         id: i64,
     },
+    /// The sandbox payment provider's test-mode page for an order's open charge, and its
+    /// answer (approve, fail, cancel).
+    SandboxPay {
+        id: i64,
+    },
     /// Opening a shop: a vendor's account and shop in one form.
     OpenShop,
     /// The vendor dashboard: products (searchable, `?q=`), stock, parts to ship.
@@ -101,6 +106,10 @@ pub enum ShopPage {
     },
     /// Mark a vendor's shipped part of an order delivered (POST only).
     Deliver {
+        order_id: i64,
+    },
+    /// Mark a vendor's shipped part, paid on delivery, refused at the door (POST only).
+    Refused {
         order_id: i64,
     },
     /// The admin console's first page: how the events flow, and the other pages.
@@ -163,6 +172,7 @@ impl ShopPage {
             ["orders"] => ShopPage::Orders,
             ["orders", raw] => ShopPage::Order { id: id(raw)? },
             ["orders", raw, "pay"] => ShopPage::Pay { id: id(raw)? },
+            ["orders", raw, "sandbox"] => ShopPage::SandboxPay { id: id(raw)? },
             ["open-shop"] => ShopPage::OpenShop,
             ["vendor"] => ShopPage::Vendor,
             ["vendor", "products", "new"] => ShopPage::NewProduct,
@@ -170,6 +180,7 @@ impl ShopPage {
             ["vendor", "products", raw, "photo"] => ShopPage::ProductPhoto { id: id(raw)? },
             ["vendor", "orders", raw, "ship"] => ShopPage::Ship { order_id: id(raw)? },
             ["vendor", "orders", raw, "deliver"] => ShopPage::Deliver { order_id: id(raw)? },
+            ["vendor", "orders", raw, "refused"] => ShopPage::Refused { order_id: id(raw)? },
             ["admin"] => ShopPage::Admin,
             ["admin", "cache"] => ShopPage::AdminCache,
             ["admin", "held-orders"] => ShopPage::AdminHeldOrders,
@@ -194,6 +205,7 @@ impl ShopPage {
             ShopPage::Orders => "orders",
             ShopPage::Order { .. } => "order",
             ShopPage::Pay { .. } => "pay",
+            ShopPage::SandboxPay { .. } => "sandbox_pay",
             ShopPage::OpenShop => "open_shop",
             ShopPage::Vendor => "vendor_dashboard",
             ShopPage::NewProduct => "vendor_new_product",
@@ -201,6 +213,7 @@ impl ShopPage {
             ShopPage::ProductPhoto { .. } => "vendor_photo",
             ShopPage::Ship { .. } => "ship",
             ShopPage::Deliver { .. } => "deliver",
+            ShopPage::Refused { .. } => "refused_at_door",
             ShopPage::Admin => "admin",
             ShopPage::AdminCache => "admin_cache",
             ShopPage::AdminHeldOrders => "admin_held_orders",
@@ -379,6 +392,11 @@ mod tests {
             Route::parse(&Method::POST, "/vendor/orders/7/deliver", None),
             Route::Shop(ShopPage::Deliver { order_id: 7 })
         );
+        assert_eq!(
+            Route::parse(&Method::POST, "/vendor/orders/7/refused", None),
+            Route::Shop(ShopPage::Refused { order_id: 7 })
+        );
+        assert_eq!(get("/orders/7/sandbox", None), Route::Shop(ShopPage::SandboxPay { id: 7 }));
         let letter = "0192F5E4-7a1b-7c3d-8e9f-0a1b2c3d4e5f";
         let Route::Shop(ShopPage::AdminReplay { id }) =
             Route::parse(&Method::POST, &format!("/admin/dead-letters/{letter}/replay"), None)

@@ -72,6 +72,9 @@ pub struct VendorWords {
     pub open_shop_button: &'static str,
     pub open_shop_refused: &'static str,
     pub country_invalid: &'static str,
+    pub collect_on_delivery: &'static str,
+    pub mark_refused: &'static str,
+    pub mark_refused_label: &'static str,
 }
 
 impl VendorWords {
@@ -146,6 +149,9 @@ pub static ENGLISH: VendorWords = VendorWords {
     open_shop_button: "Open my shop",
     open_shop_refused: "We could not open this shop. Give the shop's name and city, a valid email and a password of at least 8 characters; if you already have an account, sign in.",
     country_invalid: "Write the country as its two-letter code, for example NG, KE or SN.",
+    collect_on_delivery: "Collect {} at the door",
+    mark_refused: "Refused at the door",
+    mark_refused_label: "Order {} was refused at the door",
 };
 
 pub static FRENCH: VendorWords = VendorWords {
@@ -214,6 +220,9 @@ pub static FRENCH: VendorWords = VendorWords {
     open_shop_button: "Ouvrir ma boutique",
     open_shop_refused: "Nous n’avons pas pu ouvrir cette boutique. Donnez le nom et la ville de la boutique, une adresse e-mail valide et un mot de passe d’au moins 8 caractères ; si vous avez déjà un compte, connectez-vous.",
     country_invalid: "Écrivez le pays avec son code à deux lettres, par exemple SN, CI ou CM.",
+    collect_on_delivery: "Encaisser {} à la livraison",
+    mark_refused: "Refusée à la livraison",
+    mark_refused_label: "La commande {} a été refusée à la livraison",
 };
 
 pub static ARABIC: VendorWords = VendorWords {
@@ -282,6 +291,9 @@ pub static ARABIC: VendorWords = VendorWords {
     open_shop_button: "افتح متجري",
     open_shop_refused: "تعذر فتح هذا المتجر. أدخل اسم المتجر ومدينته وبريدًا إلكترونيًا صالحًا وكلمة مرور من 8 أحرف على الأقل؛ وإن كان لديك حساب فسجّل الدخول.",
     country_invalid: "اكتب البلد برمزه المكوّن من حرفين، مثل MA أو EG أو TN.",
+    collect_on_delivery: "تحصيل {} عند الباب",
+    mark_refused: "رُفض عند الباب",
+    mark_refused_label: "رُفض الطلب {} عند الباب",
 };
 
 pub static PORTUGUESE: VendorWords = VendorWords {
@@ -350,6 +362,9 @@ pub static PORTUGUESE: VendorWords = VendorWords {
     open_shop_button: "Abrir a minha loja",
     open_shop_refused: "Não foi possível abrir esta loja. Indique o nome e a cidade da loja, um e-mail válido e uma palavra-passe de pelo menos 8 caracteres; se já tem conta, entre.",
     country_invalid: "Escreva o país com o seu código de duas letras, por exemplo AO ou MZ.",
+    collect_on_delivery: "Cobrar {} à porta",
+    mark_refused: "Recusada à porta",
+    mark_refused_label: "A encomenda {} foi recusada à porta",
 };
 
 pub static SWAHILI: VendorWords = VendorWords {
@@ -418,4 +433,7 @@ pub static SWAHILI: VendorWords = VendorWords {
     open_shop_button: "Fungua duka langu",
     open_shop_refused: "Hatukuweza kufungua duka hili. Andika jina na mji wa duka, barua pepe sahihi na nenosiri la angalau herufi 8; kama una akaunti tayari, ingia.",
     country_invalid: "Andika nchi kwa msimbo wake wa herufi mbili, kwa mfano KE, TZ au UG.",
+    collect_on_delivery: "Kusanya {} mlangoni",
+    mark_refused: "Imekataliwa mlangoni",
+    mark_refused_label: "Oda {} imekataliwa mlangoni",
 };

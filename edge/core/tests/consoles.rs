@@ -110,6 +110,12 @@ fn the_paid_part_offers_shipping_and_the_shipped_part_offers_delivery() {
     assert!(page.contains(r#"action="/vendor/orders/41/ship""#), "{page}");
     assert!(page.contains(r#"action="/vendor/orders/40/deliver""#), "{page}");
     assert!(!page.contains(r#"action="/vendor/orders/41/deliver""#));
+    // The shipped part is paid on delivery: what to collect, and a refusal at the door.
+    assert!(page.contains("Collect CFA 30,000 at the door"), "{page}");
+    assert!(
+        page.contains(r#"action="/vendor/orders/40/refused""#)
+            && !page.contains(r#"action="/vendor/orders/41/refused""#)
+    );
     let shipped = block_on(handle(post("/vendor/orders/41/ship", "", VENDOR), &origin));
     assert_eq!((shipped.status().as_u16(), header(&shipped, "location")), (303, "/vendor"));
     assert_eq!(origin.sent("POST", "/api/v1/vendor/orders/41/ship").len(), 1);

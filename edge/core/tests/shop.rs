@@ -36,6 +36,8 @@ impl ShopHost {
             cache_puts: RefCell::default(),
         };
         host.answer("GET", "/api/v1/cart/items", 200, CART);
+        host.answer("POST", "/api/v1/cart/guest", 200, CART);
+        host.answer("POST", "/api/v1/cart/items", 200, CART);
         host.answer("GET", "/api/v1/orders/7", 200, ORDER);
         host.answer("POST", "/api/v1/orders", 201, ORDER);
         host
@@ -61,7 +63,7 @@ impl Host for ShopHost {
         // Answers by path; `sent` sees the query (the cart's `?currency=`).
         let key = (req.method().to_string(), req.uri().path().to_owned());
         let signed_in = req.headers().get("cookie").is_some_and(|c| c.to_str().unwrap().contains(SESSION));
-        let public = key.1.starts_with("/api/v1/auth/");
+        let public = key.1.starts_with("/api/v1/auth/") || key.1 == "/api/v1/cart/guest";
         self.requests.borrow_mut().push(req);
         let (status, headers, body) = match self.answers.get(&key) {
             _ if !signed_in && !public => {
@@ -116,7 +118,7 @@ fn signed_in_pages_are_private_never_stored_and_bypass_the_cache() {
         (get("/cart", Some(SESSION)), 200),
         (get("/checkout", Some(SESSION)), 200),
         (get("/orders/7", Some(SESSION)), 200),
-        (get("/cart", None), 303),
+        (get("/cart", None), 200),
         (get("/login", None), 200),
         (post("/checkout", &format!("idempotency_key=k1&{QUOTE}"), Some(SESSION)), 303),
     ] {
@@ -305,11 +307,9 @@ fn logout_by_get_does_not_sign_out() {
 fn without_a_session_every_private_page_sends_the_shopper_to_login_and_back() {
     let host = ShopHost::new();
     for (request, next) in [
-        (get("/cart", None), "%2Fcart"),
         (get("/checkout", None), "%2Fcheckout"),
         (get("/orders/7", None), "%2Forders%2F7"),
         (get("/vendor", None), "%2Fvendor"),
-        (post("/cart", "product_id=17&quantity=1&back=%2Fp%2F17-shea-butter", None), "%2Fp%2F17-shea-butter"),
     ] {
         let response = block_on(handle(request, &host));
         assert_eq!(response.status(), 303);
@@ -317,6 +317,58 @@ fn without_a_session_every_private_page_sends_the_shopper_to_login_and_back() {
     }
     let login = text(&block_on(handle(get("/login?next=%2Fcheckout", None), &host)));
     assert!(login.contains(r#"name="next" value="/checkout""#), "{login}");
+}
+
+#[test]
+fn a_guest_fills_a_cart_in_the_browser_and_it_becomes_theirs_when_they_sign_in() {
+    let host = ShopHost::new();
+    // Signed out, "Add to cart" keeps the line in the browser and shows the cart.
+    let added =
+        block_on(handle(post("/cart", "product_id=17&quantity=2&back=%2Fp%2F17-shea-butter", None), &host));
+    assert_eq!((added.status().as_u16(), header(&added, "location")), (303, "/cart"));
+    let cookie = header(&added, "set-cookie").to_owned();
+    assert!(cookie.starts_with("la_cart=17-2; Path=/;") && cookie.contains("HttpOnly"), "{cookie}");
+    let more = block_on(handle(post("/cart", "product_id=21&quantity=1", Some("la_cart=17-2")), &host));
+    assert!(header(&more, "set-cookie").starts_with("la_cart=17-2.21-1;"));
+
+    // The cart page prices the browser's lines at the origin, in the shopper's currency.
+    let page = block_on(handle(get("/cart", Some("la_cart=17-2.21-1")), &host));
+    assert_eq!(page.status(), 200);
+    let body = text(&page);
+    assert!(body.contains("Shea butter 250 g") && body.contains("₦20,500.00"), "{body}");
+    assert!(body.contains("Your cart is kept in this browser"), "{body}");
+    let priced = &host.sent("POST", "/api/v1/cart/guest?currency=NGN")[0];
+    let asked: serde_json::Value = serde_json::from_slice(priced.body()).unwrap();
+    assert_eq!(
+        asked,
+        serde_json::json!({"items": [{"product_id": 17, "quantity": 2}, {"product_id": 21, "quantity": 1}]})
+    );
+    let removed = block_on(handle(post("/cart", "remove=17", Some("la_cart=17-2.21-1")), &host));
+    assert!(header(&removed, "set-cookie").starts_with("la_cart=21-1;"));
+
+    // Checking out asks who they are; once signed in, the lines move into their own cart.
+    let checkout = block_on(handle(get("/checkout", Some("la_cart=17-2.21-1")), &host));
+    assert_eq!(header(&checkout, "location"), "/login?next=%2Fcheckout");
+    let signed_in = format!("{SESSION}; la_account=1.amaka%40example.com; la_cart=17-2.21-1");
+    let checked = block_on(handle(get("/login?signed_in=1&next=%2Fcheckout", Some(&signed_in)), &host));
+    assert_eq!(header(&checked, "location"), "/checkout");
+    let moved: Vec<serde_json::Value> = host
+        .sent("POST", "/api/v1/cart/items")
+        .iter()
+        .filter(|r| r.headers().get("cookie").is_some_and(|c| c.to_str().unwrap().contains(SESSION)))
+        .map(|r| serde_json::from_slice(r.body()).unwrap())
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            serde_json::json!({"product_id": 17, "quantity": 2}),
+            serde_json::json!({"product_id": 21, "quantity": 1})
+        ]
+    );
+    assert!(
+        header(&checked, "set-cookie").contains("la_cart=; Path=/; Max-Age=0"),
+        "the browser's copy is forgotten"
+    );
 }
 
 #[test]
@@ -553,14 +605,12 @@ fn a_cart_that_cannot_be_converted_says_why_and_offers_no_order_button() {
 
 #[test]
 fn the_confirmation_shows_the_order_number_and_a_pay_button_that_pays_through_the_sandbox() {
+    const SESSION_JSON: &str = r#"{"provider":"sandbox","reference":"sbx_7_ab","authorization_url":"/orders/7/sandbox","amount":{"currency":"NGN","minor":2050000},"method":"mobile_money"}"#;
     let mut host = ShopHost::new();
-    host.answer(
-        "POST",
-        "/api/v1/orders/7/pay",
-        201,
-        r#"{"provider":"sandbox","reference":"sbx_7_ab","authorization_url":"/sandbox/pay/sbx_7_ab","amount":{"currency":"NGN","minor":500000}}"#,
-    );
+    host.answer("POST", "/api/v1/orders/7/pay", 201, SESSION_JSON);
+    host.answer("GET", "/api/v1/orders/7/payment", 200, SESSION_JSON);
     host.answer("POST", "/api/v1/payments/sandbox/sbx_7_ab", 200, ORDER);
+    host.answer("POST", "/api/v1/payments/sandbox/sbx_7_ab/fail", 200, ORDER);
     let page = text(&block_on(handle(get("/orders/7", Some(SESSION)), &host)));
     assert!(page.contains("Order number 7"), "{page}");
     // Names, the day, the locked rates and how long they hold (the host's clock is 1000 s
@@ -578,10 +628,67 @@ fn the_confirmation_shows_the_order_number_and_a_pay_button_that_pays_through_th
         "{page}"
     );
     assert!(page.contains(r#"action="/orders/7/pay""#));
-    let response = block_on(handle(post("/orders/7/pay", "", Some(SESSION)), &host));
-    assert_eq!(response.status(), 303);
-    assert_eq!(header(&response, "location"), "/orders/7");
+    assert!(page.contains(r#"value="mobile_money""#) && page.contains("Mobile money (M-Pesa"), "{page}");
+
+    // Paying by mobile money opens that charge and, with the sandbox, its test-mode page.
+    let response = block_on(handle(post("/orders/7/pay", "method=mobile_money", Some(SESSION)), &host));
+    assert_eq!((response.status().as_u16(), header(&response, "location")), (303, "/orders/7/sandbox"));
+    let asked: serde_json::Value =
+        serde_json::from_slice(host.sent("POST", "/api/v1/orders/7/pay")[0].body()).unwrap();
+    assert_eq!(asked, serde_json::json!({"method": "mobile_money"}));
+    let sandbox = text(&block_on(handle(get("/orders/7/sandbox", Some(SESSION)), &host)));
+    assert!(sandbox.contains("Test mode: no real money moves"), "{sandbox}");
+    assert!(sandbox.contains("Pay ₦20,500.00") && sandbox.contains("approve it there"), "{sandbox}");
+    for button in ["Approve the payment", "Make it fail", "Cancel and go back"] {
+        assert!(sandbox.contains(button), "{button}: {sandbox}");
+    }
+
+    // Failing it comes back to the order, which says nothing was taken.
+    let failed =
+        block_on(handle(post("/orders/7/sandbox", "reference=sbx_7_ab&action=fail", Some(SESSION)), &host));
+    assert_eq!(header(&failed, "location"), "/orders/7?payment=failed");
+    assert_eq!(host.sent("POST", "/api/v1/payments/sandbox/sbx_7_ab/fail").len(), 1);
+    let told = text(&block_on(handle(get("/orders/7?payment=failed", Some(SESSION)), &host)));
+    assert!(told.contains("nothing was taken"), "{told}");
+    let french = text(&block_on(handle(get("/orders/7?payment=cancelled&lang=fr", Some(SESSION)), &host)));
+    assert!(french.contains("Vous avez annulé le paiement"), "{french}");
+
+    // Approving it pays the order.
+    let approved = block_on(handle(
+        post("/orders/7/sandbox", "reference=sbx_7_ab&action=approve", Some(SESSION)),
+        &host,
+    ));
+    assert_eq!((approved.status().as_u16(), header(&approved, "location")), (303, "/orders/7"));
     assert_eq!(host.sent("POST", "/api/v1/payments/sandbox/sbx_7_ab").len(), 1);
+}
+
+#[test]
+fn paying_on_delivery_confirms_the_order_and_says_what_to_have_ready() {
+    let confirmed: &'static str = Box::leak(
+        ORDER
+            .replacen(r#""state":"created""#, r#""state":"confirmed""#, 1)
+            .replace(
+                r#""per_usd_micros":1550000000}"#,
+                r#""per_usd_micros":1550000000,"pay_on_delivery":true}"#,
+            )
+            .into_boxed_str(),
+    );
+    let mut host = ShopHost::new();
+    host.answer("POST", "/api/v1/orders/7/pay-on-delivery", 200, confirmed);
+    let page = text(&block_on(handle(get("/orders/7", Some(SESSION)), &host)));
+    assert!(
+        page.contains(r#"value="pay_on_delivery""#)
+            && page.contains("Pay on delivery (cash or mobile money at the door)"),
+        "{page}"
+    );
+    let response = block_on(handle(post("/orders/7/pay", "method=pay_on_delivery", Some(SESSION)), &host));
+    assert_eq!((response.status().as_u16(), header(&response, "location")), (303, "/orders/7"));
+    assert_eq!(host.sent("POST", "/api/v1/orders/7/pay-on-delivery").len(), 1);
+    assert!(host.sent("POST", "/api/v1/orders/7/pay").is_empty(), "no charge is opened");
+    host.answer("GET", "/api/v1/orders/7", 200, confirmed);
+    let page = text(&block_on(handle(get("/orders/7", Some(SESSION)), &host)));
+    assert!(page.contains("Confirmed — you pay on delivery") && !page.contains("Paid — confirmed"), "{page}");
+    assert!(page.contains("Have ₦20,500.00 ready for the rider"), "{page}");
 }
 
 #[test]

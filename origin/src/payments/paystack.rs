@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use linkedall_shared::Money;
+use linkedall_shared::{Money, PaymentMethod};
 use reqwest::{Client, StatusCode, Url};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -143,14 +143,22 @@ impl PaymentProvider for PaystackProvider {
         "paystack"
     }
 
-    fn initialize(&self, order: i64, email: &Email, amount: Money) -> BoxFuture<'_, Result<PaymentSession>> {
+    fn initialize(
+        &self,
+        order: i64,
+        email: &Email,
+        amount: Money,
+        method: PaymentMethod,
+    ) -> BoxFuture<'_, Result<PaymentSession>> {
         // Paystack allows only alphanumerics, `-`, `.` and `=` in a reference.
         let reference = format!("la-{order}-{}", uuid::Uuid::new_v4().simple());
+        // Paystack's checkout page offers only the channel the shopper chose.
         let body = json!({
             "email": email.as_str(),
             "amount": amount.minor,
             "currency": amount.currency.code(),
             "reference": reference,
+            "channels": [method.as_str()],
             "metadata": { "order_id": order },
         });
         Box::pin(async move {
@@ -164,6 +172,7 @@ impl PaymentProvider for PaystackProvider {
                 reference: data.reference,
                 authorization_url: data.authorization_url,
                 amount,
+                method,
             })
         })
     }

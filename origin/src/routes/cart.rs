@@ -8,7 +8,8 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use linkedall_shared::{Currency, MARKETS, Market, ProductId};
-use linkedall_store::cart::{Cart, LineRequest};
+use linkedall_store::cart::{Cart, LineRequest, merge};
+use serde::Deserialize;
 
 use super::AppState;
 use crate::error::Result;
@@ -41,6 +42,29 @@ pub async fn show(
     format: Format,
 ) -> Result<Response> {
     Ok(format.render(&state.store.cart(user.id, pay_in(&query)?, deliver_to(&query)?).await?))
+}
+
+/// The body of `POST /api/v1/cart/guest`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuestCart {
+    items: Vec<LineRequest>,
+}
+
+/// `POST /api/v1/cart/guest[?currency=NGN]` with `{"items": [{"product_id": 7, "quantity": 2}]}`:
+/// lines priced as a cart, for a shopper who has not signed in yet (the edge keeps their lines
+/// in a cookie and moves them into their own cart when they sign in). Anyone may ask; unknown
+/// products are left out.
+pub async fn guest(
+    State(state): State<AppState>,
+    query: QueryParams,
+    format: Format,
+    body: std::result::Result<Json<GuestCart>, JsonRejection>,
+) -> Result<Response> {
+    let pay_in = pay_in(&query)?;
+    let Json(request) = body?;
+    let lines = merge(request.items.into_iter().map(LineRequest::parse).collect::<Result<Vec<_>, _>>()?)?;
+    Ok(format.render(&state.store.guest_cart(&lines, pay_in).await?))
 }
 
 /// `POST /api/v1/cart/items` with `{"product_id": 7, "quantity": 2}`: adds units.

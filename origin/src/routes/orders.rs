@@ -6,14 +6,14 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use linkedall_shared::{Address, AddressForm, Currency, DeliveryOption, ProductId};
+use linkedall_shared::{Address, AddressForm, Currency, DeliveryOption, PaymentMethod, ProductId};
 use serde::Deserialize;
 
 use super::AppState;
 use crate::error::{Error, Result};
 use crate::idempotency::{Claim, key_of, request_hash};
 use crate::negotiate::Format;
-use crate::payments::PaymentSession;
+use crate::payments::{PaymentOutcome, PaymentSession};
 use crate::session::CurrentUser;
 use linkedall_store::cart::{LineRequest, merge};
 use linkedall_store::checkout::{Purchase, Quote};
@@ -177,7 +177,7 @@ pub(super) async fn request_refunds(state: &AppState, order: i64) {
 }
 
 /// The products in `order`, whose stock it took or gave back.
-fn order_products(order: &Order) -> Vec<ProductId> {
+pub(super) fn order_products(order: &Order) -> Vec<ProductId> {
     let mut products: Vec<ProductId> =
         order.parts.iter().flat_map(|part| part.items.iter().map(|item| item.product_id)).collect();
     products.sort();
@@ -185,16 +185,22 @@ fn order_products(order: &Order) -> Vec<ProductId> {
     products
 }
 
-/// `POST /api/v1/orders/{id}/pay`: starts a charge with the payment provider for an order
-/// awaiting payment (201), or hands back the charge already open for it (200): an order has at
-/// most one open charge, so two charges can never both complete for it. Only the shopper who
-/// placed it may (404 for anyone else, admins and its vendors included).
+/// `POST /api/v1/orders/{id}/pay` with an optional `{"method": "mobile_money"}` (`card` by
+/// default; `bank_transfer` too): opens the order's one charge for that method (201), or hands
+/// back the open one (200). An open charge for another method is abandoned (reported failed,
+/// as Paystack abandons one) and a new one opened, so a shopper may change their mind.
 pub async fn pay(
     State(state): State<AppState>,
     user: CurrentUser,
     path: std::result::Result<Path<String>, PathRejection>,
+    body: Bytes,
 ) -> Result<(StatusCode, Json<PaymentSession>)> {
     let id = order_id(path)?;
+    let method = if body.iter().all(u8::is_ascii_whitespace) {
+        PaymentMethod::default()
+    } else {
+        serde_json::from_slice::<PayRequest>(&body).map_err(|e| Error::InvalidBody(e.to_string()))?.method
+    };
     let order = state.store.own_order(id, user).await?;
     if order.state != OrderState::Created {
         return Err(Error::IllegalTransition {
@@ -204,10 +210,16 @@ pub async fn pay(
         });
     }
     if let Some(open) = open_charge(&state, id).await? {
-        return Ok((StatusCode::OK, Json(open)));
+        if open.method == method {
+            return Ok((StatusCode::OK, Json(open)));
+        }
+        let abandoned = PaymentOutcome::Failed { reference: open.reference.clone() };
+        state.store.apply_payment_outcome(&abandoned).await?;
+        metrics::counter!("payments_abandoned_total", "for" => method.as_str()).increment(1);
+        tracing::info!(order = id, abandoned = %open.reference, method = method.as_str(), "the shopper chose another way to pay");
     }
     let email = state.store.payer_email(id).await?;
-    let session = state.payments.initialize(id, &email, order.total).await?;
+    let session = state.payments.initialize(id, &email, order.total, method).await?;
     if state.store.start_payment(id, &session).await? {
         return Ok((StatusCode::CREATED, Json(session)));
     }
@@ -222,6 +234,40 @@ pub async fn pay(
     Ok((StatusCode::OK, Json(open)))
 }
 
+/// The body of `POST /api/v1/orders/{id}/pay`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PayRequest {
+    #[serde(default)]
+    method: PaymentMethod,
+}
+
+/// `POST /api/v1/orders/{id}/pay-on-delivery`: the order's shopper chooses to pay the vendors'
+/// riders at the door: the order is confirmed at once, without a charge (409 unless it awaits
+/// payment).
+pub async fn pay_on_delivery(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Json<Order>> {
+    Ok(Json(state.store.pay_on_delivery(order_id(path)?, user).await?))
+}
+
+/// `GET /api/v1/orders/{id}/payment`: the order's open charge (404 when none), for its shopper
+/// only: what a payment page shows.
+pub async fn open_payment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Json<PaymentSession>> {
+    let id = order_id(path)?;
+    state.store.own_order(id, user).await?;
+    open_charge(&state, id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| Error::NotFound { what: format!("an open payment of order {id}") })
+}
+
 /// The order's open charge as the shopper is sent to complete it.
 async fn open_charge(state: &AppState, id: i64) -> Result<Option<PaymentSession>> {
     Ok(state.store.open_payment(id).await?.map(|open| PaymentSession {
@@ -229,5 +275,6 @@ async fn open_charge(state: &AppState, id: i64) -> Result<Option<PaymentSession>
         reference: open.reference,
         authorization_url: open.authorization_url,
         amount: open.amount,
+        method: open.method,
     }))
 }

@@ -76,6 +76,25 @@ pub async fn sandbox_approve(
     Ok(Json(state.store.order_for(order_id, user).await?))
 }
 
+/// `POST /api/v1/payments/sandbox/{reference}/fail`: the sandbox's payment page reports the
+/// charge failed (declined, or abandoned by the shopper) through the same path a verified
+/// `charge.failed` webhook takes. Nothing was taken; the order still awaits payment and a new
+/// `pay` opens a new charge. The order's own shopper only, and only with the sandbox.
+pub async fn sandbox_fail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Json<Order>> {
+    let Path(reference) = path?;
+    state.payments.sandbox().ok_or_else(|| Error::NoSuchRoute { path: "/api/v1/payments/sandbox".into() })?;
+    let order_id =
+        sandbox_order(&reference).ok_or_else(|| Error::NotFound { what: "that sandbox payment".into() })?;
+    state.store.own_order(order_id, user).await?;
+    let changed = state.store.apply_payment_outcome(&PaymentOutcome::Failed { reference }).await?;
+    tracing::info!(order = order_id, applied = changed.is_some(), "sandbox payment failed");
+    Ok(Json(state.store.order_for(order_id, user).await?))
+}
+
 /// What the sandbox's payment page may be told.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -96,3 +96,24 @@ pub async fn deliver(
         &state.store.advance_order_part(order_id(path)?, vendor.vendor_id, Transition::Deliver).await?,
     ))
 }
+
+/// `POST /api/v1/vendor/orders/{id}/refused`: the shopper refused the vendor's shipped part at
+/// the door (pay-on-delivery orders only): cancelled, its stock back on sale.
+pub async fn refused(
+    State(state): State<AppState>,
+    vendor: VendorUser,
+    path: std::result::Result<Path<String>, PathRejection>,
+    format: Format,
+) -> Result<Response> {
+    let order = state.store.refused_at_door(order_id(path)?, vendor.vendor_id).await?;
+    state
+        .catalog_cache
+        .products_changed(&super::orders::order_products(&order), "stock back after a refusal at the door")
+        .await;
+    let part = order
+        .parts
+        .into_iter()
+        .next()
+        .ok_or_else(|| crate::error::Error::Corrupt("a refused order lost its part".into()))?;
+    Ok(format.render(&part))
+}

@@ -7,7 +7,8 @@ use askama::Template;
 use bytes::Bytes;
 use http::Response;
 
-use super::documents::{Cart, CartLine, LineRequest};
+use super::documents::{Cart, CartLine, GuestLines, LineRequest};
+use super::guest_cart::GuestCart;
 use super::visit::{Failure, Visit, local_path};
 use crate::amounts::amount;
 use crate::host::Host;
@@ -84,19 +85,28 @@ pub struct CartPage {
     pub layout: Layout,
     pub lines: Vec<LineView>,
     pub totals: Totals,
+    /// Nobody is signed in: the cart lives in this browser until checkout asks who they are.
+    pub guest: bool,
     pub message: Option<String>,
 }
 
-/// `GET /cart`, or the cart again with what went wrong (`message`) after a refused change.
+/// `GET /cart`, or the cart again with what went wrong (`message`) after a refused change:
+/// the shopper's own cart, or, before they sign in, the one their browser keeps.
 pub async fn show<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String)>) -> Response<Bytes> {
     let words = visit.words();
-    match visit.get::<Cart>(&cart_path(visit)).await {
+    let (cart, guest) = match visit.get::<Cart>(&cart_path(visit)).await {
+        Ok(cart) => (Ok(cart), false),
+        Err(Failure::SignIn) => (guest_cart(visit, &GuestCart::of(visit)).await, true),
+        Err(failure) => (Err(failure), false),
+    };
+    match cart {
         Ok(cart) => {
             let (status, message) = message.map_or((200, None), |(status, text)| (status, Some(text)));
             let page = CartPage {
                 layout: Layout::for_locale(format!("{} — Linked All", words.your_cart), &visit.locale),
                 lines: lines(&cart, words, visit.locale.language),
                 totals: totals(&cart, words, visit.locale.language),
+                guest,
                 message,
             };
             visit.page(status, &page)
@@ -105,14 +115,22 @@ pub async fn show<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String)>)
     }
 }
 
+/// A guest's `lines`, priced by the origin in the shopper's currency.
+async fn guest_cart<H: Host>(visit: &Visit<'_, H>, lines: &GuestCart) -> Result<Cart, Failure> {
+    let path = format!("/api/v1/cart/guest?currency={}", visit.locale.market().currency.code());
+    visit.post::<Cart>(&path, Some(&GuestLines { items: lines.lines() }), None).await
+}
+
 /// `POST /cart`: `product_id` and `quantity` add units; `remove` drops a line. A shopper who
-/// is not signed in goes to the login page and comes back to the product (`back`).
+/// is not signed in keeps their lines in this browser until they sign in.
 pub async fn change<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
     let words = visit.words();
     let outcome = if let Some(remove) = visit.field("remove") {
         match remove.trim().parse::<i64>() {
-            Ok(id) if id > 0 => visit.delete(&format!("/api/v1/cart/items/{id}")).await,
-            _ => Err(Failure::Refused { status: 422, message: words.no_such_line.into() }),
+            Ok(id) if id > 0 => {
+                visit.delete(&format!("/api/v1/cart/items/{id}")).await.map_err(|f| (f, Some((id, 0))))
+            }
+            _ => Err((Failure::Refused { status: 422, message: words.no_such_line.into() }, None)),
         }
     } else {
         let product =
@@ -122,15 +140,47 @@ pub async fn change<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
             (Some(product_id), Ok(quantity)) => visit
                 .post::<Cart>("/api/v1/cart/items", Some(&LineRequest { product_id, quantity }), None)
                 .await
-                .map(drop),
-            (None, _) => Err(Failure::Refused { status: 422, message: words.choose_product.into() }),
-            (_, Err(_)) => Err(Failure::Refused { status: 422, message: words.choose_quantity.into() }),
+                .map(drop)
+                .map_err(|f| (f, Some((product_id, quantity)))),
+            (None, _) => Err((Failure::Refused { status: 422, message: words.choose_product.into() }, None)),
+            (_, Err(_)) => {
+                Err((Failure::Refused { status: 422, message: words.choose_quantity.into() }, None))
+            }
         }
     };
     match outcome {
         Ok(()) => visit.redirect("/cart"),
-        Err(Failure::SignIn) => visit.sign_in_first(&local_path(visit.field("back").or(Some("/cart")))),
-        Err(Failure::Refused { status, message }) => show(visit, Some((status, message))).await,
-        Err(broken) => visit.fail(broken),
+        // Not signed in: the line goes to (or leaves) the browser's cart.
+        Err((Failure::SignIn, Some((product, quantity)))) => {
+            let mut guest = GuestCart::of(visit);
+            if quantity == 0 {
+                guest.remove(product);
+            } else {
+                guest.add(product, quantity);
+            }
+            visit.set_cookie(&guest.cookie(visit.https));
+            visit.redirect("/cart")
+        }
+        Err((Failure::SignIn, None)) => {
+            visit.sign_in_first(&local_path(visit.field("back").or(Some("/cart"))))
+        }
+        Err((Failure::Refused { status, message }, _)) => show(visit, Some((status, message))).await,
+        Err((broken, _)) => visit.fail(broken),
     }
+}
+
+/// Moves a guest's lines into the cart of the shopper who just signed in, then forgets them.
+/// A line the origin refuses (a product gone meanwhile) is dropped, never the others.
+pub async fn adopt_guest_cart<H: Host>(visit: &Visit<'_, H>) {
+    let guest = GuestCart::of(visit);
+    if guest.is_empty() {
+        return;
+    }
+    for line in guest.lines() {
+        if let Err(failure) = visit.post::<Cart>("/api/v1/cart/items", Some(&line), None).await {
+            tracing::info!(product = line.product_id, ?failure, "a guest's line was not kept at sign-in");
+        }
+    }
+    metrics::counter!("edge_guest_carts_adopted_total").increment(1);
+    visit.set_cookie(&GuestCart::default().cookie(visit.https));
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::words::Words;
 
-pub use linkedall_shared::{Cart, CartLine, Order, OrderPart, OrderState};
+pub use linkedall_shared::{Cart, CartLine, Order, OrderPart, OrderState, PaymentMethod};
 
 /// What `/api/v1/orders/{id}/pay` starts: where the shopper completes the charge.
 #[derive(Debug, Clone, Deserialize)]
@@ -14,6 +14,14 @@ pub struct PaymentSession {
     pub provider: String,
     pub reference: String,
     pub authorization_url: String,
+    pub amount: linkedall_shared::Money,
+    pub method: PaymentMethod,
+}
+
+/// `POST /api/v1/orders/{id}/pay`
+#[derive(Serialize)]
+pub struct PayRequest {
+    pub method: PaymentMethod,
 }
 
 /// The body of a login or registration answer (the token itself travels as the cookie).
@@ -46,6 +54,12 @@ pub struct Registration<'a> {
 pub struct LineRequest {
     pub product_id: i64,
     pub quantity: u32,
+}
+
+/// `POST /api/v1/cart/guest`: a guest's lines, to be priced.
+#[derive(Serialize)]
+pub struct GuestLines {
+    pub items: Vec<LineRequest>,
 }
 
 /// How an order's state reads to a shopper, in the page's language.

@@ -63,11 +63,17 @@ impl AccountPage {
 const SIGNED_IN_CHECK: &str = "signed_in";
 
 /// `GET /login`: the form; or, right after signing in ([`SIGNED_IN_CHECK`]), on to `next`
-/// when the browser sent the new cookie back, else the form with the sentence that says why
-/// the shopper is still signed out.
-pub fn show_login<H: Host>(visit: &Visit<'_, H>, message: Option<String>, status: u16) -> Response<Bytes> {
+/// when the browser sent the new cookie back (bringing the lines the shopper put in their cart
+/// before signing in, [`super::cart::adopt_guest_cart`]), else the form with the sentence that
+/// says why the shopper is still signed out.
+pub async fn show_login<H: Host>(
+    visit: &Visit<'_, H>,
+    message: Option<String>,
+    status: u16,
+) -> Response<Bytes> {
     if message.is_none() && visit.query(SIGNED_IN_CHECK).is_some() {
         if visit.account.is_some() {
+            super::cart::adopt_guest_cart(visit).await;
             return visit.redirect(&local_path(visit.query("next").as_deref()));
         }
         metrics::counter!("edge_sign_in_cookie_refused_total").increment(1);
@@ -103,8 +109,8 @@ pub async fn sign_in<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
             let next = if next == "/" && session.role == "vendor" { "/vendor".to_owned() } else { next };
             signed_in(visit, &session, &next)
         }
-        Err(Failure::SignIn) => show_login(visit, Some(visit.words().wrong_password.into()), 401),
-        Err(Failure::Refused { status, message }) => show_login(visit, Some(message), status),
+        Err(Failure::SignIn) => show_login(visit, Some(visit.words().wrong_password.into()), 401).await,
+        Err(Failure::Refused { status, message }) => show_login(visit, Some(message), status).await,
         Err(broken) => visit.fail(broken),
     }
 }

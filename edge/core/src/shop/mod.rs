@@ -24,9 +24,11 @@ mod cart;
 mod checkout;
 mod cross_site;
 mod documents;
+mod guest_cart;
 mod login;
 mod open_shop;
 mod orders;
+mod sandbox;
 mod vendor;
 mod vendor_products;
 mod visit;
@@ -63,7 +65,7 @@ pub async fn serve<H: Host>(
         return visit.refused(403, visit.words().cross_site_refused.into());
     }
     match (page, post) {
-        (ShopPage::Login, false) => login::show_login(&visit, None, 200),
+        (ShopPage::Login, false) => login::show_login(&visit, None, 200).await,
         (ShopPage::Login, true) => login::sign_in(&visit).await,
         (ShopPage::Register, false) => login::show_register(&visit, None, 200),
         (ShopPage::Register, true) => login::register(&visit).await,
@@ -74,8 +76,13 @@ pub async fn serve<H: Host>(
         (ShopPage::Checkout, false) => checkout::show(&visit).await,
         (ShopPage::Checkout, true) => checkout::place(&visit).await,
         (ShopPage::Orders, _) => orders::list(&visit).await,
-        (ShopPage::Order { id }, _) => orders::show(&visit, id, None).await,
+        (ShopPage::Order { id }, _) => {
+            let message = orders::payment_message(visit.words(), visit.query("payment").as_deref());
+            orders::show(&visit, id, message).await
+        }
         (ShopPage::Pay { id }, true) => orders::pay(&visit, id).await,
+        (ShopPage::SandboxPay { id }, false) => sandbox::show(&visit, id).await,
+        (ShopPage::SandboxPay { id }, true) => sandbox::answer(&visit, id).await,
         (ShopPage::OpenShop, false) => open_shop::show(&visit, None),
         (ShopPage::OpenShop, true) => open_shop::open(&visit).await,
         (ShopPage::Vendor, _) => vendor::dashboard(&visit, None).await,
@@ -87,8 +94,11 @@ pub async fn serve<H: Host>(
         (ShopPage::ProductPhoto { id }, false) => visit.redirect(&format!("/vendor/products/{id}")),
         (ShopPage::Ship { order_id }, true) => vendor::ship(&visit, order_id).await,
         (ShopPage::Deliver { order_id }, true) => vendor::deliver(&visit, order_id).await,
+        (ShopPage::Refused { order_id }, true) => vendor::refused(&visit, order_id).await,
         (ShopPage::Pay { id }, false) => visit.redirect(&format!("/orders/{id}")),
-        (ShopPage::Ship { .. } | ShopPage::Deliver { .. }, false) => visit.redirect("/vendor"),
+        (ShopPage::Ship { .. } | ShopPage::Deliver { .. } | ShopPage::Refused { .. }, false) => {
+            visit.redirect("/vendor")
+        }
         (ShopPage::Admin, _) => admin::home(&visit).await,
         (ShopPage::AdminCache, false) => admin_cache::show(&visit, None).await,
         (ShopPage::AdminCache, true) => admin_cache::purge(&visit).await,

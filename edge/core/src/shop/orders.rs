@@ -1,10 +1,10 @@
 //! An order's confirmation page (with its "Pay" button), paying, and "my orders".
 //!
-//! Paying asks the origin to start a charge with its payment provider. A real provider
-//! (Paystack) answers with its own checkout page, where the shopper is sent; the sandbox
-//! provider's page is the origin's `/api/v1/payments/sandbox/{reference}`, which the edge
-//! approves at once, so the demo and the tests pay in one press and land on the confirmation
-//! page showing the order paid.
+//! Paying asks the origin to start a charge by the method the shopper chose (card, mobile
+//! money, bank transfer) with its payment provider. A real provider (Paystack) answers with
+//! its own checkout page, where the shopper is sent; with the sandbox provider the shopper is
+//! sent to the edge's test-mode payment page (`sandbox.rs`), which can approve the payment,
+//! make it fail or cancel it, so every path can be walked in the browser.
 
 use askama::Template;
 use bytes::Bytes;
@@ -12,13 +12,12 @@ use http::Response;
 
 use linkedall_shared::{DeliveryOption, OrderPart, PartDelivery};
 
-use super::documents::{Order, PaymentSession, state_label};
+use super::documents::{Order, PayRequest, PaymentMethod, PaymentSession, state_label};
 use super::visit::{Failure, Visit};
 use crate::amounts::amount;
 use crate::dates;
 use crate::host::{Host, Timestamp};
 use crate::locale::Locale;
-use crate::origin::encode;
 use crate::pages::Layout;
 use crate::words::{Words, fill};
 
@@ -55,7 +54,39 @@ pub struct OrderPage {
     pub converted: bool,
     /// Where and how it is delivered, and the fees.
     pub delivery: Option<DeliveryView>,
+    /// The ways to pay, the first checked.
+    pub methods: Vec<MethodView>,
+    /// "Have ₦20,500 ready for the rider", for an order paid on delivery not yet delivered.
+    pub on_delivery: Option<String>,
     pub message: Option<String>,
+}
+
+/// The order page's choice of paying at the door instead of through a provider.
+const PAY_ON_DELIVERY: &str = "pay_on_delivery";
+
+/// How an order's state reads, paid on delivery or not.
+fn order_state(order: &Order, words: &'static Words) -> &'static str {
+    if order.pay_on_delivery && order.state.paid() && order.state != linkedall_shared::OrderState::Delivered {
+        words.state_pay_on_delivery
+    } else {
+        state_label(order.state, words)
+    }
+}
+
+/// A way to pay as the order page offers it.
+pub struct MethodView {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+/// What `method` reads as, in the page's language.
+pub fn method_label(method: PaymentMethod, words: &'static Words) -> &'static str {
+    match method {
+        PaymentMethod::Card => words.method_card,
+        PaymentMethod::MobileMoney => words.method_mobile_money,
+        PaymentMethod::BankTransfer => words.method_bank_transfer,
+    }
 }
 
 /// "1–3 days" in the page's language, the range isolated (Unicode FSI … PDI) so that in
@@ -112,6 +143,7 @@ impl OrderPage {
     fn new(order: &Order, locale: &Locale, now: Timestamp, message: Option<String>) -> Self {
         let (words, language) = (Words::of(locale.language), locale.language);
         let total = amount(order.total, language);
+        let total_text = total.clone();
         let minutes_left = dates::unix_seconds(&order.pay_by)
             .map(|pay_by| pay_by.saturating_sub(now.millis() / 1000).div_ceil(60))
             .filter(|minutes| *minutes > 0);
@@ -120,7 +152,7 @@ impl OrderPage {
             number: order.id,
             heading: fill(words.order_number, order.id),
             pay: fill(words.pay_amount, &total),
-            state: state_label(order.state, words),
+            state: order_state(order, words),
             paid: order.state.paid(),
             payable: order.state.awaiting_payment(),
             total,
@@ -141,8 +173,23 @@ impl OrderPage {
             pay_within: minutes_left
                 .filter(|_| order.state.awaiting_payment())
                 .map(|minutes| fill(words.pay_within, minutes)),
-            converted: order.per_usd_micros.is_some(),
+            converted: order.parts.iter().any(|part| part.vendor_subtotal.currency != order.total.currency),
             delivery: DeliveryView::of(&order.parts, words, language),
+            methods: PaymentMethod::ALL
+                .into_iter()
+                .map(|method| MethodView {
+                    value: method.as_str(),
+                    label: method_label(method, words),
+                    checked: method == PaymentMethod::default(),
+                })
+                .chain([MethodView {
+                    value: PAY_ON_DELIVERY,
+                    label: words.method_pay_on_delivery,
+                    checked: false,
+                }])
+                .collect(),
+            on_delivery: (order.pay_on_delivery && order.state.paid())
+                .then(|| fill(words.pay_on_delivery_note, &total_text)),
             message,
         }
     }
@@ -177,11 +224,23 @@ pub async fn show<H: Host>(visit: &Visit<'_, H>, id: i64, message: Option<(u16, 
     }
 }
 
-/// `POST /orders/{id}/pay`: start the charge; with the sandbox provider approve it too. A
-/// refusal (already paid, cancelled) is shown on the order page.
+/// `POST /orders/{id}/pay`: start the charge by the chosen method and go where it is
+/// completed: the provider's checkout page, or with the sandbox the test-mode page. A refusal
+/// (already paid, cancelled) is shown on the order page.
 pub async fn pay<H: Host>(visit: &Visit<'_, H>, id: i64) -> Response<Bytes> {
+    if visit.field("method") == Some(PAY_ON_DELIVERY) {
+        return match visit
+            .post::<Order>(&format!("/api/v1/orders/{id}/pay-on-delivery"), None::<&()>, None)
+            .await
+        {
+            Ok(_) => visit.redirect(&format!("/orders/{id}")),
+            Err(Failure::Refused { status, message }) => show(visit, id, Some((status, message))).await,
+            Err(failure) => visit.fail(failure),
+        };
+    }
+    let method = visit.field("method").and_then(PaymentMethod::parse).unwrap_or_default();
     let session = match visit
-        .post::<PaymentSession>(&format!("/api/v1/orders/{id}/pay"), None::<&()>, None)
+        .post::<PaymentSession>(&format!("/api/v1/orders/{id}/pay"), Some(&PayRequest { method }), None)
         .await
     {
         Ok(session) => session,
@@ -191,11 +250,15 @@ pub async fn pay<H: Host>(visit: &Visit<'_, H>, id: i64) -> Response<Bytes> {
     if session.provider != "sandbox" {
         return visit.redirect(&session.authorization_url);
     }
-    let approve = format!("/api/v1/payments/sandbox/{}", encode(&session.reference));
-    match visit.post::<Order>(&approve, None::<&()>, None).await {
-        Ok(order) => visit.redirect(&format!("/orders/{}", order.id)),
-        Err(Failure::Refused { status, message }) => show(visit, id, Some((status, message))).await,
-        Err(failure) => visit.fail(failure),
+    visit.redirect(&format!("/orders/{id}/sandbox"))
+}
+
+/// What the order page says after the test-mode page, from `?payment=`.
+pub fn payment_message(words: &'static Words, outcome: Option<&str>) -> Option<(u16, String)> {
+    match outcome? {
+        "failed" => Some((200, words.payment_failed.into())),
+        "cancelled" => Some((200, words.payment_cancelled.into())),
+        _ => None,
     }
 }
 
@@ -212,7 +275,7 @@ pub async fn list<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
                         number: order.id,
                         label: fill(words.order_label, order.id),
                         placed: dates::day(&order.placed_at, visit.locale.language),
-                        state: state_label(order.state, words),
+                        state: order_state(order, words),
                         total: amount(order.total, visit.locale.language),
                     })
                     .collect(),

@@ -42,6 +42,11 @@ pub struct PartRow {
     pub items: String,
     /// Where to ship it and to whom, when the shopper gave an address.
     pub delivery: Option<super::orders::DeliveryView>,
+    /// "Collect ₦20,500 at the door", for a part paid on delivery.
+    pub collect: Option<String>,
+    /// Shipped and paid on delivery: the shopper may refuse it at the door.
+    pub refusable: bool,
+    pub refuse_label: String,
 }
 
 #[derive(Template)]
@@ -134,6 +139,12 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
                     .collect::<Vec<_>>()
                     .join(", "),
                 delivery: super::orders::DeliveryView::of(std::slice::from_ref(part), words, language),
+                collect: part
+                    .collect_on_delivery
+                    .map(|money| fill(says.collect_on_delivery, amount(money, language))),
+                refusable: part.collect_on_delivery.is_some()
+                    && part.state == linkedall_shared::OrderState::Shipped,
+                refuse_label: fill(says.mark_refused_label, part.order_id),
             })
             .collect(),
         message,
@@ -157,6 +168,11 @@ pub async fn ship<H: Host>(visit: &Visit<'_, H>, order_id: i64) -> Response<Byte
 /// `POST /vendor/orders/{id}/deliver`: as shipping.
 pub async fn deliver<H: Host>(visit: &Visit<'_, H>, order_id: i64) -> Response<Bytes> {
     advance(visit, &format!("/api/v1/vendor/orders/{order_id}/deliver")).await
+}
+
+/// `POST /vendor/orders/{id}/refused`: a part paid on delivery refused at the door.
+pub async fn refused<H: Host>(visit: &Visit<'_, H>, order_id: i64) -> Response<Bytes> {
+    advance(visit, &format!("/api/v1/vendor/orders/{order_id}/refused")).await
 }
 
 async fn advance<H: Host>(visit: &Visit<'_, H>, path: &str) -> Response<Bytes> {

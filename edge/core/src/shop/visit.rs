@@ -276,6 +276,11 @@ impl<'a, H: Host> Visit<'a, H> {
         }
     }
 
+    /// The value of the shopper's cookie `name`.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        crate::locale::cookie_in(self.cookie.as_ref()?.to_str().ok()?, name)
+    }
+
     /// The shop's words in the page's language.
     pub fn words(&self) -> &'static Words {
         Words::of(self.locale.language)

@@ -99,7 +99,7 @@ impl ConsoleOrigin {
             "GET",
             "/api/v1/vendor/orders",
             200,
-            r#"[{"order_id":41,"vendor_id":3,"state":"confirmed","subtotal":{"currency":"NGN","minor":6000000},"vendor_subtotal":{"currency":"XOF","minor":25000},"vendor_per_usd_micros":605000000,"items":[{"product_id":5,"name":"Pagne wax Éclat","quantity":2,"unit_price":{"currency":"NGN","minor":3000000},"vendor_unit_price":{"currency":"XOF","minor":12500}}]},{"order_id":40,"vendor_id":3,"state":"shipped","subtotal":{"currency":"XOF","minor":30000},"vendor_subtotal":{"currency":"XOF","minor":30000},"vendor_per_usd_micros":null,"items":[{"product_id":6,"name":"Bazin riche bleu","quantity":1,"unit_price":{"currency":"XOF","minor":30000},"vendor_unit_price":{"currency":"XOF","minor":30000}}]}]"#,
+            r#"[{"order_id":41,"vendor_id":3,"state":"confirmed","subtotal":{"currency":"NGN","minor":6000000},"vendor_subtotal":{"currency":"XOF","minor":25000},"vendor_per_usd_micros":605000000,"items":[{"product_id":5,"name":"Pagne wax Éclat","quantity":2,"unit_price":{"currency":"NGN","minor":3000000},"vendor_unit_price":{"currency":"XOF","minor":12500}}]},{"order_id":40,"vendor_id":3,"state":"shipped","subtotal":{"currency":"XOF","minor":30000},"vendor_subtotal":{"currency":"XOF","minor":30000},"vendor_per_usd_micros":null,"items":[{"product_id":6,"name":"Bazin riche bleu","quantity":1,"unit_price":{"currency":"XOF","minor":30000},"vendor_unit_price":{"currency":"XOF","minor":30000}}],"collect_on_delivery":{"currency":"XOF","minor":30000}}]"#,
         );
         origin.json("GET", "/api/v1/categories", 200, &vec![fabrics()]);
         origin.json("GET", "/api/v1/products/5", 200, &detail(5, "Pagne wax Éclat", 3));
