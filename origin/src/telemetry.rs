@@ -3,7 +3,7 @@
 //! over OTLP when the `OTEL_*` variables name an endpoint, and the process-wide Prometheus
 //! recorder whose text `/metrics` renders.
 
-pub use linkedall_telemetry::{Dataset, prometheus};
+pub use linkedall_telemetry::{Dataset, flush_traces, prometheus};
 
 use crate::config::LogFormat;
 

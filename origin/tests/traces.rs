@@ -1,8 +1,9 @@
 //! One trace per shopper request, across processes: the origin's roles run as production runs
-//! them (`serve`, `relay`, `consumers`, each its own process, on PostgreSQL and JetStream), each
-//! exporting OTLP/HTTP to a receiver in this test. An order placed with the `traceparent` the
-//! edge sends is one trace id from the API request through its SQL statements, the outbox row,
-//! the relay's publish and the consumers' handling, every span's parent a span of that trace.
+//! them (`serve`, `relay`, `consumers`, each its own process, on PostgreSQL and JetStream) behind
+//! the native edge (in this test's process), each exporting OTLP/HTTP to a receiver in this
+//! test. An order placed through the edge is one trace id from the edge's span through the API
+//! request, its SQL statements, the outbox row, the relay's publish and the consumers'
+//! handling, every span's parent a span of that trace.
 
 mod process_support;
 
@@ -12,8 +13,10 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::post;
+use linkedall_edge_dev::{EdgeDevConfig, EdgeServer};
 use linkedall_origin::testing::TestDatabase;
 use linkedall_store::Backend;
+use linkedall_telemetry::{LogFormat, TraceExport};
 use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
@@ -121,6 +124,18 @@ async fn an_order_is_one_trace_from_the_api_to_the_consumers() {
             ("OTEL_BSP_SCHEDULE_DELAY", "100".to_owned()),
         ]
     };
+    // The edge runs here, exporting its spans from this process.
+    let export = TraceExport {
+        endpoint: format!("{collector}/v1/traces"),
+        service: "linkedall-edge".into(),
+        ratio: 1.0,
+    };
+    linkedall_telemetry::init_logs_with(LogFormat::Json, "linkedall-edge", "warn", Some(&export));
+    let edge = EdgeServer::start(
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
+        EdgeDevConfig { origin_url: shop.url(""), workers: 1, ..EdgeDevConfig::default() },
+    )
+    .expect("the edge starts");
     let api = shop.start_with("serve", &exporting("origin-api"));
     let relay = shop.start_with("relay", &exporting("origin-relay"));
     let consumers = shop.start_with("consumers", &exporting("origin-consumers"));
@@ -141,21 +156,19 @@ async fn an_order_is_one_trace_from_the_api_to_the_consumers() {
         http.get(shop.url("/api/v1/products?limit=1")).send().await.unwrap().json().await.unwrap();
     let product = products["items"][0]["id"].as_i64().expect("a seeded product");
 
-    // The order, sent as the edge sends it: the edge's span named as the parent.
-    let trace_id = uuid::Uuid::new_v4().simple().to_string();
-    let edge_span = &uuid::Uuid::new_v4().simple().to_string()[..16];
+    // The shopper orders through the edge, which starts the trace.
     let placed = http
-        .post(shop.url("/api/v1/orders"))
+        .post(format!("http://{}/api/v1/orders", edge.local_addr()))
         .bearer_auth(&token)
-        .header("traceparent", format!("00-{trace_id}-{edge_span}-01"))
         .header("idempotency-key", uuid::Uuid::new_v4().to_string())
         .json(&json!({ "items": [{ "product_id": product, "quantity": 1 }] }))
         .send()
         .await
         .unwrap();
     assert_eq!(placed.status(), reqwest::StatusCode::CREATED, "{}", placed.text().await.unwrap());
+    // The origin's answer, passed on by the edge, names the trace.
     let answered = placed.headers()["traceparent"].to_str().unwrap().to_owned();
-    assert!(answered.starts_with(&format!("00-{trace_id}-")), "{answered}");
+    let trace_id = answered.split('-').nth(1).expect("a traceparent").to_owned();
 
     until("the consumers' handling of order.created is exported", || async {
         of_trace(&spans, &trace_id).iter().any(|s| {
@@ -163,6 +176,8 @@ async fn an_order_is_one_trace_from_the_api_to_the_consumers() {
         })
     })
     .await;
+    edge.shutdown().await;
+    tokio::task::spawn_blocking(linkedall_telemetry::flush_traces).await.unwrap();
     for role in [api, relay, consumers] {
         let name = role.name;
         let log = role.log();
@@ -174,12 +189,17 @@ async fn an_order_is_one_trace_from_the_api_to_the_consumers() {
     let ids: HashSet<&str> = trace.iter().map(|s| s.span_id.as_str()).collect();
     let describe = || trace.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join("\n");
 
-    // The API request continues the edge's span.
+    // The edge's span is the root; the API request continues it.
+    let edge_span = trace
+        .iter()
+        .find(|s| s.kind == SpanKind::Server && s.service == "linkedall-edge")
+        .unwrap_or_else(|| panic!("no edge span:\n{}", describe()));
+    assert_eq!(edge_span.parent_span_id, "", "the edge started the trace");
     let request = trace
         .iter()
         .find(|s| s.kind == SpanKind::Server && s.name == "POST /api/v1/orders")
         .unwrap_or_else(|| panic!("no API request span:\n{}", describe()));
-    assert_eq!(request.parent_span_id, edge_span, "the request's parent is the edge's span");
+    assert_eq!(request.parent_span_id, edge_span.span_id, "the request's parent is the edge's span");
     assert_eq!(request.service, "origin-api");
     assert_eq!(
         answered,
@@ -219,8 +239,8 @@ async fn an_order_is_one_trace_from_the_api_to_the_consumers() {
         assert_eq!(handling.parent_span_id, publish.span_id, "{handling:?}");
     }
 
-    // Every span but the request's has its parent in the trace.
-    for span in trace.iter().filter(|s| s.span_id != request.span_id) {
+    // Every span but the edge's has its parent in the trace.
+    for span in trace.iter().filter(|s| s.span_id != edge_span.span_id) {
         assert!(
             ids.contains(span.parent_span_id.as_str()),
             "{span:?}'s parent is not in the trace:\n{}",
@@ -228,5 +248,5 @@ async fn an_order_is_one_trace_from_the_api_to_the_consumers() {
         );
     }
     let services: HashSet<&str> = trace.iter().map(|s| s.service.as_str()).collect();
-    assert_eq!(services, HashSet::from(["origin-api", "origin-relay", "origin-consumers"]));
+    assert_eq!(services, HashSet::from(["linkedall-edge", "origin-api", "origin-relay", "origin-consumers"]));
 }
