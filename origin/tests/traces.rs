@@ -1,9 +1,9 @@
 //! One trace per shopper request, across processes: the origin's roles run as production runs
-//! them (`serve`, `relay`, `consumers`, each its own process, on PostgreSQL and JetStream) behind
-//! the native edge (in this test's process), each exporting OTLP/HTTP to a receiver in this
-//! test. An order placed through the edge is one trace id from the edge's span through the API
-//! request, its SQL statements, the outbox row, the relay's publish and the consumers'
-//! handling, every span's parent a span of that trace.
+//! them (`serve`, `relay`, `consumers`, each its own process, on PostgreSQL, Redis and
+//! JetStream) behind the native edge (in this test's process), each exporting OTLP/HTTP to a
+//! receiver in this test. An order placed through the edge is one trace id from the edge's span
+//! through the API request, its Redis command and SQL statements, the outbox row, the relay's
+//! publish and the consumers' handling, every span's parent a span of that trace.
 
 mod process_support;
 
@@ -136,7 +136,11 @@ async fn an_order_is_one_trace_from_the_api_to_the_consumers() {
         EdgeDevConfig { origin_url: shop.url(""), workers: 1, ..EdgeDevConfig::default() },
     )
     .expect("the edge starts");
-    let api = shop.start_with("serve", &exporting("origin-api"));
+    // Sessions in the real Redis, under a prefix of this test's (the keys expire within minutes).
+    let mut serving = exporting("origin-api");
+    serving.push(("LINKEDALL_REDIS_URL", linkedall_origin::testing::redis_url()));
+    serving.push(("LINKEDALL_REDIS_PREFIX", format!("traces-{}:", uuid::Uuid::new_v4().simple())));
+    let api = shop.start_with("serve", &serving);
     let relay = shop.start_with("relay", &exporting("origin-relay"));
     let consumers = shop.start_with("consumers", &exporting("origin-consumers"));
     let http = reqwest::Client::new();
@@ -217,6 +221,13 @@ async fn an_order_is_one_trace_from_the_api_to_the_consumers() {
             .unwrap_or_else(|| panic!("no {statement} span under the request:\n{}", describe()));
         assert_eq!(span.attributes.get("db.system.name").map(String::as_str), Some("postgresql"));
     }
+
+    // The session it was signed in with, looked up in Redis.
+    assert!(
+        statements.iter().any(|s| s.attributes.get("db.system.name").is_some_and(|d| d == "redis")),
+        "no Redis command under the request:\n{}",
+        describe()
+    );
 
     // The relay, in its own process, publishes the outbox row in the request's trace.
     let publish = trace
