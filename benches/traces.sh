@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # What exporting traces costs: the same origin (`serve`, PostgreSQL) and native edge, run in
-# alternating rounds with traces off (no OTEL_* variable) and on (OTLP/HTTP to a sink that
-# accepts and drops every batch, every trace sampled), each round measured with wrk on
+# alternating rounds with traces off (no OTEL_* variable), on with 1 % of traces kept (the
+# default parent-based ratio sampler, OTEL_TRACES_SAMPLER_ARG=0.01) and on with every trace
+# kept (always_on), exporting OTLP/HTTP to a sink on this machine that accepts and drops every
+# batch, each round measured with wrk on
 #   - the edge's cached home page (one edge span per request), and
 #   - the API's product detail, `GET /api/v1/products/1` (a request span, its SQL or cache spans).
 #
@@ -68,9 +70,10 @@ rate() { wrk -t2 -c"$connections" -d"${duration}s" "$1" | awk '/Requests\/sec/ {
 
 round() {
   local traces=$1 env=()
-  if [ "$traces" = on ]; then
-    env=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_TRACES_SAMPLER=always_on)
-  fi
+  case "$traces" in
+    1%) env=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_TRACES_SAMPLER_ARG=0.01) ;;
+    all) env=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_TRACES_SAMPLER=always_on) ;;
+  esac
   env "${env[@]}" RUST_LOG=warn OTEL_SERVICE_NAME=bench-origin "$origin_bin" --database-url "$db_url" \
     --origin-listen "127.0.0.1:$api_port" serve 2>>"$work/origin.log" &
   local origin=$!
@@ -93,6 +96,7 @@ round() {
 printf '%-6s %14s %14s\n' traces "edge home r/s" "API product r/s"
 for _ in $(seq "$rounds"); do
   round off
-  round on
+  round 1%
+  round all
 done
 echo "OTLP bytes the sink received: $(cat "$work/received" 2>/dev/null || echo 0)"
