@@ -127,7 +127,7 @@ pub fn flush_traces() {
 /// edge's, the request that wrote an outbox row, the relay's publish). Does nothing when the
 /// value is missing or malformed, or traces are off.
 pub fn continue_trace(span: &Span, traceparent: Option<&str>) {
-    let Some(traceparent) = traceparent else { return };
+    let Some(traceparent) = traceparent.filter(|_| !span.is_disabled()) else { return };
     let parent = TraceContextPropagator::new().extract(&OneHeader(Some(traceparent.to_owned())));
     if parent.span().span_context().is_valid() {
         let _ = span.set_parent(parent);
