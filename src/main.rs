@@ -83,6 +83,7 @@ async fn main() -> anyhow::Result<()> {
     edge.shutdown().await;
     let _ = stop_origin.send(true);
     origin_task.await??;
+    tokio::task::spawn_blocking(telemetry::flush_traces).await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use tokio::sync::watch;
+use tracing::Instrument;
 
 use crate::bus::{Bus, Published};
 use crate::error::{Error, Result};
@@ -49,8 +50,22 @@ impl Relay {
     async fn publish_all(&self, rows: Vec<StoredEvent>) -> (Vec<String>, Option<Error>) {
         let mut sent = Vec::with_capacity(rows.len());
         for row in rows {
-            let envelope = row.into_envelope();
-            match self.bus.publish(&envelope).await {
+            let mut envelope = row.into_envelope();
+            // A span in the trace of the request that wrote the row; the message carries the
+            // span on, so each consumer's handling is its child.
+            let span = tracing::debug_span!(
+                "publish",
+                otel.name = %format!("publish {}", envelope.kind),
+                otel.kind = "producer",
+                messaging.system = self.bus.name(),
+                messaging.destination.name = %envelope.kind,
+                messaging.message.id = %envelope.id,
+            );
+            linkedall_telemetry::continue_trace(&span, envelope.traceparent.as_deref());
+            if let Some(traceparent) = linkedall_telemetry::traceparent_of(&span) {
+                envelope.traceparent = Some(traceparent);
+            }
+            match self.bus.publish(&envelope).instrument(span).await {
                 Ok(published) => {
                     if published == Published::Duplicate {
                         // Published before by a relay that died before marking it sent.

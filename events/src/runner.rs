@@ -166,7 +166,12 @@ impl Runner {
         }
         if fresh.len() > 1 {
             let events: Vec<&Envelope> = fresh.iter().map(|(_, envelope)| envelope).collect();
-            let span = tracing::info_span!("event_batch", consumer = name, size = events.len());
+            let span = tracing::info_span!(
+                "event_batch", otel.name = %format!("{name} process batch"), consumer = name, size = events.len()
+            );
+            // Each event's handling is a span in its own trace, open while the batch is applied.
+            let handled: Vec<tracing::Span> =
+                events.iter().map(|envelope| handling_span(name, envelope, 1)).collect();
             let started = Instant::now();
             match process_batch(&self.store, self.consumer.as_ref(), &events).instrument(span.clone()).await {
                 Ok(outcomes) => {
@@ -180,6 +185,7 @@ impl Runner {
                         async move { self.processed(delivery, &envelope, outcome).instrument(span).await }
                     });
                     futures_util::future::join_all(acks).await;
+                    drop(handled);
                 }
                 Err(error) => {
                     metrics::counter!("events_batch_fallbacks_total", "consumer" => name).increment(1);
@@ -188,10 +194,7 @@ impl Runner {
             }
         }
         for (delivery, envelope) in fresh.into_iter().chain(again) {
-            let span = tracing::info_span!(
-                "event", consumer = name, event_id = %envelope.id, kind = %envelope.kind,
-                traceparent = envelope.traceparent.as_deref().unwrap_or(""), attempt = delivery.attempt
-            );
+            let span = handling_span(name, &envelope, delivery.attempt);
             self.handle_one(subscription, delivery, envelope).instrument(span).await;
         }
     }
@@ -243,6 +246,23 @@ impl Runner {
             }
         }
     }
+}
+
+/// The span of `consumer` handling one event: a child of the span that published it (the
+/// message's `traceparent`), so the trace of the request that caused the event goes on here.
+fn handling_span(consumer: &'static str, envelope: &Envelope, attempt: u32) -> tracing::Span {
+    let span = tracing::info_span!(
+        "event",
+        otel.name = %format!("{consumer} process {}", envelope.kind),
+        otel.kind = "consumer",
+        consumer,
+        event_id = %envelope.id,
+        kind = %envelope.kind,
+        traceparent = envelope.traceparent.as_deref().unwrap_or(""),
+        attempt,
+    );
+    linkedall_telemetry::continue_trace(&span, envelope.traceparent.as_deref());
+    span
 }
 
 /// Seconds from the event's commit to now.

@@ -40,6 +40,7 @@ pub mod observe;
 pub mod params;
 pub mod payments;
 pub mod picture;
+pub mod redis_span;
 pub mod refunds;
 pub mod reservations;
 pub mod role;

@@ -66,6 +66,13 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     telemetry::init_tracing(cli.log_format);
+    let result = run(cli).await;
+    // The spans of the last moments, still in the exporter's batch.
+    tokio::task::spawn_blocking(linkedall_telemetry::flush_traces).await?;
+    result
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::All) {
         Command::All => Role::All.run(&cli.settings, shutdown_signal()).await?,
         Command::Serve => Role::Serve.run(&cli.settings, shutdown_signal()).await?,

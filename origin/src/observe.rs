@@ -90,7 +90,6 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
     let request_id = request_id(request.headers());
     let parent =
         request.headers().get(&TRACEPARENT).and_then(|v| v.to_str().ok()).and_then(Traceparent::parse);
-    let traceparent = Traceparent::continue_or_start(parent);
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     // Never a client's own `X-Forwarded-For`: only what a trusted edge says, else the peer.
@@ -99,13 +98,27 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
         .map(|ip| ip.to_string());
     let span = tracing::info_span!(
         "request",
+        otel.name = %format!("{method} {path}"),
+        otel.kind = "server",
+        otel.status_code = tracing::field::Empty,
         request_id = %request_id,
-        trace_id = %traceparent.trace_id,
-        span_id = %traceparent.span_id,
+        trace_id = tracing::field::Empty,
+        span_id = tracing::field::Empty,
         method = %method,
         path = %path,
+        route = tracing::field::Empty,
+        status = tracing::field::Empty,
         client_ip = client_ip.as_deref().unwrap_or_default(),
     );
+    // Exported, the span continues the caller's trace and its ids are the span's own;
+    // otherwise the ids are made here, as before traces were exported.
+    linkedall_telemetry::continue_trace(&span, parent.as_ref().map(Traceparent::header_value).as_deref());
+    let traceparent = linkedall_telemetry::traceparent_of(&span)
+        .as_deref()
+        .and_then(Traceparent::parse)
+        .unwrap_or_else(|| Traceparent::continue_or_start(parent));
+    span.record("trace_id", traceparent.trace_id.as_str());
+    span.record("span_id", traceparent.span_id.as_str());
     let cause = Cause {
         traceparent: Some(traceparent.header_value()),
         client_ip,
@@ -133,6 +146,12 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
     .increment(1);
     metrics::histogram!("http_request_duration_seconds", "method" => method.to_string(), "route" => route.clone())
         .record(elapsed.as_secs_f64());
+    span.record("otel.name", format!("{method} {route}"));
+    span.record("route", route.as_str());
+    span.record("status", status.as_u16());
+    if status.is_server_error() {
+        span.record("otel.status_code", "error");
+    }
     span.in_scope(|| {
         tracing::info!(
             target: "access",

@@ -16,8 +16,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use redis::aio::ConnectionManager;
+use tracing::Instrument;
 
 use crate::error::{Error, Result};
+use crate::redis_span::redis_span;
 pub use linkedall_store::account::SessionRecord;
 
 /// How long a looked-up session is trusted before the database is asked again. Sign-out drops
@@ -127,6 +129,7 @@ impl SessionCache {
                     .arg(redis.key(&format!("revoked:{jti}")))
                     .arg(redis.key(&principal.key()))
                     .query_async(&mut redis.connection.clone())
+                    .instrument(redis_span("MGET", "session"))
                     .await
                     .map_err(Error::cache("looking up a session"))?;
                 let revoked = values.first().is_some_and(Option::is_some);
@@ -159,6 +162,7 @@ impl SessionCache {
                     .arg("EX")
                     .arg(RECORD_TTL.as_secs())
                     .query_async::<()>(&mut redis.connection.clone())
+                    .instrument(redis_span("SET", "session"))
                     .await
                     .map_err(Error::cache("caching a session"))?;
             }
@@ -177,6 +181,7 @@ impl SessionCache {
                 redis::cmd("DEL")
                     .arg(redis.key(&principal.key()))
                     .query_async::<()>(&mut redis.connection.clone())
+                    .instrument(redis_span("DEL", "session"))
                     .await
                     .map_err(Error::cache("dropping a cached session"))?;
             }
@@ -207,6 +212,7 @@ impl SessionCache {
                     .arg("EX")
                     .arg(remaining.as_secs())
                     .query_async::<()>(&mut redis.connection.clone())
+                    .instrument(redis_span("SET", "session"))
                     .await
                     .map_err(Error::cache("revoking a session"))?;
             }

@@ -91,6 +91,17 @@ impl TestDatabase {
         Some(TestDatabase { store, cleanup: Cleanup::PostgresSchema { url, schema } })
     }
 
+    /// A URL another process (the origin binary's roles) can open this database with.
+    pub fn url(&self) -> String {
+        match &self.cleanup {
+            Cleanup::SqliteFile(path) => format!("sqlite://{}", path.display()),
+            Cleanup::PostgresSchema { url, schema } => {
+                let join = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{join}options=-c%20search_path%3D{schema}")
+            }
+        }
+    }
+
     /// Seeds `products` products with a fixed seed.
     pub async fn seeded(self, products: u64) -> TestDatabase {
         seed(&self.store, &SeedOptions { products, seed: 7, reset: false, progress: false })

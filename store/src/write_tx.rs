@@ -13,6 +13,7 @@ use crate::Store;
 pub use crate::conn::Conn;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
+use crate::timing::QueryTimer;
 
 pub enum WriteTx {
     Postgres(Transaction<'static, Postgres>),
@@ -65,6 +66,7 @@ impl WriteTx {
 
     pub async fn commit(self) -> Result<()> {
         let db = Error::db("committing a write transaction");
+        let _t = QueryTimer::start(self.dialect().as_str(), "commit");
         match self {
             WriteTx::Postgres(tx) => tx.commit().await.map_err(db),
             WriteTx::Sqlite(tx) => tx.commit().await.map_err(db),
@@ -84,6 +86,7 @@ impl WriteTx {
     /// Records that `consumer` processed `event_id`; false when it already had, in which
     /// case the caller must change nothing.
     pub async fn mark_processed(&mut self, consumer: &str, event_id: &str) -> Result<bool> {
+        let _t = QueryTimer::start(self.dialect().as_str(), "mark_processed");
         let inserted = on_conn!(self, conn => sqlx::query(
             "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )

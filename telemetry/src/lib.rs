@@ -6,6 +6,8 @@
 //!   ingest them as they are, split into four [`Dataset`]s by the event's `tracing` target:
 //!   application, access, audit and security.
 //! - [`metrics`]: the process-wide Prometheus recorder whose text `/metrics` renders.
+//! - [`traces`]: OpenTelemetry spans over OTLP/HTTP when the `OTEL_*` variables ask for them,
+//!   and the W3C `traceparent` that carries a trace from one process to the next.
 //!
 //! It sits beside the layers (it knows nothing of the shop's data), so the origin and the edge
 //! host can both depend on it.
@@ -14,7 +16,9 @@ pub mod dataset;
 pub mod ecs;
 pub mod logs;
 pub mod metrics;
+pub mod traces;
 
 pub use dataset::Dataset;
-pub use logs::{LogFormat, init_logs};
+pub use logs::{LogFormat, init_logs, init_logs_with};
 pub use metrics::prometheus;
+pub use traces::{TraceExport, continue_trace, flush_traces, traceparent_of};

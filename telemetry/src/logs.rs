@@ -18,6 +18,7 @@ use tracing_subscriber::registry::LookupSpan;
 
 use crate::Dataset;
 use crate::ecs::{ECS_VERSION, place};
+use crate::traces::{TraceExport, trace_layer};
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -30,24 +31,41 @@ pub enum LogFormat {
 }
 
 /// Installs the process's subscriber: `RUST_LOG` overrides `default_filter`. `service` is
-/// `service.name` on every line. A second call does nothing, so tests and binaries can both
+/// `service.name` on every line. Traces are exported too when the `OTEL_*` variables name an
+/// endpoint ([`crate::traces`]). A second call does nothing, so tests and binaries can both
 /// call it.
 pub fn init_logs(format: LogFormat, service: &'static str, default_filter: &str) {
+    init_logs_with(format, service, default_filter, TraceExport::from_env(service).as_ref());
+}
+
+/// [`init_logs`] with the trace export given rather than read from the environment.
+pub fn init_logs_with(
+    format: LogFormat,
+    service: &'static str,
+    default_filter: &str,
+    traces: Option<&TraceExport>,
+) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    // The filter is the log's own: the trace layer has its own (spans it alone wants cost
+    // nothing when it is absent).
     // An error only says a subscriber is already installed.
     match format {
         LogFormat::Json => {
             let _ = tracing_subscriber::registry()
-                .with(filter)
-                .with(EcsLayer::new(service, std::io::stderr))
+                .with(EcsLayer::new(service, std::io::stderr).with_filter(filter))
+                .with(traces.and_then(trace_layer))
                 .try_init();
         }
         LogFormat::Pretty => {
-            let _ = tracing_subscriber::fmt()
-                .with_env_filter(filter)
-                .with_writer(std::io::stderr)
-                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-                .compact()
+            let _ = tracing_subscriber::registry()
+                .with(
+                    tracing_subscriber::fmt::layer()
+                        .with_writer(std::io::stderr)
+                        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                        .compact()
+                        .with_filter(filter),
+                )
+                .with(traces.and_then(trace_layer))
                 .try_init();
         }
     }
@@ -130,27 +148,36 @@ where
 #[derive(Default)]
 struct Fields(Vec<(&'static str, Value)>);
 
+impl Fields {
+    fn push(&mut self, field: &Field, value: Value) {
+        // `otel.name`, `otel.kind` … are for the trace layer, not the log.
+        if !field.name().starts_with("otel.") {
+            self.0.push((field.name(), value));
+        }
+    }
+}
+
 impl Visit for Fields {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.push((field.name(), Value::String(format!("{value:?}"))));
+        self.push(field, Value::String(format!("{value:?}")));
     }
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.push((field.name(), Value::String(value.into())));
+        self.push(field, Value::String(value.into()));
     }
     fn record_i64(&mut self, field: &Field, value: i64) {
-        self.0.push((field.name(), Value::from(value)));
+        self.push(field, Value::from(value));
     }
     fn record_u64(&mut self, field: &Field, value: u64) {
-        self.0.push((field.name(), Value::from(value)));
+        self.push(field, Value::from(value));
     }
     fn record_f64(&mut self, field: &Field, value: f64) {
-        self.0.push((field.name(), Value::from(value)));
+        self.push(field, Value::from(value));
     }
     fn record_bool(&mut self, field: &Field, value: bool) {
-        self.0.push((field.name(), Value::from(value)));
+        self.push(field, Value::from(value));
     }
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
-        self.0.push((field.name(), Value::String(value.to_string())));
+        self.push(field, Value::String(value.to_string()));
     }
 }
 

@@ -94,6 +94,9 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
     }
     let started = host.now();
     let mut ctx = RequestContext::from_headers(request.headers(), started);
+    if let Some(host_span) = request.extensions().get::<trace::HostSpan>() {
+        ctx.adopt(host_span);
+    }
     ctx.client_ip = host.client_ip(&request);
     let route = Route::parse(request.method(), request.uri().path(), request.uri().query());
     let geo = host.geo(&request);

@@ -46,7 +46,8 @@ impl RequestContext {
             .filter(|v| v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
             .map_or_else(|| format!("edge-{}", ids.hex(16)), str::to_owned);
         let parent = headers.get(TRACEPARENT).and_then(|v| v.to_str().ok()).and_then(parse_traceparent);
-        let (trace_id, flags) = parent.unwrap_or_else(|| (ids.hex(32), "01".to_owned()));
+        let (trace_id, flags) =
+            parent.map_or_else(|| (ids.hex(32), "01".to_owned()), |(trace, _, flags)| (trace, flags));
         RequestContext {
             request_id,
             trace_id,
@@ -58,19 +59,32 @@ impl RequestContext {
         }
     }
 
+    /// Takes the ids of the span the host itself opened for this request (its [`HostSpan`]),
+    /// so the span the host exports is the one the origin's span names as its parent.
+    pub fn adopt(&mut self, host_span: &HostSpan) {
+        if let Some((trace_id, span_id, flags)) = parse_traceparent(&host_span.0) {
+            (self.trace_id, self.span_id, self.flags) = (trace_id, span_id, flags);
+        }
+    }
+
     /// The `traceparent` header value naming the edge's span as the parent.
     pub fn traceparent(&self) -> String {
         format!("00-{}-{}-{}", self.trace_id, self.span_id, self.flags)
     }
 }
 
+/// A request extension a host that exports traces itself (the native host) sets: the
+/// `traceparent` of its span for the request, which the edge then forwards as its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostSpan(pub String);
+
 /// A fresh random id of 32 hex characters: an `Idempotency-Key` for a checkout form, say.
 pub fn random_id(now: Timestamp) -> String {
     Ids::new(now).hex(32)
 }
 
-/// (trace id, flags) of a valid version-00 `traceparent`.
-fn parse_traceparent(value: &str) -> Option<(String, String)> {
+/// (trace id, span id, flags) of a valid version-00 `traceparent`.
+fn parse_traceparent(value: &str) -> Option<(String, String, String)> {
     let parts: Vec<&str> = value.trim().split('-').collect();
     let hex =
         |s: &str, len: usize| s.len() == len && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
@@ -82,7 +96,7 @@ fn parse_traceparent(value: &str) -> Option<(String, String)> {
                 && trace.bytes().any(|b| b != b'0')
                 && span.bytes().any(|b| b != b'0') =>
         {
-            Some(((*trace).to_owned(), (*flags).to_owned()))
+            Some(((*trace).to_owned(), (*span).to_owned(), (*flags).to_owned()))
         }
         _ => None,
     }
@@ -137,6 +151,16 @@ mod tests {
             RequestContext::from_headers(&HeaderMap::new(), Timestamp(1)),
             "ids differ per request"
         );
+    }
+
+    #[test]
+    fn a_host_span_is_the_edge_span() {
+        let mut ctx = RequestContext::from_headers(&HeaderMap::new(), Timestamp(1));
+        ctx.adopt(&HostSpan("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into()));
+        assert_eq!(ctx.traceparent(), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        let before = ctx.clone();
+        ctx.adopt(&HostSpan("junk".into()));
+        assert_eq!(ctx, before, "a malformed host span changes nothing");
     }
 
     #[test]

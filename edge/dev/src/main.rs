@@ -72,5 +72,6 @@ async fn main() -> anyhow::Result<()> {
     println!("edge listening on http://{}/", server.local_addr());
     tokio::signal::ctrl_c().await?;
     server.shutdown().await;
+    tokio::task::spawn_blocking(linkedall_telemetry::flush_traces).await?;
     Ok(())
 }

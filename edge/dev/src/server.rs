@@ -18,6 +18,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use linkedall_edge::client_address::PeerAddr;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::sync::watch;
+use tracing::Instrument;
 
 use crate::config::EdgeDevConfig;
 use crate::dev_host::DevHost;
@@ -219,6 +220,32 @@ async fn serve(
         "/healthz" => return text(200, "application/json", r#"{"status":"ok"}"#.into()),
         _ => {}
     }
+    // The edge's span: continues the shopper's trace, and is the parent the origin is given.
+    // At `debug`, so without traces it is disabled here and costs a cached page nothing.
+    let span = tracing::debug_span!(
+        "edge request",
+        otel.name = %format!("edge {}", request.method()),
+        otel.kind = "server",
+        method = %request.method(),
+        path = %request.uri().path(),
+        status = tracing::field::Empty,
+    );
+    let incoming = request.headers().get(linkedall_edge::trace::TRACEPARENT).and_then(|v| v.to_str().ok());
+    linkedall_telemetry::continue_trace(&span, incoming);
+    let mut request = request;
+    if let Some(traceparent) = linkedall_telemetry::traceparent_of(&span) {
+        request.extensions_mut().insert(linkedall_edge::trace::HostSpan(traceparent));
+    }
+    let response = proxy_or_render(request, worker).instrument(span.clone()).await;
+    span.record("status", response.status().as_u16());
+    response
+}
+
+/// Everything but `/metrics` and `/healthz`: the edge core's answer.
+async fn proxy_or_render(
+    request: http::Request<Incoming>,
+    worker: Rc<Worker>,
+) -> http::Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
     let accepts_gzip = crate::compression::accepts_gzip(&parts.headers);
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {

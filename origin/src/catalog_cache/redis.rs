@@ -20,9 +20,11 @@ use ::redis::aio::ConnectionManager;
 use ::redis::{ErrorKind, RedisError};
 use axum::body::Bytes;
 use linkedall_shared::ProductId;
+use tracing::Instrument;
 
 use super::{Found, Guard};
 use crate::error::{Error, Result};
+use crate::redis_span::redis_span;
 use crate::session_cache::connect_redis;
 
 /// Reads the guarding generation (`KEYS[1]`, 0 when absent) and the value stored under it
@@ -106,6 +108,7 @@ impl RedisCatalog {
             .arg(format!("{}catalog:g", self.prefix))
             .arg(format!(":{name}"))
             .query_async(&mut self.connection()?)
+            .instrument(redis_span("EVAL", "catalog"))
             .await
             .map_err(Error::cache("looking up the catalog cache"))?;
         let generation = generation.parse().map_err(|_| {
@@ -121,6 +124,7 @@ impl RedisCatalog {
             .arg("PX")
             .arg(ttl.as_millis() as u64)
             .query_async::<()>(&mut self.connection()?)
+            .instrument(redis_span("SET", "catalog"))
             .await
             .map_err(Error::cache("filling the catalog cache"))
     }
@@ -138,6 +142,7 @@ impl RedisCatalog {
         command
             .arg(keep.as_millis() as u64)
             .query_async(&mut self.connection()?)
+            .instrument(redis_span("EVAL", "catalog"))
             .await
             .map_err(Error::cache("invalidating the catalog cache"))
     }

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use linkedall_shared::{Address, AddressForm, Currency, DeliveryOption, PaymentMethod, ProductId};
 use serde::Deserialize;
+use tracing::Instrument;
 
 use super::AppState;
 use crate::error::{Error, Result};
@@ -108,18 +109,22 @@ pub async fn place(
     let (store, catalog_cache) = (state.store.clone(), state.catalog_cache.clone());
     // The task outlives a dropped request; it keeps the request's cause for its events.
     let cause = linkedall_events::Cause::current();
-    let placed = tokio::spawn(cause.scope(async move {
-        let placed = store.place_order(user.id, &purchase, quote, &claimed).await;
-        if let Ok(order) = &placed {
-            catalog_cache.products_changed(&order_products(order), "stock taken by an order").await;
-        }
-        if placed.is_err()
-            && let Err(error) = store.release_idempotency_key(&claimed).await
-        {
-            tracing::warn!(%error, "could not release an idempotency key; it expires in 24 h");
-        }
-        placed
-    }))
+    let placed = tokio::spawn(
+        cause
+            .scope(async move {
+                let placed = store.place_order(user.id, &purchase, quote, &claimed).await;
+                if let Ok(order) = &placed {
+                    catalog_cache.products_changed(&order_products(order), "stock taken by an order").await;
+                }
+                if placed.is_err()
+                    && let Err(error) = store.release_idempotency_key(&claimed).await
+                {
+                    tracing::warn!(%error, "could not release an idempotency key; it expires in 24 h");
+                }
+                placed
+            })
+            .in_current_span(),
+    )
     .await
     .map_err(|e| Error::Corrupt(format!("the checkout task failed: {e}")))?;
     let order = placed?;
