@@ -18,10 +18,8 @@ use std::sync::OnceLock;
 
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
-use opentelemetry_otlp::WithExportConfig;
-use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
-use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider};
+use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing::{Level, Metadata, Span, Subscriber};
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 use tracing_subscriber::Layer;
@@ -73,6 +71,24 @@ pub fn trace_layer<S>(export: &TraceExport) -> Option<Filtered<impl Layer<S>, Fi
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
 {
+    let provider = provider(export)?;
+    let tracer = provider.tracer("linkedall");
+    let _ = PROVIDER.set(provider);
+    let layer = tracing_opentelemetry::layer()
+        .with_tracer(tracer)
+        .with_error_events_to_status(true)
+        .with_tracked_inactivity(false)
+        .with_threads(false);
+    Some(layer.with_filter(FilterFn::new(traced)))
+}
+
+/// The tracer provider exporting to `export` in batches, with its sampler; `None` (with a line
+/// on stderr) when the exporter cannot be built.
+#[cfg(feature = "otlp")]
+fn provider(export: &TraceExport) -> Option<SdkTracerProvider> {
+    use opentelemetry_otlp::WithExportConfig;
+    use opentelemetry_sdk::Resource;
+    use opentelemetry_sdk::trace::Sampler;
     let exporter = opentelemetry_otlp::SpanExporter::builder()
         .with_http()
         .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
@@ -85,26 +101,22 @@ where
             return None;
         }
     };
-    let sampler = match std::env::var("OTEL_TRACES_SAMPLER") {
-        // The SDK reads the standard sampler names itself.
-        Ok(_) => None,
-        Err(_) => Some(Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(export.ratio)))),
-    };
     let mut provider = SdkTracerProvider::builder()
         .with_batch_exporter(exporter)
         .with_resource(Resource::builder().with_service_name(export.service.clone()).build());
-    if let Some(sampler) = sampler {
-        provider = provider.with_sampler(sampler);
+    // Without `OTEL_TRACES_SAMPLER` the SDK's default would be "always on": parents decide.
+    if std::env::var("OTEL_TRACES_SAMPLER").is_err() {
+        provider =
+            provider.with_sampler(Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(export.ratio))));
     }
-    let provider = provider.build();
-    let tracer = provider.tracer("linkedall");
-    let _ = PROVIDER.set(provider);
-    let layer = tracing_opentelemetry::layer()
-        .with_tracer(tracer)
-        .with_error_events_to_status(true)
-        .with_tracked_inactivity(false)
-        .with_threads(false);
-    Some(layer.with_filter(FilterFn::new(traced)))
+    Some(provider.build())
+}
+
+/// Built without the `otlp` feature: spans are made but never exported.
+#[cfg(not(feature = "otlp"))]
+fn provider(export: &TraceExport) -> Option<SdkTracerProvider> {
+    eprintln!("traces are off: this build has no OTLP exporter (feature `otlp`) for {}", export.endpoint);
+    None
 }
 
 /// What the OpenTelemetry layer sees: the shop's spans to `debug`, anyone's warnings and errors.
