@@ -23,6 +23,16 @@ use linkedall_store::{Backend, PoolSettings, Store};
 
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
+/// The one number `sql` selects (a count, a sum, a stock level) from `store`: what a test
+/// checks was written, or was not.
+pub async fn number(store: &linkedall_store::Store, sql: &str) -> i64 {
+    match store {
+        linkedall_store::Store::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
+        linkedall_store::Store::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 pub fn postgres_url() -> String {
     std::env::var("DATABASE_URL")
         .ok()

@@ -4,9 +4,9 @@
 //! vendors who ship; a bad address is refused whole.
 
 use linkedall_origin::test_client::TestClient;
-use linkedall_origin::testing::{TestDatabase, TestOrigin};
+use linkedall_origin::testing::{TestDatabase, TestOrigin, number};
 use linkedall_shared::{Currency, DeliveryOption, FxRates, Market, Money};
-use linkedall_store::{Backend, Store};
+use linkedall_store::Backend;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -27,14 +27,6 @@ fn money(value: &Value) -> Money {
 fn address() -> Value {
     json!({ "name": "Amaka Obi", "phone": "0803 123 4567", "country": "NG", "city": "Lagos",
             "area": "Lekki Phase 1", "directions": "Opposite the filling station, blue gate" })
-}
-
-async fn count(store: &Store, sql: &str) -> i64 {
-    match store {
-        Store::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
-        Store::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
-    }
-    .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 async fn each_vendor_part_pays_its_delivery_and_its_vendor_sees_where_to_ship(origin: TestOrigin) {
@@ -112,7 +104,7 @@ async fn each_vendor_part_pays_its_delivery_and_its_vendor_sees_where_to_ship(or
     assert_eq!(status, StatusCode::OK, "{cancelled}");
     let refunded =
         format!("SELECT CAST(SUM(amount_minor) AS BIGINT) FROM refunds WHERE order_id = {order_id}");
-    assert_eq!(count(&origin.db.store, &refunded).await, total.minor);
+    assert_eq!(number(&origin.db.store, &refunded).await, total.minor);
 }
 
 async fn a_bad_address_is_refused_whole_and_orders_nothing(origin: TestOrigin) {
@@ -131,6 +123,6 @@ async fn a_bad_address_is_refused_whole_and_orders_nothing(origin: TestOrigin) {
     }
     let body = json!({ "currency": "NGN", "delivery": { "option": "drone", "address": address() } });
     assert!(shopper.post("/api/v1/orders", body).await.0.is_client_error());
-    assert_eq!(count(&origin.db.store, "SELECT count(*) FROM orders").await, 0);
-    assert_eq!(count(&origin.db.store, "SELECT count(*) FROM order_deliveries").await, 0);
+    assert_eq!(number(&origin.db.store, "SELECT count(*) FROM orders").await, 0);
+    assert_eq!(number(&origin.db.store, "SELECT count(*) FROM order_deliveries").await, 0);
 }

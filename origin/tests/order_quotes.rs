@@ -4,7 +4,7 @@
 //! a currency without a rate is refused with a reason.
 
 use linkedall_origin::test_client::TestClient;
-use linkedall_origin::testing::{TEST_ADMIN_TOKEN, TestDatabase, TestOrigin};
+use linkedall_origin::testing::{TEST_ADMIN_TOKEN, TestDatabase, TestOrigin, number};
 use linkedall_shared::{Currency, FxRates, Money};
 use linkedall_store::{Backend, Store};
 use reqwest::{Method, StatusCode};
@@ -24,14 +24,6 @@ async fn rates(shopper: &TestClient) -> FxRates {
     let (status, rates) = shopper.get("/api/v1/fx-rates").await;
     assert_eq!(status, StatusCode::OK, "{rates}");
     serde_json::from_value(rates).unwrap()
-}
-
-async fn count(store: &Store, sql: &str) -> i64 {
-    match store {
-        Store::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
-        Store::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
-    }
-    .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 fn money(value: &Value) -> Money {
@@ -75,7 +67,7 @@ async fn a_mixed_cart_is_paid_in_the_shoppers_currency_and_each_vendor_in_theirs
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
     assert_eq!(problem["type"], "/problems/quote-changed");
     assert!(problem["detail"].as_str().unwrap().contains(&total.to_string()), "{problem}");
-    assert_eq!(count(&origin.db.store, "SELECT count(*) FROM orders").await, 0);
+    assert_eq!(number(&origin.db.store, "SELECT count(*) FROM orders").await, 0);
     let (_, cart) = shopper.get("/api/v1/cart/items?currency=NGN").await;
     assert_eq!(cart["items"].as_array().unwrap().len(), 2, "the cart is kept: {cart}");
 
@@ -154,9 +146,9 @@ async fn a_currency_without_a_rate_is_refused_with_a_reason_and_nothing_is_order
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(problem["type"], "/problems/no-exchange-rate");
     assert!(problem["detail"].as_str().unwrap().contains("KES to NGN"), "{problem}");
-    assert_eq!(count(&origin.db.store, "SELECT count(*) FROM orders").await, 0);
+    assert_eq!(number(&origin.db.store, "SELECT count(*) FROM orders").await, 0);
     assert_eq!(
-        count(&origin.db.store, &format!("SELECT CAST(stock AS BIGINT) FROM products WHERE id = {kikoi}"))
+        number(&origin.db.store, &format!("SELECT CAST(stock AS BIGINT) FROM products WHERE id = {kikoi}"))
             .await,
         10,
         "no stock taken"

@@ -4,7 +4,7 @@
 //! awaits payment) and retried until it is approved.
 
 use linkedall_origin::test_client::TestClient;
-use linkedall_origin::testing::{TestDatabase, TestOrigin};
+use linkedall_origin::testing::{TestDatabase, TestOrigin, number};
 use linkedall_store::{Backend, Store};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -18,14 +18,6 @@ linkedall_origin::on_both_backends!(
     a_payment_is_opened_per_method_failed_and_retried_until_approved,
     pay_on_delivery_confirms_at_once_moves_no_money_and_a_refusal_at_the_door_restocks
 );
-
-async fn count(store: &Store, sql: &str) -> i64 {
-    match store {
-        Store::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
-        Store::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
-    }
-    .unwrap_or_else(|e| panic!("{sql}: {e}"))
-}
 
 async fn states(store: &Store, order: i64) -> Vec<(String, String)> {
     let sql =
@@ -121,7 +113,7 @@ async fn pay_on_delivery_confirms_at_once_moves_no_money_and_a_refusal_at_the_do
         stranger.post(&format!("/api/v1/orders/{id}/pay-on-delivery"), json!({})).await.0,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(count(store, &stock).await, 8, "its stock stays taken");
+    assert_eq!(number(store, &stock).await, 8, "its stock stays taken");
 
     // Refused at the door once shipped: cancelled, restocked; no money ever moved.
     let refused = format!("/api/v1/vendor/orders/{id}/refused");
@@ -129,11 +121,11 @@ async fn pay_on_delivery_confirms_at_once_moves_no_money_and_a_refusal_at_the_do
     assert_eq!(vendor.post(&format!("/api/v1/vendor/orders/{id}/ship"), json!({})).await.0, StatusCode::OK);
     let (status, part) = vendor.post(&refused, json!({})).await;
     assert_eq!((status, part["state"].as_str()), (StatusCode::OK, Some("cancelled")), "{part}");
-    assert_eq!(count(store, &stock).await, 10, "back on sale");
+    assert_eq!(number(store, &stock).await, 10, "back on sale");
     let (_, seen) = shopper.get(&format!("/api/v1/orders/{id}")).await;
     assert_eq!(seen["state"], "cancelled");
-    assert_eq!(count(store, &format!("SELECT count(*) FROM ledger_entries WHERE order_id = {id}")).await, 0);
-    assert_eq!(count(store, &format!("SELECT count(*) FROM refunds WHERE order_id = {id}")).await, 0);
+    assert_eq!(number(store, &format!("SELECT count(*) FROM ledger_entries WHERE order_id = {id}")).await, 0);
+    assert_eq!(number(store, &format!("SELECT count(*) FROM refunds WHERE order_id = {id}")).await, 0);
 
     // A paid order is never "refused at the door"; a cancelled pay-on-delivery order refunds nothing.
     let paid = shopper.place_order(&[(shea, 1)]).await["id"].as_i64().unwrap();
@@ -147,5 +139,5 @@ async fn pay_on_delivery_confirms_at_once_moves_no_money_and_a_refusal_at_the_do
     shopper.post(&format!("/api/v1/orders/{later}/pay-on-delivery"), json!({})).await;
     let (status, cancelled) = shopper.post(&format!("/api/v1/orders/{later}/cancel"), json!({})).await;
     assert_eq!((status, cancelled["state"].as_str()), (StatusCode::OK, Some("cancelled")), "{cancelled}");
-    assert_eq!(count(store, &format!("SELECT count(*) FROM refunds WHERE order_id = {later}")).await, 0);
+    assert_eq!(number(store, &format!("SELECT count(*) FROM refunds WHERE order_id = {later}")).await, 0);
 }

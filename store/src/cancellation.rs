@@ -73,7 +73,6 @@ pub(crate) async fn cancel_order_parts(
     let from = OrderState::of_parts(states.iter().copied());
     let steps = cancel_parts(id, &states)?;
 
-    let mut after = states.clone();
     let mut released: BTreeMap<i64, i64> = BTreeMap::new();
     let mut vendor_ids = Vec::new();
     let mut refund: Money = amount(&currency, 0)?;
@@ -96,7 +95,6 @@ pub(crate) async fn cancel_order_parts(
                 state: "changing",
             });
         }
-        after[n] = step.next;
         vendor_ids.push(*vendor_id);
         if step.stock == StockEffect::Release {
             let items: Vec<(i64, i32)> = on_conn!(&mut *tx, conn => sqlx::query_as(
@@ -119,14 +117,7 @@ pub(crate) async fn cancel_order_parts(
             refund = refund.plus(subtotal)?;
         }
     }
-    let order_state = OrderState::of_parts(after.iter().copied());
-    on_conn!(&mut *tx, conn => sqlx::query("UPDATE orders SET state = $2 WHERE id = $1")
-        .bind(id)
-        .bind(order_state.as_str())
-        .execute(&mut *conn)
-        .await
-        .map_err(db())?
-        .rows_affected());
+    let order_state = follow_parts(tx, id).await?;
 
     let refund_id = if refund.minor > 0 {
         let reference = match paid_by {
@@ -167,6 +158,27 @@ pub(crate) async fn cancel_order_parts(
     metrics::counter!("order_parts_cancelled_total", "by" => by.to_owned())
         .increment(payload.vendor_ids.len() as u64);
     Ok(PartsCancelled { order_id: id, released, refund_id })
+}
+
+/// Sets order `id`'s state to what its parts' states say ([`OrderState::of_parts`]), as read
+/// in `tx` after a part moved; that state.
+pub(crate) async fn follow_parts(tx: &mut WriteTx, id: i64) -> Result<OrderState> {
+    let db = || Error::db("updating an order's state");
+    let states: Vec<String> = on_conn!(&mut *tx, conn => sqlx::query_scalar("SELECT state FROM order_parts WHERE order_id = $1")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db())?);
+    let state =
+        OrderState::of_parts(states.iter().map(|s| OrderState::from_column(s)).collect::<Result<Vec<_>>>()?);
+    on_conn!(&mut *tx, conn => sqlx::query("UPDATE orders SET state = $2 WHERE id = $1")
+        .bind(id)
+        .bind(state.as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(db())?
+        .rows_affected());
+    Ok(state)
 }
 
 /// Puts `released` units (product → quantity) back on sale, in product order, and journals a

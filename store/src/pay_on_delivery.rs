@@ -129,20 +129,7 @@ async fn refused(store: &Store, id: i64, vendor: VendorId) -> Result<Order> {
     .map_err(db())?);
     let released: BTreeMap<i64, i64> = items.into_iter().map(|(p, q)| (p, i64::from(q))).collect();
     cancellation::release_stock(&mut tx, &released).await?;
-    let states: Vec<String> = on_conn!(&mut tx, conn => sqlx::query_scalar("SELECT state FROM order_parts WHERE order_id = $1")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db())?);
-    let order_state =
-        OrderState::of_parts(states.iter().map(|s| OrderState::from_column(s)).collect::<Result<Vec<_>>>()?);
-    on_conn!(&mut tx, conn => sqlx::query("UPDATE orders SET state = $2 WHERE id = $1")
-        .bind(id)
-        .bind(order_state.as_str())
-        .execute(&mut *conn)
-        .await
-        .map_err(db())?
-        .rows_affected());
+    let order_state = cancellation::follow_parts(&mut tx, id).await?;
     let payload = OrderCancelled {
         order_id: id,
         shopper_id: shopper,
