@@ -1,6 +1,8 @@
 //! The signed-in pages against an in-memory host whose origin answers like the real one's
 //! JSON API: what the shopper's browser receives, and what the edge sends the origin.
 
+mod support;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -700,5 +702,44 @@ fn an_origin_failure_on_a_private_page_is_an_error_page_not_a_panic() {
         let response = block_on(handle(get(path, Some(SESSION)), &host));
         assert_eq!(response.status(), 502, "{path}");
         assert_eq!(header(&response, "cache-control"), "private, no-store");
+    }
+}
+
+#[test]
+fn no_shop_page_in_french_or_arabic_falls_back_to_english() {
+    const SESSION_JSON: &str = r#"{"provider":"sandbox","reference":"sbx_7_ab","authorization_url":"/orders/7/sandbox","amount":{"currency":"NGN","minor":2050000},"method":"bank_transfer"}"#;
+    let mut host = ShopHost::new();
+    host.answer("GET", "/api/v1/orders/7/payment", 200, SESSION_JSON);
+    host.answer("GET", "/api/v1/orders", 200, Box::leak(format!("[{ORDER}]").into_boxed_str()));
+    let bad_phone = "idempotency_key=k9&name=Amaka&phone=1&city=&area=Lekki&delivery=home&currency=NGN&total_home=3610000";
+    // The check finds English where there is some: the English checkout, read as a French page.
+    let english_page = text(&block_on(handle(get("/checkout", Some(SESSION)), &host)));
+    let found = support::english_left_in(&english_page, linkedall_shared::Language::Fr);
+    assert!(found.iter().any(|p| p == "Where should we deliver?"), "{found:?}");
+    for language in [linkedall_shared::Language::Fr, linkedall_shared::Language::Ar] {
+        let lang = language.tag();
+        let pages = [
+            ("cart", get(&format!("/cart?lang={lang}"), Some(SESSION))),
+            ("guest cart", get(&format!("/cart?lang={lang}"), Some("la_cart=17-2.21-1"))),
+            ("checkout", get(&format!("/checkout?lang={lang}"), Some(SESSION))),
+            ("checkout refused", post(&format!("/checkout?lang={lang}"), bad_phone, Some(SESSION))),
+            ("order", get(&format!("/orders/7?lang={lang}"), Some(SESSION))),
+            (
+                "order after a failed payment",
+                get(&format!("/orders/7?payment=failed&lang={lang}"), Some(SESSION)),
+            ),
+            ("test-mode payment", get(&format!("/orders/7/sandbox?lang={lang}"), Some(SESSION))),
+            ("orders", get(&format!("/orders?lang={lang}"), Some(SESSION))),
+            ("sign in", get(&format!("/login?lang={lang}"), None)),
+            ("register", get(&format!("/register?lang={lang}"), None)),
+            ("sign out", get(&format!("/logout?lang={lang}"), Some(SESSION))),
+        ];
+        for (what, request) in pages {
+            let response = block_on(handle(request, &host));
+            let page = text(&response);
+            assert!(page.contains(&format!(r#"<html lang="{lang}""#)), "{what} in {lang}: {page}");
+            let english = support::english_left_in(&page, language);
+            assert!(english.is_empty(), "the {what} page in {lang} says {english:?}:\n{page}");
+        }
     }
 }

@@ -388,3 +388,29 @@ fn each_shopper_sees_their_own_markets_shops_first_on_the_home_shelf() {
     assert_eq!(order("ZA"), ["Woodstock Foods", "Gikomba Fabrics", "Ikeja Phone Hub"]);
     assert_eq!(order("KE"), ["Gikomba Fabrics", "Ikeja Phone Hub", "Woodstock Foods"]);
 }
+
+#[test]
+fn no_catalog_page_in_french_or_arabic_falls_back_to_english() {
+    let host = host(vec![1]);
+    for (language, country) in [(Language::Fr, "SN"), (Language::Ar, "EG")] {
+        for path in [
+            "/",
+            "/c/fashion",
+            "/p/1-kitenge-skirt",
+            "/search?q=kitenge",
+            "/search?q=nothing-matches",
+            "/about",
+        ] {
+            for cookie in [None, Some(signed_in_cookie())] {
+                let mut headers = vec![("x-country", country), ("accept", "text/html")];
+                if let Some(cookie) = &cookie {
+                    headers.push(("cookie", cookie.as_str()));
+                }
+                let page = text(&get(&host, path, &headers)).to_owned();
+                assert!(page.contains(&format!(r#"<html lang="{}""#, language.tag())), "{path}: {page}");
+                let english = support::english_left_in(&page, language);
+                assert!(english.is_empty(), "{path} in {language:?} says {english:?}:\n{page}");
+            }
+        }
+    }
+}

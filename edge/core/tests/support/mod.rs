@@ -26,3 +26,68 @@ pub fn bookkeeping(path: &str, purges: &[Purge], rates: &FxRates) -> Option<http
 pub fn is_bookkeeping(path: &str) -> bool {
     path.starts_with("/api/v1/cache/purges?") || path == "/api/v1/fx-rates"
 }
+
+/// The shop's English phrases (from the English word table, where the other language's table
+/// says something else) that `page`, written for `language`, still shows: a page in French or
+/// Arabic must not fall back to English anywhere. Phrases are compared whole or, when they
+/// hold a value (`{}`), by their longest fixed part; short words (under ten characters) are
+/// left out, since a product's name may hold them.
+pub fn english_left_in(page: &str, language: linkedall_shared::Language) -> Vec<String> {
+    use linkedall_edge::words::Words;
+    let english = phrases(&format!("{:?}", Words::of(linkedall_shared::Language::En)));
+    let theirs = phrases(&format!("{:?}", Words::of(language)));
+    english
+        .into_iter()
+        .zip(theirs)
+        .filter(|(en, their)| en.0 == their.0 && en.1 != their.1)
+        .filter_map(|(en, _)| {
+            en.1.split("{}").map(str::trim).max_by_key(|part| part.len()).map(str::to_owned)
+        })
+        .filter(|part| {
+            part.chars().count() >= 10 && (page.contains(part.as_str()) || page.contains(&escaped(part)))
+        })
+        .collect()
+}
+
+/// `field: "value"` pairs of a word table's `Debug` text, in order, values unescaped.
+fn phrases(debug: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut rest = debug;
+    while let Some(at) = rest.find(": \"") {
+        let name = rest[..at].rsplit([' ', '{', ',']).next().unwrap_or_default().to_owned();
+        let mut value = String::new();
+        let mut chars = rest[at + 3..].char_indices();
+        let mut end = rest.len() - at - 3;
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => {
+                    end = i + 1;
+                    break;
+                }
+                '\\' => match chars.next().map(|(_, c)| c) {
+                    Some('u') => {
+                        let hex: String =
+                            chars.by_ref().map(|(_, c)| c).skip(1).take_while(|c| *c != '}').collect();
+                        value.extend(u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32));
+                    }
+                    Some('n') => value.push('\n'),
+                    Some(other) => value.push(other),
+                    None => {}
+                },
+                c => value.push(c),
+            }
+        }
+        found.push((name, value));
+        rest = &rest[at + 3 + end..];
+    }
+    found
+}
+
+/// `text` as askama escapes it in HTML.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
