@@ -366,8 +366,20 @@ async fn short_of_stock(tx: &mut WriteTx, product: ProductId) -> Result<Error> {
     })
 }
 
-/// Writes the order row, awaiting payment until the reservation ends: its id, when it was
-/// placed and until when it may be paid.
+/// The smallest and largest order number: twelve digits, drawn at random, so that an order's
+/// number (its id, in its address and on its pages) tells no one how many orders the shop takes
+/// or where to find another's.
+const ORDER_NUMBERS: std::ops::RangeInclusive<i64> = 100_000_000_000..=999_999_999_999;
+
+/// A random order number in [`ORDER_NUMBERS`].
+fn random_order_number() -> i64 {
+    let span = (ORDER_NUMBERS.end() - ORDER_NUMBERS.start() + 1) as u64;
+    ORDER_NUMBERS.start() + (uuid::Uuid::new_v4().as_u64_pair().0 % span) as i64
+}
+
+/// Writes the order row under a random number, awaiting payment until the reservation ends:
+/// its number, when it was placed and until when it may be paid. A number already taken (one
+/// chance in a million with a million orders) is drawn again.
 async fn insert_order(
     tx: &mut WriteTx,
     dialect: Dialect,
@@ -376,20 +388,28 @@ async fn insert_order(
     per_usd_micros: Option<u64>,
 ) -> Result<(i64, String, String)> {
     let insert = format!(
-        "INSERT INTO orders (shopper_id, state, currency, total_minor, per_usd_micros, expires_at) \
-         VALUES ($1, 'created', $2, $3, $4, {}) RETURNING id, {}, {}",
+        "INSERT INTO orders (id, shopper_id, state, currency, total_minor, per_usd_micros, expires_at) \
+         VALUES ($1, $2, 'created', $3, $4, $5, {}) ON CONFLICT (id) DO NOTHING RETURNING id, {}, {}",
         dialect.reservation_ends(),
         dialect.timestamp_text("created_at"),
         dialect.timestamp_text("expires_at")
     );
-    Ok(on_conn!(tx, conn => sqlx::query_as(&insert)
-        .bind(shopper)
-        .bind(total.currency.code())
-        .bind(total.minor)
-        .bind(per_usd_micros.and_then(|r| i64::try_from(r).ok()))
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(Error::db("placing an order"))?))
+    for _ in 0..8 {
+        let inserted: Option<(i64, String, String)> = on_conn!(tx, conn => sqlx::query_as(&insert)
+            .bind(random_order_number())
+            .bind(shopper)
+            .bind(total.currency.code())
+            .bind(total.minor)
+            .bind(per_usd_micros.and_then(|r| i64::try_from(r).ok()))
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(Error::db("placing an order"))?);
+        if let Some(inserted) = inserted {
+            return Ok(inserted);
+        }
+        metrics::counter!("order_numbers_drawn_again_total").increment(1);
+    }
+    Err(Error::Corrupt("eight random order numbers in a row were taken".into()))
 }
 
 /// Writes where order `order_id` is delivered.

@@ -181,7 +181,8 @@ async fn find(store: &Store, id: i64) -> Result<Option<(i64, Order)>> {
 async fn recent_ids(store: &Store, shopper: Option<i64>, limit: i64) -> Result<Vec<i64>> {
     let _t = QueryTimer::start(store.dialect().as_str(), "recent_orders");
     on_pool!(store, pool => sqlx::query_scalar(
-        "SELECT id FROM orders WHERE (CAST($1 AS BIGINT) IS NULL OR shopper_id = $1) ORDER BY id DESC LIMIT $2",
+        "SELECT id FROM orders WHERE (CAST($1 AS BIGINT) IS NULL OR shopper_id = $1) \
+         ORDER BY created_at DESC, id DESC LIMIT $2",
     )
     .bind(shopper)
     .bind(limit)
