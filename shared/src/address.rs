@@ -78,7 +78,7 @@ impl AddressForm {
         let (name, city, area, directions) =
             (text(&self.name), text(&self.city), text(&self.area), text(&self.directions));
         let country = self.country.trim().to_ascii_uppercase();
-        let known = crate::market::MARKETS.iter().any(|m| m.country == country);
+        let known = Market::find(&country).is_some();
         let phone = known.then(|| international_phone(&self.phone, &country)).flatten();
         let mut problems = Vec::new();
         let filled = |value: &str| !value.is_empty() && value.chars().count() <= MAX_FIELD_CHARS;

@@ -526,7 +526,12 @@ impl Market {
     /// The market of an ISO country code (any case); [`ELSEWHERE`] for unknown or non-African
     /// countries.
     pub fn of_country(country: &str) -> &'static Market {
-        MARKETS.iter().find(|m| m.country.eq_ignore_ascii_case(country.trim())).unwrap_or(&ELSEWHERE)
+        Market::find(country).unwrap_or(&ELSEWHERE)
+    }
+
+    /// The market of an ISO country code (any case), when it is one of ours.
+    pub fn find(country: &str) -> Option<&'static Market> {
+        MARKETS.iter().find(|m| m.country.eq_ignore_ascii_case(country.trim()))
     }
 }
 

@@ -73,6 +73,8 @@ pub(crate) async fn cancel_order_parts(
     let from = OrderState::of_parts(states.iter().copied());
     let steps = cancel_parts(id, &states)?;
 
+    let mut after = states.clone();
+
     let mut released: BTreeMap<i64, i64> = BTreeMap::new();
     let mut vendor_ids = Vec::new();
     let mut refund: Money = amount(&currency, 0)?;
@@ -95,6 +97,7 @@ pub(crate) async fn cancel_order_parts(
                 state: "changing",
             });
         }
+        after[n] = step.next;
         vendor_ids.push(*vendor_id);
         if step.stock == StockEffect::Release {
             let items: Vec<(i64, i32)> = on_conn!(&mut *tx, conn => sqlx::query_as(
@@ -117,7 +120,8 @@ pub(crate) async fn cancel_order_parts(
             refund = refund.plus(subtotal)?;
         }
     }
-    let order_state = follow_parts(tx, id).await?;
+    let order_state = OrderState::of_parts(after.iter().copied());
+    set_order_state(tx, id, order_state).await?;
 
     let refund_id = if refund.minor > 0 {
         let reference = match paid_by {
@@ -160,24 +164,29 @@ pub(crate) async fn cancel_order_parts(
     Ok(PartsCancelled { order_id: id, released, refund_id })
 }
 
-/// Sets order `id`'s state to what its parts' states say ([`OrderState::of_parts`]), as read
-/// in `tx` after a part moved; that state.
-pub(crate) async fn follow_parts(tx: &mut WriteTx, id: i64) -> Result<OrderState> {
-    let db = || Error::db("updating an order's state");
-    let states: Vec<String> = on_conn!(&mut *tx, conn => sqlx::query_scalar("SELECT state FROM order_parts WHERE order_id = $1")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db())?);
-    let state =
-        OrderState::of_parts(states.iter().map(|s| OrderState::from_column(s)).collect::<Result<Vec<_>>>()?);
+/// Writes order `id`'s state (what its parts' states say, [`OrderState::of_parts`]).
+pub(crate) async fn set_order_state(tx: &mut WriteTx, id: i64, state: OrderState) -> Result<()> {
     on_conn!(&mut *tx, conn => sqlx::query("UPDATE orders SET state = $2 WHERE id = $1")
         .bind(id)
         .bind(state.as_str())
         .execute(&mut *conn)
         .await
-        .map_err(db())?
+        .map_err(Error::db("updating an order's state"))?
         .rows_affected());
+    Ok(())
+}
+
+/// Sets order `id`'s state to what its parts' states, as read in `tx` after one moved, say;
+/// that state.
+pub(crate) async fn follow_parts(tx: &mut WriteTx, id: i64) -> Result<OrderState> {
+    let states: Vec<String> = on_conn!(&mut *tx, conn => sqlx::query_scalar("SELECT state FROM order_parts WHERE order_id = $1")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(Error::db("updating an order's state"))?);
+    let state =
+        OrderState::of_parts(states.iter().map(|s| OrderState::from_column(s)).collect::<Result<Vec<_>>>()?);
+    set_order_state(tx, id, state).await?;
     Ok(state)
 }
 

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use linkedall_shared::{Currency, MARKETS, Market, ProductId};
+use linkedall_shared::{Currency, Market, ProductId};
 use linkedall_store::cart::{Cart, LineRequest, merge};
 use serde::Deserialize;
 
@@ -25,11 +25,9 @@ pub(super) fn pay_in(query: &QueryParams) -> Result<Option<Currency>> {
 /// The market `?to=` names, if any: one of ours, or a 400.
 fn deliver_to(query: &QueryParams) -> Result<Option<&'static Market>> {
     query.parsed("to", |code: &str| {
-        MARKETS.iter().find(|m| m.country.eq_ignore_ascii_case(code.trim())).ok_or_else(|| {
-            crate::error::Error::InvalidParameter {
-                name: "to",
-                message: "expected the two-letter code of a country we deliver to (NG, KE, CI…)".into(),
-            }
+        Market::find(code).ok_or_else(|| crate::error::Error::InvalidParameter {
+            name: "to",
+            message: "expected the two-letter code of a country we deliver to (NG, KE, CI…)".into(),
         })
     })
 }

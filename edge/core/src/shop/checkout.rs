@@ -17,7 +17,7 @@ use askama::Template;
 use bytes::Bytes;
 use http::Response;
 use linkedall_shared::address::dialling_prefix;
-use linkedall_shared::{AddressForm, AddressProblem, DeliveryChoice, DeliveryOption, MARKETS};
+use linkedall_shared::{AddressForm, AddressProblem, DeliveryChoice, DeliveryOption, Market};
 use serde::Serialize;
 
 use super::cart::{LineView, Totals, cart_path, lines, totals};
@@ -138,7 +138,7 @@ pub async fn place<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
 /// The country the order is delivered to: the shopper's, when it is one of our markets.
 fn delivery_country<H: Host>(visit: &Visit<'_, H>) -> Option<&'static str> {
     let country = visit.locale.country()?;
-    MARKETS.iter().find(|m| m.country == country).map(|m| m.country)
+    Market::find(country).map(|m| m.country)
 }
 
 /// What the shopper reads about `problem`.
@@ -214,10 +214,7 @@ fn choice<H: Host>(
     let days = super::orders::days(words, choice.days_min, choice.days_max);
     ChoiceView {
         value: choice.option.as_str(),
-        label: match choice.option {
-            DeliveryOption::Home => words.option_home,
-            DeliveryOption::Pickup => words.option_pickup,
-        },
+        label: super::orders::option_label(choice.option, words),
         terms: format!("{} · {days}", amount(choice.fee, language)),
         total: format!("{} {}", words.total_with_delivery, amount(with_fee, language)),
         total_minor: with_fee.minor,

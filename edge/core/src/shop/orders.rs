@@ -89,6 +89,14 @@ pub fn method_label(method: PaymentMethod, words: &'static Words) -> &'static st
     }
 }
 
+/// What delivery `option` reads as, in the page's language.
+pub fn option_label(option: DeliveryOption, words: &'static Words) -> &'static str {
+    match option {
+        DeliveryOption::Home => words.option_home,
+        DeliveryOption::Pickup => words.option_pickup,
+    }
+}
+
 /// "1–3 days" in the page's language, the range isolated (Unicode FSI … PDI) so that in
 /// right-to-left text its numbers keep their order.
 pub fn days(words: &'static Words, min: u8, max: u8) -> String {
@@ -125,10 +133,7 @@ impl DeliveryView {
             deliveries.iter().fold((0, 0), |(min, max), d| (min.max(d.days_min), max.max(d.days_max)));
         let address = &first.address;
         Some(DeliveryView {
-            option: match first.option {
-                DeliveryOption::Home => words.option_home,
-                DeliveryOption::Pickup => words.option_pickup,
-            },
+            option: option_label(first.option, words),
             name: address.name.clone(),
             phone: address.phone.clone(),
             place: format!("{}, {}", address.area, address.city),
