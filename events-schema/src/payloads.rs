@@ -45,6 +45,23 @@ pub struct UserUpdated {
     pub supabase_subject: Option<String>,
 }
 
+/// `user.password_changed`: a user set a new password through a reset link; every session
+/// begun before it ended.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct UserPasswordChanged {
+    pub user_id: i64,
+    /// How: `reset` (a link sent by email).
+    pub how: String,
+}
+
+/// `vendor.updated`: a vendor changed where their shop delivers (`country`, `region` or
+/// `africa`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct VendorUpdated {
+    pub vendor_id: i64,
+    pub ships_to: String,
+}
+
 /// `user.login` and `user.logout`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline)]
@@ -279,6 +296,8 @@ crate::payload::payload![
     UserUpdated => "user.updated", 1,
     UserLogin => "user.login", 1,
     UserLogout => "user.logout", 1,
+    UserPasswordChanged => "user.password_changed", 1,
+    VendorUpdated => "vendor.updated", 1,
     OrderCreated => "order.created", 1,
     OrderConfirmed => "order.confirmed", 1,
     OrderShipped => "order.shipped", 1,

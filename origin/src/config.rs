@@ -1,6 +1,6 @@
 //! Typed settings for the origin, from flags or `LINKEDALL_*` environment variables, in one
 //! section per concern (database, service, auth, operators, payments, caches, events,
-//! sweeper, Cloudflare, media). Secrets are [`Secret`]s: `Debug` prints `[redacted]`.
+//! sweeper, Cloudflare, media, mail). Secrets are [`Secret`]s: `Debug` prints `[redacted]`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -49,6 +49,41 @@ pub struct Settings {
     pub cloudflare: CloudflareConfig,
     #[command(flatten)]
     pub media: MediaConfig,
+    #[command(flatten)]
+    pub mail: MailConfig,
+}
+
+/// Mail to shoppers (password reset links): SMTP, or files on a laptop.
+#[derive(Debug, Clone, Args)]
+pub struct MailConfig {
+    /// SMTP server: `smtps://user:pass@host:465`, `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS) or `smtp://127.0.0.1:2525` (a local relay, unencrypted). Unset, mail is
+    /// written to `--mail-dir` instead. Required in production.
+    #[arg(long, env = "LINKEDALL_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+
+    /// Who mail comes from.
+    #[arg(long, env = "LINKEDALL_MAIL_FROM", default_value = "Linked All <no-reply@linkedall.africa>")]
+    pub mail_from: String,
+
+    /// Where mail is written as `.eml` files when no SMTP server is set.
+    #[arg(long, env = "LINKEDALL_MAIL_DIR", default_value = "data/mail")]
+    pub mail_dir: std::path::PathBuf,
+
+    /// The shop's address as shoppers open it, for links in mail (never taken from a
+    /// request's `Host`, which a stranger chooses).
+    #[arg(long, env = "LINKEDALL_SHOP_URL", default_value = "http://127.0.0.1:3000")]
+    pub shop_url: String,
+}
+
+impl MailConfig {
+    /// The mailer these settings choose.
+    pub fn mailer(&self) -> Result<crate::mail::Mailer> {
+        match self.smtp_url.as_ref().filter(|url| !url.is_blank()) {
+            Some(url) => crate::mail::Mailer::smtp(url.expose(), &self.mail_from),
+            None => crate::mail::Mailer::files(&self.mail_dir, &self.mail_from),
+        }
+    }
 }
 
 /// Where the shop's data lives.

@@ -138,7 +138,11 @@ impl Error {
             | Error::InvalidParameter { .. }
             | Error::MissingHeader { .. }
             | Error::InvalidBody(_)
-            | Error::Store(StoreError::InvalidInput(_) | StoreError::InvalidParameter { .. })
+            | Error::Store(
+                StoreError::InvalidInput(_)
+                | StoreError::InvalidParameter { .. }
+                | StoreError::ResetLinkInvalid,
+            )
             | Error::Events(EventsError::InvalidInput(_)) => StatusCode::BAD_REQUEST,
             Error::Unauthenticated(_)
             | Error::WrongCredentials
@@ -159,7 +163,8 @@ impl Error {
             | Error::Store(
                 StoreError::IdempotencyKeyReused
                 | StoreError::Unprocessable(_)
-                | StoreError::NoExchangeRate { .. },
+                | StoreError::NoExchangeRate { .. }
+                | StoreError::DoesNotDeliver { .. },
             )
             | Error::Events(EventsError::Unprocessable(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
@@ -217,6 +222,8 @@ impl Error {
             Error::Store(StoreError::PaymentMismatch(_)) => "payment-mismatch",
             Error::Store(StoreError::QuoteChanged { .. }) => "quote-changed",
             Error::Store(StoreError::NoExchangeRate { .. }) => "no-exchange-rate",
+            Error::Store(StoreError::DoesNotDeliver { .. }) => "does-not-deliver",
+            Error::Store(StoreError::ResetLinkInvalid) => "reset-link-invalid",
             Error::BadSignature => "bad-signature",
             Error::NoSuchRoute { .. } => "no-such-route",
             Error::MethodNotAllowed { .. } => "method-not-allowed",

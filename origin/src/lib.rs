@@ -34,6 +34,7 @@ pub mod deployment;
 pub mod error;
 pub mod idempotency;
 pub mod login_limit;
+pub mod mail;
 pub mod media;
 pub mod negotiate;
 pub mod observe;
@@ -56,6 +57,8 @@ pub mod sweepers;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod test_client;
+#[cfg(feature = "testing")]
+pub mod test_smtp;
 #[cfg(feature = "testing")]
 pub mod testing;
 

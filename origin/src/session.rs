@@ -58,6 +58,8 @@ struct Claims {
 struct VerifiedToken {
     user: i64,
     jti: String,
+    /// When it was issued, Unix seconds: a password reset since ends it.
+    issued_at: u64,
     expires_at: u64,
 }
 
@@ -87,7 +89,7 @@ impl SessionKeys {
                 .map_err(|_| Error::Unauthenticated("the session is invalid or has expired"))?
                 .claims;
         let user = claims.sub.parse().map_err(|_| Error::Unauthenticated("the session is invalid"))?;
-        Ok(VerifiedToken { user, jti: claims.jti, expires_at: claims.exp })
+        Ok(VerifiedToken { user, jti: claims.jti, issued_at: claims.iat, expires_at: claims.exp })
     }
 
     /// `Set-Cookie` value carrying `token`.
@@ -138,14 +140,16 @@ impl Session {
     /// Verifies `token` (ours, then Supabase's when configured), refuses a signed-out token,
     /// and finds its user's record in the cache or, on a miss, in the database.
     async fn resolve(state: &AppState, token: &str) -> Result<Session> {
-        let (principal, jti, expires_at, email) = match state.sessions.verify(token) {
-            Ok(ours) => (Principal::User(ours.user), ours.jti, ours.expires_at, None),
+        // Supabase tokens have no issue time here: Supabase ends its own sessions.
+        let (principal, jti, issued_at, expires_at, email) = match state.sessions.verify(token) {
+            Ok(ours) => (Principal::User(ours.user), ours.jti, Some(ours.issued_at), ours.expires_at, None),
             Err(refused) => {
                 let Some(supabase) = &state.supabase else { return Err(refused) };
                 let identity = supabase.verify(token).await?;
                 (
                     Principal::Supabase(identity.subject),
                     identity.revocation_id,
+                    None,
                     identity.expires_at,
                     identity.email.map(|email| (email, identity.email_verified)),
                 )
@@ -166,6 +170,12 @@ impl Session {
         };
         if !record.active {
             return Err(Error::Unauthenticated("this account is disabled"));
+        }
+        if issued_at.is_some_and(|issued_at| issued_at < record.sessions_since) {
+            tracing::warn!(target: "security", action = "session", outcome = "failure", user = record.user.id, "a session begun before a password reset was used");
+            return Err(Error::Unauthenticated(
+                "the password was changed since this session began; sign in again",
+            ));
         }
         Ok(Session { user: record.user, principal, jti, expires_at })
     }

@@ -277,14 +277,18 @@ mod tests {
             SessionRecord {
                 user: CurrentUser { id: 42, role: Role::Vendor, vendor_id: Some(VendorId::new(7)) },
                 active: true,
+                sessions_since: 0,
             },
             SessionRecord {
                 user: CurrentUser { id: 43, role: Role::Shopper, vendor_id: None },
                 active: false,
+                sessions_since: 1_796_000_000,
             },
         ] {
             assert_eq!(SessionRecord::decode(&record.encode()), Some(record));
         }
+        let before_resets = SessionRecord::decode("44:shopper:-:1").expect("a record cached before resets");
+        assert_eq!(before_resets.sessions_since, 0);
         assert_eq!(SessionRecord::decode("x:shopper:-:1"), None);
         assert_eq!(SessionRecord::decode("1:pirate:-:1"), None);
     }
@@ -293,8 +297,11 @@ mod tests {
     async fn memory_cache_misses_then_hits_and_revocation_sticks() {
         let cache = SessionCache::memory();
         let principal = Principal::User(5);
-        let record =
-            SessionRecord { user: CurrentUser { id: 5, role: Role::Shopper, vendor_id: None }, active: true };
+        let record = SessionRecord {
+            user: CurrentUser { id: 5, role: Role::Shopper, vendor_id: None },
+            active: true,
+            sessions_since: 0,
+        };
         assert_eq!(cache.lookup(&principal, "j1").await.unwrap(), Lookup { revoked: false, record: None });
         cache.store(&principal, record).await.unwrap();
         assert_eq!(cache.lookup(&principal, "j1").await.unwrap().record, Some(record));

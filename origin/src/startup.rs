@@ -15,6 +15,7 @@ use crate::cloudflare_purge::CloudflareSettings;
 use crate::config::{AuthSettings, Settings};
 use crate::error::Result;
 use crate::login_limit::{LoginLimiter, RegistrationLimit};
+use crate::mail::Mailer;
 use crate::media::MediaStore;
 use crate::payments::paystack::PaystackProvider;
 use crate::payments::{PaymentProvider, SandboxProvider};
@@ -77,6 +78,11 @@ impl Origin {
             settings.operators.purge_feed_token.as_ref(),
         );
         origin.state.trusted_edges = settings.service.trusted_edges.clone();
+        origin.state.mailer = Arc::new(settings.mail.mailer()?);
+        origin.state.shop_url = Arc::from(settings.mail.shop_url.trim_end_matches('/'));
+        if let Mailer::Files { dir, .. } = origin.state.mailer.as_ref() {
+            tracing::warn!(dir = %dir.display(), "no SMTP server set (LINKEDALL_SMTP_URL): mail to shoppers is written to files");
+        }
         let plan = settings.events.plan(true, origin.state.consumers.as_ref().clone())?;
         Ok(origin.with_events(plan))
     }
@@ -115,6 +121,11 @@ impl Origin {
                 site: Arc::from(crate::config::DEFAULT_SITE),
                 consumers: Arc::new(consumers::all(purges)),
                 media: MediaStore::temporary()?,
+                mailer: Arc::new(Mailer::files(
+                    &std::env::temp_dir().join("linkedall-mail"),
+                    "Linked All <no-reply@linkedall.africa>",
+                )?),
+                shop_url: Arc::from("http://127.0.0.1:3000"),
             },
             sweep_every: DEFAULT_SWEEP_EVERY,
             cloudflare: None,
@@ -187,6 +198,13 @@ impl Origin {
     /// Keeps product photos in `media` instead of a fresh temporary folder.
     pub fn with_media(mut self, media: MediaStore) -> Origin {
         self.state.media = media;
+        self
+    }
+
+    /// Sends mail through `mailer`, with links to the shop at `shop_url`.
+    pub fn with_mailer(mut self, mailer: Mailer, shop_url: &str) -> Origin {
+        self.state.mailer = Arc::new(mailer);
+        self.state.shop_url = Arc::from(shop_url.trim_end_matches('/'));
         self
     }
 

@@ -38,9 +38,21 @@ impl TestClient {
         Self::registered(origin, json!({ "email": email, "password": "correct horse battery" })).await
     }
 
-    /// Registers a vendor with `email` whose shop is in `country` (`NG`, `KE` …), signed in.
+    /// Registers a vendor with `email` whose shop is in `country` (`NG`, `KE` …) and delivers
+    /// across Africa (so any test's shopper can order from it), signed in.
     pub async fn vendor(origin: &TestOrigin, email: &str, country: &str) -> TestClient {
-        let shop = json!({ "name": format!("Shop of {email}"), "city": "Lagos", "country": country });
+        Self::vendor_shipping_to(origin, email, country, "africa").await
+    }
+
+    /// Registers a vendor whose shop in `country` delivers to `zone` (`country`, `region`,
+    /// `africa`), signed in.
+    pub async fn vendor_shipping_to(
+        origin: &TestOrigin,
+        email: &str,
+        country: &str,
+        zone: &str,
+    ) -> TestClient {
+        let shop = json!({ "name": format!("Shop of {email}"), "city": "Lagos", "country": country, "ships_to": zone });
         let body =
             json!({ "email": email, "password": "correct horse battery", "role": "vendor", "shop": shop });
         Self::registered(origin, body).await

@@ -33,6 +33,15 @@ pub async fn number(store: &linkedall_store::Store, sql: &str) -> i64 {
     .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// Runs `sql` (an update a test needs and no route offers, such as moving a deadline past).
+pub async fn execute(store: &linkedall_store::Store, sql: &str) {
+    match store {
+        linkedall_store::Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+        linkedall_store::Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 pub fn postgres_url() -> String {
     std::env::var("DATABASE_URL")
         .ok()
@@ -272,6 +281,9 @@ pub struct TestOptions {
     pub trusted_edges: Option<crate::client_address::TrustedEdges>,
     /// What `/metrics` and the purge feed ask of readers (no tokens by default).
     pub internal_tokens: Option<crate::routes::InternalTokens>,
+    /// Where mail goes, and the shop address its links name (files in a temporary folder by
+    /// default), e.g. a [`crate::test_smtp::TestSmtp`].
+    pub mailer: Option<(crate::mail::Mailer, String)>,
 }
 
 /// The admin token of a default [`TestOrigin`].
@@ -297,6 +309,7 @@ impl Default for TestOptions {
             passwords: None,
             trusted_edges: None,
             internal_tokens: None,
+            mailer: None,
         }
     }
 }
@@ -352,6 +365,9 @@ impl TestOrigin {
         }
         if let Some(edges) = options.trusted_edges {
             origin = origin.with_trusted_edges(edges);
+        }
+        if let Some((mailer, shop_url)) = options.mailer {
+            origin = origin.with_mailer(mailer, &shop_url);
         }
         origin = origin.with_registration_limit(options.registrations);
         let media = origin.state.media.clone();

@@ -170,6 +170,7 @@ async fn redis_session_cache_misses_then_hits_and_forgets_a_signed_out_user() {
             vendor_id: Some(linkedall_shared::VendorId::new(4)),
         },
         active: true,
+        sessions_since: 0,
     };
     assert_eq!(cache.lookup(&principal, "jti-1").await.unwrap(), Lookup { revoked: false, record: None });
     cache.store(&principal, record).await.unwrap();

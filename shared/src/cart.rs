@@ -34,6 +34,14 @@ pub struct CartLine {
     /// The line in the cart's currency ([`crate::FxRates::price_line`]); `None` without a rate.
     pub to_pay: Option<Money>,
     pub in_stock: u32,
+    /// Whether the line's shop delivers to the country the cart was priced for (`?to=`);
+    /// true when none was named. A line that is not delivered cannot be ordered.
+    #[serde(default = "delivered")]
+    pub delivers: bool,
+}
+
+fn delivered() -> bool {
+    true
 }
 
 impl Cart {

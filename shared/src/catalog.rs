@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CategoryId, Money, Photo, ProductId, VendorId};
+use crate::{CategoryId, Money, Photo, ProductId, ShippingZone, VendorId};
 
 /// Units of a product a vendor has on hand and not yet promised to an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -53,6 +53,8 @@ pub struct Vendor {
     /// ISO 3166-1 alpha-2 country code, e.g. "NG".
     pub country: String,
     pub description: String,
+    /// Where the vendor delivers.
+    pub ships_to: ShippingZone,
 }
 
 /// A catalog category.

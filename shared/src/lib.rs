@@ -26,6 +26,7 @@ pub mod order;
 mod page;
 mod payment_method;
 mod purge;
+mod shipping_zone;
 mod slug;
 pub mod wire;
 
@@ -48,4 +49,5 @@ pub use purge::{
     EDGE_CACHE_KEY_PATH, EDGE_CACHE_KEY_VERSION, MAX_SELECTORS_PER_PURGE, PURGE_SEQ_HEADER, Purge, PurgeFeed,
     PurgeSelector,
 };
+pub use shipping_zone::ShippingZone;
 pub use slug::slugify;

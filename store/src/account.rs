@@ -91,15 +91,25 @@ pub struct SessionRecord {
     pub user: CurrentUser,
     /// False for an account an admin disabled: its sessions stop working.
     pub active: bool,
+    /// Sessions issued before this (Unix seconds) no longer work: the password was reset.
+    /// 0 when it never was.
+    pub sessions_since: u64,
 }
 
 impl SessionRecord {
-    /// `id:role:vendor:active`, e.g. `42:vendor:7:1` or `43:shopper:-:1`.
+    /// `id:role:vendor:active:since`, e.g. `42:vendor:7:1:0` or `43:shopper:-:1:1796000000`.
     pub fn encode(&self) -> String {
         let vendor = self.user.vendor_id.map_or("-".to_owned(), |v| v.get().to_string());
-        format!("{}:{}:{vendor}:{}", self.user.id, self.user.role.as_str(), u8::from(self.active))
+        format!(
+            "{}:{}:{vendor}:{}:{}",
+            self.user.id,
+            self.user.role.as_str(),
+            u8::from(self.active),
+            self.sessions_since
+        )
     }
 
+    /// A record [`encode`](Self::encode) wrote; one written before `since` existed reads as 0.
     pub fn decode(value: &str) -> Option<SessionRecord> {
         let mut fields = value.split(':');
         let id = fields.next()?.parse().ok()?;
@@ -109,6 +119,7 @@ impl SessionRecord {
             v => Some(VendorId::new(v.parse().ok()?)),
         };
         let active = fields.next()? == "1";
-        Some(SessionRecord { user: CurrentUser { id, role, vendor_id }, active })
+        let sessions_since = fields.next().map_or(Some(0), |since| since.parse().ok())?;
+        Some(SessionRecord { user: CurrentUser { id, role, vendor_id }, active, sessions_since })
     }
 }

@@ -2,7 +2,7 @@
 
 use linkedall_events_schema::payloads::{UserCreated, UserSession, UserUpdated};
 use linkedall_events_schema::{Event, Payload};
-use linkedall_shared::{VendorId, slugify};
+use linkedall_shared::{ShippingZone, VendorId, slugify};
 
 use super::Store;
 use crate::account::{CurrentUser, Email, Role, SessionRecord};
@@ -19,6 +19,7 @@ pub struct NewShop {
     pub name: String,
     pub city: String,
     pub country: String,
+    pub ships_to: ShippingZone,
 }
 
 /// A stored account, as sign-in needs it.
@@ -28,12 +29,12 @@ pub struct StoredAccount {
     pub password_hash: String,
 }
 
-/// An account row's (id, role, shop, active) as the session cache keeps it.
-type SessionColumns = (i64, String, Option<i64>, bool);
+/// An account row's (id, role, shop, active, sessions since) as the session cache keeps it.
+type SessionColumns = (i64, String, Option<i64>, bool, i64);
 
-fn session_of((id, role, vendor_id, active): SessionColumns) -> Result<SessionRecord> {
+fn session_of((id, role, vendor_id, active, since): SessionColumns) -> Result<SessionRecord> {
     let user = CurrentUser { id, role: Role::from_column(&role)?, vendor_id: vendor_id.map(VendorId::new) };
-    Ok(SessionRecord { user, active })
+    Ok(SessionRecord { user, active, sessions_since: u64::try_from(since).unwrap_or(0) })
 }
 
 /// An insert into `users` refused because the email (or Supabase subject) is taken.
@@ -57,12 +58,13 @@ async fn create(
     let mut tx = WriteTx::begin(store).await?;
     let vendor_id: Option<i64> = match shop {
         Some(shop) => Some(on_conn!(&mut tx, conn => sqlx::query_scalar(
-            "INSERT INTO vendors (name, slug, city, country) VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO vendors (name, slug, city, country, ships_to) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(&shop.name)
         .bind(slugify(&shop.name))
         .bind(&shop.city)
         .bind(shop.country.to_uppercase())
+        .bind(shop.ships_to.as_str())
         .fetch_one(&mut *conn)
         .await
         .map_err(Error::db(during))?)),
@@ -107,17 +109,17 @@ async fn by_email(store: &Store, email: &Email) -> Result<Option<StoredAccount>>
     .transpose()
 }
 
-/// Role, shop and active flag of user `id`, for the session cache.
+/// Role, shop, active flag and sessions' start of user `id`, for the session cache.
 async fn session_record(store: &Store, id: i64) -> Result<Option<SessionRecord>> {
     let _t = QueryTimer::start(store.dialect().as_str(), "session_record");
-    let row: Option<(String, Option<i64>, bool)> = on_pool!(store, pool => sqlx::query_as(
-        "SELECT role, vendor_id, active FROM users WHERE id = $1",
+    let row: Option<(String, Option<i64>, bool, i64)> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT role, vendor_id, active, sessions_since FROM users WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
     .await
     .map_err(Error::db("looking up a session"))?);
-    row.map(|(role, vendor_id, active)| session_of((id, role, vendor_id, active))).transpose()
+    row.map(|(role, vendor_id, active, since)| session_of((id, role, vendor_id, active, since))).transpose()
 }
 
 /// The local account of Supabase user `subject`: found by subject, else — only when Supabase
@@ -133,7 +135,7 @@ async fn supabase_account(
     let _t = QueryTimer::start(store.dialect().as_str(), "supabase_account");
     let during = "finding a Supabase account";
     let found: Option<SessionColumns> = on_pool!(store, pool => sqlx::query_as(
-        "SELECT id, role, vendor_id, active FROM users WHERE supabase_subject = $1",
+        "SELECT id, role, vendor_id, active, sessions_since FROM users WHERE supabase_subject = $1",
     )
     .bind(subject)
     .fetch_optional(pool)
@@ -156,7 +158,7 @@ async fn supabase_account(
     let linked: Option<SessionColumns> = on_conn!(&mut tx, conn => sqlx::query_as(
         "UPDATE users SET supabase_subject = $1 \
          WHERE email = $2 AND supabase_subject IS NULL AND role <> 'admin' \
-         RETURNING id, role, vendor_id, active",
+         RETURNING id, role, vendor_id, active, sessions_since",
     )
     .bind(subject)
     .bind(email.as_str())
@@ -186,7 +188,7 @@ async fn supabase_account(
                 vendor_id: None,
                 source: "supabase".into(),
             };
-            ((id, "shopper".to_owned(), None, true), Event::about_user(id, &payload)?)
+            ((id, "shopper".to_owned(), None, true, 0), Event::about_user(id, &payload)?)
         }
     };
     tx.emit(&event, &Cause::current()).await?;

@@ -1,6 +1,8 @@
 //! Carts: one per user, its lines priced from the products table on every read.
 
-use linkedall_shared::{Currency, DeliveryChoice, DeliveryOption, FxRates, Market, Money, ProductId};
+use linkedall_shared::{
+    Currency, DeliveryChoice, DeliveryOption, FxRates, Market, Money, ProductId, ShippingZone,
+};
 
 use super::Store;
 use crate::cart::{Cart, CartLine, Line};
@@ -12,14 +14,14 @@ use crate::timing::QueryTimer;
 use crate::write_tx::WriteTx;
 
 /// A cart line as read from the products table: product, name, quantity, currency, price,
-/// stock, vendor and the vendor's country.
-type Row = (i64, String, i32, String, i64, i32, i64, String);
+/// stock, vendor, the vendor's country and where it ships.
+type Row = (i64, String, i32, String, i64, i32, i64, String, String);
 
 /// `user`'s cart, each line priced from its product row now (see [`priced`]).
 async fn cart(store: &Store, user: i64, pay_in: Option<Currency>, to: Option<&Market>) -> Result<Cart> {
     let _t = QueryTimer::start(store.dialect().as_str(), "cart");
     let rows: Vec<Row> = on_pool!(store, pool => sqlx::query_as(
-        "SELECT i.product_id, p.name, i.quantity, p.currency, p.price_minor, p.stock, p.vendor_id, v.country \
+        "SELECT i.product_id, p.name, i.quantity, p.currency, p.price_minor, p.stock, p.vendor_id, v.country, v.ships_to \
          FROM cart_items i JOIN products p ON p.id = i.product_id JOIN vendors v ON v.id = p.vendor_id \
          WHERE i.user_id = $1 ORDER BY i.product_id",
     )
@@ -40,7 +42,7 @@ async fn guest_cart(store: &Store, lines: &[Line], pay_in: Option<Currency>) -> 
     let ids: Vec<String> = lines.iter().map(|line| line.product.get().to_string()).collect();
     // Ids are parsed numbers, so listing them is safe; one statement for any number of lines.
     let sql = format!(
-        "SELECT p.id, p.name, 0, p.currency, p.price_minor, p.stock, p.vendor_id, v.country \
+        "SELECT p.id, p.name, 0, p.currency, p.price_minor, p.stock, p.vendor_id, v.country, v.ships_to \
          FROM products p JOIN vendors v ON v.id = p.vendor_id WHERE p.id IN ({}) ORDER BY p.id",
         ids.join(", ")
     );
@@ -66,18 +68,22 @@ async fn priced(
     let mut lines = Vec::with_capacity(rows.len());
     // Each vendor ships their part from their country.
     let mut from: Vec<(i64, &'static Market)> = Vec::new();
-    for (product_id, name, quantity, currency, price_minor, stock, vendor, country) in rows {
+    for (product_id, name, quantity, currency, price_minor, stock, vendor, country, ships_to) in rows {
         let unit_price = amount(&currency, price_minor)?;
         let quantity = u32::try_from(quantity).unwrap_or(0);
+        let vendor_market = Market::of_country(&country);
+        let delivers =
+            to.is_none_or(|to| ShippingZone::parse(&ships_to).unwrap_or_default().reaches(vendor_market, to));
         lines.push((
             ProductId::new(product_id),
             name,
             quantity,
             unit_price,
             u32::try_from(stock).unwrap_or(0),
+            delivers,
         ));
         if !from.iter().any(|(v, _)| *v == vendor) {
-            from.push((vendor, Market::of_country(&country)));
+            from.push((vendor, vendor_market));
         }
     }
     let currency = pay_in.or_else(|| lines.first().map(|line| line.3.currency)).unwrap_or(Currency::USD);
@@ -87,7 +93,7 @@ async fn priced(
     let rates = if converts { store.fx_rates().await? } else { FxRates::default() };
     let mut items = Vec::with_capacity(lines.len());
     let mut total = Some(Money::new(currency, 0));
-    for (product_id, name, quantity, unit_price, in_stock) in lines {
+    for (product_id, name, quantity, unit_price, in_stock, delivers) in lines {
         let to_pay = rates.price_line(unit_price, quantity, currency).map(|(_, line)| line);
         total = match (total, to_pay) {
             (Some(total), Some(line)) => Some(total.plus(line)?),
@@ -101,6 +107,7 @@ async fn priced(
             line_total: unit_price.times(quantity)?,
             to_pay,
             in_stock,
+            delivers,
         });
     }
     let delivery_choices = match to {
@@ -136,19 +143,26 @@ fn delivery_choices(
 }
 
 /// Adds `line` to `user`'s cart: 404 for an unknown product, 422 when the cart already holds
-/// as many different products as it may.
-async fn add(store: &Store, user: i64, line: Line) -> Result<()> {
+/// as many different products as it may, or when its shop does not deliver to `to`.
+async fn add(store: &Store, user: i64, line: Line, to: Option<&Market>) -> Result<()> {
     let dialect = store.dialect();
     let _t = QueryTimer::start(dialect.as_str(), "add_to_cart");
     let db = || Error::db("adding to a cart");
     let mut tx = WriteTx::begin(store).await?;
-    let exists: Option<i64> = on_conn!(&mut tx, conn => sqlx::query_scalar("SELECT id FROM products WHERE id = $1")
-        .bind(line.product.get())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db())?);
-    if exists.is_none() {
+    let shop: Option<(String, String, String)> = on_conn!(&mut tx, conn => sqlx::query_as(
+        "SELECT v.name, v.country, v.ships_to FROM products p JOIN vendors v ON v.id = p.vendor_id WHERE p.id = $1",
+    )
+    .bind(line.product.get())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db())?);
+    let Some((shop, country, ships_to)) = shop else {
         return Err(Error::NotFound { what: format!("product {}", line.product) });
+    };
+    if let Some(to) = to
+        && !ShippingZone::parse(&ships_to).unwrap_or_default().reaches(Market::of_country(&country), to)
+    {
+        return Err(Error::DoesNotDeliver { shop, country: to.country });
     }
     let others: i64 = on_conn!(&mut tx, conn => sqlx::query_scalar(
         "SELECT count(*) FROM cart_items WHERE user_id = $1 AND product_id <> $2",
@@ -217,9 +231,10 @@ impl Store {
         guest_cart(self, lines, pay_in).await
     }
 
-    /// Adds `line`'s units to the cart (capped at the per-line maximum).
-    pub async fn add_to_cart(&self, user: i64, line: Line) -> Result<()> {
-        add(self, user, line).await
+    /// Adds `line`'s units to the cart (capped at the per-line maximum), when its shop
+    /// delivers to `to` (if named).
+    pub async fn add_to_cart(&self, user: i64, line: Line, to: Option<&Market>) -> Result<()> {
+        add(self, user, line, to).await
     }
 
     pub async fn remove_from_cart(&self, user: i64, product: Option<ProductId>) -> Result<()> {

@@ -18,7 +18,7 @@ use crate::timing::QueryTimer;
 pub const FEATURED_ON_HOME: u32 = 12;
 
 const CATEGORY_COLUMNS: &str = "id, slug, name, description";
-const VENDOR_COLUMNS: &str = "id, name, slug, city, country, description";
+const VENDOR_COLUMNS: &str = "id, name, slug, city, country, description, ships_to";
 
 /// Pairs of (items, next cursor): a listing fetched with one row more than asked for, so we
 /// know whether another page follows without counting.

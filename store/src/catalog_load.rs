@@ -33,6 +33,8 @@ pub struct VendorLoad<'a> {
     pub city: &'a str,
     pub country: &'a str,
     pub description: &'a str,
+    /// `vendors.ships_to`: see [`linkedall_shared::ShippingZone`].
+    pub ships_to: &'a str,
 }
 
 /// A product to insert, its vendor and category given by their database ids.
@@ -124,8 +126,8 @@ impl Store {
     pub async fn insert_vendors(&self, vendors: &[VendorLoad<'_>]) -> Result<Vec<i64>> {
         let _t = QueryTimer::start(self.dialect().as_str(), "insert_vendors");
         let db = || Error::db("loading vendors");
-        let sql = "INSERT INTO vendors (name, slug, city, country, description) VALUES ($1, $2, $3, $4, $5) \
-                   RETURNING id";
+        let sql = "INSERT INTO vendors (name, slug, city, country, description, ships_to) \
+                   VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
         on_pool!(self, pool => {
             let mut tx = pool.begin().await.map_err(db())?;
             let mut ids = Vec::with_capacity(vendors.len());
@@ -136,6 +138,7 @@ impl Store {
                     .bind(vendor.city)
                     .bind(vendor.country)
                     .bind(vendor.description)
+                    .bind(vendor.ships_to)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(db())?;

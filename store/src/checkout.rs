@@ -21,7 +21,8 @@ use std::collections::BTreeMap;
 use linkedall_events_schema::Event;
 use linkedall_events_schema::payloads::{self, OutOfStock, StockAlert};
 use linkedall_shared::{
-    Address, Currency, DeliveryOption, FxRates, Market, Money, PartDelivery, ProductId, VendorId,
+    Address, Currency, DeliveryOption, FxRates, Market, Money, PartDelivery, ProductId, ShippingZone,
+    VendorId,
 };
 
 use super::Store;
@@ -138,12 +139,18 @@ impl Pricing {
         option: DeliveryOption,
         address: &Address,
     ) -> Result<(PartDelivery, Money)> {
-        let country: String = on_conn!(tx, conn => sqlx::query_scalar("SELECT country FROM vendors WHERE id = $1")
-            .bind(vendor.get())
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(Error::db("placing an order"))?);
-        let terms = option.terms(Market::of_country(&country), Market::of_country(&address.country));
+        let (shop, country, ships_to): (String, String, String) = on_conn!(tx, conn => sqlx::query_as(
+            "SELECT name, country, ships_to FROM vendors WHERE id = $1",
+        )
+        .bind(vendor.get())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(Error::db("placing an order"))?);
+        let (from, to) = (Market::of_country(&country), Market::of_country(&address.country));
+        if !ShippingZone::parse(&ships_to).unwrap_or_default().reaches(from, to) {
+            return Err(Error::DoesNotDeliver { shop, country: to.country });
+        }
+        let terms = option.terms(from, to);
         let pay_in = self.pay_in.unwrap_or(Currency::USD);
         let rates = self.rates(tx).await?;
         let no_rate = |to| Error::NoExchangeRate { from: Currency::USD, to };

@@ -50,6 +50,15 @@ pub enum Error {
     )]
     QuoteChanged { total: linkedall_shared::Money },
 
+    /// A shop asked to deliver where it does not (see [`linkedall_shared::ShippingZone`]):
+    /// nothing was ordered or added.
+    #[error("{shop} does not deliver to {}", linkedall_shared::Market::of_country(country).name)]
+    DoesNotDeliver { shop: String, country: &'static str },
+
+    /// A password reset link that is unknown, used already or expired.
+    #[error("this password reset link has expired or was used already; ask for a new one")]
+    ResetLinkInvalid,
+
     /// A payment webhook whose amount or currency is not the charge's: not applied.
     #[error("{0}")]
     PaymentMismatch(String),

@@ -103,6 +103,7 @@ pub mod ledger;
 pub mod order_items;
 pub mod orders;
 pub mod outbox;
+pub mod password_resets;
 pub mod pay_on_delivery;
 pub mod payments;
 pub mod product_photos;
@@ -111,6 +112,7 @@ pub mod refunds;
 pub mod reservations;
 pub mod schema_outline;
 pub mod search;
+pub mod shipping_zones;
 pub mod vendor_products;
 
 // What the event consumers keep and read, the dead letters, and the read models replay

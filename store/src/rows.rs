@@ -4,7 +4,8 @@
 //! both backends.
 
 use linkedall_shared::{
-    Category, CategoryId, Currency, Money, Photo, Product, ProductCard, ProductId, Stock, Vendor, VendorId,
+    Category, CategoryId, Currency, Money, Photo, Product, ProductCard, ProductId, ShippingZone, Stock,
+    Vendor, VendorId,
 };
 
 use crate::error::{Error, Result};
@@ -41,6 +42,7 @@ pub struct VendorRow {
     pub city: String,
     pub country: String,
     pub description: String,
+    pub ships_to: String,
 }
 
 impl From<VendorRow> for Vendor {
@@ -52,6 +54,8 @@ impl From<VendorRow> for Vendor {
             city: row.city,
             country: row.country,
             description: row.description,
+            // The column's CHECK admits only the zones' names.
+            ships_to: ShippingZone::parse(&row.ships_to).unwrap_or_default(),
         }
     }
 }

@@ -9,6 +9,7 @@ use linkedall_shared::{HomeFeed, Limit, ProductDetail, ProductList, SearchResult
 use crate::account::{self, Account};
 use crate::cache;
 use crate::coalesce::{self, Leader, Outcome, Turn};
+use crate::delivery_reach;
 use crate::error::EdgeError;
 use crate::fx_rates;
 use crate::host::{CacheKey, Cached, Host};
@@ -109,8 +110,14 @@ pub async fn serve<H: Host>(
     host: &H,
     ctx: &RequestContext,
 ) -> (Response<Bytes>, Background) {
-    // Every answer below is the shared page with this shopper's header corner.
+    // Every answer below is the shared page with this shopper's header corner, and on a
+    // product page whose shop does not deliver to them, no "Add to cart".
     let answer = |route: &Route, entry: &Cached, status: &str, if_none_match: Option<&str>, now| {
+        let not_delivered = match route {
+            Route::Product { .. } => delivery_reach::personalise(entry, locale.country()),
+            _ => None,
+        };
+        let entry = not_delivered.as_ref().unwrap_or(entry);
         respond(route, &account::personalise(entry, account), status, if_none_match, now)
     };
     let label = route.label();

@@ -76,7 +76,18 @@ pub async fn serve<H: Host>(
 
 /// What crawlers may read: the catalog, not the private pages or the API.
 pub fn robots(site: &str) -> String {
-    let private = ["/cart", "/checkout", "/orders", "/vendor", "/login", "/register", "/logout", "/api/"];
+    let private = [
+        "/cart",
+        "/checkout",
+        "/orders",
+        "/vendor",
+        "/login",
+        "/register",
+        "/logout",
+        "/forgot-password",
+        "/reset-password",
+        "/api/",
+    ];
     let mut text = String::from("User-agent: *\n");
     for path in private {
         text.push_str(&format!("Disallow: {path}\n"));

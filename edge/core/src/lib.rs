@@ -20,6 +20,7 @@ pub mod client_address;
 mod coalesce;
 pub mod crawlers;
 pub mod dates;
+pub mod delivery_reach;
 pub mod error;
 mod fx_rates;
 mod host;

@@ -424,6 +424,10 @@ pub struct ProductPage {
     pub id: i64,
     pub path: String,
     pub available: bool,
+    /// Around the form: which shop it is and where it delivers, for the edge to decide per
+    /// shopper (see [`crate::delivery_reach`]).
+    pub reach_open: String,
+    pub reach_close: &'static str,
     pub name: String,
     pub description: String,
     pub price: PriceView,
@@ -459,6 +463,12 @@ impl ProductPage {
             id: product.id.get(),
             path: product.path(),
             available: product.stock.is_available(),
+            reach_open: crate::delivery_reach::open(
+                &vendor.country,
+                vendor.ships_to,
+                shopper.locale.language,
+            ),
+            reach_close: crate::delivery_reach::CLOSE,
             name: product.name.clone(),
             description: product.description.clone(),
             price: shopper.price(product.price),

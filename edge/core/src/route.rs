@@ -69,6 +69,10 @@ pub enum ShopPage {
     Login,
     Register,
     Logout,
+    /// Asking for a password reset link by email.
+    ForgotPassword,
+    /// The page a reset link opens: choosing the new password.
+    ResetPassword,
     Cart,
     Checkout,
     /// "My orders".
@@ -90,6 +94,8 @@ pub enum ShopPage {
     OpenShop,
     /// The vendor dashboard: products (searchable, `?q=`), stock, parts to ship.
     Vendor,
+    /// Where the vendor's shop delivers (POST only).
+    VendorShop,
     /// The form that adds a product, and its submission.
     NewProduct,
     /// One of the vendor's products: its form (name, price, stock …) and its photo.
@@ -167,6 +173,8 @@ impl ShopPage {
             ["login"] => ShopPage::Login,
             ["register"] => ShopPage::Register,
             ["logout"] => ShopPage::Logout,
+            ["forgot-password"] => ShopPage::ForgotPassword,
+            ["reset-password"] => ShopPage::ResetPassword,
             ["cart"] => ShopPage::Cart,
             ["checkout"] => ShopPage::Checkout,
             ["orders"] => ShopPage::Orders,
@@ -175,6 +183,7 @@ impl ShopPage {
             ["orders", raw, "sandbox"] => ShopPage::SandboxPay { id: id(raw)? },
             ["open-shop"] => ShopPage::OpenShop,
             ["vendor"] => ShopPage::Vendor,
+            ["vendor", "shop"] => ShopPage::VendorShop,
             ["vendor", "products", "new"] => ShopPage::NewProduct,
             ["vendor", "products", raw] => ShopPage::EditProduct { id: id(raw)? },
             ["vendor", "products", raw, "photo"] => ShopPage::ProductPhoto { id: id(raw)? },
@@ -200,6 +209,8 @@ impl ShopPage {
             ShopPage::Login => "login",
             ShopPage::Register => "register",
             ShopPage::Logout => "logout",
+            ShopPage::ForgotPassword => "forgot_password",
+            ShopPage::ResetPassword => "reset_password",
             ShopPage::Cart => "cart",
             ShopPage::Checkout => "checkout",
             ShopPage::Orders => "orders",
@@ -208,6 +219,7 @@ impl ShopPage {
             ShopPage::SandboxPay { .. } => "sandbox_pay",
             ShopPage::OpenShop => "open_shop",
             ShopPage::Vendor => "vendor_dashboard",
+            ShopPage::VendorShop => "vendor_shop",
             ShopPage::NewProduct => "vendor_new_product",
             ShopPage::EditProduct { .. } => "vendor_product",
             ShopPage::ProductPhoto { .. } => "vendor_photo",

@@ -368,12 +368,13 @@ fn a_vendor_opens_a_shop_and_lands_on_their_dashboard() {
         &origin,
     )));
     assert!(form.contains("Ouvrez votre boutique") && form.contains("Nom de la boutique"), "{form}");
+    assert!(form.contains("Où vous livrez") && form.contains(r#"value="country" checked"#), "{form}");
     assert_no_english(&form, "the French open-shop form");
     let opened = block_on(handle(
         http::Request::post("/open-shop")
             .header("content-type", "application/x-www-form-urlencoded")
             .body(Bytes::from_static(
-                b"shop_name=Dakar+Wax&city=Dakar&country=sn&email=awa%40dakarwax.example&password=correct+horse",
+                b"shop_name=Dakar+Wax&city=Dakar&country=sn&ships_to=region&email=awa%40dakarwax.example&password=correct+horse",
             ))
             .unwrap(),
         &origin,
@@ -384,7 +385,7 @@ fn a_vendor_opens_a_shop_and_lands_on_their_dashboard() {
     assert_eq!(
         sent,
         serde_json::json!({"email":"awa@dakarwax.example","password":"correct horse","role":"vendor",
-            "shop":{"name":"Dakar Wax","city":"Dakar","country":"SN"}})
+            "shop":{"name":"Dakar Wax","city":"Dakar","country":"SN","ships_to":"region"}})
     );
     let bad = block_on(handle(
         http::Request::post("/open-shop")

@@ -131,6 +131,7 @@ fn host() -> FakeHost {
             city: "Nairobi".into(),
             country: "KE".into(),
             description: "Fashion".into(),
+            ships_to: ShippingZone::Africa,
         },
         category: fashion(),
     };
@@ -165,7 +166,8 @@ fn the_home_page_renders_products_prices_and_the_shoppers_country() {
     let response = get(&host, "/");
     assert_eq!(response.status(), 200);
     let body = text(&response);
-    assert!(body.contains("Kitenge skirt") && body.contains("KSh 2,500.00"), "{body}");
+    assert!(body.contains("Kitenge skirt") && body.contains("KSh 2,500"), "{body}");
+    assert!(!body.contains("KSh 2,500.00"), "whole amounts are written without zero cents: {body}");
     assert!(body.contains("Prices in KES"));
     assert!(!body.contains("from the seller"), "Kenyan prices need no conversion for a shopper in Kenya");
     assert!(body.contains("/assets/app."), "links the hashed stylesheet");
@@ -182,11 +184,11 @@ fn prices_are_also_shown_converted_to_the_shoppers_currency_and_cached_per_curre
     };
     let nigeria = block_on(handle(request("NG"), &host));
     let body = text(&nigeria);
-    // KSh 2,500.00 = $20.00 = ₦30,000.00 at the origin's rates: the shopper's price first,
+    // KSh 2,500 = $20 = ₦30,000 at the origin's rates: the shopper's price first,
     // the seller's second.
     let (naira, shillings) = (
-        body.find("₦30,000.00").expect("the shopper's price"),
-        body.find("KSh 2,500.00 from the seller").expect("the seller's price"),
+        body.find("₦30,000").expect("the shopper's price"),
+        body.find("KSh 2,500 from the seller").expect("the seller's price"),
     );
     assert!(naira < shillings && body.contains("converted at today"), "{body}");
     assert!(body.contains("Prices in NGN"));
@@ -195,8 +197,8 @@ fn prices_are_also_shown_converted_to_the_shoppers_currency_and_cached_per_curre
     // share it.
     let south_africa = block_on(handle(request("ZA"), &host));
     let south_africa = text(&south_africa);
-    assert!(south_africa.contains("KSh 2,500.00") && !south_africa.contains("from the seller"));
-    assert!(text(&block_on(handle(request("US"), &host))).contains("$20.00 <span class=\"converted\""));
+    assert!(south_africa.contains("KSh 2,500") && !south_africa.contains("from the seller"));
+    assert!(text(&block_on(handle(request("US"), &host))).contains("$20 <span class=\"converted\""));
     let fetches = host.fetches.borrow().len();
     assert!(cache_status(&block_on(handle(request("NG"), &host))).contains("hit"));
     assert!(cache_status(&block_on(handle(request("FR"), &host))).contains("hit"), "FR shares the USD page");
@@ -565,10 +567,7 @@ fn a_purge_makes_every_page_that_showed_the_product_a_miss_within_the_refresh_in
     for path in ["/c/fashion", "/p/1-kitenge-skirt"] {
         assert!(cache_status(&get(&host, path)).contains("; hit; ttl="), "{path} was warmed");
     }
-    assert!(
-        text(&get(&host, "/p/1-kitenge-skirt")).contains("KSh 2,000.00"),
-        "the warmed copy is the new one"
-    );
+    assert!(text(&get(&host, "/p/1-kitenge-skirt")).contains("KSh 2,000"), "the warmed copy is the new one");
     assert_eq!(host.fetches.borrow().len(), before + 3, "one fetch per purged page");
     // A purge naming something else leaves the pages alone; a prefix reaches its pages only.
     purge(&host, PurgeSelector::Tag("product:77".into()));
@@ -586,6 +585,25 @@ fn get_as(host: &FakeHost, path: &str, country: &str, cookie: Option<&str>) -> h
         request = request.header("cookie", cookie);
     }
     block_on(handle(request.body(Bytes::new()).unwrap(), host))
+}
+
+#[test]
+fn a_product_whose_shop_does_not_deliver_to_the_shopper_says_so_from_the_one_cached_page() {
+    let mut host = host();
+    let mut detail: ProductDetail = wire::decode(&host.documents["/api/v1/products/1"]).unwrap();
+    (detail.vendor.country, detail.vendor.ships_to) = ("SN".into(), ShippingZone::Country);
+    host.documents.insert("/api/v1/products/1".into(), wire::encode(&detail));
+    // Senegal and Côte d'Ivoire share the CFA franc and French: one cached page for both.
+    let senegal = get_as(&host, "/p/1-kitenge-skirt", "SN", None);
+    assert!(text(&senegal).contains("Ajouter au panier"), "{}", text(&senegal));
+    let ivory_coast = get_as(&host, "/p/1-kitenge-skirt", "CI", None);
+    let page = text(&ivory_coast);
+    assert!(cache_status(&ivory_coast).contains("hit"), "the same cached page");
+    assert!(!page.contains("Ajouter au panier") && !page.contains(r#"action="/cart""#), "{page}");
+    assert!(page.contains("Cette boutique ne livre pas dans votre pays"), "{page}");
+    assert_ne!(senegal.headers()["etag"], ivory_coast.headers()["etag"], "a browser keeps them apart");
+    let again = get_as(&host, "/p/1-kitenge-skirt", "SN", None);
+    assert!(text(&again).contains("Ajouter au panier"), "the cached page kept its form");
 }
 
 #[test]

@@ -117,6 +117,7 @@ fn host() -> FakeHost {
             city: "Accra".into(),
             country: "GH".into(),
             description: String::new(),
+            ships_to: Default::default(),
         },
         category,
     };

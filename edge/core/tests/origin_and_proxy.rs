@@ -145,7 +145,7 @@ fn tracking_parameters_and_parameter_order_share_one_cache_entry() {
     assert_eq!(host.fetches.borrow().len(), 1);
     assert_eq!(host.fetches.borrow()[0].uri(), "/api/v1/products?category=fashion&limit=24&cursor=9");
     assert_eq!(host.cache.borrow().len(), 1);
-    assert!(body(&first).contains("Out of stock") && body(&first).contains("GH₵350.00"), "{}", body(&first));
+    assert!(body(&first).contains("Out of stock") && body(&first).contains("GH₵350"), "{}", body(&first));
 }
 
 #[test]

@@ -137,6 +137,7 @@ fn host(ids: Vec<i64>) -> CatalogHost {
             city: "Nairobi".into(),
             country: "KE".into(),
             description: "Fashion".into(),
+            ships_to: Default::default(),
         },
         category: fashion(),
     };
@@ -290,10 +291,10 @@ fn french_arabic_portuguese_and_swahili_pages_translate_categories_and_write_amo
     let host = host(vec![1]);
     let french = text(&get(&host, "/", &[("x-country", "SN")])).to_owned();
     assert!(french.contains(r#"<a href="/c/fashion">Mode</a>"#), "{french}");
-    assert!(french.contains("2\u{202f}500,00\u{a0}KSh"), "{french}");
+    assert!(french.contains("2\u{202f}500\u{a0}KSh"), "{french}");
     assert!(!french.contains(">Fashion<"));
     let product = text(&get(&host, "/p/1-kitenge-skirt", &[("x-country", "AO")])).to_owned();
-    assert!(product.contains(">Moda</a>") && product.contains("2\u{202f}500,00\u{a0}KSh"), "{product}");
+    assert!(product.contains(">Moda</a>") && product.contains("2\u{202f}500\u{a0}KSh"), "{product}");
     let swahili = text(&get(&host, "/", &[("x-country", "TZ"), ("cookie", "la_lang=sw")])).to_owned();
     assert!(swahili.contains(">Mitindo</a>"), "{swahili}");
     let arabic = text(&get(&host, "/p/1-kitenge-skirt", &[("x-country", "EG")])).to_owned();
@@ -304,7 +305,7 @@ fn french_arabic_portuguese_and_swahili_pages_translate_categories_and_write_amo
         arabic.contains("<bdi>Gikomba Styles Ltd</bdi></a>، ويُشحن من <bdi>Nairobi, KE</bdi>."),
         "{arabic}"
     );
-    assert!(arabic.contains("\u{2068}KSh 2,500.00\u{2069}"), "amounts isolated in right-to-left text");
+    assert!(arabic.contains("\u{2068}KSh 2,500\u{2069}"), "amounts isolated in right-to-left text");
 }
 
 #[test]

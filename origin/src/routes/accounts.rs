@@ -7,6 +7,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use linkedall_events_schema::payloads::{UserLogin, UserLogout};
+use linkedall_shared::{Market, ShippingZone};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
@@ -34,6 +35,9 @@ pub struct ShopRequest {
     name: String,
     city: String,
     country: String,
+    /// Where the shop delivers; its own country when not said.
+    #[serde(default)]
+    ships_to: ShippingZone,
 }
 
 #[derive(Deserialize)]
@@ -51,7 +55,7 @@ struct SessionBody {
     token: String,
 }
 
-fn signed_in(state: &AppState, user: CurrentUser, status: StatusCode) -> Result<Response> {
+pub(super) fn signed_in(state: &AppState, user: CurrentUser, status: StatusCode) -> Result<Response> {
     let token = state.sessions.issue(&user)?;
     let cookie = SessionKeys::cookie(&token);
     let body =
@@ -84,16 +88,17 @@ pub async fn register(
                     message: "name and city are required".into(),
                 });
             }
-            if shop.country.len() != 2 || !shop.country.bytes().all(|b| b.is_ascii_alphabetic()) {
+            let Some(market) = Market::find(&shop.country) else {
                 return Err(Error::InvalidParameter {
                     name: "shop.country",
-                    message: "expected a two-letter country code such as NG".into(),
+                    message: "expected the two-letter code of an African country we serve, such as NG".into(),
                 });
-            }
+            };
             Some(NewShop {
                 name: shop.name.trim().into(),
                 city: shop.city.trim().into(),
-                country: shop.country,
+                country: market.country.into(),
+                ships_to: shop.ships_to,
             })
         }
         (Role::Vendor, None) => {

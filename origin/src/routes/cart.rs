@@ -65,7 +65,8 @@ pub async fn guest(
     Ok(format.render(&state.store.guest_cart(&lines, pay_in).await?))
 }
 
-/// `POST /api/v1/cart/items` with `{"product_id": 7, "quantity": 2}`: adds units.
+/// `POST /api/v1/cart/items[?to=NG]` with `{"product_id": 7, "quantity": 2}`: adds units;
+/// with `to`, only when the product's shop delivers there (422 `/problems/does-not-deliver`).
 pub async fn add(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -74,8 +75,9 @@ pub async fn add(
 ) -> Result<Json<Cart>> {
     let pay_in = pay_in(&query)?;
     let Json(line) = body?;
-    state.store.add_to_cart(user.id, line.parse()?).await?;
-    Ok(Json(state.store.cart(user.id, pay_in, None).await?))
+    let to = deliver_to(&query)?;
+    state.store.add_to_cart(user.id, line.parse()?, to).await?;
+    Ok(Json(state.store.cart(user.id, pay_in, to).await?))
 }
 
 /// `DELETE /api/v1/cart/items/{product_id}`: removes that line.

@@ -15,6 +15,7 @@ mod images;
 pub mod internal;
 mod media;
 mod orders;
+mod password_reset;
 mod payments;
 mod product_photos;
 mod purge;
@@ -39,6 +40,7 @@ use crate::catalog_cache::CatalogCache;
 use crate::client_address::TrustedEdges;
 use crate::error::Error;
 use crate::login_limit::LoginLimiter;
+use crate::mail::Mailer;
 use crate::media::MediaStore;
 use crate::observe;
 use crate::payments::PaymentProvider;
@@ -76,6 +78,10 @@ pub struct AppState {
     pub consumers: Arc<Vec<Arc<dyn Consumer>>>,
     /// Product photos' object store and upload limits.
     pub media: MediaStore,
+    /// Mail to shoppers (password reset links).
+    pub mailer: Arc<Mailer>,
+    /// The shop's public address, for links in mail.
+    pub shop_url: Arc<str>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -100,6 +106,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/register", post(accounts::register))
         .route("/api/v1/auth/login", post(accounts::login))
         .route("/api/v1/auth/logout", post(accounts::logout))
+        .route("/api/v1/auth/password-reset", post(password_reset::request))
+        .route("/api/v1/auth/password-reset/confirm", post(password_reset::confirm))
         .route("/api/v1/cart/guest", post(cart::guest))
         .route("/api/v1/cart/items", get(cart::show).post(cart::add).delete(cart::clear))
         .route("/api/v1/cart/items/{product_id}", axum::routing::delete(cart::remove))
@@ -109,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/orders/{id}/pay", post(orders::pay))
         .route("/api/v1/orders/{id}/payment", get(orders::open_payment))
         .route("/api/v1/orders/{id}/pay-on-delivery", post(orders::pay_on_delivery))
+        .route("/api/v1/vendor/shop", put(vendor::update_shop))
         .route("/api/v1/vendor/products", get(vendor::products).post(vendor::create_product))
         .route("/api/v1/vendor/products/{id}", patch(vendor::update_product))
         .route(

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use linkedall_shared::{Cursor, Limit, ProductDetail, ProductId, VendorStorefront};
+use linkedall_shared::{Cursor, Limit, ProductDetail, ProductId, ShippingZone, VendorStorefront};
 
 use super::AppState;
 use super::orders::order_id;
@@ -16,6 +16,31 @@ use axum::response::Response;
 use linkedall_store::Error as StoreError;
 use linkedall_store::order::Transition;
 use linkedall_store::vendor_products::{NewProduct, ProductChanges};
+
+/// The body of `PUT /api/v1/vendor/shop`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShopChanges {
+    ships_to: ShippingZone,
+}
+
+/// `PUT /api/v1/vendor/shop` with `{"ships_to": "region"}` (`country`, `region`, `africa`):
+/// where the signed-in vendor's shop delivers.
+pub async fn update_shop(
+    State(state): State<AppState>,
+    vendor: VendorUser,
+    body: std::result::Result<Json<ShopChanges>, JsonRejection>,
+) -> Result<StatusCode> {
+    let Json(changes) = body?;
+    state.store.set_shipping_zone(vendor.vendor_id, changes.ships_to).await?;
+    state.catalog_cache.catalog_changed("shop delivery zone changed").await;
+    tracing::info!(
+        vendor = vendor.vendor_id.get(),
+        ships_to = changes.ships_to.as_str(),
+        "shop delivery zone changed"
+    );
+    Ok(StatusCode::NO_CONTENT)
+}
 
 /// `POST /api/v1/vendor/products`
 pub async fn create_product(

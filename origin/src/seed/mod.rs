@@ -96,6 +96,7 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> Result<SeedReport> {
                     city: v.city,
                     country: v.country,
                     description: &v.description,
+                    ships_to: v.trade().ships_to.as_str(),
                 })
                 .collect::<Vec<_>>(),
         )

@@ -2,6 +2,8 @@
 //! ("Ikeja Phone Hub", "Kariakoo Fabrics"), sells only its product lines, and so only in its
 //! category.
 
+use linkedall_shared::ShippingZone;
+
 use super::categories::{self, CategoryIndex};
 use super::product_lines::{self, ProductLine};
 
@@ -16,11 +18,15 @@ pub struct Trade {
     pub weight: u32,
     /// What the shop promises every buyer, one sentence each.
     pub promises: &'static [&'static str],
+    /// Where shops of this trade deliver: groceries and homeware near home, phones and
+    /// electronics across their region, cloth and clothes across the continent.
+    pub ships_to: ShippingZone,
 }
 
 pub const TRADES: &[Trade] = &[
     Trade {
         shop_names: &["Phone Hub", "Mobile", "Phones & Accessories", "Gadgets", "Phone Village"],
+        ships_to: ShippingZone::Region,
         sells: "phones, tablets and accessories",
         category: categories::PHONES,
         lines: product_lines::PHONES,
@@ -33,6 +39,7 @@ pub const TRADES: &[Trade] = &[
     },
     Trade {
         shop_names: &["Fabrics", "Textiles", "Wax Prints", "Fabric House", "Cloth Market"],
+        ships_to: ShippingZone::Africa,
         sells: "fabrics by the yard",
         category: categories::FASHION,
         lines: product_lines::FABRICS,
@@ -45,6 +52,7 @@ pub const TRADES: &[Trade] = &[
     },
     Trade {
         shop_names: &["Styles", "Couture", "Boutique", "Tailoring", "Fashion House"],
+        ships_to: ShippingZone::Africa,
         sells: "clothes, shoes and accessories",
         category: categories::FASHION,
         lines: product_lines::CLOTHES,
@@ -57,6 +65,7 @@ pub const TRADES: &[Trade] = &[
     },
     Trade {
         shop_names: &["Provisions", "Foodstuff", "Foods", "Mini Mart", "Market Store"],
+        ships_to: ShippingZone::Country,
         sells: "foodstuff and provisions",
         category: categories::GROCERIES,
         lines: product_lines::GROCERIES,
@@ -69,6 +78,7 @@ pub const TRADES: &[Trade] = &[
     },
     Trade {
         shop_names: &["Beauty", "Cosmetics", "Naturals", "Glow", "Skin Care"],
+        ships_to: ShippingZone::Region,
         sells: "skin and hair care",
         category: categories::BEAUTY,
         lines: product_lines::BEAUTY,
@@ -81,6 +91,7 @@ pub const TRADES: &[Trade] = &[
     },
     Trade {
         shop_names: &["Home Store", "Homeware", "Kitchenware", "Crafts", "Interiors"],
+        ships_to: ShippingZone::Country,
         sells: "kitchenware, crafts and things for the home",
         category: categories::HOME,
         lines: product_lines::HOME,
@@ -93,6 +104,7 @@ pub const TRADES: &[Trade] = &[
     },
     Trade {
         shop_names: &["Electronics", "Electricals", "Appliances", "Solar", "Digital"],
+        ships_to: ShippingZone::Region,
         sells: "TVs, appliances and solar power",
         category: categories::ELECTRONICS,
         lines: product_lines::ELECTRONICS,
@@ -105,6 +117,7 @@ pub const TRADES: &[Trade] = &[
     },
     Trade {
         shop_names: &["Computers", "Laptops", "IT Solutions", "Systems", "Tech"],
+        ships_to: ShippingZone::Region,
         sells: "laptops, storage and networking",
         category: categories::COMPUTING,
         lines: product_lines::COMPUTING,
@@ -117,6 +130,7 @@ pub const TRADES: &[Trade] = &[
     },
     Trade {
         shop_names: &["Kids", "Baby Shop", "Toys", "Little Ones", "Mother & Baby"],
+        ships_to: ShippingZone::Country,
         sells: "baby essentials, kids' clothes and toys",
         category: categories::KIDS,
         lines: product_lines::KIDS,

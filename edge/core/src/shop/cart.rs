@@ -32,6 +32,8 @@ pub struct LineView {
     pub short: bool,
     /// No exchange rate to the shopper's currency: checkout would be refused.
     pub no_rate: bool,
+    /// The line's shop does not deliver to the shopper's country: checkout would be refused.
+    pub not_delivered: bool,
     /// "Remove Kitenge skirt", the remove button's accessible name.
     pub remove_label: String,
 }
@@ -52,6 +54,7 @@ fn line_view(line: &CartLine, words: &'static Words, language: Language) -> Line
         seller_price: converted.map(|_| fill(words.seller_price, amount(line.line_total, language))),
         short: line.in_stock < line.quantity,
         no_rate: line.to_pay.is_none(),
+        not_delivered: !line.delivers,
         remove_label: fill(words.remove_label, &line.name),
     }
 }
@@ -62,7 +65,8 @@ pub struct Totals {
     pub total: Option<String>,
     /// Some line was converted from a seller's currency.
     pub converted: bool,
-    /// Why the cart cannot be paid, when a line has no exchange rate.
+    /// Why the cart cannot be ordered: a line has no exchange rate, or its shop does not
+    /// deliver to the shopper's country.
     pub unpayable: Option<&'static str>,
 }
 
@@ -70,13 +74,29 @@ pub fn totals(cart: &Cart, words: &'static Words, language: Language) -> Totals 
     Totals {
         total: cart.total.map(|total| amount(total, language)),
         converted: cart.items.iter().any(|line| line.unit_price.currency != cart.currency),
-        unpayable: cart.total.is_none().then_some(words.cannot_pay),
+        unpayable: if cart.total.is_none() {
+            Some(words.cannot_pay)
+        } else if cart.items.iter().any(|line| !line.delivers) {
+            Some(words.does_not_deliver)
+        } else {
+            None
+        },
     }
 }
 
 /// The cart's address at the origin, priced in the shopper's currency.
 pub fn cart_path<H: Host>(visit: &Visit<'_, H>) -> String {
     format!("/api/v1/cart/items?currency={}", visit.locale.market().currency.code())
+}
+
+/// `path` asking also whether each line's shop delivers to the shopper's country, when it is
+/// one of our markets.
+fn delivered_to_shopper<H: Host>(visit: &Visit<'_, H>, mut path: String) -> String {
+    if let Some(market) = visit.locale.country().and_then(linkedall_shared::Market::find) {
+        path.push_str("&to=");
+        path.push_str(market.country);
+    }
+    path
 }
 
 #[derive(Template)]
@@ -94,7 +114,7 @@ pub struct CartPage {
 /// the shopper's own cart, or, before they sign in, the one their browser keeps.
 pub async fn show<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String)>) -> Response<Bytes> {
     let words = visit.words();
-    let (cart, guest) = match visit.get::<Cart>(&cart_path(visit)).await {
+    let (cart, guest) = match visit.get::<Cart>(&delivered_to_shopper(visit, cart_path(visit))).await {
         Ok(cart) => (Ok(cart), false),
         Err(Failure::SignIn) => (guest_cart(visit, &GuestCart::of(visit)).await, true),
         Err(failure) => (Err(failure), false),
@@ -138,7 +158,11 @@ pub async fn change<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
         let quantity = visit.field("quantity").map_or(Ok(1), |q| q.trim().parse::<u32>());
         match (product, quantity) {
             (Some(product_id), Ok(quantity)) => visit
-                .post::<Cart>("/api/v1/cart/items", Some(&LineRequest { product_id, quantity }), None)
+                .post::<Cart>(
+                    &delivered_to_shopper(visit, cart_path(visit)),
+                    Some(&LineRequest { product_id, quantity }),
+                    None,
+                )
                 .await
                 .map(drop)
                 .map_err(|f| (f, Some((product_id, quantity)))),

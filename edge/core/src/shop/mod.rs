@@ -28,6 +28,7 @@ mod guest_cart;
 mod login;
 mod open_shop;
 mod orders;
+mod password_reset;
 mod sandbox;
 mod vendor;
 mod vendor_products;
@@ -71,6 +72,10 @@ pub async fn serve<H: Host>(
         (ShopPage::Register, true) => login::register(&visit).await,
         (ShopPage::Logout, false) => login::confirm_sign_out(&visit),
         (ShopPage::Logout, true) => login::sign_out(&visit).await,
+        (ShopPage::ForgotPassword, false) => password_reset::ask(&visit),
+        (ShopPage::ForgotPassword, true) => password_reset::send_link(&visit).await,
+        (ShopPage::ResetPassword, false) => password_reset::choose(&visit),
+        (ShopPage::ResetPassword, true) => password_reset::save(&visit).await,
         (ShopPage::Cart, false) => cart::show(&visit, None).await,
         (ShopPage::Cart, true) => cart::change(&visit).await,
         (ShopPage::Checkout, false) => checkout::show(&visit).await,
@@ -86,6 +91,8 @@ pub async fn serve<H: Host>(
         (ShopPage::OpenShop, false) => open_shop::show(&visit, None),
         (ShopPage::OpenShop, true) => open_shop::open(&visit).await,
         (ShopPage::Vendor, _) => vendor::dashboard(&visit, None).await,
+        (ShopPage::VendorShop, true) => vendor::change_shop(&visit).await,
+        (ShopPage::VendorShop, false) => visit.redirect("/vendor#delivery"),
         (ShopPage::NewProduct, false) => vendor_products::new_form(&visit).await,
         (ShopPage::NewProduct, true) => vendor_products::save(&visit, None).await,
         (ShopPage::EditProduct { id }, false) => vendor_products::edit_form(&visit, id).await,

@@ -1,10 +1,11 @@
 //! Opening a shop: a vendor's account and their shop in one form (shop name, city, country,
-//! email, password). The origin creates both (`POST /api/v1/auth/register` with the vendor
+//! where it delivers, email, password). The origin creates both (`POST /api/v1/auth/register` with the vendor
 //! role) and signs the vendor in; they land on their dashboard, ready to add products.
 
 use askama::Template;
 use bytes::Bytes;
 use http::Response;
+use linkedall_shared::ShippingZone;
 use serde::Serialize;
 
 use super::documents::Session;
@@ -28,6 +29,7 @@ struct Shop<'a> {
     name: &'a str,
     city: &'a str,
     country: String,
+    ships_to: &'static str,
 }
 
 #[derive(Template)]
@@ -39,6 +41,8 @@ pub struct OpenShopPage {
     pub shop_name: String,
     pub city: String,
     pub country: String,
+    /// The delivery zones to choose from: (value, label, chosen).
+    pub zones: Vec<(&'static str, &'static str, bool)>,
     pub email: String,
 }
 
@@ -58,6 +62,11 @@ pub fn show<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String)>) -> Re
         shop_name: typed("shop_name"),
         city: typed("city"),
         country,
+        zones: ShippingZone::ALL
+            .into_iter()
+            .zip(says.ships_to_zones)
+            .map(|(zone, label)| (zone.as_str(), label, zone == chosen_zone(visit)))
+            .collect(),
         email: typed("email"),
     };
     visit.page(status, &page)
@@ -67,6 +76,11 @@ pub fn show<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String)>) -> Re
 pub fn country_code(text: &str) -> Option<String> {
     let code = text.trim().to_ascii_uppercase();
     (code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())).then_some(code)
+}
+
+/// The zone the form names; the vendor's own country when it names none (or none we know).
+fn chosen_zone<H: Host>(visit: &Visit<'_, H>) -> ShippingZone {
+    visit.field("ships_to").and_then(ShippingZone::parse).unwrap_or_default()
 }
 
 /// `POST /open-shop`
@@ -83,6 +97,7 @@ pub async fn open<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
             name: visit.field("shop_name").unwrap_or_default(),
             city: visit.field("city").unwrap_or_default(),
             country,
+            ships_to: chosen_zone(visit).as_str(),
         },
     };
     match visit.post::<Session>("/api/v1/auth/register", Some(&registration), None).await {

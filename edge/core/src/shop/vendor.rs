@@ -6,7 +6,7 @@
 use askama::Template;
 use bytes::Bytes;
 use http::Response;
-use linkedall_shared::{ProductCard, VendorStorefront};
+use linkedall_shared::{ProductCard, ShippingZone, VendorStorefront};
 
 use super::documents::{OrderPart, state_label};
 use super::visit::{Failure, Visit};
@@ -62,6 +62,8 @@ pub struct DashboardPage {
     pub products: Vec<StockRow>,
     pub parts: Vec<PartRow>,
     pub message: Option<String>,
+    /// Where the shop delivers: (value, label, current) per zone.
+    pub zones: Vec<(&'static str, &'static str, bool)>,
 }
 
 /// The vendor's shop and its first page of products; a 403 says these pages are for vendors.
@@ -148,8 +150,34 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
             })
             .collect(),
         message,
+        zones: ShippingZone::ALL
+            .into_iter()
+            .zip(says.ships_to_zones)
+            .map(|(zone, label)| (zone.as_str(), label, zone == vendor.ships_to))
+            .collect(),
     };
     visit.page(status, &page)
+}
+
+#[derive(serde::Serialize)]
+struct ShopChanges {
+    ships_to: &'static str,
+}
+
+/// `POST /vendor/shop`: where the shop delivers; back to the dashboard with "Saved".
+pub async fn change_shop<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
+    let says = VendorWords::of(visit.locale.language);
+    let Some(zone) = visit.field("ships_to").and_then(ShippingZone::parse) else {
+        return dashboard(visit, Some((422, says.save_refused.into()))).await;
+    };
+    let changes = ShopChanges { ships_to: zone.as_str() };
+    match visit.send_json_only(http::Method::PUT, "/api/v1/vendor/shop", &changes).await {
+        Ok(()) => dashboard(visit, Some((200, says.saved.into()))).await,
+        Err(Failure::Refused { status, message }) if status != 403 => {
+            dashboard(visit, Some((status, message))).await
+        }
+        Err(failure) => refuse_non_vendor(visit, failure),
+    }
 }
 
 /// Whether a product called `name` is found by the vendor's search `query`: every word of the

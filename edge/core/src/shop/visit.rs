@@ -155,6 +155,17 @@ impl<'a, H: Host> Visit<'a, H> {
         decode(path, &self.call(method, path, Some(body), None).await?)
     }
 
+    /// Sends `body` as JSON with `method` as the shopper, ignoring the answer's body (204).
+    pub async fn send_json_only(
+        &self,
+        method: Method,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<(), Failure> {
+        let body = serde_json::to_vec(body).map_err(|e| Failure::Broken(EdgeError::Json(e.to_string())))?;
+        self.call(method, path, Some(body), None).await.map(drop)
+    }
+
     /// POSTs the browser's multipart body (a photo) to `path` as the shopper. `Ok(Err(…))`
     /// is the origin's refusal, with its problem type (`/problems/photo-too-large` …), so the
     /// page can say what was wrong with the file; `None` when nothing was uploaded.
@@ -397,6 +408,8 @@ pub fn refusal_text(words: &'static Words, status: u16, kind: &str) -> &'static 
     match (status, kind) {
         (_, "quote-changed") => words.quote_changed,
         (_, "no-exchange-rate") => words.cannot_pay,
+        (_, "does-not-deliver") => words.does_not_deliver,
+        (_, "reset-link-invalid") => words.reset_link_invalid,
         (403, _) => words.refused_forbidden,
         (404 | 410, _) => words.refused_missing,
         (409, _) => words.refused_conflict,

@@ -33,6 +33,7 @@ fn dakar_wax() -> Vendor {
         city: "Dakar".into(),
         country: "SN".into(),
         description: "Pagnes".into(),
+        ships_to: Default::default(),
     }
 }
 
