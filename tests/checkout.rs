@@ -185,7 +185,10 @@ async fn a_shopper_registers_signs_in_checks_out_and_pays_and_sees_the_order_num
     assert_eq!(cart.headers["cache-control"], "private, no-store");
     assert_eq!(cart.headers["cache-status"], "linkedall-edge; fwd=bypass");
     assert!(cart.body.contains(&product.name), "{}", cart.body);
-    let total = linkedall_shared::Money::new(product.price.currency, product.price.minor * 2).to_string();
+    let total = linkedall_edge::amounts::amount(
+        linkedall_shared::Money::new(product.price.currency, product.price.minor * 2),
+        linkedall_shared::Language::En,
+    );
     assert!(cart.body.contains(&total), "the origin's total {total} is shown");
 
     let checkout = browser.get("/checkout").await;
