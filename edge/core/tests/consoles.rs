@@ -122,6 +122,26 @@ fn the_paid_part_offers_shipping_and_the_shipped_part_offers_delivery() {
 }
 
 #[test]
+fn a_vendor_says_where_their_shop_delivers_from_the_dashboard() {
+    let origin = ConsoleOrigin::new();
+    let page = text(&block_on(handle(get("/vendor", &french(VENDOR)), &origin)));
+    assert!(page.contains("Où vous livrez"), "{page}");
+    assert!(
+        page.contains(r#"value="country" checked"#) && !page.contains(r#"value="africa" checked"#),
+        "{page}"
+    );
+    let saved = block_on(handle(post("/vendor/shop", "ships_to=africa", &french(VENDOR)), &origin));
+    assert_eq!(saved.status(), 200);
+    assert!(text(&saved).contains("Enregistré"), "{}", text(&saved));
+    let sent: serde_json::Value =
+        serde_json::from_slice(origin.sent("PUT", "/api/v1/vendor/shop")[0].body()).unwrap();
+    assert_eq!(sent, serde_json::json!({"ships_to": "africa"}));
+    let refused = block_on(handle(post("/vendor/shop", "ships_to=mars", &french(VENDOR)), &origin));
+    assert_eq!(refused.status(), 422);
+    assert_eq!(origin.sent("PUT", "/api/v1/vendor/shop").len(), 1, "nothing sent for a zone we do not know");
+}
+
+#[test]
 fn the_vendors_search_lists_only_the_products_it_names() {
     let origin = ConsoleOrigin::new();
     let page = text(&block_on(handle(get("/vendor?q=bazin", VENDOR), &origin)));

@@ -106,6 +106,7 @@ impl ConsoleOrigin {
         origin.json("GET", "/api/v1/products/5", 200, &detail(5, "Pagne wax Éclat", 3));
         origin.json("GET", "/api/v1/products/9", 200, &detail(9, "Someone else's", 4));
         origin.json("POST", "/api/v1/vendor/products", 201, &detail(12, "Pagne wax Soleil", 3));
+        origin.raw("PUT", "/api/v1/vendor/shop", 204, "");
         origin.json("PATCH", "/api/v1/vendor/products/5", 200, &detail(5, "Pagne wax Éclat", 3));
         origin.raw(
             "POST",
