@@ -17,7 +17,8 @@ async fn spawn(backend: Backend) -> Option<TestOrigin> {
 
 linkedall_origin::on_both_backends!(
     each_vendor_part_pays_its_delivery_and_its_vendor_sees_where_to_ship,
-    a_bad_address_is_refused_whole_and_orders_nothing
+    a_bad_address_is_refused_whole_and_orders_nothing,
+    a_shoppers_addresses_are_offered_again_most_recently_used_first
 );
 
 fn money(value: &Value) -> Money {
@@ -125,4 +126,39 @@ async fn a_bad_address_is_refused_whole_and_orders_nothing(origin: TestOrigin) {
     assert!(shopper.post("/api/v1/orders", body).await.0.is_client_error());
     assert_eq!(number(&origin.db.store, "SELECT count(*) FROM orders").await, 0);
     assert_eq!(number(&origin.db.store, "SELECT count(*) FROM order_deliveries").await, 0);
+}
+
+async fn a_shoppers_addresses_are_offered_again_most_recently_used_first(origin: TestOrigin) {
+    let lagos = TestClient::vendor(&origin, "shea@example.com", "NG").await;
+    let shea = lagos.list_product("Shea butter 250 g", 250_000, 50).await;
+    let shopper = TestClient::shopper(&origin, "amaka@example.com").await;
+    let other = TestClient::shopper(&origin, "bisi@example.com").await;
+    assert_eq!(shopper.get("/api/v1/addresses").await.1, json!([]), "none before a first order");
+    let office = json!({ "name": "Amaka Obi", "phone": "+234 803 123 4567", "country": "NG", "city": "Ikeja",
+                         "area": "Allen Avenue", "directions": "" });
+    let order_to = |client: TestClient, address: Value| async move {
+        let line = json!({ "product_id": shea, "quantity": 1 });
+        assert_eq!(client.post("/api/v1/cart/items", line).await.0, StatusCode::OK);
+        let (_, cart) = client.get("/api/v1/cart/items?currency=NGN&to=NG").await;
+        let total = money(&cart["total"]).plus(money(&cart["delivery_choices"][0]["fee"])).unwrap();
+        let body = json!({ "currency": "NGN", "total_minor": total.minor,
+                           "delivery": { "option": "home", "address": address } });
+        let (status, order) = client.post("/api/v1/orders", body).await;
+        assert_eq!(status, StatusCode::CREATED, "{order}");
+    };
+    order_to(shopper.clone(), address()).await;
+    order_to(shopper.clone(), office.clone()).await;
+    order_to(shopper.clone(), address()).await;
+    order_to(other.clone(), office).await;
+    let (status, addresses) = shopper.get("/api/v1/addresses").await;
+    assert_eq!(status, StatusCode::OK);
+    let areas: Vec<&str> =
+        addresses.as_array().unwrap().iter().map(|a| a["area"].as_str().unwrap()).collect();
+    assert_eq!(areas, ["Lekki Phase 1", "Allen Avenue"], "each once, the last used first: {addresses}");
+    assert_eq!(addresses[0]["phone"], "+2348031234567", "as it was checked");
+    assert_eq!(other.get("/api/v1/addresses").await.1.as_array().unwrap().len(), 1, "only one's own");
+    assert_eq!(
+        TestClient::with_token(&origin, None).get("/api/v1/addresses").await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }

@@ -71,6 +71,21 @@ pub const MAX_FIELD_CHARS: usize = 100;
 /// Longest directions.
 pub const MAX_DIRECTIONS_CHARS: usize = 300;
 
+impl From<&Address> for AddressForm {
+    /// A checked address as the form that would type it again (checkout filling the form with a
+    /// shopper's earlier address).
+    fn from(address: &Address) -> Self {
+        AddressForm {
+            name: address.name.clone(),
+            phone: address.phone.clone(),
+            country: address.country.clone(),
+            city: address.city.clone(),
+            area: address.area.clone(),
+            directions: address.directions.clone(),
+        }
+    }
+}
+
 impl AddressForm {
     /// The address, trimmed, with the phone in international form; or every problem found.
     pub fn validate(&self) -> Result<Address, Vec<AddressProblem>> {

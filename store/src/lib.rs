@@ -93,6 +93,7 @@ impl Default for PoolSettings {
 
 // The shop's concepts.
 pub mod accounts;
+pub mod addresses;
 pub mod cancellation;
 pub mod carts;
 pub mod catalog;

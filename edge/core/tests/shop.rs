@@ -584,6 +584,36 @@ fn a_wrong_address_is_shown_back_field_by_field_in_the_shoppers_language_and_ord
 }
 
 #[test]
+fn checkout_fills_the_form_with_the_shoppers_last_address_here_or_the_one_they_pick() {
+    let mut host = ShopHost::new();
+    host.answer(
+        "GET",
+        "/api/v1/addresses",
+        200,
+        r#"[{"name":"Amaka Obi","phone":"+2348031234567","country":"NG","city":"Lagos","area":"Lekki Phase 1","directions":"Blue gate"},
+            {"name":"Wanjiru","phone":"+254712345678","country":"KE","city":"Nairobi","area":"Westlands","directions":""},
+            {"name":"Amaka Obi","phone":"+2348031234567","country":"NG","city":"Ikeja","area":"Allen Avenue","directions":""}]"#,
+    );
+    let page = text(&block_on(handle(get("/checkout", Some(SESSION)), &host)));
+    assert!(page.contains(r#"value="Lekki Phase 1""#) && page.contains("Blue gate"), "the last one: {page}");
+    assert!(page.contains("Deliver to one of your addresses"), "{page}");
+    assert!(
+        page.contains(r#"<a href="/checkout?address=1"><bdi>Amaka Obi, Allen Avenue, Ikeja</bdi></a>"#),
+        "{page}"
+    );
+    assert!(!page.contains("Westlands"), "another country's address is not offered: {page}");
+    let picked = text(&block_on(handle(get("/checkout?address=1", Some(SESSION)), &host)));
+    assert!(picked.contains(r#"value="Allen Avenue""#) && !picked.contains("Blue gate"), "{picked}");
+    let beyond = text(&block_on(handle(get("/checkout?address=9", Some(SESSION)), &host)));
+    assert!(
+        beyond.contains(
+            r#"id="area" name="area" autocomplete="address-line1" required maxlength="100" value="""#
+        ),
+        "an empty form: {beyond}"
+    );
+}
+
+#[test]
 fn a_line_whose_shop_does_not_deliver_here_is_marked_and_the_cart_cannot_be_ordered() {
     let mut host = ShopHost::new();
     host.answer(

@@ -2,6 +2,7 @@
 //! answer in the negotiated format.
 
 mod accounts;
+mod addresses;
 mod admin;
 mod audit_trail;
 mod cart;
@@ -106,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/register", post(accounts::register))
         .route("/api/v1/auth/login", post(accounts::login))
         .route("/api/v1/auth/logout", post(accounts::logout))
+        .route("/api/v1/addresses", get(addresses::list))
         .route("/api/v1/auth/password-reset", post(password_reset::request))
         .route("/api/v1/auth/password-reset/confirm", post(password_reset::confirm))
         .route("/api/v1/cart/guest", post(cart::guest))

@@ -17,7 +17,7 @@ use askama::Template;
 use bytes::Bytes;
 use http::Response;
 use linkedall_shared::address::dialling_prefix;
-use linkedall_shared::{AddressForm, AddressProblem, DeliveryChoice, DeliveryOption, Market};
+use linkedall_shared::{Address, AddressForm, AddressProblem, DeliveryChoice, DeliveryOption, Market};
 use serde::Serialize;
 
 use super::cart::{LineView, Totals, cart_path, lines, totals};
@@ -44,6 +44,10 @@ pub struct CheckoutPage {
     pub phone_prefix: String,
     pub idempotency_key: String,
     pub message: Option<String>,
+    /// The shopper's earlier addresses in this country, each a link that fills the form with
+    /// it: (`/checkout?address=N`, "Amaka Obi, Lekki Phase 1, Lagos", whether it is the one
+    /// shown).
+    pub saved: Vec<(String, String, bool)>,
 }
 
 impl CheckoutPage {
@@ -86,12 +90,27 @@ struct DeliveryRequest<'a> {
     address: &'a AddressForm,
 }
 
-/// `GET /checkout`: a fresh key per rendered form.
+/// `GET /checkout[?address=N]`: a fresh key per rendered form, filled with the shopper's most
+/// recent address in this country (or the `N`th of them they picked).
 pub async fn show<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
     let key = random_id(visit.now());
-    let address =
-        AddressForm { country: delivery_country(visit).unwrap_or_default().into(), ..AddressForm::default() };
-    render(visit, key, address, Vec::new(), None).await
+    let picked = visit.query("address").and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
+    render(visit, key, Typed::Saved(picked), Vec::new(), None).await
+}
+
+/// The address a form shows: as the shopper typed it, or their `n`th saved one.
+enum Typed {
+    Form(AddressForm),
+    Saved(usize),
+}
+
+/// The shopper's earlier addresses in `country`, the most recently used first; none when the
+/// origin cannot say (the form is then simply empty).
+async fn saved_addresses<H: Host>(visit: &Visit<'_, H>, country: &str) -> Vec<Address> {
+    match visit.get::<Vec<Address>>("/api/v1/addresses").await {
+        Ok(addresses) => addresses.into_iter().filter(|address| address.country == country).collect(),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// `POST /checkout`: checks the address, places the order under the form's key and shows its
@@ -109,11 +128,11 @@ pub async fn place<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
     };
     let Some(key) = visit.field("idempotency_key").filter(|k| is_key(k)).map(str::to_owned) else {
         let again = Some((422, words.place_order_again.into()));
-        return render(visit, random_id(visit.now()), address, Vec::new(), again).await;
+        return render(visit, random_id(visit.now()), Typed::Form(address), Vec::new(), again).await;
     };
     if let Err(problems) = address.validate() {
         let problems = problems.into_iter().map(|p| (p.field(), sentence(p, words, visit))).collect();
-        return render(visit, key, address, problems, None).await;
+        return render(visit, key, Typed::Form(address), problems, None).await;
     }
     let option = visit.field("delivery").and_then(DeliveryOption::parse);
     let quoted = option.and_then(|option| {
@@ -121,7 +140,14 @@ pub async fn place<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
         Some((option, total, visit.field("currency")?))
     });
     let Some((option, total_minor, currency)) = quoted else {
-        return render(visit, key, address, Vec::new(), Some((422, words.place_order_again.into()))).await;
+        return render(
+            visit,
+            key,
+            Typed::Form(address),
+            Vec::new(),
+            Some((422, words.place_order_again.into())),
+        )
+        .await;
     };
     // The origin buys the cart it holds, at its own prices, if they still make this total.
     let request =
@@ -129,7 +155,7 @@ pub async fn place<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
     match visit.post::<Order>("/api/v1/orders", Some(&request), Some(&key)).await {
         Ok(order) => visit.redirect(&format!("/orders/{}", order.id)),
         Err(Failure::Refused { status, message }) => {
-            render(visit, key, address, Vec::new(), Some((status, message))).await
+            render(visit, key, Typed::Form(address), Vec::new(), Some((status, message))).await
         }
         Err(failure) => visit.fail(failure),
     }
@@ -158,10 +184,19 @@ fn sentence<H: Host>(problem: AddressProblem, words: &'static Words, visit: &Vis
 async fn render<H: Host>(
     visit: &Visit<'_, H>,
     key: String,
-    address: AddressForm,
+    typed: Typed,
     problems: Vec<(&'static str, String)>,
     message: Option<(u16, String)>,
 ) -> Response<Bytes> {
+    let country = delivery_country(visit).unwrap_or_default();
+    let saved = saved_addresses(visit, country).await;
+    let address = match typed {
+        Typed::Form(address) => address,
+        Typed::Saved(n) => saved.get(n).map_or_else(
+            || AddressForm { country: country.into(), ..AddressForm::default() },
+            AddressForm::from,
+        ),
+    };
     let mut path = cart_path(visit);
     if let Some(country) = delivery_country(visit) {
         path.push_str("&to=");
@@ -187,6 +222,20 @@ async fn render<H: Host>(
             if delivery_country(visit).is_none() && !cart.items.is_empty() {
                 message.get_or_insert_with(|| words.choose_country.into());
             }
+            let saved = saved
+                .iter()
+                .enumerate()
+                .map(|(n, saved)| {
+                    let shown = saved.name == address.name
+                        && saved.phone == address.phone
+                        && saved.area == address.area;
+                    (
+                        format!("/checkout?address={n}"),
+                        format!("{}, {}, {}", saved.name, saved.area, saved.city),
+                        shown,
+                    )
+                })
+                .collect();
             let page = CheckoutPage {
                 layout: Layout::for_locale(format!("{} — Linked All", words.checkout), &visit.locale),
                 lines: lines(&cart, words, visit.locale.language),
@@ -197,6 +246,7 @@ async fn render<H: Host>(
                 phone_prefix: dialling_prefix(&visit.locale.market()).unwrap_or_default(),
                 idempotency_key: key,
                 message,
+                saved,
             };
             visit.page(status, &page)
         }
