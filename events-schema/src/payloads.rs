@@ -89,6 +89,20 @@ pub struct OrderPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor_subtotal: Option<Amount>,
     pub items: Vec<OrderItem>,
+    /// How the part travels (added compatibly: absent from orders placed without a delivery).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<DeliveryFacts>,
+}
+
+/// A part's delivery as analytics need it: the option, its fee (inside the part's subtotal)
+/// and where it goes to the city — never the receiver's name, phone or directions.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct DeliveryFacts {
+    /// `home` or `pickup`.
+    pub option: String,
+    pub fee: Amount,
+    pub country: String,
+    pub city: String,
 }
 
 /// `order.created`: the whole order, split per vendor.
@@ -165,6 +179,9 @@ pub struct PaymentInitiated {
     pub order_id: i64,
     pub reference: String,
     pub amount: Amount,
+    /// How the shopper pays: `card`, `mobile_money` or `bank_transfer` (added compatibly).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
 }
 
 /// `payment.failed`.

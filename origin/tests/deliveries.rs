@@ -150,6 +150,14 @@ async fn a_shoppers_addresses_are_offered_again_most_recently_used_first(origin:
     order_to(shopper.clone(), office.clone()).await;
     order_to(shopper.clone(), address()).await;
     order_to(other.clone(), office).await;
+    // The order events say how each part travels, to the city, never to whom.
+    let store = &origin.db.store;
+    let with_delivery = "SELECT count(*) FROM outbox WHERE type = 'order.created' \
+                         AND CAST(payload AS TEXT) LIKE '%\"home\"%' AND CAST(payload AS TEXT) LIKE '%Ikeja%'";
+    assert_eq!(number(store, with_delivery).await, 2, "the office orders of both shoppers");
+    let private = "SELECT count(*) FROM outbox WHERE CAST(payload AS TEXT) LIKE '%8031234567%' \
+                   OR CAST(payload AS TEXT) LIKE '%Amaka%'";
+    assert_eq!(number(store, private).await, 0, "no name or phone in any event");
     let (status, addresses) = shopper.get("/api/v1/addresses").await;
     assert_eq!(status, StatusCode::OK);
     let areas: Vec<&str> =

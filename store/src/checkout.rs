@@ -63,6 +63,12 @@ pub(crate) fn order_created(order: &Order, shopper: i64) -> payloads::OrderCreat
                         unit_price: item.unit_price.into(),
                     })
                     .collect(),
+                delivery: part.delivery.as_ref().map(|delivery| payloads::DeliveryFacts {
+                    option: delivery.option.as_str().into(),
+                    fee: delivery.fee.into(),
+                    country: delivery.address.country.clone(),
+                    city: delivery.address.city.clone(),
+                }),
             })
             .collect(),
     }

@@ -69,6 +69,7 @@ async fn start(store: &Store, order: i64, session: &PaymentSession) -> Result<bo
         order_id: order,
         reference: session.reference.clone(),
         amount: Amount::from(session.amount),
+        method: Some(session.method.as_str().into()),
     };
     tx.emit(&Event::about_order(order, &payload)?, &Cause::current()).await?;
     tx.commit().await?;
