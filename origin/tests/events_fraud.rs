@@ -205,4 +205,25 @@ async fn a_payment_checked_before_its_order_still_holds_it(backend: Backend) {
     let announced = payloads(&store, "order.held_for_review").await;
     assert_eq!(announced.len(), 1);
     assert_eq!(announced[0]["order_id"], orders[2]);
+
+    // An admin cancels the held order instead of releasing it: it leaves the review list, its
+    // stock is back and its payment is refunded; an order that is not held is not theirs to
+    // cancel from review.
+    let admin = shop.admin().await;
+    let (status, _) = shop.post(&format!("/api/v1/admin/orders/{}/cancel", orders[0]), &admin).await;
+    assert_eq!(status, StatusCode::CONFLICT, "not held");
+    let stock = |store: Store| async move {
+        scalar(&store, &format!("SELECT CAST(stock AS BIGINT) FROM products WHERE id = {a}")).await
+    };
+    let before = stock(store.clone()).await;
+    let (status, cancelled) = shop.post(&format!("/api/v1/admin/orders/{}/cancel", orders[2]), &admin).await;
+    assert_eq!((status, cancelled["state"].as_str()), (StatusCode::OK, Some("cancelled")), "{cancelled}");
+    assert_eq!(stock(store.clone()).await, before + 1, "its unit is back on sale");
+    let (_, held) = shop.get("/api/v1/admin/orders/held", &admin).await;
+    assert_eq!(held["held"], serde_json::json!([]), "nothing left to review");
+    let refunded =
+        scalar(&store, &format!("SELECT count(*) FROM refunds WHERE order_id = {}", orders[2])).await;
+    assert_eq!(refunded, 1, "what was paid is due back");
+    let (status, _) = shop.post(&format!("/api/v1/admin/orders/{}/cancel", orders[2]), &admin).await;
+    assert_eq!(status, StatusCode::CONFLICT, "once");
 }

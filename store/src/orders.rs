@@ -352,8 +352,9 @@ async fn release_held(store: &Store, id: i64, admin: Option<i64>, at: &str) -> R
 async fn held(store: &Store, limit: i64) -> Result<Vec<(i64, i32, String, String)>> {
     let _t = QueryTimer::start(store.dialect().as_str(), "held_orders");
     on_pool!(store, pool => sqlx::query_as(
-        "SELECT order_id, score, reasons, at FROM fraud_observations \
-         WHERE held AND released_at IS NULL ORDER BY at DESC, order_id DESC LIMIT $1",
+        "SELECT f.order_id, f.score, f.reasons, f.at FROM fraud_observations f JOIN orders o ON o.id = f.order_id \
+         WHERE f.held AND f.released_at IS NULL AND o.state <> 'cancelled' \
+         ORDER BY f.at DESC, f.order_id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(pool)

@@ -128,6 +128,10 @@ pub enum ShopPage {
     AdminRelease {
         order_id: i64,
     },
+    /// Cancel a held order and refund it (POST only).
+    AdminCancelHeld {
+        order_id: i64,
+    },
     /// Events a consumer could not handle, each with a "Replay" button.
     AdminDeadLetters,
     /// Replay one dead letter (POST only).
@@ -194,6 +198,7 @@ impl ShopPage {
             ["admin", "cache"] => ShopPage::AdminCache,
             ["admin", "held-orders"] => ShopPage::AdminHeldOrders,
             ["admin", "held-orders", raw, "release"] => ShopPage::AdminRelease { order_id: id(raw)? },
+            ["admin", "held-orders", raw, "cancel"] => ShopPage::AdminCancelHeld { order_id: id(raw)? },
             ["admin", "dead-letters"] => ShopPage::AdminDeadLetters,
             ["admin", "dead-letters", raw, "replay"] => {
                 ShopPage::AdminReplay { id: DeadLetterId::parse(raw)? }
@@ -230,6 +235,7 @@ impl ShopPage {
             ShopPage::AdminCache => "admin_cache",
             ShopPage::AdminHeldOrders => "admin_held_orders",
             ShopPage::AdminRelease { .. } => "admin_release",
+            ShopPage::AdminCancelHeld { .. } => "admin_cancel_held",
             ShopPage::AdminDeadLetters => "admin_dead_letters",
             ShopPage::AdminReplay { .. } => "admin_replay",
             ShopPage::AdminRates => "admin_rates",

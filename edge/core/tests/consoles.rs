@@ -324,6 +324,13 @@ fn an_admin_releases_a_held_order_and_replays_a_dead_letter() {
     let released = block_on(handle(post("/admin/held-orders/77/release", "", ADMIN), &origin));
     assert_eq!(header(&released, "location"), "/admin/held-orders?released=77");
     assert_eq!(origin.sent("POST", "/api/v1/admin/orders/77/release").len(), 1);
+    let french_held = text(&block_on(handle(get("/admin/held-orders", &french(ADMIN)), &origin)));
+    assert!(french_held.contains("Annuler et rembourser"), "{french_held}");
+    let cancelled = block_on(handle(post("/admin/held-orders/77/cancel", "", ADMIN), &origin));
+    assert_eq!(header(&cancelled, "location"), "/admin/held-orders?cancelled=77");
+    assert_eq!(origin.sent("POST", "/api/v1/admin/orders/77/cancel").len(), 1);
+    let said = text(&block_on(handle(get("/admin/held-orders?cancelled=77", &french(ADMIN)), &origin)));
+    assert!(said.contains("La commande 77 est annulée"), "{said}");
 
     let letters = text(&block_on(handle(get("/admin/dead-letters", &french(ADMIN)), &origin)));
     assert!(letters.contains("order.placed") && letters.contains("stock row missing"), "{letters}");

@@ -30,6 +30,15 @@ impl Admin {
         }
     }
 
+    /// The account an admin action is taken as by store steps that need one: the admin's own,
+    /// or, for the operators' token, an admin with no account (id 0, which is nobody's).
+    pub fn as_user(self) -> CurrentUser {
+        match self {
+            Admin::Account(user) => user,
+            Admin::Operator => CurrentUser { id: 0, role: crate::accounts::Role::Admin, vendor_id: None },
+        }
+    }
+
     /// How logs name who acted.
     pub fn kind(self) -> &'static str {
         match self {

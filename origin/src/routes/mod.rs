@@ -98,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/admin/analytics/orders", get(event_reads::order_analytics))
         .route("/api/v1/admin/orders/held", get(fraud_review::held))
         .route("/api/v1/admin/orders/{id}/release", post(fraud_review::release))
+        .route("/api/v1/admin/orders/{id}/cancel", post(fraud_review::cancel))
         .route("/api/v1/admin/refunds/failed", get(refunds::failed))
         .route("/api/v1/admin/events/lag", get(event_reads::lag))
         .route("/api/v1/admin/dead-letters", get(dead_letters::list))

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use linkedall_shared::{Address, AddressForm, Currency, DeliveryOption, PaymentMethod, ProductId};
+use linkedall_store::orders::Cancelled;
 use serde::Deserialize;
 use tracing::Instrument;
 
@@ -160,14 +161,20 @@ pub async fn cancel(
     path: std::result::Result<Path<String>, PathRejection>,
 ) -> Result<Json<Order>> {
     let cancelled = state.store.cancel_order(order_id(path)?, user).await?;
+    after_cancel(&state, &cancelled).await;
+    Ok(Json(cancelled.order))
+}
+
+/// What follows a cancellation's commit: pages showing the released stock refreshed, and the
+/// refund asked for when something was paid.
+pub(super) async fn after_cancel(state: &AppState, cancelled: &Cancelled) {
     state
         .catalog_cache
         .products_changed(&order_products(&cancelled.order), "stock released by a cancellation")
         .await;
     if cancelled.refund.is_some() {
-        request_refunds(&state, cancelled.order.id).await;
+        request_refunds(state, cancelled.order.id).await;
     }
-    Ok(Json(cancelled.order))
 }
 
 /// Asks the provider for `order`'s refunds due now. A refusal is stored and retried by the

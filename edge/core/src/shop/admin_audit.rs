@@ -57,6 +57,7 @@ pub fn describe(says: &'static AdminWords, action: &str) -> String {
     match action {
         "POST /admin/purge" => says.action_purge.into(),
         "POST /api/v1/admin/orders/{id}/release" => says.action_release.into(),
+        "POST /api/v1/admin/orders/{id}/cancel" => says.action_cancel_held.into(),
         "POST /api/v1/admin/dead-letters/{id}/replay" => says.action_replay.into(),
         "PUT /api/v1/admin/fx-rates" => says.action_rates.into(),
         other => other.into(),

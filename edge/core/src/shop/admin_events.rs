@@ -1,5 +1,5 @@
 //! What the events left for an admin to decide: orders the fraud check held (release one so
-//! its vendors may ship it) and dead letters — events a reader could not handle (look at what
+//! its vendors may ship it, or cancel it and refund what was paid) and dead letters — events a reader could not handle (look at what
 //! went wrong, replay one after fixing its cause).
 
 use askama::Template;
@@ -61,6 +61,7 @@ pub struct HeldRow {
     pub reasons: Vec<String>,
     pub held_at: String,
     pub release_label: String,
+    pub cancel_label: String,
 }
 
 #[derive(Template)]
@@ -109,10 +110,15 @@ pub async fn held<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String)>)
         Err(failure) => return refuse_non_admin(visit, failure),
     };
     let says = frame.says;
-    let released = visit.query("released").and_then(|id| id.parse::<i64>().ok());
+    let decided = |name: &str| visit.query(name).and_then(|id| id.parse::<i64>().ok());
     let (status, message) = match message {
         Some((status, text)) => (status, Some(text)),
-        None => (200, released.map(|id| fill(says.released, id))),
+        None => (
+            200,
+            decided("released")
+                .map(|id| fill(says.released, id))
+                .or_else(|| decided("cancelled").map(|id| fill(says.cancelled_held, id))),
+        ),
     };
     let page = HeldPage {
         layout: layout(visit, says.held_orders),
@@ -125,6 +131,7 @@ pub async fn held<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String)>)
                 reasons: order.reasons,
                 held_at: minute(&order.held_at),
                 release_label: fill(says.release_label, order.order_id),
+                cancel_label: fill(says.cancel_held_label, order.order_id),
             })
             .collect(),
         message,
@@ -135,9 +142,19 @@ pub async fn held<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String)>)
 
 /// `POST /admin/held-orders/{id}/release`
 pub async fn release<H: Host>(visit: &Visit<'_, H>, order_id: i64) -> Response<Bytes> {
-    let path = format!("/api/v1/admin/orders/{order_id}/release");
+    decide(visit, order_id, "release", "released").await
+}
+
+/// `POST /admin/held-orders/{id}/cancel`: cancelled, its stock released and any payment refunded.
+pub async fn cancel<H: Host>(visit: &Visit<'_, H>, order_id: i64) -> Response<Bytes> {
+    decide(visit, order_id, "cancel", "cancelled").await
+}
+
+/// Asks the origin to `action` held order `order_id`; back to the list saying `done`.
+async fn decide<H: Host>(visit: &Visit<'_, H>, order_id: i64, action: &str, done: &str) -> Response<Bytes> {
+    let path = format!("/api/v1/admin/orders/{order_id}/{action}");
     match visit.post::<serde_json::Value>(&path, None::<&()>, None).await {
-        Ok(_) => visit.redirect(&format!("/admin/held-orders?released={order_id}")),
+        Ok(_) => visit.redirect(&format!("/admin/held-orders?{done}={order_id}")),
         Err(Failure::Refused { status, message }) if status != 403 => {
             held(visit, Some((status, message))).await
         }

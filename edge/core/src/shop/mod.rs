@@ -112,6 +112,8 @@ pub async fn serve<H: Host>(
         (ShopPage::AdminHeldOrders, _) => admin_events::held(&visit, None).await,
         (ShopPage::AdminRelease { order_id }, true) => admin_events::release(&visit, order_id).await,
         (ShopPage::AdminRelease { .. }, false) => visit.redirect("/admin/held-orders"),
+        (ShopPage::AdminCancelHeld { order_id }, true) => admin_events::cancel(&visit, order_id).await,
+        (ShopPage::AdminCancelHeld { .. }, false) => visit.redirect("/admin/held-orders"),
         (ShopPage::AdminDeadLetters, _) => admin_events::letters(&visit, None).await,
         (ShopPage::AdminReplay { id }, true) => admin_events::replay(&visit, id).await,
         (ShopPage::AdminReplay { .. }, false) => visit.redirect("/admin/dead-letters"),

@@ -125,6 +125,12 @@ impl ConsoleOrigin {
         );
         origin.raw("POST", "/api/v1/admin/orders/77/release", 200, r#"{"order_id":77,"released":true}"#);
         origin.raw(
+            "POST",
+            "/api/v1/admin/orders/77/cancel",
+            200,
+            r#"{"order_id":77,"cancelled":true,"state":"cancelled"}"#,
+        );
+        origin.raw(
             "GET",
             "/api/v1/admin/dead-letters",
             200,
