@@ -7,6 +7,7 @@ use linkedall_shared::Address;
 use super::Store;
 use crate::conn::on_pool;
 use crate::error::{Error, Result};
+use crate::rows::AddressRow;
 use crate::timing::QueryTimer;
 
 /// The most addresses checkout offers.
@@ -17,7 +18,7 @@ impl Store {
     /// at most [`MAX_ADDRESSES`].
     pub async fn recent_addresses(&self, shopper: i64) -> Result<Vec<Address>> {
         let _t = QueryTimer::start(self.dialect().as_str(), "recent_addresses");
-        let rows: Vec<(String, String, String, String, String, String)> = on_pool!(self, pool => sqlx::query_as(
+        let rows: Vec<AddressRow> = on_pool!(self, pool => sqlx::query_as(
             "SELECT d.name, d.phone, d.country, d.city, d.area, d.directions \
              FROM order_deliveries d JOIN orders o ON o.id = d.order_id WHERE o.shopper_id = $1 \
              GROUP BY d.name, d.phone, d.country, d.city, d.area, d.directions \
@@ -28,16 +29,6 @@ impl Store {
         .fetch_all(pool)
         .await
         .map_err(Error::db("reading a shopper's addresses"))?);
-        Ok(rows
-            .into_iter()
-            .map(|(name, phone, country, city, area, directions)| Address {
-                name,
-                phone,
-                country,
-                city,
-                area,
-                directions,
-            })
-            .collect())
+        Ok(rows.into_iter().map(Address::from).collect())
     }
 }

@@ -15,7 +15,7 @@ use crate::conn::{Conn, on_pool};
 use crate::error::{Error, Result};
 use crate::on_conn;
 use crate::order::{Lifecycle, Order, OrderItem, OrderPart, OrderState, Transition};
-use crate::rows::amount;
+use crate::rows::{AddressRow, amount};
 use crate::timing::QueryTimer;
 use crate::write_tx::WriteTx;
 
@@ -91,21 +91,14 @@ pub(crate) async fn order(mut conn: Conn<'_>, id: i64) -> Result<Option<(i64, Or
     .fetch_all(&mut *c)
     .await
     .map_err(db())?);
-    let address: Option<(String, String, String, String, String, String)> = on_conn!(conn, c => sqlx::query_as(
+    let address: Option<AddressRow> = on_conn!(conn, c => sqlx::query_as(
         "SELECT name, phone, country, city, area, directions FROM order_deliveries WHERE order_id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *c)
     .await
     .map_err(db())?);
-    let address = address.map(|(name, phone, country, city, area, directions)| Address {
-        name,
-        phone,
-        country,
-        city,
-        area,
-        directions,
-    });
+    let address = address.map(Address::from);
     let rate = |micros: Option<i64>| micros.and_then(|m| u64::try_from(m).ok());
     let mut order = Order {
         id,

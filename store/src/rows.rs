@@ -4,8 +4,8 @@
 //! both backends.
 
 use linkedall_shared::{
-    Category, CategoryId, Currency, Money, Photo, Product, ProductCard, ProductId, ShippingZone, Stock,
-    Vendor, VendorId,
+    Address, Category, CategoryId, Currency, Money, Photo, Product, ProductCard, ProductId, ShippingZone,
+    Stock, Vendor, VendorId,
 };
 
 use crate::error::{Error, Result};
@@ -31,6 +31,30 @@ pub struct CategoryRow {
 impl From<CategoryRow> for Category {
     fn from(row: CategoryRow) -> Self {
         Category { id: CategoryId::new(row.id), slug: row.slug, name: row.name, description: row.description }
+    }
+}
+
+/// The address columns of an `order_deliveries` row.
+#[derive(sqlx::FromRow)]
+pub struct AddressRow {
+    pub name: String,
+    pub phone: String,
+    pub country: String,
+    pub city: String,
+    pub area: String,
+    pub directions: String,
+}
+
+impl From<AddressRow> for Address {
+    fn from(row: AddressRow) -> Self {
+        Address {
+            name: row.name,
+            phone: row.phone,
+            country: row.country,
+            city: row.city,
+            area: row.area,
+            directions: row.directions,
+        }
     }
 }
 
