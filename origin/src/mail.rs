@@ -94,10 +94,17 @@ impl Mailer {
             .body(mail.text.clone())
             .map_err(|e| Error::Corrupt(format!("building a mail failed: {e}")))?;
         let outcome = match self {
-            Mailer::Smtp { transport, .. } => transport.send(message).await.map(drop).map_err(|e| e.to_string()),
-            Mailer::Files { transport, dir, .. } => transport.send(message).await.map(|id| {
-                tracing::info!(kind = mail.kind, file = %dir.join(format!("{id}.eml")).display(), "mail written to a file (no SMTP server configured)");
-            }).map_err(|e| e.to_string()),
+            Mailer::Smtp { transport, .. } => {
+                transport.send(message).await.map(drop).map_err(|e| e.to_string())
+            }
+            Mailer::Files { transport, dir, .. } => match transport.send(message).await {
+                Ok(id) => {
+                    let file = dir.join(format!("{id}.eml"));
+                    tracing::info!(kind = mail.kind, file = %file.display(), "mail written to a file (no SMTP server set)");
+                    Ok(())
+                }
+                Err(e) => Err(e.to_string()),
+            },
         };
         let result = if outcome.is_ok() { "sent" } else { "failed" };
         metrics::counter!("mails_total", "kind" => mail.kind, "backend" => self.backend(), "outcome" => result)
