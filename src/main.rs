@@ -38,7 +38,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     telemetry::init_tracing(cli.log_format);
 
-    let origin = Origin::build(&cli.origin).await?;
+    let mut origin = Origin::build(&cli.origin).await?;
     let store = origin.state.store.clone();
     if cli.demo_products > 0 && store.product_count().await? == 0 {
         tracing::info!(products = cli.demo_products, "empty catalog: seeding the demo marketplace");
@@ -46,6 +46,11 @@ async fn main() -> anyhow::Result<()> {
             .await?;
     }
 
+    // Bound first, so that mail links lead to this edge unless the shop's address is set.
+    let edge_listener = std::net::TcpListener::bind(cli.edge_listen)?;
+    if cli.origin.mail.shop_url.is_none() {
+        origin = origin.with_shop_url(&format!("http://{}", edge_listener.local_addr()?));
+    }
     let origin_listener = tokio::net::TcpListener::bind(cli.origin.service.listen).await?;
     let origin_addr = origin_listener.local_addr()?;
     let (stop_origin, origin_stopped) = watch::channel(false);
@@ -54,7 +59,6 @@ async fn main() -> anyhow::Result<()> {
         let _ = stopped.wait_for(|stop| *stop).await;
     }));
 
-    let edge_listener = std::net::TcpListener::bind(cli.edge_listen)?;
     let edge = EdgeServer::start(
         edge_listener,
         EdgeDevConfig {

@@ -71,10 +71,14 @@ pub struct MailConfig {
     pub mail_dir: std::path::PathBuf,
 
     /// The shop's address as shoppers open it, for links in mail (never taken from a
-    /// request's `Host`, which a stranger chooses).
-    #[arg(long, env = "LINKEDALL_SHOP_URL", default_value = "http://127.0.0.1:3000")]
-    pub shop_url: String,
+    /// request's `Host`, which a stranger chooses). Unset: [`DEFAULT_SHOP_URL`], or in the demo
+    /// stack the address its edge listens on.
+    #[arg(long, env = "LINKEDALL_SHOP_URL")]
+    pub shop_url: Option<String>,
 }
+
+/// The shop's address in mailed links when none is set: the demo edge's usual one.
+pub const DEFAULT_SHOP_URL: &str = "http://127.0.0.1:3000";
 
 impl MailConfig {
     /// The mailer these settings choose.

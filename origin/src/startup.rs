@@ -79,7 +79,9 @@ impl Origin {
         );
         origin.state.trusted_edges = settings.service.trusted_edges.clone();
         origin.state.mailer = Arc::new(settings.mail.mailer()?);
-        origin.state.shop_url = Arc::from(settings.mail.shop_url.trim_end_matches('/'));
+        if let Some(shop_url) = &settings.mail.shop_url {
+            origin = origin.with_shop_url(shop_url);
+        }
         if let Mailer::Files { dir, .. } = origin.state.mailer.as_ref() {
             tracing::warn!(dir = %dir.display(), "no SMTP server set (LINKEDALL_SMTP_URL): mail to shoppers is written to files");
         }
@@ -125,7 +127,7 @@ impl Origin {
                     &std::env::temp_dir().join("linkedall-mail"),
                     "Linked All <no-reply@linkedall.africa>",
                 )?),
-                shop_url: Arc::from("http://127.0.0.1:3000"),
+                shop_url: Arc::from(crate::config::DEFAULT_SHOP_URL),
             },
             sweep_every: DEFAULT_SWEEP_EVERY,
             cloudflare: None,
@@ -204,6 +206,11 @@ impl Origin {
     /// Sends mail through `mailer`, with links to the shop at `shop_url`.
     pub fn with_mailer(mut self, mailer: Mailer, shop_url: &str) -> Origin {
         self.state.mailer = Arc::new(mailer);
+        self.with_shop_url(shop_url)
+    }
+
+    /// Links in mail lead to the shop at `shop_url` (`https://linkedall.africa`).
+    pub fn with_shop_url(mut self, shop_url: &str) -> Origin {
         self.state.shop_url = Arc::from(shop_url.trim_end_matches('/'));
         self
     }

@@ -8,6 +8,8 @@
 // checkout: a wrong phone number is refused in a sentence, the address (city, area, landmarks,
 // phone) and home delivery with its fee → place order → the order names both products, its
 // day, the delivery and how long its locked rates hold → pay with the sandbox provider → paid → the header names the shopper → sign out.
+// A second shopper pays on delivery; a third forgot their password: the link arrives by mail (a
+// file, the demo having no SMTP server), sets a new password, signs them in, and works once.
 //
 //   cargo build && node --test --test-timeout=180000 tests/journey/
 //
@@ -25,8 +27,8 @@ import { chromiumArgs, chromiumPath, missing, phone, reportsDir } from "./browse
 
 
 /**
- * Runs `steps(page, base, shot)` in headless Chromium on a phone's screen against a demo stack
- * of its own; `shot(name)` writes the next numbered screenshot to `quality/<name>/`.
+ * Runs `steps(page, base, shot, out, shop)` in headless Chromium on a phone's screen against a
+ * demo stack of its own; `shot(name)` writes the next numbered screenshot to `quality/<name>/`.
  */
 async function journey(t, name, steps) {
   const reason = await missing();
@@ -55,7 +57,7 @@ async function journey(t, name, steps) {
       step += 1;
       await page.screenshot({ path: path.join(out, `${String(step).padStart(2, "0")}-${what}.png`), fullPage: true });
     };
-    await steps(page, base, shot, out);
+    await steps(page, base, shot, out, shop);
   } finally {
     await context?.close();
     fs.rmSync(profile, { recursive: true, force: true });
@@ -221,6 +223,61 @@ test("a second shopper pays on delivery: the order is confirmed at once, nothing
     assert.equal(await page.getByRole("button", { name: /^Pay / }).count(), 0, "nothing left to pay here");
     await shot("confirmed-pay-on-delivery");
   }));
+
+test("a shopper who forgot their password gets a link by mail, chooses a new one and is signed in", (t) =>
+  journey(t, "journey-password-reset", async (page, base, shot, _out, shop) => {
+    const email = `forgetful-${Date.now()}@example.com`;
+    await page.goto(`${base}/login?country=NG`);
+    await register(page, email);
+    await page.waitForURL((url) => !url.pathname.startsWith("/register") && !url.pathname.startsWith("/login"));
+    await page.goto(`${base}/logout`);
+    await page.getByRole("main").getByRole("button", { name: "Sign out" }).click();
+    await page.goto(`${base}/login`);
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.waitForURL(/\/forgot-password$/);
+    await page.getByLabel("Email").fill(email);
+    await shot("forgot-password");
+    await page.getByRole("button", { name: "Send me a link" }).click();
+    await page.getByText("If this address has an account, a link is on its way").waitFor();
+    await shot("link-sent");
+
+    // The demo stack has no SMTP server: the mail is a file in its mail folder.
+    const link = await mailedLink(path.join(shop.dir, "data/mail"), email);
+    assert.ok(link.startsWith(`${base}/reset-password?token=`), link);
+    await page.goto(link);
+    await page.getByLabel(/^New password/).fill("a new and long password");
+    await shot("new-password");
+    await page.getByRole("button", { name: "Save my new password" }).click();
+    await page.waitForURL((url) => url.pathname === "/");
+    const account = page.locator("header");
+    await account.getByRole("button", { name: "Sign out" }).waitFor();
+    await shot("signed-in-again");
+
+    // The link works once.
+    await page.goto(link);
+    await page.getByLabel(/^New password/).fill("yet another password");
+    await page.getByRole("button", { name: "Save my new password" }).click();
+    await page.getByText("This link has expired or was used already.").waitFor();
+    await shot("link-used");
+  }));
+
+/** The reset link in the newest mail to `to` in `dir` (`.eml` files, quoted-printable bodies). */
+async function mailedLink(dir, to) {
+  for (let tries = 0; tries < 50; tries += 1) {
+    const mails = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".eml")) : [];
+    for (const file of mails) {
+      const raw = fs.readFileSync(path.join(dir, file), "utf8");
+      if (!raw.includes(`To: ${to}`)) continue;
+      const body = raw
+        .replace(/=\r?\n/g, "")
+        .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+      const found = /(http:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]+)/.exec(body);
+      if (found) return found[1];
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.fail(`no reset mail to ${to} in ${dir}`);
+}
 
 function escape(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

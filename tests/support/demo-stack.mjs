@@ -15,8 +15,8 @@ export const inCi = ["true", "1"].includes(process.env.CI ?? "");
 
 /**
  * Starts the shop; `url` resolves with the edge's URL once it is printed, `origin` with the
- * origin's. `env` adds environment variables. `stop()` sends SIGINT (SIGKILL after 10 s) and
- * removes the directory.
+ * origin's; `dir` is its working directory. `env` adds environment variables. `stop()` sends
+ * SIGINT (SIGKILL after 10 s) and removes the directory.
  */
 export function startShop({ products = 300, env = {} } = {}) {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "linkedall-demo-"));
@@ -49,5 +49,12 @@ export function startShop({ products = 300, env = {} } = {}) {
     child.stderr.setEncoding("utf8").on("data", read);
     child.once("exit", (code) => reject(new Error(`the demo stack exited (${code}):\n${output}`)));
   });
-  return { url: started.then((s) => s.url), origin: started.then((s) => s.origin), stop, output: () => output };
+  return {
+    url: started.then((s) => s.url),
+    origin: started.then((s) => s.origin),
+    stop,
+    output: () => output,
+    /** The stack's working directory: its database, photos and mail (`data/mail/*.eml`). */
+    dir: cwd,
+  };
 }
