@@ -261,6 +261,7 @@ test("a delivered product is rated by its shopper and answered by its vendor", (
     await page.waitForURL(/\/vendor\/products\/new/);
     await page.getByLabel("Name").fill("Shea butter 250 g");
     await page.getByLabel("Description").fill("Raw shea butter from Tamale");
+    await page.getByLabel("Category").selectOption({ index: 1 });
     await page.getByLabel(/^Price in/).fill("2500");
     await page.getByLabel("Units in stock").fill("20");
     await page.getByRole("button", { name: "Add the product" }).click();
