@@ -13,7 +13,10 @@ fn fnv1a64(bytes: &[u8]) -> u64 {
 }
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets");
+    // Read at run time, not baked in with `env!`: cargo may reuse this script's binary for
+    // another checkout of the workspace (a git worktree), which must hash its own assets.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("../../assets");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut entries = String::from("&[\n");
     let mut files: Vec<_> =

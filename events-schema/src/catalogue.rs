@@ -78,6 +78,8 @@ catalogue![
         (PriceChanged, "a product's price changed"),
         (OutOfStock, "a product's stock reached zero"),
         (LowStock, "a product's stock fell to the low-stock threshold"),
+        (ReviewPosted, "a shopper reviewed a product delivered to them"),
+        (ReviewAnswered, "a vendor answered a review of their product"),
     ],
 ];
 
@@ -137,6 +139,8 @@ mod tests {
             "product.updated",
             "product.out_of_stock",
             "product.price_changed",
+            "review.posted",
+            "review.answered",
         ] {
             assert!(find(kind, current_version(kind)).is_some(), "{kind}");
         }

@@ -276,6 +276,34 @@ pub struct StockAlert {
     pub stock: Option<i64>,
 }
 
+/// `review.posted`: a shopper rated and reviewed a product delivered to them, and the product's
+/// rating afterwards.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ReviewPosted {
+    pub review_id: i64,
+    pub product_id: i64,
+    pub vendor_id: i64,
+    pub author_id: i64,
+    /// The order the reviewed product was delivered in.
+    pub order_id: i64,
+    /// One to five.
+    pub stars: u8,
+    /// Characters of text written (the text itself stays in the shop's database).
+    pub text_chars: u32,
+    pub rating_count: u32,
+    pub rating_sum: u32,
+}
+
+/// `review.answered`: a vendor answered a review of their product, or changed their answer.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ReviewAnswered {
+    pub review_id: i64,
+    pub product_id: i64,
+    pub vendor_id: i64,
+    /// False the first time, true when an earlier answer was replaced.
+    pub edited: bool,
+}
+
 /// `user.login`: a user signed in.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(transparent)]
@@ -331,4 +359,6 @@ crate::payload::payload![
     PriceChanged => "product.price_changed", 1,
     OutOfStock => "product.out_of_stock", 1,
     LowStock => "product.low_stock", 1,
+    ReviewPosted => "review.posted", 1,
+    ReviewAnswered => "review.answered", 1,
 ];

@@ -148,7 +148,10 @@ impl Error {
             | Error::WrongCredentials
             | Error::BadSignature
             | Error::Store(StoreError::Unauthenticated(_)) => StatusCode::UNAUTHORIZED,
-            Error::Forbidden(_) | Error::Store(StoreError::Forbidden(_)) => StatusCode::FORBIDDEN,
+            Error::Forbidden(_)
+            | Error::Store(StoreError::Forbidden(_) | StoreError::NotDeliveredToYou { .. }) => {
+                StatusCode::FORBIDDEN
+            }
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::IllegalTransition { .. }
             | Error::Store(
@@ -157,14 +160,16 @@ impl Error {
                 | StoreError::IllegalTransition { .. }
                 | StoreError::IdempotencyKeyInFlight
                 | StoreError::PaymentMismatch(_)
-                | StoreError::QuoteChanged { .. },
+                | StoreError::QuoteChanged { .. }
+                | StoreError::AlreadyReviewed { .. },
             ) => StatusCode::CONFLICT,
             Error::Unprocessable(_)
             | Error::Store(
                 StoreError::IdempotencyKeyReused
                 | StoreError::Unprocessable(_)
                 | StoreError::NoExchangeRate { .. }
-                | StoreError::DoesNotDeliver { .. },
+                | StoreError::DoesNotDeliver { .. }
+                | StoreError::InvalidReview(_),
             )
             | Error::Events(EventsError::Unprocessable(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
@@ -224,6 +229,9 @@ impl Error {
             Error::Store(StoreError::NoExchangeRate { .. }) => "no-exchange-rate",
             Error::Store(StoreError::DoesNotDeliver { .. }) => "does-not-deliver",
             Error::Store(StoreError::ResetLinkInvalid) => "reset-link-invalid",
+            Error::Store(StoreError::NotDeliveredToYou { .. }) => "not-delivered-to-you",
+            Error::Store(StoreError::AlreadyReviewed { .. }) => "already-reviewed",
+            Error::Store(StoreError::InvalidReview(_)) => "invalid-review",
             Error::BadSignature => "bad-signature",
             Error::NoSuchRoute { .. } => "no-such-route",
             Error::MethodNotAllowed { .. } => "method-not-allowed",

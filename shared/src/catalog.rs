@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CategoryId, Money, Photo, ProductId, ShippingZone, VendorId};
+use crate::{CategoryId, Money, Photo, ProductId, Rating, ShippingZone, VendorId};
 
 /// Units of a product a vendor has on hand and not yet promised to an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -81,6 +81,8 @@ pub struct Product {
     pub image: String,
     /// The vendor's photo, once one is uploaded; pages prefer it to `image`.
     pub photo: Option<Photo>,
+    /// What shoppers who received it rated it.
+    pub rating: Rating,
 }
 
 impl Product {
@@ -105,6 +107,8 @@ pub struct ProductCard {
     pub vendor_name: String,
     pub vendor_city: String,
     pub category_id: CategoryId,
+    /// What shoppers who received it rated it.
+    pub rating: Rating,
 }
 
 impl ProductCard {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Category, Cursor, Product, ProductCard, Vendor};
+use crate::{Category, Cursor, Product, ProductCard, Review, Vendor};
 
 /// The home page: every category and a shelf of featured products.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,12 +21,14 @@ pub struct ProductList {
     pub next_cursor: Option<Cursor>,
 }
 
-/// A product page: the product, who sells it and where it is filed.
+/// A product page: the product, who sells it, where it is filed, and its newest reviews (at
+/// most [`REVIEWS_ON_PRODUCT_PAGE`](crate::review::REVIEWS_ON_PRODUCT_PAGE)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductDetail {
     pub product: Product,
     pub vendor: Vendor,
     pub category: Category,
+    pub reviews: Vec<Review>,
 }
 
 /// A vendor's storefront: the vendor and a page of their products.

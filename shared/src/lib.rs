@@ -26,6 +26,7 @@ pub mod order;
 mod page;
 mod payment_method;
 mod purge;
+pub mod review;
 mod shipping_zone;
 mod slug;
 pub mod wire;
@@ -49,5 +50,6 @@ pub use purge::{
     EDGE_CACHE_KEY_PATH, EDGE_CACHE_KEY_VERSION, MAX_SELECTORS_PER_PURGE, PURGE_SEQ_HEADER, Purge, PurgeFeed,
     PurgeSelector,
 };
+pub use review::{Rating, Review, ReviewPage, Stars, VendorAnswer};
 pub use shipping_zone::ShippingZone;
 pub use slug::slugify;

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::DomainError;
 
 /// The version of the wire format this build writes and reads.
-pub const WIRE_VERSION: u8 = 3;
+pub const WIRE_VERSION: u8 = 4;
 
 /// The media type a client puts in `Accept` to get this format instead of JSON.
 pub const MEDIA_TYPE: &str = "application/x-postcard";
@@ -52,6 +52,7 @@ mod tests {
                 stock: Stock(12),
                 image: "/images/products/7.svg".into(),
                 photo: None,
+                rating: Rating { count: 2, sum: 9 },
             },
             vendor: Vendor {
                 id: VendorId::new(3),
@@ -68,6 +69,19 @@ mod tests {
                 name: "Phones & Tablets".into(),
                 description: "".into(),
             },
+            reviews: vec![Review {
+                id: 1,
+                product_id: ProductId::new(7),
+                product_name: "Tecno Spark 20".into(),
+                author: "Amaka".into(),
+                stars: Stars::new(5).unwrap(),
+                text: "Fast phone".into(),
+                written_at: "2026-12-07T10:00:00Z".into(),
+                answer: Some(VendorAnswer {
+                    text: "Thank you".into(),
+                    answered_at: "2026-12-07T11:00:00Z".into(),
+                }),
+            }],
         }
     }
 

@@ -3,6 +3,7 @@
 //! statement is written once for both backends and runs on the pool; search, which differs
 //! between them as a whole, is `search.rs`.
 
+use linkedall_shared::review::REVIEWS_ON_PRODUCT_PAGE;
 use linkedall_shared::{
     Category, CategoryId, Cursor, HomeFeed, Limit, ProductCard, ProductDetail, ProductId, Vendor, VendorId,
     VendorStorefront,
@@ -115,18 +116,19 @@ impl Store {
         Ok(into_page(cards(rows)?, limit))
     }
 
-    /// A product with its vendor and category, for its page.
+    /// A product with its vendor, category and newest reviews, for its page (the reviews are
+    /// read only when its rating says there are some).
     pub async fn product(&self, id: ProductId) -> Result<Option<ProductDetail>> {
         let _t = QueryTimer::start(self.dialect().as_str(), "product");
         let product_sql = format!(
             "SELECT p.id, p.vendor_id, p.category_id, p.name, p.slug, p.description, p.currency, p.price_minor, \
              p.stock, ph.hash AS photo_hash, ph.format AS photo_format, ph.width AS photo_width, \
-             ph.height AS photo_height, ph.thumbhash AS photo_thumbhash \
+             ph.height AS photo_height, ph.thumbhash AS photo_thumbhash, p.rating_count, p.rating_sum \
              FROM products p {PHOTO_JOIN} WHERE p.id = $1"
         );
         let vendor_sql = format!("SELECT {VENDOR_COLUMNS} FROM vendors WHERE id = $1");
         let category_sql = format!("SELECT {CATEGORY_COLUMNS} FROM categories WHERE id = $1");
-        on_pool!(self, pool => {
+        let mut detail = on_pool!(self, pool => {
             let Some(row): Option<ProductRow> = sqlx::query_as(&product_sql)
                 .bind(id.get())
                 .fetch_optional(pool)
@@ -145,8 +147,17 @@ impl Store {
                 .fetch_one(pool)
                 .await
                 .map_err(Error::db("finding a product's category"))?;
-            Ok(Some(ProductDetail { product: row.try_into()?, vendor: vendor.into(), category: category.into() }))
-        })
+            Ok::<_, Error>(ProductDetail {
+                product: row.try_into()?,
+                vendor: vendor.into(),
+                category: category.into(),
+                reviews: Vec::new(),
+            })
+        })?;
+        if detail.product.rating.count > 0 {
+            detail.reviews = self.product_reviews(id, None, REVIEWS_ON_PRODUCT_PAGE).await?.items;
+        }
+        Ok(Some(detail))
     }
 
     /// A vendor and a page of its products, in id order after `cursor`.

@@ -39,6 +39,17 @@ pub enum Error {
     #[error("{0}")]
     Unprocessable(String),
 
+    /// Only a shopper who received a product may review it.
+    #[error("product {product} was not delivered to you: only shoppers who received it may review it")]
+    NotDeliveredToYou { product: i64 },
+
+    #[error("you already reviewed product {product}: a shopper reviews a product once")]
+    AlreadyReviewed { product: i64 },
+
+    /// A rating outside one to five stars, a text too long, an empty answer.
+    #[error("{0}")]
+    InvalidReview(String),
+
     /// A line's currency cannot be converted to the one the shopper pays in.
     #[error("there is no exchange rate from {from} to {to}; this product cannot be paid in {to} for now")]
     NoExchangeRate { from: linkedall_shared::Currency, to: linkedall_shared::Currency },

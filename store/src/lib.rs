@@ -8,7 +8,7 @@
 //!
 //! Each concept of the shop (the catalog, accounts, carts, checkout, orders, cancellation,
 //! reservations, payments, refunds, the ledger, exchange rates, vendor products and their
-//! photos, and what the event consumers keep) is one
+//! photos, reviews, and what the event consumers keep) is one
 //! file here: its `impl Store` methods and the business steps behind them, ordinary async
 //! functions. A step that writes runs in a [`WriteTx`](write_tx::WriteTx), and every write that
 //! changes state appends its events to the outbox in that same transaction; a read runs
@@ -111,6 +111,7 @@ pub mod product_photos;
 pub mod purges;
 pub mod refunds;
 pub mod reservations;
+pub mod reviews;
 pub mod schema_outline;
 pub mod search;
 pub mod shipping_zones;

@@ -4,8 +4,8 @@
 //! both backends.
 
 use linkedall_shared::{
-    Address, Category, CategoryId, Currency, Money, Photo, Product, ProductCard, ProductId, ShippingZone,
-    Stock, Vendor, VendorId,
+    Address, Category, CategoryId, Currency, Money, Photo, Product, ProductCard, ProductId, Rating,
+    ShippingZone, Stock, Vendor, VendorId,
 };
 
 use crate::error::{Error, Result};
@@ -15,7 +15,7 @@ use crate::product_photos::photo_of_columns;
 pub(crate) const CARD_COLUMNS: &str = "p.id, p.name, p.slug, p.currency, p.price_minor, p.stock, \
      p.vendor_id, v.name AS vendor_name, v.city AS vendor_city, p.category_id, \
      ph.hash AS photo_hash, ph.format AS photo_format, ph.width AS photo_width, \
-     ph.height AS photo_height, ph.thumbhash AS photo_thumbhash";
+     ph.height AS photo_height, ph.thumbhash AS photo_thumbhash, p.rating_count, p.rating_sum";
 
 /// Joins each product (`p`) with its photo, if any (`ph`), for [`CARD_COLUMNS`].
 pub(crate) const PHOTO_JOIN: &str = "LEFT JOIN product_photos ph ON ph.product_id = p.id";
@@ -123,6 +123,8 @@ pub struct CardRow {
     pub category_id: i64,
     #[sqlx(flatten)]
     pub photo: PhotoJoin,
+    #[sqlx(flatten)]
+    pub rating: RatingColumns,
 }
 
 impl TryFrom<CardRow> for ProductCard {
@@ -142,6 +144,7 @@ impl TryFrom<CardRow> for ProductCard {
             vendor_name: row.vendor_name,
             vendor_city: row.vendor_city,
             category_id: CategoryId::new(row.category_id),
+            rating: row.rating.into(),
         })
     }
 }
@@ -159,6 +162,8 @@ pub struct ProductRow {
     pub stock: i32,
     #[sqlx(flatten)]
     pub photo: PhotoJoin,
+    #[sqlx(flatten)]
+    pub rating: RatingColumns,
 }
 
 impl TryFrom<ProductRow> for Product {
@@ -177,7 +182,23 @@ impl TryFrom<ProductRow> for Product {
             stock: stock(row.stock),
             image: image_path(id),
             photo: row.photo.into_photo(id)?,
+            rating: row.rating.into(),
         })
+    }
+}
+
+/// A product's `rating_count` and `rating_sum` (kept by `reviews.rs`).
+#[derive(sqlx::FromRow)]
+pub struct RatingColumns {
+    pub rating_count: i64,
+    pub rating_sum: i64,
+}
+
+impl From<RatingColumns> for Rating {
+    fn from(columns: RatingColumns) -> Self {
+        // The columns have CHECK (>= 0); clamp rather than wrap if that were ever violated.
+        let clamp = |n: i64| u32::try_from(n).unwrap_or(if n < 0 { 0 } else { u32::MAX });
+        Rating { count: clamp(columns.rating_count), sum: clamp(columns.rating_sum) }
     }
 }
 

@@ -11,6 +11,11 @@
 // A second shopper pays on delivery; a third forgot their password: the link arrives by mail (a
 // file, the demo having no SMTP server), sets a new password, signs them in, and works once.
 //
+// A third journey reviews: a vendor opens a shop and lists a product, a shopper buys it paying on
+// delivery, the vendor ships and delivers it from the console, the shopper rates it from the
+// order page (the review shows there), the vendor answers from the dashboard, and the product
+// page shows the rating, the review, the answer and their structured data.
+//
 //   cargo build && node --test --test-timeout=180000 tests/journey/
 //
 // Outside CI a missing browser, binary or playwright-core skips the test with the reason; with
@@ -278,6 +283,108 @@ async function mailedLink(dir, to) {
   }
   assert.fail(`no reset mail to ${to} in ${dir}`);
 }
+
+/** Signs out from the header, then in again as `email` through the login page, to `next`. */
+async function switchTo(page, base, email, next) {
+  await page.goto(`${base}/`);
+  const signOut = page.locator("header nav.account").getByRole("button", { name: "Sign out" });
+  if ((await signOut.count()) > 0) {
+    await signOut.click();
+    await page.waitForURL((url) => url.pathname === "/");
+  }
+  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.locator("main").getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === next);
+}
+
+test("a delivered product is rated by its shopper and answered by its vendor", (t) =>
+  journey(t, "journey-review", async (page, base, shot) => {
+    const stamp = Date.now();
+    const vendorEmail = `shea-${stamp}@example.com`;
+    const shopperEmail = `amaka-${stamp}@example.com`;
+
+    // A vendor opens a shop in Nigeria and lists a product.
+    await page.goto(`${base}/open-shop?country=NG`);
+    await page.getByLabel("Shop name").fill(`Tamale Shea ${stamp}`);
+    await page.getByLabel("City you ship from").fill("Lagos");
+    await page.getByLabel(/^Country/).fill("NG");
+    await page.getByLabel("Email").fill(vendorEmail);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Open my shop" }).click();
+    await page.waitForURL(/\/vendor$/);
+    await page.getByRole("link", { name: "Add a product" }).click();
+    await page.waitForURL(/\/vendor\/products\/new/);
+    await page.getByLabel("Name").fill("Shea butter 250 g");
+    await page.getByLabel("Description").fill("Raw shea butter from Tamale");
+    await page.getByLabel("Category").selectOption({ index: 1 });
+    await page.getByLabel(/^Price in/).fill("2500");
+    await page.getByLabel("Units in stock").fill("20");
+    await page.getByRole("button", { name: "Add the product" }).click();
+    await page.waitForURL(/\/vendor\/products\/\d+\?saved=1$/);
+    const product = /\/vendor\/products\/(\d+)/.exec(page.url())[1];
+
+    // A shopper buys it, paying on delivery.
+    await page.locator("header nav.account").getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL((url) => url.pathname === "/");
+    await page.goto(`${base}/p/${product}`);
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.waitForURL(/\/cart$/);
+    await page.getByRole("link", { name: "Check out" }).click();
+    await page.waitForURL(/\/login\?next=/);
+    await register(page, shopperEmail);
+    await page.waitForURL(/\/checkout$/);
+    await fillAddress(page, "0803 123 4567");
+    await page.getByRole("button", { name: "Place order" }).click();
+    await page.waitForURL(/\/orders\/\d+$/);
+    const order = /\/orders\/(\d+)$/.exec(page.url())[1];
+    await page.getByRole("radio", { name: /Pay on delivery/ }).check();
+    await page.getByRole("button", { name: /^Pay / }).click();
+    await page.getByText("Confirmed — you pay on delivery").waitFor();
+    assert.equal(await page.getByRole("link", { name: /Rate this product/ }).count(), 0, "not delivered yet");
+
+    // The vendor ships and delivers it from the console.
+    await switchTo(page, base, vendorEmail, "/vendor");
+    await page.getByRole("button", { name: `Mark order ${order} shipped` }).click();
+    await page.waitForURL(/\/vendor$/);
+    await page.getByRole("button", { name: `Mark order ${order} delivered` }).click();
+    await page.waitForURL(/\/vendor$/);
+
+    // The shopper rates it from the order page and sees the review there.
+    await switchTo(page, base, shopperEmail, `/orders/${order}`);
+    await page.getByRole("link", { name: /Rate this product/ }).click();
+    await page.waitForURL(/\/review\//);
+    await page.getByRole("radio", { name: /4 stars: very good/ }).check();
+    await page.getByLabel("Your review (optional)").fill("Smooth and fresh, well packed.");
+    await shot("review-form");
+    await page.getByRole("button", { name: "Post my review" }).click();
+    await page.waitForURL(/\?reviewed=/);
+    const reviewed = await page.locator("main").innerText();
+    assert.match(reviewed, /Thank you: your review is on the product page/);
+    assert.match(reviewed, /4 out of 5 stars/);
+    assert.match(reviewed, /Smooth and fresh, well packed\./);
+    assert.equal(await page.getByRole("link", { name: /Rate this product/ }).count(), 0, "rated once");
+    await shot("order-reviewed");
+
+    // The vendor answers from the dashboard; the product page shows the rating, the review
+    // and the answer (its cached copy was purged).
+    await switchTo(page, base, vendorEmail, "/vendor");
+    await page.locator(".review").filter({ hasText: "Smooth and fresh" }).getByLabel(/^Your answer/).fill("Thank you! See you soon.");
+    await page.getByRole("button", { name: "Answer", exact: true }).click();
+    await page.getByText("Your answer is on the product page.").waitFor();
+    await page.goto(`${base}/p/${product}`);
+    const productPage = await page.locator("main").innerText();
+    assert.match(productPage, /Rated 4\.0 out of 5/);
+    assert.match(productPage, /1 review/);
+    assert.match(productPage, /Smooth and fresh, well packed\./);
+    assert.match(productPage, /The seller answered/);
+    assert.match(productPage, /Thank you! See you soon\./);
+    const data = JSON.parse(await page.locator('script[type="application/ld+json"]').textContent());
+    assert.equal(data.aggregateRating.ratingValue, "4.0");
+    assert.equal(data.review[0].reviewRating.ratingValue, 4);
+    await shot("product-with-review");
+  }));
 
 function escape(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -13,6 +13,8 @@ use crate::assets;
 use crate::category_names;
 use crate::locale::{LANGUAGE_PARAM, Locale};
 use crate::placeholder;
+use crate::ratings::{self, RatingView, ReviewView};
+use crate::review_words::ReviewWords;
 use crate::words::{Words, fill};
 
 /// What every page shows around its content.
@@ -288,6 +290,8 @@ pub struct CardView {
     /// The vendor's photo when there is one; `image` (the generated picture) otherwise.
     pub photo: Option<PhotoView>,
     pub vendor: String,
+    /// Its stars and number of reviews, once it has some.
+    pub rating: Option<RatingView>,
 }
 
 impl CardView {
@@ -302,6 +306,7 @@ impl CardView {
             low_stock: !card.stock.is_available() || card.stock.is_low(),
             image: card.image.clone(),
             vendor: format!("{} · {}", card.vendor_name, card.vendor_city),
+            rating: RatingView::of(card.rating, shopper.locale.language),
         }
     }
 }
@@ -445,6 +450,11 @@ pub struct ProductPage {
     pub structured_data: String,
     pub category_name: String,
     pub category_path: String,
+    /// Its stars and number of reviews, once it has some.
+    pub rating: Option<RatingView>,
+    /// The newest reviews, with the vendor's answers.
+    pub reviews: Vec<ReviewView>,
+    pub says: &'static ReviewWords,
 }
 
 impl ProductPage {
@@ -453,7 +463,7 @@ impl ProductPage {
         let usage = if shopper.lite { PhotoUse::Lite } else { PhotoUse::Detail };
         let category = shopper.category(category);
         ProductPage {
-            structured_data: product_json_ld(product, &vendor.name),
+            structured_data: product_json_ld(product, &vendor.name, &detail.reviews),
             layout: shopper.layout(
                 format!("{} — Linked All", product.name),
                 Some(product.path()),
@@ -480,14 +490,21 @@ impl ProductPage {
             ships_from: Phrase::new(shopper.words.ships_from, format!("{}, {}", vendor.city, vendor.country)),
             category_name: category.name.clone(),
             category_path: format!("/c/{}", category.slug),
+            rating: RatingView::of(product.rating, shopper.locale.language),
+            reviews: detail.reviews.iter().map(|r| ReviewView::new(r, shopper.locale.language)).collect(),
+            says: ReviewWords::of(shopper.locale.language),
         }
     }
 }
 
 /// schema.org `Product` with its offer: name, image, description, price, currency and
-/// availability, as search engines read them. `<` is escaped so no product text can close
-/// the script element.
-fn product_json_ld(product: &linkedall_shared::Product, vendor: &str) -> String {
+/// availability, and its rating and newest reviews once it has some, as search engines read
+/// them. `<` is escaped so no product or review text can close the script element.
+fn product_json_ld(
+    product: &linkedall_shared::Product,
+    vendor: &str,
+    reviews: &[linkedall_shared::Review],
+) -> String {
     let exponent = product.price.currency.exponent();
     let scale = 10i64.pow(exponent);
     let (major, minor) = (product.price.minor / scale, product.price.minor.rem_euclid(scale));
@@ -505,7 +522,7 @@ fn product_json_ld(product: &linkedall_shared::Product, vendor: &str) -> String 
     } else {
         "https://schema.org/InStock"
     };
-    let document = serde_json::json!({
+    let mut document = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "Product",
         "name": product.name,
@@ -522,6 +539,11 @@ fn product_json_ld(product: &linkedall_shared::Product, vendor: &str) -> String 
             "seller": {"@type": "Organization", "name": vendor},
         },
     });
+    if let Some(members) = document.as_object_mut() {
+        members.extend(
+            ratings::structured_data(product.rating, reviews).into_iter().map(|(k, v)| (k.to_owned(), v)),
+        );
+    }
     document.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 

@@ -90,6 +90,16 @@ pub enum ShopPage {
     SandboxPay {
         id: i64,
     },
+    /// Rating and reviewing a product of a delivered order: the form, and its submission.
+    Review {
+        order_id: i64,
+        product_id: i64,
+    },
+    /// A vendor's answer to a review of their product (POST only; the form is on the
+    /// dashboard).
+    AnswerReview {
+        review_id: i64,
+    },
     /// Opening a shop: a vendor's account and shop in one form.
     OpenShop,
     /// The vendor dashboard: products (searchable, `?q=`), stock, parts to ship.
@@ -185,6 +195,10 @@ impl ShopPage {
             ["orders", raw] => ShopPage::Order { id: id(raw)? },
             ["orders", raw, "pay"] => ShopPage::Pay { id: id(raw)? },
             ["orders", raw, "sandbox"] => ShopPage::SandboxPay { id: id(raw)? },
+            ["orders", raw, "review", product] => {
+                ShopPage::Review { order_id: id(raw)?, product_id: id(product)? }
+            }
+            ["vendor", "reviews", raw, "answer"] => ShopPage::AnswerReview { review_id: id(raw)? },
             ["open-shop"] => ShopPage::OpenShop,
             ["vendor"] => ShopPage::Vendor,
             ["vendor", "shop"] => ShopPage::VendorShop,
@@ -222,6 +236,8 @@ impl ShopPage {
             ShopPage::Order { .. } => "order",
             ShopPage::Pay { .. } => "pay",
             ShopPage::SandboxPay { .. } => "sandbox_pay",
+            ShopPage::Review { .. } => "review",
+            ShopPage::AnswerReview { .. } => "answer_review",
             ShopPage::OpenShop => "open_shop",
             ShopPage::Vendor => "vendor_dashboard",
             ShopPage::VendorShop => "vendor_shop",
@@ -415,6 +431,15 @@ mod tests {
             Route::Shop(ShopPage::Refused { order_id: 7 })
         );
         assert_eq!(get("/orders/7/sandbox", None), Route::Shop(ShopPage::SandboxPay { id: 7 }));
+        assert_eq!(
+            get("/orders/7/review/17", None),
+            Route::Shop(ShopPage::Review { order_id: 7, product_id: 17 })
+        );
+        assert!(matches!(get("/orders/7/review/x", None), Route::NotFound { .. }));
+        assert_eq!(
+            Route::parse(&Method::POST, "/vendor/reviews/5/answer", None),
+            Route::Shop(ShopPage::AnswerReview { review_id: 5 })
+        );
         let letter = "0192F5E4-7a1b-7c3d-8e9f-0a1b2c3d4e5f";
         let Route::Shop(ShopPage::AdminReplay { id }) =
             Route::parse(&Method::POST, &format!("/admin/dead-letters/{letter}/replay"), None)

@@ -89,6 +89,7 @@ fn card(id: i64, name: &str, minor: i64) -> ProductCard {
         vendor_name: "Gikomba Styles Ltd".into(),
         vendor_city: "Nairobi".into(),
         category_id: CategoryId::new(2),
+        rating: Default::default(),
     }
 }
 
@@ -123,6 +124,7 @@ fn host() -> FakeHost {
             stock: Stock(3),
             image: "/images/products/1.svg".into(),
             photo: None,
+            rating: Default::default(),
         },
         vendor: Vendor {
             id: VendorId::new(1),
@@ -134,6 +136,7 @@ fn host() -> FakeHost {
             ships_to: ShippingZone::Africa,
         },
         category: fashion(),
+        reviews: Vec::new(),
     };
     documents.insert("/api/v1/products/1".into(), wire::encode(&detail));
     documents.insert("/api/v1/categories".into(), b"[]".to_vec());

@@ -87,6 +87,7 @@ fn host() -> FakeHost {
         vendor_name: "Accra Weavers".into(),
         vendor_city: "Accra".into(),
         category_id: CategoryId::new(2),
+        rating: Default::default(),
     };
     let category = Category {
         id: CategoryId::new(2),
@@ -109,6 +110,7 @@ fn host() -> FakeHost {
             stock: Stock(9),
             image: "/images/products/1.svg".into(),
             photo: Some(photo.clone()),
+            rating: Default::default(),
         },
         vendor: Vendor {
             id: VendorId::new(1),
@@ -120,6 +122,7 @@ fn host() -> FakeHost {
             ships_to: Default::default(),
         },
         category,
+        reviews: Vec::new(),
     };
     documents.insert("/api/v1/products/1".into(), wire::encode(&detail));
     let mut media = HashMap::new();

@@ -78,6 +78,7 @@ fn card(id: i64) -> ProductCard {
         vendor_name: "Kumasi Weavers".into(),
         vendor_city: "Kumasi".into(),
         category_id: CategoryId::new(2),
+        rating: Default::default(),
     }
 }
 

@@ -101,6 +101,7 @@ fn card(id: i64, name: &str) -> ProductCard {
         vendor_name: "Gikomba Styles Ltd".into(),
         vendor_city: "Nairobi".into(),
         category_id: CategoryId::new(2),
+        rating: Default::default(),
     }
 }
 
@@ -129,6 +130,7 @@ fn host(ids: Vec<i64>) -> CatalogHost {
             stock: Stock(3),
             image: "/images/products/1.svg".into(),
             photo: None,
+            rating: Default::default(),
         },
         vendor: Vendor {
             id: VendorId::new(1),
@@ -140,6 +142,7 @@ fn host(ids: Vec<i64>) -> CatalogHost {
             ships_to: Default::default(),
         },
         category: fashion(),
+        reviews: Vec::new(),
     };
     documents.insert("/api/v1/products/1".into(), wire::encode(&detail));
     documents.insert("/api/v1/categories".into(), wire::encode(&vec![fashion()]));

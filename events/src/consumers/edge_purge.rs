@@ -1,4 +1,5 @@
-//! Edge purge: a product or vendor changed, so every cached page showing it is stale. The
+//! Edge purge: a product or vendor changed, or a product was reviewed (its rating is on every
+//! card, its reviews on its page), so every cached page showing it is stale. The
 //! tags are those the edge puts on its pages: a page that shows a product carries
 //! `product:ID` (its own page, and every listing, search result and home shelf it appears
 //! on), so a change to a product purges that one tag. A new product is not on any page yet:
@@ -54,7 +55,7 @@ impl<S: PurgeSink> Consumer for EdgePurge<S> {
     }
 
     fn wants(&self, kind: &str) -> bool {
-        kind.starts_with("product.") || kind.starts_with("vendor.")
+        kind.starts_with("product.") || kind.starts_with("vendor.") || kind.starts_with("review.")
     }
 
     fn apply<'a>(&'a self, tx: &'a mut WriteTx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
@@ -65,5 +66,36 @@ impl<S: PurgeSink> Consumer for EdgePurge<S> {
             }
             self.sink.purge(tx, tags).await
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linkedall_events_schema::Event;
+    use linkedall_events_schema::payloads::ReviewAnswered;
+
+    #[test]
+    fn a_review_or_an_answer_purges_the_products_pages() {
+        let answered = ReviewAnswered { review_id: 5, product_id: 17, vendor_id: 3, edited: false };
+        let event = Event::about_product(17, &answered).unwrap();
+        let envelope = Envelope {
+            id: "0192f5e4-7a1b-7c3d-8e9f-0a1b2c3d4e5f".into(),
+            source: linkedall_events_schema::envelope::SOURCE.into(),
+            kind: event.kind.into(),
+            specversion: linkedall_events_schema::envelope::SPEC_VERSION.into(),
+            time: "2026-12-07T10:00:00Z".into(),
+            subject: event.subject,
+            datacontenttype: linkedall_events_schema::envelope::CONTENT_TYPE.into(),
+            dataschema: "/api/v1/schemas/review.answered/v1".into(),
+            traceparent: None,
+            sequence: "1".into(),
+            clientip: None,
+            country: None,
+            data: event.payload,
+        };
+        let consumer = EdgePurge::new(crate::purge::LoggedPurges::default());
+        assert!(consumer.wants(&envelope.kind));
+        assert_eq!(tags_for(&envelope), ["product:17"]);
     }
 }

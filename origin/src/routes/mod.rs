@@ -21,6 +21,7 @@ mod payments;
 mod product_photos;
 mod purge;
 mod refunds;
+mod reviews;
 mod search;
 mod vendor;
 mod vendors;
@@ -92,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/products", get(catalog::products))
         .route("/api/v1/products/{id}", get(catalog::product))
         .route("/api/v1/products/{id}/bought-together", get(event_reads::bought_together))
+        .route("/api/v1/products/{id}/reviews", get(reviews::of_product).post(reviews::post))
         .route("/api/v1/vendors/{id}", get(vendors::storefront))
         .route("/api/v1/schemas", get(event_reads::schemas))
         .route("/api/v1/schemas/{kind}/{version}", get(event_reads::schema))
@@ -121,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/orders/{id}/payment", get(orders::open_payment))
         .route("/api/v1/orders/{id}/pay-on-delivery", post(orders::pay_on_delivery))
         .route("/api/v1/vendor/shop", put(vendor::update_shop))
+        .route("/api/v1/orders/{id}/reviews", get(reviews::of_order))
         .route("/api/v1/vendor/products", get(vendor::products).post(vendor::create_product))
         .route("/api/v1/vendor/products/{id}", patch(vendor::update_product))
         .route(
@@ -139,6 +142,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/vendor/orders/{id}/ship", post(vendor::ship))
         .route("/api/v1/vendor/orders/{id}/deliver", post(vendor::deliver))
         .route("/api/v1/vendor/orders/{id}/refused", post(vendor::refused))
+        .route("/api/v1/vendor/reviews", get(reviews::of_vendor))
+        .route("/api/v1/vendor/reviews/{id}/answer", put(reviews::answer))
         .route("/api/v1/payments/webhook", post(payments::webhook))
         .route("/api/v1/payments/sandbox/{reference}", post(payments::sandbox_approve))
         .route("/api/v1/payments/sandbox/{reference}/fail", post(payments::sandbox_fail))

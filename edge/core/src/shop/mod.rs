@@ -9,7 +9,7 @@
 //! back on the page (see [`visit`]). The origin owns every rule (prices, stock, who may see
 //! what); the edge only turns its JSON into HTML and its refusals into readable messages.
 //!
-//! One file per page family: [`login`], [`cart`], [`checkout`], [`orders`], [`vendor`],
+//! One file per page family: [`login`], [`cart`], [`checkout`], [`orders`], [`reviews`], [`vendor`],
 //! [`vendor_products`], [`admin`], [`admin_cache`], [`admin_events`], [`admin_rates`],
 //! [`admin_audit`], [`open_shop`]; the
 //! origin's JSON documents are read into the types of [`documents`]. The origin decides who
@@ -29,6 +29,7 @@ mod login;
 mod open_shop;
 mod orders;
 mod password_reset;
+mod reviews;
 mod sandbox;
 mod vendor;
 mod vendor_products;
@@ -82,15 +83,27 @@ pub async fn serve<H: Host>(
         (ShopPage::Checkout, true) => checkout::place(&visit).await,
         (ShopPage::Orders, _) => orders::list(&visit).await,
         (ShopPage::Order { id }, _) => {
-            let message = orders::payment_message(visit.words(), visit.query("payment").as_deref());
+            let message = orders::payment_message(visit.words(), visit.query("payment").as_deref())
+                .or_else(|| orders::reviewed_message(&visit));
             orders::show(&visit, id, message).await
         }
+        (ShopPage::Review { order_id, product_id }, false) => {
+            reviews::form(&visit, order_id, product_id).await
+        }
+        (ShopPage::Review { order_id, product_id }, true) => {
+            reviews::post(&visit, order_id, product_id).await
+        }
+        (ShopPage::AnswerReview { review_id }, true) => reviews::answer(&visit, review_id).await,
+        (ShopPage::AnswerReview { .. }, false) => visit.redirect("/vendor#reviews"),
         (ShopPage::Pay { id }, true) => orders::pay(&visit, id).await,
         (ShopPage::SandboxPay { id }, false) => sandbox::show(&visit, id).await,
         (ShopPage::SandboxPay { id }, true) => sandbox::answer(&visit, id).await,
         (ShopPage::OpenShop, false) => open_shop::show(&visit, None),
         (ShopPage::OpenShop, true) => open_shop::open(&visit).await,
-        (ShopPage::Vendor, _) => vendor::dashboard(&visit, None).await,
+        (ShopPage::Vendor, _) => {
+            let message = vendor::answered_message(&visit);
+            vendor::dashboard(&visit, message).await
+        }
         (ShopPage::VendorShop, true) => vendor::change_shop(&visit).await,
         (ShopPage::VendorShop, false) => visit.redirect("/vendor#delivery"),
         (ShopPage::NewProduct, false) => vendor_products::new_form(&visit).await,

@@ -10,7 +10,7 @@ use askama::Template;
 use bytes::Bytes;
 use http::Response;
 
-use linkedall_shared::{DeliveryOption, OrderPart, PartDelivery};
+use linkedall_shared::{DeliveryOption, OrderPart, PartDelivery, Review};
 
 use super::documents::{Order, PayRequest, PaymentMethod, PaymentSession, state_label};
 use super::visit::{Failure, Visit};
@@ -19,6 +19,8 @@ use crate::dates;
 use crate::host::{Host, Timestamp};
 use crate::locale::Locale;
 use crate::pages::Layout;
+use crate::ratings::ReviewView;
+use crate::review_words::ReviewWords;
 use crate::words::{Words, fill};
 
 /// An order line: the product and its price when the order was placed.
@@ -30,6 +32,10 @@ pub struct ItemView {
     pub unit_price: String,
     /// "KSh 1,200.00 from the seller", when converted.
     pub seller_price: Option<String>,
+    /// The shopper's review of it, once written.
+    pub review: Option<ReviewView>,
+    /// Where to rate it: delivered and not reviewed yet.
+    pub rate_path: Option<String>,
 }
 
 #[derive(Template)]
@@ -59,6 +65,7 @@ pub struct OrderPage {
     /// "Have ₦20,500 ready for the rider", for an order paid on delivery not yet delivered.
     pub on_delivery: Option<String>,
     pub message: Option<String>,
+    pub says: &'static ReviewWords,
 }
 
 /// The order page's choice of paying at the door instead of through a provider.
@@ -145,7 +152,13 @@ impl DeliveryView {
 }
 
 impl OrderPage {
-    fn new(order: &Order, locale: &Locale, now: Timestamp, message: Option<String>) -> Self {
+    fn new(
+        order: &Order,
+        reviews: &[Review],
+        locale: &Locale,
+        now: Timestamp,
+        message: Option<String>,
+    ) -> Self {
         let (words, language) = (Words::of(locale.language), locale.language);
         let total = amount(order.total, language);
         let total_text = total.clone();
@@ -164,14 +177,21 @@ impl OrderPage {
             items: order
                 .parts
                 .iter()
-                .flat_map(|part| &part.items)
-                .map(|item| ItemView {
-                    product_path: format!("/p/{}", item.product_id),
-                    product: item.name.clone(),
-                    quantity: item.quantity,
-                    unit_price: amount(item.unit_price, language),
-                    seller_price: (item.vendor_unit_price.currency != item.unit_price.currency)
-                        .then(|| fill(words.seller_price, amount(item.vendor_unit_price, language))),
+                .flat_map(|part| part.items.iter().map(move |item| (part, item)))
+                .map(|(part, item)| {
+                    let review = reviews.iter().find(|r| r.product_id == item.product_id);
+                    ItemView {
+                        product_path: format!("/p/{}", item.product_id),
+                        product: item.name.clone(),
+                        quantity: item.quantity,
+                        unit_price: amount(item.unit_price, language),
+                        seller_price: (item.vendor_unit_price.currency != item.unit_price.currency)
+                            .then(|| fill(words.seller_price, amount(item.vendor_unit_price, language))),
+                        review: review.map(|r| ReviewView::new(r, language)),
+                        rate_path: (review.is_none()
+                            && part.state == linkedall_shared::OrderState::Delivered)
+                            .then(|| format!("/orders/{}/review/{}", order.id, item.product_id)),
+                    }
                 })
                 .collect(),
             placed: fill(words.placed_on, dates::day(&order.placed_at, language)),
@@ -196,6 +216,7 @@ impl OrderPage {
             on_delivery: (order.pay_on_delivery && order.state.paid())
                 .then(|| fill(words.pay_on_delivery_note, &total_text)),
             message,
+            says: ReviewWords::of(language),
         }
     }
 }
@@ -219,14 +240,28 @@ pub struct OrdersPage {
 }
 
 /// `GET /orders/{id}`: the confirmation page, optionally with a message about the last try.
+/// Once a part is delivered, its items show the shopper's reviews, or "Rate this product".
 pub async fn show<H: Host>(visit: &Visit<'_, H>, id: i64, message: Option<(u16, String)>) -> Response<Bytes> {
-    match visit.get::<Order>(&format!("/api/v1/orders/{id}")).await {
-        Ok(order) => {
-            let (status, message) = message.map_or((200, None), |(status, text)| (status, Some(text)));
-            visit.page(status, &OrderPage::new(&order, &visit.locale, visit.now(), message))
+    let order = match visit.get::<Order>(&format!("/api/v1/orders/{id}")).await {
+        Ok(order) => order,
+        Err(failure) => return visit.fail(failure),
+    };
+    let delivered = order.parts.iter().any(|part| part.state == linkedall_shared::OrderState::Delivered);
+    let reviews = if delivered {
+        match visit.get::<Vec<Review>>(&format!("/api/v1/orders/{id}/reviews")).await {
+            Ok(reviews) => reviews,
+            Err(failure) => return visit.fail(failure),
         }
-        Err(failure) => visit.fail(failure),
-    }
+    } else {
+        Vec::new()
+    };
+    let (status, message) = message.map_or((200, None), |(status, text)| (status, Some(text)));
+    visit.page(status, &OrderPage::new(&order, &reviews, &visit.locale, visit.now(), message))
+}
+
+/// What the order page says after a review was posted (`?reviewed=`).
+pub fn reviewed_message<H: Host>(visit: &Visit<'_, H>) -> Option<(u16, String)> {
+    visit.query("reviewed").map(|_| (200, ReviewWords::of(visit.locale.language).thanks.to_owned()))
 }
 
 /// `POST /orders/{id}/pay`: start the charge by the chosen method and go where it is

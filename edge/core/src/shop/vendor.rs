@@ -1,24 +1,29 @@
 //! The vendor dashboard: the parts of orders the vendor has to ship (each with "Mark shipped",
-//! then "Mark delivered") and the shop's products with their price, stock and state, searchable
-//! by name. The origin decides what is the vendor's (403 for any other account, shown as a
+//! then "Mark delivered"), the shop's products with their price, stock and state, searchable
+//! by name, and the newest reviews of its products, each with a form for the vendor's answer. The origin decides what is the vendor's (403 for any other account, shown as a
 //! sentence that says these pages are for vendors).
 
 use askama::Template;
 use bytes::Bytes;
 use http::Response;
-use linkedall_shared::{ProductCard, ShippingZone, VendorStorefront};
+use linkedall_shared::{ProductCard, ReviewPage, ShippingZone, VendorStorefront};
 
 use super::documents::{OrderPart, state_label};
 use super::visit::{Failure, Visit};
 use crate::amounts::amount;
 use crate::host::Host;
 use crate::pages::Layout;
+use crate::ratings::ReviewView;
+use crate::review_words::ReviewWords;
 use crate::route::MAX_QUERY_CHARS;
 use crate::vendor_words::VendorWords;
 use crate::words::fill;
 
 /// Products the dashboard reads (one page of the origin's; search looks through these).
 pub const PRODUCTS_SHOWN: u32 = 100;
+
+/// The newest reviews of the vendor's products the dashboard shows.
+pub const REVIEWS_SHOWN: u32 = 20;
 
 pub struct StockRow {
     pub edit_path: String,
@@ -61,6 +66,8 @@ pub struct DashboardPage {
     pub no_match: Option<String>,
     pub products: Vec<StockRow>,
     pub parts: Vec<PartRow>,
+    pub reviews: Vec<ReviewView>,
+    pub rsays: &'static ReviewWords,
     pub message: Option<String>,
     /// Where the shop delivers: (value, label, current) per zone.
     pub zones: Vec<(&'static str, &'static str, bool)>,
@@ -95,6 +102,13 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
         Ok(parts) => parts,
         Err(failure) => return refuse_non_vendor(visit, failure),
     };
+    let reviews =
+        match visit.get::<ReviewPage>(&format!("/api/v1/vendor/reviews?limit={REVIEWS_SHOWN}")).await {
+            Ok(page) => page.items,
+            // An origin older than reviews: the rest of the dashboard still works.
+            Err(Failure::Refused { status: 404, .. }) => Vec::new(),
+            Err(failure) => return refuse_non_vendor(visit, failure),
+        };
     let (words, says, language) =
         (visit.words(), VendorWords::of(visit.locale.language), visit.locale.language);
     let query: String = visit.query("q").unwrap_or_default().trim().chars().take(MAX_QUERY_CHARS).collect();
@@ -149,6 +163,8 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
                 refuse_label: fill(says.mark_refused_label, part.order_id),
             })
             .collect(),
+        reviews: reviews.iter().map(|review| ReviewView::new(review, language)).collect(),
+        rsays: ReviewWords::of(language),
         message,
         zones: ShippingZone::ALL
             .into_iter()
@@ -178,6 +194,11 @@ pub async fn change_shop<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
         }
         Err(failure) => refuse_non_vendor(visit, failure),
     }
+}
+
+/// What the dashboard says after an answer was saved (`?answered=1`).
+pub fn answered_message<H: Host>(visit: &Visit<'_, H>) -> Option<(u16, String)> {
+    visit.query("answered").map(|_| (200, ReviewWords::of(visit.locale.language).answer_saved.to_owned()))
 }
 
 /// Whether a product called `name` is found by the vendor's search `query`: every word of the

@@ -59,6 +59,7 @@ pub fn card(id: i64, name: &str, minor: i64, stock: u32) -> ProductCard {
         vendor_name: "Dakar Wax".into(),
         vendor_city: "Dakar".into(),
         category_id: CategoryId::new(2),
+        rating: Default::default(),
     }
 }
 
@@ -75,9 +76,11 @@ pub fn detail(id: i64, name: &str, vendor: i64) -> ProductDetail {
             stock: Stock(8),
             image: format!("/images/products/{id}.svg"),
             photo: None,
+            rating: Default::default(),
         },
         vendor: dakar_wax(),
         category: fabrics(),
+        reviews: Vec::new(),
     }
 }
 

@@ -125,6 +125,7 @@ fn card(id: i64, name: &str, minor: i64) -> ProductCard {
         vendor_name: "Balogun Fabrics".into(),
         vendor_city: "Lagos".into(),
         category_id: CategoryId::new(2),
+        rating: Default::default(),
     }
 }
 
