@@ -33,9 +33,13 @@ pub fn is_bookkeeping(path: &str) -> bool {
 /// hold a value (`{}`), by their longest fixed part; short words (under ten characters) are
 /// left out, since a product's name may hold them.
 pub fn english_left_in(page: &str, language: linkedall_shared::Language) -> Vec<String> {
+    use linkedall_edge::browse_words::BrowseWords;
     use linkedall_edge::words::Words;
-    let english = phrases(&format!("{:?}", Words::of(linkedall_shared::Language::En)));
-    let theirs = phrases(&format!("{:?}", Words::of(language)));
+    let en = linkedall_shared::Language::En;
+    let mut english = phrases(&format!("{:?}", Words::of(en)));
+    english.extend(phrases(&format!("{:?}", BrowseWords::of(en))));
+    let mut theirs = phrases(&format!("{:?}", Words::of(language)));
+    theirs.extend(phrases(&format!("{:?}", BrowseWords::of(language))));
     english
         .into_iter()
         .zip(theirs)
