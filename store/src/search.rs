@@ -88,7 +88,10 @@ impl Store {
             let rank = row.rank;
             by_id.entry(row.id).or_insert(Candidate { rank: 0.0, ..row }).named = Some(rank);
         }
-        let count = ResultCount { at_least: by_id.len() as u32, exact: complete };
+        // Past the bound the count is the bound itself: "more than 1,000", not a number that
+        // only says how many candidates were read.
+        let at_least = if complete { by_id.len() } else { CANDIDATES.min(by_id.len()) };
+        let count = ResultCount { at_least: at_least as u32, exact: complete };
         let ordered = ranking::order(by_id.into_values().collect(), browse.sort(), &intent);
         let page: Vec<i64> = ordered.iter().skip(first).take(per_page).copied().collect();
         let has_next = ordered.len() > first + per_page;
