@@ -18,7 +18,7 @@ use std::process::{Child, Command, Stdio};
 
 use linkedall_edge_dev::{EdgeDevConfig, EdgeServer};
 use linkedall_origin::testing::{TestDatabase, TestOrigin};
-use linkedall_shared::{HomeFeed, ProductDetail, ProductList};
+use linkedall_shared::{HomeFeed, ProductDetail, SearchResults};
 use linkedall_store::Backend;
 use support::is_plain;
 
@@ -188,7 +188,7 @@ async fn conforms(kind: Kind) {
         "{kind:?} home shows products"
     );
 
-    let list: ProductList = case.origin_json("/api/v1/products?category=groceries").await;
+    let list: SearchResults = case.origin_json("/api/v1/search?category=groceries").await;
     let (status, _, category) = case.get("/c/groceries").await;
     assert_eq!(status, 200, "{kind:?} category");
     let card = list.items.iter().find(|c| is_plain(&c.name)).unwrap();

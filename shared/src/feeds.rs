@@ -39,9 +39,29 @@ pub struct VendorStorefront {
     pub next_cursor: Option<Cursor>,
 }
 
-/// Ranked full-text search results, best match first.
+/// One page of a search or of a refined category listing (sorted, filtered), with how many
+/// results there are and whether another page follows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchResults {
+    /// The words searched for; empty for a category listing.
     pub query: String,
+    /// The category the results were filtered by, if any.
+    pub category: Option<Category>,
+    /// Every category, for the page's category filter.
+    pub categories: Vec<Category>,
     pub items: Vec<ProductCard>,
+    pub count: ResultCount,
+    /// From 1.
+    pub page: u32,
+    pub has_next: bool,
+}
+
+/// How many results a request has: exactly, or "at least" when counting stopped at a bound
+/// (the store counts at most a few thousand matches, so a common word costs what a rare one
+/// does; a shopper narrows a "1,000+" result rather than reading it to the end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultCount {
+    pub at_least: u32,
+    /// `false`: there are more than `at_least`.
+    pub exact: bool,
 }

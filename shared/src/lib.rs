@@ -9,6 +9,7 @@
 //! and `wasm32-wasip2`, because the edge core compiles it for both.
 
 pub mod address;
+pub mod browse;
 pub mod cart;
 mod catalog;
 pub mod delivery;
@@ -32,11 +33,12 @@ mod slug;
 pub mod wire;
 
 pub use address::{Address, AddressForm, AddressProblem};
+pub use browse::{Browse, BrowseError, ShipsTo, Sort};
 pub use cart::{Cart, CartLine};
 pub use catalog::{Category, Product, ProductCard, Stock, Vendor};
 pub use delivery::{DeliveryChoice, DeliveryOption, DeliveryTerms};
 pub use error::DomainError;
-pub use feeds::{HomeFeed, ProductDetail, ProductList, SearchResults, VendorStorefront};
+pub use feeds::{HomeFeed, ProductDetail, ProductList, ResultCount, SearchResults, VendorStorefront};
 pub use fx::{FxRates, ShownPrice};
 pub use ids::{CategoryId, ProductId, VendorId};
 pub use latency::{LATENCY_BUCKETS, LATENCY_OBJECTIVE_SECS};

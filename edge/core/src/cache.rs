@@ -1,6 +1,7 @@
 //! Cache policy for catalog pages: the normalised key, the time to live, the purge tags, and
 //! the RFC 9211 `Cache-Status` value that tells shoppers' tools (and our tests) what happened.
 
+use crate::browsing;
 use crate::host::{CacheKey, Cached, Timestamp};
 use crate::locale::Locale;
 use crate::route::Route;
@@ -34,10 +35,11 @@ const KEY_VERSION: &str = linkedall_shared::EDGE_CACHE_KEY_VERSION;
 pub fn key(route: &Route, locale: &Locale) -> Option<CacheKey> {
     let path = match route {
         Route::Home => "/".to_owned(),
-        Route::Category { slug, cursor } => match cursor {
-            Some(cursor) => format!("/c/{slug}?cursor={cursor}"),
-            None => format!("/c/{slug}"),
-        },
+        // The sort, filters and page in their canonical order; "ships to me" as the shopper's
+        // country, a price range with the currency it is typed in (see [`crate::browsing`]).
+        Route::Category { slug, browse } => {
+            with_query(format!("/c/{slug}"), &browsing::for_shopper(browse, locale).to_query())
+        }
         // Keyed by id alone: the slug is the client's to invent, and a key per invented slug
         // would let anyone flood the cache. A wrong slug is redirected from the one entry
         // (see [`requested_address`] and the entry's `content-location`).
@@ -46,12 +48,15 @@ pub fn key(route: &Route, locale: &Locale) -> Option<CacheKey> {
             Some(cursor) => format!("/v/{id}?cursor={cursor}"),
             None => format!("/v/{id}"),
         },
-        Route::Search { query } => format!("/search?q={}", normalise_query(query)),
+        Route::Search { browse } => {
+            with_query("/search".to_owned(), &browsing::for_shopper(browse, locale).to_query())
+        }
         Route::Asset { .. }
         | Route::Image { .. }
         | Route::Shop(_)
         | Route::Crawler(_)
         | Route::NotFound { .. }
+        | Route::BadFilter { .. }
         | Route::Proxy => {
             return None;
         }
@@ -122,14 +127,14 @@ pub fn ttl_secs(route: &Route) -> u32 {
         | Route::Shop(_)
         | Route::Crawler(_)
         | Route::NotFound { .. }
+        | Route::BadFilter { .. }
         | Route::Proxy => 0,
     }
 }
 
-/// `Shea  BUTTER` and `shea butter` are the same search.
-fn normalise_query(query: &str) -> String {
-    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-    form_urlencoded::byte_serialize(words.join(" ").as_bytes()).collect()
+/// `path?query`, or `path` alone when the query is empty.
+fn with_query(path: String, query: &str) -> String {
+    if query.is_empty() { path } else { format!("{path}?{query}") }
 }
 
 /// `Cache-Status` for a page served from cache with `ttl` seconds of freshness left.
@@ -189,13 +194,13 @@ pub fn bounded(mut tags: Vec<String>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use linkedall_shared::{Cursor, ProductId};
+    use linkedall_shared::ProductId;
 
     #[test]
     fn keys_hold_only_what_changes_the_page() {
         let at = |country: Option<&str>| Locale::of_country(country);
-        let a = Route::parse(&http::Method::GET, "/c/fashion", Some("utm_source=ig&cursor=40&fbclid=x"));
-        let b = Route::parse(&http::Method::GET, "/c/fashion", Some("cursor=40"));
+        let a = Route::parse(&http::Method::GET, "/c/fashion", Some("utm_source=ig&page=2&fbclid=x"));
+        let b = Route::parse(&http::Method::GET, "/c/fashion", Some("page=2"));
         assert_eq!(key(&a, &at(Some("NG"))), key(&b, &at(Some("NG"))));
         assert_ne!(key(&a, &at(Some("NG"))), key(&a, &at(Some("KE"))));
         assert_eq!(key(&a, &at(Some("SN"))), key(&a, &at(Some("CI"))), "CFA francs and French in both");
@@ -208,19 +213,46 @@ mod tests {
         let product = Route::Product { id: ProductId::new(9), slug: "old-name".into() };
         assert_eq!(
             key(&product, &at(None)).unwrap().as_str(),
-            "v5|/p/9|currency=USD,lang=en",
+            "v6|/p/9|currency=USD,lang=en",
             "keyed by id: the slug is the client's to invent"
         );
         let lite_swahili =
             Locale { language: linkedall_shared::Language::Sw, ..at(Some("ke")) }.with_lite(true);
-        assert_eq!(key(&product, &lite_swahili).unwrap().as_str(), "v5|/p/9|currency=KES,lang=sw,lite");
-        let search = |q: &str| key(&Route::Search { query: q.into() }, &at(None));
-        assert_eq!(search("Shea  BUTTER"), search("shea butter"));
+        assert_eq!(key(&product, &lite_swahili).unwrap().as_str(), "v6|/p/9|currency=KES,lang=sw,lite");
+        let search = |q: &str| key(&Route::parse(&http::Method::GET, "/search", Some(q)), &at(Some("NG")));
+        assert_eq!(search("q=Shea++BUTTER"), search("q=shea%20butter"));
         assert_eq!(key(&Route::Proxy, &at(None)), None);
-        let paged = Route::Category { slug: "x".into(), cursor: Some(Cursor::after(ProductId::new(3))) };
-        assert_ne!(
-            key(&paged, &at(None)),
-            key(&Route::Category { slug: "x".into(), cursor: None }, &at(None))
+        let paged = Route::parse(&http::Method::GET, "/c/x", Some("page=3"));
+        assert_ne!(key(&paged, &at(None)), key(&Route::parse(&http::Method::GET, "/c/x", None), &at(None)));
+    }
+
+    #[test]
+    fn search_and_category_keys_hold_sort_and_filters_in_one_order() {
+        let at = |country: &str| Locale::of_country(Some(country));
+        let route = |path: &str, q: &str| Route::parse(&http::Method::GET, path, Some(q));
+        let a = route("/search", "sort=price_asc&q=Phone&in_stock=on&max_price=50000&utm_campaign=x");
+        let b = route("/search", "in_stock=1&max_price=50,000&q=phone&sort=price_asc");
+        assert_eq!(key(&a, &at("NG")), key(&b, &at("NG")));
+        assert_eq!(
+            key(&a, &at("NG")).unwrap().as_str(),
+            format!(
+                "{KEY_VERSION}|/search?q=phone&sort=price_asc&max_price=50000&currency=NGN&in_stock=1|currency=NGN,lang=en"
+            )
+        );
+        // "Ships to me" is keyed by the shopper's country: Senegal and Côte d'Ivoire share
+        // prices and language, not deliveries.
+        let ships = route("/c/fashion", "ships_to=me&page=2");
+        assert_eq!(
+            key(&ships, &at("SN")).unwrap().as_str(),
+            format!("{KEY_VERSION}|/c/fashion?ships_to=SN&page=2|currency=XOF,lang=fr")
+        );
+        assert_ne!(key(&ships, &at("SN")), key(&ships, &at("CI")));
+        // Without it, they share the page.
+        let plain = route("/c/fashion", "sort=newest&page=2");
+        assert_eq!(key(&plain, &at("SN")), key(&plain, &at("CI")));
+        assert_eq!(
+            key(&plain, &at("SN")).unwrap().as_str(),
+            format!("{KEY_VERSION}|/c/fashion?page=2|currency=XOF,lang=fr")
         );
     }
 

@@ -4,9 +4,10 @@
 use askama::Template;
 use bytes::Bytes;
 use http::{Response, StatusCode, header};
-use linkedall_shared::{HomeFeed, Limit, ProductDetail, ProductList, SearchResults, VendorStorefront};
+use linkedall_shared::{HomeFeed, Limit, ProductDetail, SearchResults, VendorStorefront};
 
 use crate::account::{self, Account};
+use crate::browsing;
 use crate::cache;
 use crate::coalesce::{self, Leader, Outcome, Turn};
 use crate::delivery_reach;
@@ -14,7 +15,7 @@ use crate::error::EdgeError;
 use crate::fx_rates;
 use crate::host::{CacheKey, Cached, Host};
 use crate::locale::Locale;
-use crate::origin::{Document, encode, fetch_stamped_document};
+use crate::origin::{Document, fetch_stamped_document};
 use crate::origin_health;
 use crate::pages::{ErrorPage, HomePage, ListingPage, ProductPage, Shopper};
 use crate::purge_journal::{self, Stamp};
@@ -305,21 +306,15 @@ async fn render<H: Host>(
             tags.extend(feed.categories.iter().map(|c| format!("category:{}", c.id)));
             Ok(page(HomePage::new(&feed, &shopper).render()?, tags, purge_seq))
         }
-        Route::Category { slug, cursor } => {
-            let mut path = format!("/api/v1/products?category={}&limit={}", encode(slug), PAGE_SIZE.get());
-            if let Some(cursor) = cursor {
-                path.push_str(&format!("&cursor={cursor}"));
-            }
-            let Document { value: list, purge_seq } =
-                fetch_stamped_document::<ProductList, H>(host, &path, ctx).await?;
-            let mut tags: Vec<String> = list.category.iter().map(|c| format!("category:{}", c.id)).collect();
-            tags.extend(list.items.iter().map(|p| format!("product:{}", p.id)));
-            let mut listing = ListingPage::category(&list, slug, &shopper);
-            // Each page of a listing is its own canonical page (its products differ).
-            listing.layout.canonical = Some(match cursor {
-                Some(cursor) => format!("/c/{slug}?cursor={cursor}"),
-                None => format!("/c/{slug}"),
-            });
+        Route::Category { slug, browse } => {
+            let path =
+                browsing::origin_path(&browsing::for_shopper(browse, locale), Some(slug), PAGE_SIZE.get());
+            let Document { value: results, purge_seq } =
+                fetch_stamped_document::<SearchResults, H>(host, &path, ctx).await?;
+            let mut tags: Vec<String> =
+                results.category.iter().map(|c| format!("category:{}", c.id)).collect();
+            tags.extend(results.items.iter().map(|p| format!("product:{}", p.id)));
+            let listing = ListingPage::category(&results, slug, browse, &shopper);
             Ok(page(listing.render()?, tags, purge_seq))
         }
         Route::Product { id, .. } => {
@@ -349,23 +344,24 @@ async fn render<H: Host>(
             listing.layout.canonical.clone_from(&canonical);
             Ok(Rendered { canonical, ..page(listing.render()?, tags, purge_seq) })
         }
-        Route::Search { query } if query.is_empty() => {
+        Route::Search { browse } if browse.words.is_empty() => {
             // Shows no product: nothing a purge could make stale but the markup itself.
-            Ok(page(ListingPage::search(None, query, &shopper).render()?, vec!["search".into()], None))
+            Ok(page(ListingPage::search(None, browse, &shopper).render()?, vec!["search".into()], None))
         }
-        Route::Search { query } => {
-            let path = format!("/api/v1/search?q={}&limit={}", encode(query), PAGE_SIZE.get());
+        Route::Search { browse } => {
+            let path = browsing::origin_path(&browsing::for_shopper(browse, locale), None, PAGE_SIZE.get());
             let Document { value: results, purge_seq } =
                 fetch_stamped_document::<SearchResults, H>(host, &path, ctx).await?;
             let mut tags = vec!["search".to_owned()];
             tags.extend(results.items.iter().map(|p| format!("product:{}", p.id)));
-            Ok(page(ListingPage::search(Some(&results), query, &shopper).render()?, tags, purge_seq))
+            Ok(page(ListingPage::search(Some(&results), browse, &shopper).render()?, tags, purge_seq))
         }
         Route::Asset { .. }
         | Route::Image { .. }
         | Route::Shop(_)
         | Route::Crawler(_)
         | Route::NotFound { .. }
+        | Route::BadFilter { .. }
         | Route::Proxy => Err(EdgeError::NotFound("that page does not exist".into())),
     }
 }
@@ -427,6 +423,12 @@ pub fn error_response(error: &EdgeError, locale: &Locale) -> Response<Bytes> {
         insert(response.headers_mut(), "retry-after", "5");
     }
     response
+}
+
+/// The 400 page of a search or category address whose sort or filters cannot be used.
+pub fn bad_filter_response(error: &linkedall_shared::BrowseError, locale: &Locale) -> Response<Bytes> {
+    let page = ErrorPage::bad_filter(error, locale);
+    html_response(400, page.render().unwrap_or_else(|_| "That address cannot be used.".into()))
 }
 
 fn html_response(status: u16, html: String) -> Response<Bytes> {

@@ -12,6 +12,8 @@ pub mod account;
 pub mod admin_words;
 pub mod amounts;
 pub mod assets;
+pub mod browse_words;
+pub mod browsing;
 pub mod cache;
 pub mod cache_blob;
 mod catalog;
@@ -156,6 +158,7 @@ pub async fn serve<H: Host>(request: Request<Bytes>, host: &H) -> Served {
             Route::NotFound { reason } => {
                 catalog::error_response(&EdgeError::NotFound(reason.clone()), &locale)
             }
+            Route::BadFilter { error } => catalog::bad_filter_response(error, &locale),
             catalog_route => {
                 let if_none_match =
                     request.headers().get(http::header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());

@@ -4,12 +4,14 @@
 
 use askama::Template;
 use linkedall_shared::{
-    Category, Currency, FxRates, HomeFeed, Language, Money, Photo, Preset, ProductCard, ProductDetail,
-    ProductList, SearchResults, ShownPrice, VendorStorefront,
+    Browse, BrowseError, Category, Currency, FxRates, HomeFeed, Language, Money, Photo, Preset, ProductCard,
+    ProductDetail, SearchResults, ShownPrice, Sort, VendorStorefront,
 };
 
 use crate::amounts;
 use crate::assets;
+use crate::browse_words::BrowseWords;
+use crate::browsing::{self, Pager, RefineForm};
 use crate::category_names;
 use crate::locale::{LANGUAGE_PARAM, Locale};
 use crate::placeholder;
@@ -353,29 +355,57 @@ pub struct ListingPage {
     pub layout: Layout,
     pub heading: Phrase,
     pub intro: String,
+    /// "123 results" (search and category pages).
+    pub count: Option<String>,
+    /// The sort and filter form (search and category pages).
+    pub refine: Option<RefineForm>,
     pub products: Vec<CardView>,
+    pub previous_page: Option<String>,
     pub next_page: Option<String>,
+    /// "Page 2" between the links.
+    pub page_label: Option<String>,
+    pub previous_label: &'static str,
+    pub next_label: &'static str,
     pub empty_message: String,
 }
 
 impl ListingPage {
-    pub fn category(list: &ProductList, slug: &str, shopper: &Shopper) -> Self {
-        let (heading, intro) = list
+    /// A category's page of `results`, sorted and filtered as `browse` asks.
+    pub fn category(results: &SearchResults, slug: &str, browse: &Browse, shopper: &Shopper) -> Self {
+        let (heading, intro) = results
             .category
             .as_ref()
             .map(|c| shopper.category(c))
             .map_or_else(|| (slug.to_owned(), String::new()), |c| (c.name, c.description));
         let description = if intro.is_empty() { heading.clone() } else { intro.clone() };
+        let path = format!("/c/{slug}");
+        // Each page of the plain listing is its own canonical page (its products differ); a
+        // sorted or filtered variant names the plain listing, so search engines keep one.
+        let canonical = if browse.is_refined() {
+            path.clone()
+        } else {
+            browsing::page_address(&path, browse, browse.page)
+        };
+        let words = BrowseWords::of(shopper.locale.language);
+        let pager = Pager::new(&path, browse, results, shopper.locale.language);
+        let products = match browse.sort() {
+            // The origin's order is the shopper's choice; only the default listing puts local
+            // products first.
+            Sort::Newest if !browse.is_refined() => local_first(&results.items, shopper),
+            _ => cards(&results.items, shopper),
+        };
         ListingPage {
-            layout: shopper.layout(
-                format!("{heading} — Linked All"),
-                Some(format!("/c/{slug}")),
-                &description,
-            ),
+            layout: shopper.layout(format!("{heading} — Linked All"), Some(canonical), &description),
             heading: Phrase::new("{}", heading),
             intro,
-            products: local_first(&list.items, shopper),
-            next_page: list.next_cursor.map(|c| format!("/c/{slug}?cursor={c}")),
+            count: Some(browsing::count_text(results.count, shopper.locale.language)),
+            refine: Some(RefineForm::new(&path, browse, &[], shopper.locale)),
+            products,
+            previous_page: pager.previous,
+            next_page: pager.next,
+            page_label: pager.label,
+            previous_label: words.previous,
+            next_label: words.next,
             empty_message: shopper.words.category_empty.into(),
         }
     }
@@ -391,14 +421,22 @@ impl ListingPage {
             ),
             heading: Phrase::new("{}", vendor.name.clone()),
             intro,
+            count: None,
+            refine: None,
             products: cards(&storefront.products, shopper),
+            previous_page: None,
             next_page: storefront.next_cursor.map(|c| format!("/v/{}-{}?cursor={c}", vendor.id, vendor.slug)),
+            page_label: None,
+            previous_label: "",
+            next_label: shopper.words.more_products,
             empty_message: shopper.words.vendor_empty.into(),
         }
     }
 
-    pub fn search(results: Option<&SearchResults>, query: &str, shopper: &Shopper) -> Self {
+    /// The search page: the form alone without words, else a page of `results`.
+    pub fn search(results: Option<&SearchResults>, browse: &Browse, shopper: &Shopper) -> Self {
         let words = shopper.words;
+        let query = browse.words.as_str();
         let title = if query.is_empty() {
             format!("{} — Linked All", words.search_heading)
         } else {
@@ -410,12 +448,23 @@ impl ListingPage {
             None => (Phrase::new("{}", words.search_heading), words.search_intro.to_owned()),
             Some(_) => (Phrase::new(words.results_for, query), fill(words.nothing_matches, query)),
         };
+        let language = shopper.locale.language;
+        let browse_words = BrowseWords::of(language);
+        let pager = results.map(|r| Pager::new("/search", browse, r, language));
+        let categories: Vec<Category> =
+            results.map(|r| r.categories.iter().map(|c| shopper.category(c)).collect()).unwrap_or_default();
         ListingPage {
             layout,
             heading,
             intro: String::new(),
+            count: results.map(|r| browsing::count_text(r.count, language)),
+            refine: results.map(|_| RefineForm::new("/search", browse, &categories, shopper.locale)),
             products: results.map(|r| cards(&r.items, shopper)).unwrap_or_default(),
-            next_page: None,
+            previous_page: pager.as_ref().and_then(|p| p.previous.clone()),
+            next_page: pager.as_ref().and_then(|p| p.next.clone()),
+            page_label: pager.and_then(|p| p.label),
+            previous_label: browse_words.previous,
+            next_label: browse_words.next,
             empty_message,
         }
     }
@@ -558,6 +607,20 @@ pub struct ErrorPage {
 }
 
 impl ErrorPage {
+    /// A search or category address whose sort or filters cannot be used: which, in the
+    /// page's language.
+    pub fn bad_filter(error: &BrowseError, locale: &Locale) -> Self {
+        let words = Words::of(locale.language);
+        tracing::info!(parameter = error.parameter(), %error, "bad filter");
+        ErrorPage {
+            layout: Layout::for_error(format!("{} — Linked All", words.bad_request_title), locale),
+            status: 400,
+            heading: words.bad_request_heading.into(),
+            message: BrowseWords::of(locale.language).problem(error).into(),
+            hint: words.bad_request_hint.into(),
+        }
+    }
+
     /// The shop's 404 page. `reason` says what was missing for the logs; the shopper reads
     /// a sentence in their language (the reason is developer text: "product 99999999").
     pub fn not_found(reason: &str, locale: &Locale) -> Self {

@@ -1,7 +1,7 @@
 //! Which page a request asks for: parsed once from the method, path and query into a
 //! [`Route`], so handlers receive typed values and hostile URLs stop here.
 
-use linkedall_shared::{Cursor, ProductId, VendorId};
+use linkedall_shared::{Browse, BrowseError, Cursor, ProductId, VendorId};
 
 /// The longest search text the edge forwards (the origin refuses longer).
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -9,9 +9,10 @@ pub const MAX_QUERY_CHARS: usize = 200;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Home,
+    /// A category, sorted, filtered and paged by `browse` (whose own `category` is unused).
     Category {
         slug: String,
-        cursor: Option<Cursor>,
+        browse: Browse,
     },
     Product {
         id: ProductId,
@@ -22,8 +23,9 @@ pub enum Route {
         slug: String,
         cursor: Option<Cursor>,
     },
+    /// Search: `browse.words` empty shows the search form alone.
     Search {
-        query: String,
+        browse: Browse,
     },
     Asset {
         hashed_name: String,
@@ -43,6 +45,10 @@ pub enum Route {
     /// A catalog-looking URL that cannot name anything (e.g. `/p/abc`): a 404 page.
     NotFound {
         reason: String,
+    },
+    /// A search or category page whose sort or filters cannot be read: a 400 page saying which.
+    BadFilter {
+        error: BrowseError,
     },
     /// Anything else goes to the origin untouched.
     Proxy,
@@ -272,10 +278,12 @@ impl Route {
         }
         match (catalog_method, segments.as_slice()) {
             (true, [""]) => Route::Home,
-            (true, ["c", slug]) => match cursor(query) {
+            (true, ["c", slug]) => match browse(query) {
                 _ if !is_slug(slug) => not_found(format!("there is no category called “{}”", short(slug))),
-                Ok(cursor) => Route::Category { slug: (*slug).to_owned(), cursor },
-                Err(reason) => not_found(reason),
+                Ok(browse) => {
+                    Route::Category { slug: (*slug).to_owned(), browse: Browse { category: None, ..browse } }
+                }
+                Err(error) => Route::BadFilter { error },
             },
             (true, ["p", id_slug]) => {
                 match split_id_slug(id_slug).map(|(id, slug)| (ProductId::parse(id), slug)) {
@@ -289,11 +297,14 @@ impl Route {
                     _ => not_found(format!("“{}” is not a shop address", short(id_slug))),
                 }
             }
-            (true, ["search"]) => {
-                let query: String =
-                    param(query, "q").unwrap_or_default().trim().chars().take(MAX_QUERY_CHARS).collect();
-                Route::Search { query }
-            }
+            (true, ["search"]) => match browse(query) {
+                Ok(mut browse) => {
+                    browse.words =
+                        browse.words.chars().take(MAX_QUERY_CHARS).collect::<String>().trim().to_owned();
+                    Route::Search { browse }
+                }
+                Err(error) => Route::BadFilter { error },
+            },
             (true, ["assets", name]) => Route::Asset { hashed_name: (*name).to_owned() },
             (true, ["robots.txt"]) => Route::Crawler(CrawlerFile::Robots),
             (true, ["favicon.ico"]) => Route::Crawler(CrawlerFile::Favicon),
@@ -331,6 +342,7 @@ impl Route {
             Route::Crawler(CrawlerFile::Favicon) => "favicon",
             Route::Crawler(_) => "sitemap",
             Route::NotFound { .. } => "not_found",
+            Route::BadFilter { .. } => "bad_filter",
             Route::Proxy => "proxy",
         }
     }
@@ -345,6 +357,13 @@ pub fn param(query: Option<&str>, name: &str) -> Option<String> {
     form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
+}
+
+/// The sort, filters and page of a search or category page (unknown parameters ignored).
+fn browse(query: Option<&str>) -> Result<Browse, BrowseError> {
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
+    Browse::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 fn cursor(query: Option<&str>) -> Result<Option<Cursor>, String> {
@@ -383,8 +402,15 @@ mod tests {
     fn catalog_urls_parse_into_typed_routes() {
         assert_eq!(get("/", None), Route::Home);
         assert_eq!(
-            get("/c/fashion", Some("cursor=40&utm_source=x")),
-            Route::Category { slug: "fashion".into(), cursor: Some(Cursor::after(ProductId::new(40))) }
+            get("/c/fashion", Some("page=2&sort=price_asc&utm_source=x")),
+            Route::Category {
+                slug: "fashion".into(),
+                browse: Browse {
+                    page: 2,
+                    sort: Some(linkedall_shared::Sort::PriceLowHigh),
+                    ..Browse::default()
+                }
+            }
         );
         assert_eq!(
             get("/p/42-tecno-spark", None),
@@ -395,7 +421,10 @@ mod tests {
             get("/v/7-ikeja-gadgets", None),
             Route::Vendor { id: VendorId::new(7), slug: "ikeja-gadgets".into(), cursor: None }
         );
-        assert_eq!(get("/search", Some("q=+shea+butter+")), Route::Search { query: "shea butter".into() });
+        assert_eq!(
+            get("/search", Some("q=+shea+butter+")),
+            Route::Search { browse: Browse { words: "shea butter".into(), page: 1, ..Browse::default() } }
+        );
         assert_eq!(
             get("/cdn-cgi/image/width=400,format=auto/media/products/4/ab.jpg", Some("sig=k.x")),
             Route::Image {
@@ -462,7 +491,6 @@ mod tests {
             ("/p/99999999999999999999-x", None),
             ("/p/", None),
             ("/c/..%2F..%2Fetc", None),
-            ("/c/fashion", Some("cursor=%27%20OR%201=1")),
             ("/v/x-y", None),
         ] {
             assert!(matches!(get(path, query), Route::NotFound { .. }), "{path} {query:?}");
@@ -483,7 +511,15 @@ mod tests {
         assert_eq!(Route::parse(&Method::POST, "/c/fashion", None), Route::Proxy);
         let long = "a".repeat(1000);
         assert!(
-            matches!(get("/search", Some(&format!("q={long}"))), Route::Search { query } if query.len() == MAX_QUERY_CHARS)
+            matches!(get("/search", Some(&format!("q={long}"))), Route::Search { browse } if browse.words.len() == MAX_QUERY_CHARS)
         );
+        for (path, query) in [
+            ("/c/fashion", "page=%27%20OR%201=1"),
+            ("/c/fashion", "sort=cheapest"),
+            ("/search", "q=x&min_price=lots"),
+            ("/search", "q=x&min_price=9&max_price=1"),
+        ] {
+            assert!(matches!(get(path, Some(query)), Route::BadFilter { .. }), "{path} {query}");
+        }
     }
 }

@@ -306,7 +306,7 @@ mod tests {
         let previous = Saved {
             key_version: "v0-previous-deploy".into(),
             pages: vec![
-                ("/c/fashion?cursor=4".into(), Locale::of_country(Some("KE"))),
+                ("/c/fashion?page=4".into(), Locale::of_country(Some("KE"))),
                 ("/p/7-shuka".into(), Locale::of_country(None).with_lite(true)),
             ],
         };
@@ -314,7 +314,7 @@ mod tests {
         let first_miss = due(&Rc::default(), Timestamp(0), true).expect("a first miss loads the list");
         let pages = futures_executor::block_on(first_miss.pages_to_fetch(&host));
         let addresses: Vec<&str> = pages.iter().map(|page| page.key.path()).collect();
-        assert_eq!(addresses, ["/c/fashion?cursor=4", "/p/7"]);
+        assert_eq!(addresses, ["/c/fashion?page=4", "/p/7"]);
         assert_eq!(pages[0].locale.country(), Some("KE"));
         assert!(pages[1].locale.lite, "the lite variant is warmed as such");
         // Saved again under this deploy's version: the next instance finds nothing to warm.

@@ -106,12 +106,16 @@ fn host() -> FakeHost {
     let mut documents = HashMap::new();
     let home = HomeFeed { categories: vec![fashion()], featured: vec![card(1, "Kitenge skirt", 250_000)] };
     documents.insert("/api/v1/home".into(), wire::encode(&home));
-    let list = ProductList {
+    let list = SearchResults {
+        query: String::new(),
         category: Some(fashion()),
+        categories: vec![fashion()],
         items: vec![card(1, "Kitenge skirt", 250_000), card(2, "Maasai shuka", 99_950)],
-        next_cursor: Some(Cursor::after(ProductId::new(2))),
+        count: ResultCount { at_least: 30, exact: true },
+        page: 1,
+        has_next: true,
     };
-    documents.insert("/api/v1/products?category=fashion&limit=24".into(), wire::encode(&list));
+    documents.insert("/api/v1/search?category=fashion&limit=24".into(), wire::encode(&list));
     let detail = ProductDetail {
         product: Product {
             id: ProductId::new(1),
@@ -213,7 +217,7 @@ fn a_second_request_is_a_hit_until_the_ttl_runs_out() {
     let host = host();
     let first = get(&host, "/c/fashion?utm_source=whatsapp");
     assert_eq!(cache_status(&first), "linkedall-edge; fwd=miss; stored");
-    assert!(text(&first).contains("Maasai shuka") && text(&first).contains("cursor=2"));
+    assert!(text(&first).contains("Maasai shuka") && text(&first).contains("/c/fashion?page=2"));
     let second = get(&host, "/c/fashion");
     assert!(cache_status(&second).starts_with("linkedall-edge; hit; ttl="), "{}", cache_status(&second));
     assert_eq!(host.fetches.borrow().len(), 1, "the hit did not reach the origin");

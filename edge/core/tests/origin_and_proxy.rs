@@ -84,10 +84,20 @@ fn card(id: i64) -> ProductCard {
 
 fn shop() -> ScriptedHost {
     let mut host = ScriptedHost { now: Cell::new(5_000_000), ..ScriptedHost::default() };
-    let list = ProductList { category: None, items: vec![card(1)], next_cursor: None };
-    host.answers
-        .insert("/api/v1/products?category=fashion&limit=24&cursor=9".into(), (200, wire::encode(&list)));
-    host.answers.insert("/api/v1/products?category=fashion&limit=24".into(), (200, wire::encode(&list)));
+    let list = |page: u32| SearchResults {
+        query: String::new(),
+        category: None,
+        categories: Vec::new(),
+        items: vec![card(1)],
+        count: ResultCount { at_least: 1, exact: true },
+        page,
+        has_next: false,
+    };
+    host.answers.insert(
+        "/api/v1/search?category=fashion&sort=price_asc&in_stock=1&page=9&limit=24".into(),
+        (200, wire::encode(&list(9))),
+    );
+    host.answers.insert("/api/v1/search?category=fashion&limit=24".into(), (200, wire::encode(&list(1))));
     host
 }
 
@@ -135,16 +145,19 @@ fn a_shoppers_trace_is_continued_into_the_origin_and_a_junk_request_id_replaced(
 #[test]
 fn tracking_parameters_and_parameter_order_share_one_cache_entry() {
     let host = shop();
-    let first = get(&host, "/c/fashion?utm_source=x&cursor=9&fbclid=abc");
+    let first = get(&host, "/c/fashion?utm_source=x&page=9&sort=price_asc&in_stock=on&fbclid=abc");
     assert_eq!(header(&first, "cache-status"), "linkedall-edge; fwd=miss; stored");
-    let second = get(&host, "/c/fashion?gclid=1&cursor=9&utm_medium=sms");
+    let second = get(&host, "/c/fashion?gclid=1&in_stock=1&page=9&utm_medium=sms&sort=price_asc&min_price=");
     assert!(
         header(&second, "cache-status").starts_with("linkedall-edge; hit; ttl=60"),
         "{}",
         header(&second, "cache-status")
     );
     assert_eq!(host.fetches.borrow().len(), 1);
-    assert_eq!(host.fetches.borrow()[0].uri(), "/api/v1/products?category=fashion&limit=24&cursor=9");
+    assert_eq!(
+        host.fetches.borrow()[0].uri(),
+        "/api/v1/search?category=fashion&sort=price_asc&in_stock=1&page=9&limit=24"
+    );
     assert_eq!(host.cache.borrow().len(), 1);
     assert!(body(&first).contains("Out of stock") && body(&first).contains("GH₵350"), "{}", body(&first));
 }

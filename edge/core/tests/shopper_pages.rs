@@ -37,8 +37,11 @@ impl Host for CatalogHost {
         if let Some(bytes) = self.documents.get(&path) {
             return Ok(http::Response::new(Bytes::from(bytes.clone())));
         }
-        if let Some(query) = path.strip_prefix("/api/v1/products?") {
+        if let Some(query) = path.strip_prefix("/api/v1/search?") {
             return Ok(http::Response::new(Bytes::from(wire::encode(&self.listing(query)))));
+        }
+        if let Some(query) = path.strip_prefix("/api/v1/products?") {
+            return Ok(http::Response::new(Bytes::from(wire::encode(&self.products(query)))));
         }
         Ok(http::Response::builder()
             .status(404)
@@ -60,8 +63,8 @@ impl Host for CatalogHost {
 }
 
 impl CatalogHost {
-    /// The origin's product listing: ascending ids after `cursor`, `limit` of them.
-    fn listing(&self, query: &str) -> ProductList {
+    /// The origin's product listing (the sitemaps read it): ascending ids after `cursor`.
+    fn products(&self, query: &str) -> ProductList {
         let param = |name: &str| {
             query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('=')).map(str::to_owned)
         };
@@ -80,6 +83,29 @@ impl CatalogHost {
             category: None,
             next_cursor: more.then(|| Cursor::after(items.last().unwrap().id)),
             items,
+        }
+    }
+
+    /// The origin's search and category listing: `limit` ids a page, newest first.
+    fn listing(&self, query: &str) -> SearchResults {
+        let param = |name: &str| {
+            query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('=')).map(str::to_owned)
+        };
+        let limit: usize = param("limit").unwrap().parse().unwrap();
+        assert!((1..=100).contains(&limit), "the origin takes 1 to 100");
+        let page: usize = param("page").map_or(1, |p| p.parse().unwrap());
+        let mut ids = self.ids.clone();
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        let items: Vec<ProductCard> =
+            ids.iter().skip((page - 1) * limit).take(limit).map(|id| card(*id, "Kitenge skirt")).collect();
+        SearchResults {
+            query: param("q").unwrap_or_default(),
+            category: param("category").map(|_| fashion()),
+            categories: vec![fashion()],
+            items,
+            count: ResultCount { at_least: ids.len() as u32, exact: true },
+            page: page as u32,
+            has_next: ids.len() > page * limit,
         }
     }
 
@@ -234,12 +260,69 @@ fn browsers_get_the_shops_404_page_in_their_language_and_api_clients_keep_proble
 }
 
 #[test]
+fn a_search_page_shows_the_count_the_form_and_both_page_links() {
+    let host = host((1..=60).collect());
+    let page = get(&host, "/search?utm_source=x&q=Kitenge&page=2", &[("x-country", "KE")]);
+    assert_eq!(page.status(), 200);
+    assert_eq!(
+        host.fetches.borrow().last().map(String::as_str),
+        Some("/api/v1/search?q=kitenge&page=2&limit=24")
+    );
+    let html = text(&page);
+    assert!(html.contains(r#"<p class="count" role="status">60 results</p>"#), "{html}");
+    assert!(html.contains(r#"<a href="/search?q=kitenge" rel="prev">Previous page</a>"#), "{html}");
+    assert!(html.contains(r#"<span>Page 2</span>"#), "{html}");
+    assert!(html.contains(r#"<a href="/search?q=kitenge&#38;page=3" rel="next">Next page</a>"#), "{html}");
+    assert!(html.contains(r#"<form method="get" action="/search">"#), "a GET form: no JavaScript needed");
+    assert!(html.contains(r#"<option value="relevance" selected>Best match</option>"#), "{html}");
+    assert!(html.contains("Price up to (KES)"), "prices typed in the shopper's currency");
+    // The last page has no next link.
+    let last = get(&host, "/search?q=kitenge&page=3", &[("x-country", "KE")]);
+    assert!(!text(&last).contains(r#"rel="next""#) && text(&last).contains(r#"rel="prev""#));
+}
+
+#[test]
+fn a_filtered_category_page_asks_the_origin_for_the_shoppers_country_and_keeps_its_canonical() {
+    let host = host((1..=5).collect());
+    let site = [("x-country", "KE"), ("host", "shop.example"), ("x-forwarded-proto", "https")];
+    let page = get(&host, "/c/fashion?ships_to=me&sort=price_asc&max_price=5000", &site);
+    assert_eq!(page.status(), 200);
+    assert_eq!(
+        host.fetches.borrow().last().map(String::as_str),
+        Some(
+            "/api/v1/search?category=fashion&sort=price_asc&max_price=5000&currency=KES&ships_to=KE&limit=24"
+        )
+    );
+    let html = text(&page);
+    assert!(html.contains(r#"<link rel="canonical" href="https://shop.example/c/fashion">"#), "{html}");
+    assert!(html.contains("<details class=\"refine\" open>"), "a refined page shows its filters");
+    assert!(html.contains(r#"name="ships_to" value="me" checked"#), "{html}");
+    assert!(html.contains(r#"<option value="price_asc" selected>"#));
+    assert!(!html.contains(r#"value="relevance""#), "a category has no relevance sort");
+    // Senegal and Côte d'Ivoire share prices and language, not deliveries.
+    let calls = host.origin_calls();
+    get(&host, "/c/fashion?ships_to=me", &[("x-country", "SN")]);
+    get(&host, "/c/fashion?ships_to=me", &[("x-country", "CI")]);
+    assert_eq!(host.origin_calls(), calls + 2, "ships-to pages are per country");
+    get(&host, "/c/fashion?sort=newest", &[("x-country", "SN")]);
+    get(&host, "/c/fashion", &[("x-country", "CI")]);
+    assert_eq!(host.origin_calls(), calls + 3, "other pages are shared by the currency");
+    // The plain second page is its own canonical page.
+    let second = get(&host, "/c/fashion?page=2", &site);
+    assert!(text(&second).contains(r#"<link rel="canonical" href="https://shop.example/c/fashion?page=2">"#));
+}
+
+#[test]
 fn a_bad_listing_address_is_a_sentence_not_the_parsers_message() {
     let host = host(vec![1]);
-    let page = get(&host, "/c/fashion?cursor=abc", &[("x-country", "KE")]);
-    assert_eq!(page.status(), 404);
-    assert!(!text(&page).contains("next_cursor") && !text(&page).contains("`"), "{}", text(&page));
-    assert!(text(&page).contains("is not in the shop"), "{}", text(&page));
+    let page = get(&host, "/c/fashion?page=abc", &[("x-country", "KE")]);
+    assert_eq!(page.status(), 400);
+    assert!(!text(&page).contains("page must be") && !text(&page).contains("`"), "{}", text(&page));
+    assert!(text(&page).contains("That page of results does not exist."), "{}", text(&page));
+    let french = get(&host, "/search?q=pagne&min_price=9&max_price=1", &[("x-country", "SN")]);
+    assert_eq!(french.status(), 400);
+    assert!(text(&french).contains("Le prix minimum dépasse le prix maximum."), "{}", text(&french));
+    assert_eq!(host.origin_calls(), 0, "refused at the edge");
 }
 
 #[test]
@@ -402,6 +485,9 @@ fn no_catalog_page_in_french_or_arabic_falls_back_to_english() {
             "/c/fashion",
             "/p/1-kitenge-skirt",
             "/search?q=kitenge",
+            "/search?q=kitenge&sort=price_desc&in_stock=1&ships_to=me&page=2",
+            "/c/fashion?sort=newest&min_price=100&page=2",
+            "/c/fashion?page=99",
             "/search?q=nothing-matches",
             "/about",
         ] {

@@ -1,34 +1,56 @@
-//! Search on SQLite, the embedded default: full-text search on an FTS5 index.
+//! Search candidates on SQLite, the embedded default: full-text search on an FTS5 index.
 
-use linkedall_shared::ProductCard;
 use sqlx::SqlitePool;
 
+use super::filters::Filters;
+use super::ranking::Candidate;
+use super::{CANDIDATES, Candidates};
 use crate::error::{Error, Result};
-use crate::rows::{CARD_COLUMNS, CardRow, PHOTO_JOIN, cards};
 use crate::timing::QueryTimer;
 
 /// FTS5 with bm25 ranking, the name column weighted ten times the description. Shopper text is
-/// reduced to quoted words (all required), so no input is ever FTS5 query syntax.
-pub async fn search(pool: &SqlitePool, query: &str, limit: i64) -> Result<Vec<ProductCard>> {
+/// reduced to quoted words (all required), so no input is ever FTS5 query syntax. Bounded like
+/// PostgreSQL's: up to [`CANDIDATES`] matches exactly, beyond that the newest [`CANDIDATES`]
+/// (FTS5 walks its rowids backwards without sorting).
+pub async fn text_matches(pool: &SqlitePool, words: &str, filters: &Filters) -> Result<Candidates> {
     let _t = QueryTimer::start("sqlite", "search");
-    let Some(fts_query) = fts5_query(query) else {
-        return Ok(Vec::new());
+    let Some(fts_query) = fts5_query(words) else {
+        return Ok(Candidates { rows: Vec::new(), complete: true });
     };
-    let rows: Vec<CardRow> = sqlx::query_as(&format!(
-        "SELECT {CARD_COLUMNS} FROM products_fts f JOIN products p ON p.id = f.rowid \
-         JOIN vendors v ON v.id = p.vendor_id {PHOTO_JOIN} \
-         WHERE products_fts MATCH ?1 ORDER BY bm25(products_fts, 10.0, 1.0), p.id LIMIT ?2"
-    ))
-    .bind(fts_query)
-    .bind(limit)
-    .fetch_all(pool)
-    .await
-    .map_err(Error::db("searching products"))?;
-    cards(rows)
+    let sql = |order: &str, limit: usize| {
+        format!(
+            "SELECT p.id, p.name, p.category_id, -bm25(products_fts, 10.0, 1.0) AS rank, {} AS price_key \
+             FROM products_fts f JOIN products p ON p.id = f.rowid JOIN vendors v ON v.id = p.vendor_id \
+             WHERE products_fts MATCH $1{} {order} LIMIT {limit}",
+            filters.price_key,
+            filters.conditions(2)
+        )
+    };
+    let fetch = |sql: String| {
+        let fts_query = fts_query.clone();
+        async move {
+            let mut query = sqlx::query_as::<_, Candidate>(&sql).bind(fts_query);
+            if let Some(city) = &filters.city {
+                query = query.bind(city);
+            }
+            query.fetch_all(pool).await.map_err(Error::db("searching products"))
+        }
+    };
+    let rows = fetch(sql("", CANDIDATES + 1)).await?;
+    if rows.len() <= CANDIDATES {
+        return Ok(Candidates { rows, complete: true });
+    }
+    let rows = fetch(sql("ORDER BY f.rowid DESC", CANDIDATES)).await?;
+    Ok(Candidates { rows, complete: false })
+}
+
+/// Matches the other words of a search (`$n`, an FTS5 query from [`fts5_query`]).
+pub fn matches_words(n: usize) -> String {
+    format!("p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ${n})")
 }
 
 /// `phone "case" OR -x` → `"phone" "case" "or" "x"`; `None` when no word remains.
-fn fts5_query(text: &str) -> Option<String> {
+pub fn fts5_query(text: &str) -> Option<String> {
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

@@ -33,9 +33,12 @@ pub fn is_bookkeeping(path: &str) -> bool {
 /// hold a value (`{}`), by their longest fixed part; short words (under ten characters) are
 /// left out, since a product's name may hold them.
 pub fn english_left_in(page: &str, language: linkedall_shared::Language) -> Vec<String> {
+    use linkedall_edge::browse_words::BrowseWords;
     use linkedall_edge::review_words::ReviewWords;
     use linkedall_edge::words::Words;
-    let tables = |language| format!("{:?}{:?}", Words::of(language), ReviewWords::of(language));
+    let tables = |language| {
+        format!("{:?}{:?}{:?}", Words::of(language), ReviewWords::of(language), BrowseWords::of(language))
+    };
     let english = phrases(&tables(linkedall_shared::Language::En));
     let theirs = phrases(&tables(language));
     english

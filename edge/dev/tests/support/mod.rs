@@ -84,10 +84,14 @@ fn answer(request: &http::request::Parts) -> http::Response<Full<Bytes>> {
             categories: vec![fashion()],
             featured: vec![card(1, "Kitenge skirt", 1_250_000)],
         })),
-        "/api/v1/products?category=fashion&limit=24" => postcard(wire::encode(&ProductList {
+        "/api/v1/search?category=fashion&limit=24" => postcard(wire::encode(&SearchResults {
+            query: String::new(),
             category: Some(fashion()),
+            categories: vec![fashion()],
             items: vec![card(1, "Kitenge skirt", 1_250_000), card(2, "Aso oke cap", 450_000)],
-            next_cursor: Some(Cursor::after(ProductId::new(2))),
+            count: ResultCount { at_least: 30, exact: true },
+            page: 1,
+            has_next: true,
         })),
         "/api/v1/categories" => http::Response::builder()
             .header("content-type", "application/json")
