@@ -4,7 +4,7 @@
 mod support;
 
 use linkedall_shared::{HomeFeed, ProductCard, ProductDetail, SearchResults};
-use support::{is_plain, spawn_shop};
+use support::{is_plain, shown, spawn_shop};
 
 fn plain_card(cards: &[ProductCard]) -> &ProductCard {
     cards.iter().find(|c| is_plain(&c.name)).expect("some product name needs no HTML escaping")
@@ -173,9 +173,4 @@ async fn the_edge_counts_requests_and_cache_results_on_its_metrics_page() {
         assert!(metrics.contains(needle), "{needle} missing from the edge's /metrics");
     }
     shop.stop().await;
-}
-
-/// `money` as an English page writes it.
-fn shown(money: linkedall_shared::Money) -> String {
-    linkedall_edge::amounts::amount(money, linkedall_shared::Language::En)
 }

@@ -66,3 +66,8 @@ impl Shop {
 pub fn is_plain(text: &str) -> bool {
     !text.contains(['&', '<', '>', '"', '\''])
 }
+
+/// `money` as an English page writes it (whole amounts without zero minor units).
+pub fn shown(money: linkedall_shared::Money) -> String {
+    linkedall_edge::amounts::amount(money, linkedall_shared::Language::En)
+}
