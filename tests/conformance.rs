@@ -340,8 +340,8 @@ async fn a_price_change_reaches_every_cached_page(case: &Case, kind: Kind) {
     // the listing's purges they do not drop the (newer) pages a second time.
     let product_page = format!("/p/{id}-quintessential-baobab-oil");
     let search_page = "/search?q=quintessential";
-    let old_price = Money::new(Currency::NGN, 450_000).to_string();
-    let new_price = Money::new(Currency::NGN, 399_900).to_string();
+    let old_price = shown(Money::new(Currency::NGN, 450_000));
+    let new_price = shown(Money::new(Currency::NGN, 399_900));
     for page in [product_page.as_str(), search_page] {
         let (status, _, body) = case.get(page).await;
         assert_eq!(status, 200, "{kind:?} {page}");

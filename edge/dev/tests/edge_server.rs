@@ -15,7 +15,7 @@ async fn a_page_renders_and_a_repeat_is_a_hit_whichever_worker_serves_it() {
     let first = get(edge.local_addr(), "/?utm_source=whatsapp", &[("x-linkedall-country", "ng")]).await;
     assert_eq!(first.status, 200);
     assert!(first.header("content-type").starts_with("text/html"));
-    assert!(first.body.contains("Kitenge skirt") && first.body.contains("₦12,500.00"), "{}", first.body);
+    assert!(first.body.contains("Kitenge skirt") && first.body.contains("₦12,500"), "{}", first.body);
     assert!(first.body.contains("Prices in NGN"), "the geo header reaches the page");
     assert_eq!(first.header("cache-status"), "linkedall-edge; fwd=miss; stored");
     // Fresh connections, so the two workers both get a chance to answer from the shared cache.
@@ -214,7 +214,7 @@ async fn the_purge_feed_is_read_with_the_edges_token() {
     let seen = origin.seen.lock().unwrap().clone();
     let feed = seen.iter().find(|p| p.uri.path() == "/api/v1/cache/purges").expect("the journal was read");
     assert_eq!(feed.headers["authorization"], "Bearer feed-token");
-    let page = seen.iter().find(|p| p.uri.path() == "/api/v1/products").expect("the page was fetched");
+    let page = seen.iter().find(|p| p.uri.path() == "/api/v1/search").expect("the page was fetched");
     assert!(!page.headers.contains_key("authorization"), "the token goes with the journal only");
     drop(seen);
     edge.shutdown().await;
