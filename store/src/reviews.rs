@@ -75,6 +75,31 @@ fn select_reviews(dialect: Dialect) -> String {
 }
 
 /// Newest first from `rows` (asked for one more than `limit`), and where the next page starts.
+/// A page of the reviews whose `column` (a column of ours, never input) is `id`, newest first,
+/// older than review `before` when given.
+async fn review_page(
+    store: &Store,
+    column: &'static str,
+    id: i64,
+    before: Option<i64>,
+    limit: usize,
+    during: &'static str,
+) -> Result<ReviewPage> {
+    let limit = limit.clamp(1, MAX_REVIEWS_PER_PAGE);
+    let sql = format!(
+        "{} WHERE {column} = $1 AND (CAST($2 AS BIGINT) IS NULL OR r.id < $2) ORDER BY r.id DESC LIMIT $3",
+        select_reviews(store.dialect())
+    );
+    let rows: Vec<ReviewRow> = on_pool!(store, pool => sqlx::query_as(&sql)
+        .bind(id)
+        .bind(before)
+        .bind(limit as i64 + 1)
+        .fetch_all(pool)
+        .await
+        .map_err(Error::db(during)))?;
+    into_page(rows, limit)
+}
+
 fn into_page(rows: Vec<ReviewRow>, limit: usize) -> Result<ReviewPage> {
     let mut items = rows.into_iter().map(Review::try_from).collect::<Result<Vec<_>>>()?;
     let next_before = (items.len() > limit).then(|| {
@@ -268,21 +293,8 @@ impl Store {
         before: Option<i64>,
         limit: usize,
     ) -> Result<ReviewPage> {
-        let dialect = self.dialect();
-        let _t = QueryTimer::start(dialect.as_str(), "product_reviews");
-        let limit = limit.clamp(1, MAX_REVIEWS_PER_PAGE);
-        let sql = format!(
-            "{} WHERE r.product_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR r.id < $2) ORDER BY r.id DESC LIMIT $3",
-            select_reviews(dialect)
-        );
-        let rows: Vec<ReviewRow> = on_pool!(self, pool => sqlx::query_as(&sql)
-            .bind(product.get())
-            .bind(before)
-            .bind(limit as i64 + 1)
-            .fetch_all(pool)
-            .await
-            .map_err(Error::db("listing a product's reviews")))?;
-        into_page(rows, limit)
+        let _t = QueryTimer::start(self.dialect().as_str(), "product_reviews");
+        review_page(self, "r.product_id", product.get(), before, limit, "listing a product's reviews").await
     }
 
     /// A page of the reviews of `vendor`'s products, newest first.
@@ -292,21 +304,8 @@ impl Store {
         before: Option<i64>,
         limit: usize,
     ) -> Result<ReviewPage> {
-        let dialect = self.dialect();
-        let _t = QueryTimer::start(dialect.as_str(), "vendor_reviews");
-        let limit = limit.clamp(1, MAX_REVIEWS_PER_PAGE);
-        let sql = format!(
-            "{} WHERE p.vendor_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR r.id < $2) ORDER BY r.id DESC LIMIT $3",
-            select_reviews(dialect)
-        );
-        let rows: Vec<ReviewRow> = on_pool!(self, pool => sqlx::query_as(&sql)
-            .bind(vendor.get())
-            .bind(before)
-            .bind(limit as i64 + 1)
-            .fetch_all(pool)
-            .await
-            .map_err(Error::db("listing a vendor's reviews")))?;
-        into_page(rows, limit)
+        let _t = QueryTimer::start(self.dialect().as_str(), "vendor_reviews");
+        review_page(self, "p.vendor_id", vendor.get(), before, limit, "listing a vendor's reviews").await
     }
 
     /// `shopper`'s reviews of the products in their order `order` (empty for another's order:
