@@ -15,10 +15,7 @@ use crate::words::fill;
 /// Its [`Browse::to_query`] is what the cache key holds and what the origin is asked.
 pub fn for_shopper(browse: &Browse, locale: &Locale) -> Browse {
     let ships_to = match &browse.ships_to {
-        Some(ShipsTo::Me) => locale
-            .country()
-            .filter(|country| linkedall_shared::Market::find(country).is_some())
-            .map(|country| ShipsTo::Country(country.to_owned())),
+        Some(ShipsTo::Me) => locale.our_market().map(|market| ShipsTo::Country(market.country.to_owned())),
         other => other.clone(),
     };
     let currency = browse.has_price_range().then(|| locale.currency());

@@ -115,7 +115,7 @@ pub async fn serve<H: Host>(
     // product page whose shop does not deliver to them, no "Add to cart".
     let answer = |route: &Route, entry: &Cached, status: &str, if_none_match: Option<&str>, now| {
         let not_delivered = match route {
-            Route::Product { .. } => delivery_reach::personalise(entry, locale.country()),
+            Route::Product { .. } => delivery_reach::personalise(entry, locale.our_market()),
             _ => None,
         };
         let entry = not_delivered.as_ref().unwrap_or(entry);

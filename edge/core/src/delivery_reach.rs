@@ -47,11 +47,11 @@ pub fn fill(html: &str, shopper: &Market) -> Option<String> {
     Some(page)
 }
 
-/// `entry` as a shopper in `country` sees it: unchanged when the shop delivers there (or the
-/// country is not one of our markets), otherwise without its "Add to cart" form and with an
+/// `entry` as a shopper in `shopper`'s market sees it: unchanged when the shop delivers there
+/// (or the shopper's market is unknown, [`crate::locale::Locale::our_market`]), otherwise without its "Add to cart" form and with an
 /// `ETag` of its own. The cached entry keeps its block.
-pub fn personalise(entry: &Cached, country: Option<&str>) -> Option<Cached> {
-    let shopper = Market::find(country?)?;
+pub fn personalise(entry: &Cached, shopper: Option<&Market>) -> Option<Cached> {
+    let shopper = shopper?;
     let html = std::str::from_utf8(&entry.body).ok()?;
     let page = fill(html, shopper)?;
     metrics::counter!("edge_not_delivered_pages_total").increment(1);
@@ -106,9 +106,8 @@ mod tests {
             tags: Vec::new(),
             purge_seq: 0,
         };
-        assert!(personalise(&entry, None).is_none());
-        assert!(personalise(&entry, Some("US")).is_none());
-        let other = personalise(&entry, Some("KE")).expect("Kenya is not Nigeria");
+        assert!(personalise(&entry, None).is_none(), "an unknown country, or one not ours");
+        let other = personalise(&entry, Some(Market::of_country("KE"))).expect("Kenya is not Nigeria");
         assert_eq!(other.headers[0].1, "\"abc-nd\"");
         assert_eq!(fill("<p>no block</p>", Market::of_country("KE")), None);
     }

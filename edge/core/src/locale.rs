@@ -75,6 +75,12 @@ impl Locale {
         self.country.as_deref()
     }
 
+    /// The shopper's market when their country is known and one of our 54: what delivery, "ships
+    /// to me" and a shop's reach are decided against (no guess for anyone else).
+    pub fn our_market(&self) -> Option<&'static Market> {
+        self.country().and_then(Market::find)
+    }
+
     /// The shopper's market: ours for African countries, [`linkedall_shared::ELSEWHERE`] otherwise.
     pub fn market(&self) -> Market {
         *Market::of_country(self.country().unwrap_or_default())
@@ -128,6 +134,16 @@ mod tests {
             headers.insert(http::header::COOKIE, cookie.parse().unwrap());
         }
         headers
+    }
+
+    #[test]
+    fn only_a_known_country_of_ours_is_a_market_to_deliver_to() {
+        let ours = |country: Option<&str>| {
+            Locale::of_request(&headers(""), None, country).0.our_market().map(|m| m.country)
+        };
+        assert_eq!(ours(Some("ke")), Some("KE"));
+        assert_eq!(ours(Some("US")), None, "not one of our markets");
+        assert_eq!(ours(None), None, "unknown");
     }
 
     #[test]

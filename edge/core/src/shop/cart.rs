@@ -92,7 +92,7 @@ pub fn cart_path<H: Host>(visit: &Visit<'_, H>) -> String {
 /// `path` asking also whether each line's shop delivers to the shopper's country, when it is
 /// one of our markets.
 fn delivered_to_shopper<H: Host>(visit: &Visit<'_, H>, mut path: String) -> String {
-    if let Some(market) = visit.locale.country().and_then(linkedall_shared::Market::find) {
+    if let Some(market) = visit.locale.our_market() {
         path.push_str("&to=");
         path.push_str(market.country);
     }

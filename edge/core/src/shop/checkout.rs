@@ -17,7 +17,7 @@ use askama::Template;
 use bytes::Bytes;
 use http::Response;
 use linkedall_shared::address::dialling_prefix;
-use linkedall_shared::{Address, AddressForm, AddressProblem, DeliveryChoice, DeliveryOption, Market};
+use linkedall_shared::{Address, AddressForm, AddressProblem, DeliveryChoice, DeliveryOption};
 use serde::Serialize;
 
 use super::cart::{LineView, Totals, cart_path, lines, totals};
@@ -163,8 +163,7 @@ pub async fn place<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
 
 /// The country the order is delivered to: the shopper's, when it is one of our markets.
 fn delivery_country<H: Host>(visit: &Visit<'_, H>) -> Option<&'static str> {
-    let country = visit.locale.country()?;
-    Market::find(country).map(|m| m.country)
+    visit.locale.our_market().map(|market| market.country)
 }
 
 /// What the shopper reads about `problem`.
