@@ -130,6 +130,10 @@ impl Error {
 
     fn status(&self) -> StatusCode {
         match self {
+            Error::Store(
+                StoreError::InvalidInput(DomainError::StockSheet(_))
+                | StoreError::StockSheetHasProblems { .. },
+            ) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::NotFound { .. }
             | Error::NoSuchRoute { .. }
             | Error::Store(StoreError::NotFound { .. })
@@ -199,6 +203,8 @@ impl Error {
     /// The problem type: a stable, documented slug per kind of failure.
     fn kind(&self) -> &'static str {
         match self {
+            Error::Store(StoreError::InvalidInput(DomainError::StockSheet(sheet))) => sheet.kind(),
+            Error::Store(StoreError::StockSheetHasProblems { .. }) => "stock-sheet-has-mistakes",
             Error::NotFound { .. }
             | Error::Store(StoreError::NotFound { .. })
             | Error::Events(EventsError::NotFound { .. }) => "not-found",

@@ -20,6 +20,9 @@ pub enum DomainError {
     #[error("`{value}` is not a currency we trade in: expected one of {expected}")]
     UnknownCurrency { value: String, expected: String },
 
+    #[error("{0}")]
+    StockSheet(#[from] crate::stock_sheet::SheetError),
+
     #[error("amount {minor} is out of range for money")]
     AmountOutOfRange { minor: i128 },
 

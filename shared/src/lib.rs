@@ -30,6 +30,7 @@ mod purge;
 pub mod review;
 mod shipping_zone;
 mod slug;
+pub mod stock_sheet;
 pub mod wire;
 
 pub use address::{Address, AddressForm, AddressProblem};
@@ -55,3 +56,4 @@ pub use purge::{
 pub use review::{Rating, Review, ReviewPage, Stars, VendorAnswer};
 pub use shipping_zone::ShippingZone;
 pub use slug::slugify;
+pub use stock_sheet::{StockSheet, StockSheetApplied, StockSheetPreview};

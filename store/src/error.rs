@@ -39,6 +39,13 @@ pub enum Error {
     #[error("{0}")]
     Unprocessable(String),
 
+    /// A stock sheet with a mistake on `lines` lines (the first on line `first`): nothing
+    /// was changed.
+    #[error(
+        "the stock sheet has {lines} line(s) with a mistake, the first on line {first}; preview it to see them"
+    )]
+    StockSheetHasProblems { lines: u32, first: u32 },
+
     /// Only a shopper who received a product may review it.
     #[error("product {product} was not delivered to you: only shoppers who received it may review it")]
     NotDeliveredToYou { product: i64 },

@@ -148,29 +148,58 @@ async fn update(store: &Store, vendor: VendorId, id: ProductId, changes: &Produc
         .fetch_one(&mut *conn)
         .await
         .map_err(db())?);
-    let cause = Cause::current();
+    let change = ProductChange {
+        vendor,
+        id,
+        name: changes.name.clone(),
+        description_changed: changes.description.is_some(),
+        currency,
+        price: (old_price, price),
+        stock: (old_stock, stock),
+    };
+    announce(&mut tx, change, &Cause::current()).await?;
+    tx.commit().await
+}
+
+/// One product changed by its vendor: the values before and after.
+pub(crate) struct ProductChange {
+    pub vendor: VendorId,
+    pub id: ProductId,
+    pub name: Option<String>,
+    pub description_changed: bool,
+    pub currency: String,
+    /// Before and after, in minor units.
+    pub price: (i64, i64),
+    /// Before and after, in units.
+    pub stock: (i32, i32),
+}
+
+/// Tells every reader of a product change, in its transaction: `product.updated`, with
+/// `price.changed` when the price moved and `stock.out` when the last unit went, and the purge
+/// of the pages that show the product.
+pub(crate) async fn announce(tx: &mut WriteTx, change: ProductChange, cause: &Cause) -> Result<()> {
+    let ProductChange { vendor, id, name, description_changed, currency, price, stock } = change;
     let payload = ProductUpdated {
         product_id: id.get(),
         vendor_id: vendor.get(),
-        name: changes.name.clone(),
-        description_changed: changes.description.is_some(),
-        price_minor: price,
-        stock: i64::from(stock),
+        name,
+        description_changed,
+        price_minor: price.1,
+        stock: i64::from(stock.1),
         photo_change: None,
     };
-    tx.emit(&Event::about_product(id.get(), &payload)?, &cause).await?;
-    if price != old_price {
-        let payload = PriceChanged { product_id: id.get(), currency, old_minor: old_price, new_minor: price };
-        tx.emit(&Event::about_product(id.get(), &payload)?, &cause).await?;
+    tx.emit(&Event::about_product(id.get(), &payload)?, cause).await?;
+    if price.0 != price.1 {
+        let payload = PriceChanged { product_id: id.get(), currency, old_minor: price.0, new_minor: price.1 };
+        tx.emit(&Event::about_product(id.get(), &payload)?, cause).await?;
     }
-    if stock == 0 && old_stock > 0 {
+    if stock.1 == 0 && stock.0 > 0 {
         let payload =
             OutOfStock(StockAlert { product_id: id.get(), vendor_id: vendor.get(), stock: Some(0) });
-        tx.emit(&Event::about_product(id.get(), &payload)?, &cause).await?;
+        tx.emit(&Event::about_product(id.get(), &payload)?, cause).await?;
     }
     // Every field a vendor changes is shown on some page that carries the product's tag.
-    tx.record_purges(&purges::product_changed(id)).await?;
-    tx.commit().await
+    tx.record_purges(&purges::product_changed(id)).await
 }
 
 impl Store {

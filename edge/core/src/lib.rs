@@ -48,6 +48,7 @@ pub mod security_headers;
 pub mod server_timing;
 pub mod shop;
 pub mod site;
+pub mod stock_words;
 pub mod trace;
 pub mod vendor_words;
 pub mod warming;

@@ -112,6 +112,13 @@ pub enum ShopPage {
     Vendor,
     /// Where the vendor's shop delivers (POST only).
     VendorShop,
+    /// Setting many products' stock from a CSV file: the form (GET) and its preview (POST,
+    /// multipart).
+    VendorStock,
+    /// Applying the previewed stock sheet (POST only).
+    VendorStockApply,
+    /// The shop's stock sheet as a CSV file to download.
+    VendorStockSheet,
     /// The form that adds a product, and its submission.
     NewProduct,
     /// One of the vendor's products: its form (name, price, stock …) and its photo.
@@ -208,6 +215,9 @@ impl ShopPage {
             ["open-shop"] => ShopPage::OpenShop,
             ["vendor"] => ShopPage::Vendor,
             ["vendor", "shop"] => ShopPage::VendorShop,
+            ["vendor", "stock"] => ShopPage::VendorStock,
+            ["vendor", "stock", "apply"] => ShopPage::VendorStockApply,
+            ["vendor", "stock.csv"] => ShopPage::VendorStockSheet,
             ["vendor", "products", "new"] => ShopPage::NewProduct,
             ["vendor", "products", raw] => ShopPage::EditProduct { id: id(raw)? },
             ["vendor", "products", raw, "photo"] => ShopPage::ProductPhoto { id: id(raw)? },
@@ -247,6 +257,9 @@ impl ShopPage {
             ShopPage::OpenShop => "open_shop",
             ShopPage::Vendor => "vendor_dashboard",
             ShopPage::VendorShop => "vendor_shop",
+            ShopPage::VendorStock => "vendor_stock",
+            ShopPage::VendorStockApply => "vendor_stock_apply",
+            ShopPage::VendorStockSheet => "vendor_stock_sheet",
             ShopPage::NewProduct => "vendor_new_product",
             ShopPage::EditProduct { .. } => "vendor_product",
             ShopPage::ProductPhoto { .. } => "vendor_photo",

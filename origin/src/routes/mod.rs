@@ -23,6 +23,7 @@ mod purge;
 mod refunds;
 mod reviews;
 mod search;
+mod stock_sheets;
 mod vendor;
 mod vendors;
 
@@ -138,6 +139,9 @@ pub fn router(state: AppState) -> Router {
                     .unwrap_or(usize::MAX),
                 )),
         )
+        .route("/api/v1/vendor/stock.csv", get(stock_sheets::download))
+        .route("/api/v1/vendor/stock/preview", post(stock_sheets::preview))
+        .route("/api/v1/vendor/stock", post(stock_sheets::apply))
         .route("/api/v1/vendor/orders", get(vendor::orders))
         .route("/api/v1/vendor/orders/{id}/ship", post(vendor::ship))
         .route("/api/v1/vendor/orders/{id}/deliver", post(vendor::deliver))

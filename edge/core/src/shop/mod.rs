@@ -10,7 +10,7 @@
 //! what); the edge only turns its JSON into HTML and its refusals into readable messages.
 //!
 //! One file per page family: [`login`], [`cart`], [`checkout`], [`orders`], [`reviews`], [`vendor`],
-//! [`vendor_products`], [`admin`], [`admin_cache`], [`admin_events`], [`admin_rates`],
+//! [`vendor_products`], [`vendor_stock`], [`admin`], [`admin_cache`], [`admin_events`], [`admin_rates`],
 //! [`admin_audit`], [`open_shop`]; the
 //! origin's JSON documents are read into the types of [`documents`]. The origin decides who
 //! is a vendor and who an admin: the pages only forward the session and say its refusals.
@@ -33,6 +33,7 @@ mod reviews;
 mod sandbox;
 mod vendor;
 mod vendor_products;
+mod vendor_stock;
 mod visit;
 
 use bytes::Bytes;
@@ -106,6 +107,11 @@ pub async fn serve<H: Host>(
         }
         (ShopPage::VendorShop, true) => vendor::change_shop(&visit).await,
         (ShopPage::VendorShop, false) => visit.redirect("/vendor#delivery"),
+        (ShopPage::VendorStock, false) => vendor_stock::show(&visit).await,
+        (ShopPage::VendorStock, true) => vendor_stock::preview(&visit).await,
+        (ShopPage::VendorStockApply, true) => vendor_stock::apply(&visit).await,
+        (ShopPage::VendorStockApply, false) => visit.redirect("/vendor/stock"),
+        (ShopPage::VendorStockSheet, _) => vendor_stock::download(&visit).await,
         (ShopPage::NewProduct, false) => vendor_products::new_form(&visit).await,
         (ShopPage::NewProduct, true) => vendor_products::save(&visit, None).await,
         (ShopPage::EditProduct { id }, false) => vendor_products::edit_form(&visit, id).await,

@@ -68,6 +68,7 @@ pub struct DashboardPage {
     pub parts: Vec<PartRow>,
     pub reviews: Vec<ReviewView>,
     pub rsays: &'static ReviewWords,
+    pub stock_says: &'static crate::stock_words::StockWords,
     pub message: Option<String>,
     /// Where the shop delivers: (value, label, current) per zone.
     pub zones: Vec<(&'static str, &'static str, bool)>,
@@ -165,6 +166,7 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
             .collect(),
         reviews: reviews.iter().map(|review| ReviewView::new(review, language)).collect(),
         rsays: ReviewWords::of(language),
+        stock_says: crate::stock_words::StockWords::of(language),
         message,
         zones: ShippingZone::ALL
             .into_iter()

@@ -170,6 +170,23 @@ impl<'a, H: Host> Visit<'a, H> {
     /// is the origin's refusal, with its problem type (`/problems/photo-too-large` …), so the
     /// page can say what was wrong with the file; `None` when nothing was uploaded.
     pub async fn forward_multipart(&self, path: &str) -> Option<Result<Result<(), Refusal>, Failure>> {
+        Some(self.send_multipart(path).await?.map(|answer| answer.map(drop)))
+    }
+
+    /// As [`Self::forward_multipart`], reading the origin's JSON answer (a stock sheet's
+    /// preview).
+    pub async fn upload<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Option<Result<Result<T, Refusal>, Failure>> {
+        Some(match self.send_multipart(path).await? {
+            Ok(Ok(body)) => decode(path, &Answer { body, wire: false }).map(Ok),
+            Ok(Err(refusal)) => Ok(Err(refusal)),
+            Err(failure) => Err(failure),
+        })
+    }
+
+    async fn send_multipart(&self, path: &str) -> Option<Result<Result<Bytes, Refusal>, Failure>> {
         let (content_type, body) = self.multipart.clone()?;
         let request = self.request(Method::POST, path, None).header(header::CONTENT_TYPE, content_type);
         let response = match self.exchange(request, body).await {
@@ -178,13 +195,10 @@ impl<'a, H: Host> Visit<'a, H> {
         };
         let status = response.status().as_u16();
         Some(match status {
-            200..=299 => Ok(Ok(())),
+            200..=299 => Ok(Ok(response.into_body())),
             401 => Err(Failure::SignIn),
             400..=499 => {
-                let kind = serde_json::from_slice::<serde_json::Value>(response.body())
-                    .ok()
-                    .and_then(|problem| problem.get("type")?.as_str().map(str::to_owned))
-                    .unwrap_or_default();
+                let kind = problem_kind(response.body()).unwrap_or_default();
                 tracing::info!(status, path, kind, "the origin refused an upload");
                 Ok(Err(Refusal { status, kind }))
             }
@@ -194,6 +208,11 @@ impl<'a, H: Host> Visit<'a, H> {
                 Err(Failure::Broken(EdgeError::OriginStatus { status }))
             }
         })
+    }
+
+    /// GETs a file from the origin as the shopper (a stock sheet), as it is.
+    pub async fn get_file(&self, path: &str) -> Result<Bytes, Failure> {
+        self.call(Method::GET, path, None, None).await.map(|answer| answer.body)
     }
 
     /// DELETEs as the shopper, ignoring the answer's body.
@@ -303,6 +322,17 @@ impl<'a, H: Host> Visit<'a, H> {
             Ok(html) => self.finish(html_response(status, html)),
             Err(error) => self.fail(Failure::Broken(error.into())),
         }
+    }
+
+    /// A file to download (`filename`, of `content_type`) with this visit's headers.
+    pub fn download(&self, content_type: &'static str, filename: &str, body: Bytes) -> Response<Bytes> {
+        let mut response = Response::new(body);
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+            headers.insert(header::CONTENT_DISPOSITION, value);
+        }
+        self.finish(response)
     }
 
     /// `303 See Other`: after a form is handled, the browser GETs the result, so reloading it

@@ -1,0 +1,252 @@
+//! The words of the stock sheet page (a vendor updates many products' stock from a CSV file)
+//! in each language the shop speaks. `{}` is where [`crate::words::fill`] puts its value.
+
+use linkedall_shared::Language;
+use linkedall_shared::stock_sheet::LineProblem;
+
+/// Every phrase of the stock sheet page.
+#[derive(Debug)]
+pub struct StockWords {
+    pub heading: &'static str,
+    pub intro: &'static str,
+    pub download: &'static str,
+    pub file_label: &'static str,
+    pub file_hint: &'static str,
+    pub preview_button: &'static str,
+    pub column_line: &'static str,
+    pub column_product: &'static str,
+    pub column_now: &'static str,
+    pub column_new: &'static str,
+    pub column_check: &'static str,
+    pub changes: &'static str,
+    pub unchanged: &'static str,
+    pub mistakes: &'static str,
+    pub will_change: &'static str,
+    pub no_change: &'static str,
+    pub apply_button: &'static str,
+    pub fix_and_resend: &'static str,
+    pub nothing_to_change: &'static str,
+    pub applied: &'static str,
+    pub changed_since: &'static str,
+    pub missing_file: &'static str,
+    pub empty: &'static str,
+    pub too_large: &'static str,
+    pub columns_missing: &'static str,
+    pub refused: &'static str,
+    pub back: &'static str,
+    /// One sentence per [`LineProblem`], in the order of its variants.
+    pub line_problems: [&'static str; 5],
+}
+
+impl StockWords {
+    pub fn of(language: Language) -> &'static StockWords {
+        language.pick([&ENGLISH, &FRENCH, &ARABIC, &PORTUGUESE, &SWAHILI])
+    }
+
+    /// What is wrong with a line, as the vendor reads it.
+    pub fn line_problem(&self, problem: LineProblem) -> &'static str {
+        self.line_problems[match problem {
+            LineProblem::Columns => 0,
+            LineProblem::ProductId => 1,
+            LineProblem::Stock => 2,
+            LineProblem::NotYours => 3,
+            LineProblem::Repeated => 4,
+        }]
+    }
+
+    /// What the vendor reads when the origin could not read the sheet at all, by problem type.
+    pub fn sheet_refusal(&self, kind: &str) -> &'static str {
+        match kind.rsplit('/').next().unwrap_or_default() {
+            "stock-sheet-empty" => self.empty,
+            "stock-sheet-too-large" | "stock-sheet-too-many-lines" | "payload-too-large" => self.too_large,
+            "stock-sheet-columns" => self.columns_missing,
+            "invalid-body" => self.missing_file,
+            _ => self.refused,
+        }
+    }
+}
+
+pub static ENGLISH: StockWords = StockWords {
+    heading: "Update stock from a file",
+    intro: "Download your stock sheet, change the numbers in its stock column with a spreadsheet, save it as CSV and send it back. You see every change before anything is saved.",
+    download: "Download my stock sheet (CSV)",
+    file_label: "Stock sheet (CSV file)",
+    file_hint: "One product per line: its number (product_id) and its stock. Up to 5,000 products.",
+    preview_button: "Preview the changes",
+    column_line: "Line",
+    column_product: "Product",
+    column_now: "Now",
+    column_new: "New",
+    column_check: "Check",
+    changes: "Changes: {}",
+    unchanged: "Unchanged: {}",
+    mistakes: "Lines with a mistake: {}",
+    will_change: "Will change",
+    no_change: "No change",
+    apply_button: "Apply these changes",
+    fix_and_resend: "Correct the lines marked below in your file and send it again. Nothing has been changed.",
+    nothing_to_change: "This sheet changes nothing: every stock is already as it says.",
+    applied: "Stock updated for {} products.",
+    changed_since: "Your products changed since the preview. Check the sheet again below.",
+    missing_file: "Choose a CSV file first.",
+    empty: "The file is empty: it needs a product number and a stock on each line.",
+    too_large: "The file is too large: send at most 5,000 products at a time.",
+    columns_missing: "The first line must name a product_id column and a stock column.",
+    refused: "The file could not be read. Save it as CSV and try again.",
+    back: "Back to my shop",
+    line_problems: [
+        "This line is missing a column.",
+        "The product number is not a number.",
+        "Write the stock as a whole number from 0 to 1,000,000.",
+        "No product of your shop has this number.",
+        "This product is already on an earlier line.",
+    ],
+};
+
+pub static FRENCH: StockWords = StockWords {
+    heading: "Mettre à jour le stock depuis un fichier",
+    intro: "Téléchargez votre feuille de stock, changez les nombres de la colonne stock dans un tableur, enregistrez-la en CSV et renvoyez-la. Vous voyez chaque changement avant que rien ne soit enregistré.",
+    download: "Télécharger ma feuille de stock (CSV)",
+    file_label: "Feuille de stock (fichier CSV)",
+    file_hint: "Un produit par ligne : son numéro (product_id) et son stock. Jusqu’à 5 000 produits.",
+    preview_button: "Voir les changements",
+    column_line: "Ligne",
+    column_product: "Produit",
+    column_now: "Actuel",
+    column_new: "Nouveau",
+    column_check: "Vérification",
+    changes: "Changements : {}",
+    unchanged: "Sans changement : {}",
+    mistakes: "Lignes avec une erreur : {}",
+    will_change: "Sera changé",
+    no_change: "Aucun changement",
+    apply_button: "Appliquer ces changements",
+    fix_and_resend: "Corrigez dans votre fichier les lignes signalées ci-dessous et renvoyez-le. Rien n’a été changé.",
+    nothing_to_change: "Cette feuille ne change rien : chaque stock est déjà celui indiqué.",
+    applied: "Stock mis à jour pour {} produits.",
+    changed_since: "Vos produits ont changé depuis l’aperçu. Vérifiez de nouveau la feuille ci-dessous.",
+    missing_file: "Choisissez d’abord un fichier CSV.",
+    empty: "Le fichier est vide : il faut un numéro de produit et un stock sur chaque ligne.",
+    too_large: "Le fichier est trop grand : envoyez au plus 5 000 produits à la fois.",
+    columns_missing: "La première ligne doit nommer une colonne product_id et une colonne stock.",
+    refused: "Le fichier n’a pas pu être lu. Enregistrez-le en CSV et réessayez.",
+    back: "Retour à ma boutique",
+    line_problems: [
+        "Il manque une colonne sur cette ligne.",
+        "Le numéro du produit n’est pas un nombre.",
+        "Écrivez le stock en nombre entier, de 0 à 1 000 000.",
+        "Aucun produit de votre boutique n’a ce numéro.",
+        "Ce produit figure déjà sur une ligne précédente.",
+    ],
+};
+
+pub static ARABIC: StockWords = StockWords {
+    heading: "تحديث المخزون من ملف",
+    intro: "نزّل ورقة المخزون، وغيّر الأرقام في عمود المخزون باستخدام جدول بيانات، واحفظها بصيغة CSV ثم أرسلها. سترى كل تغيير قبل حفظ أي شيء.",
+    download: "تنزيل ورقة المخزون (CSV)",
+    file_label: "ورقة المخزون (ملف CSV)",
+    file_hint: "منتج واحد في كل سطر: رقمه (product_id) ومخزونه. حتى 5000 منتج.",
+    preview_button: "معاينة التغييرات",
+    column_line: "السطر",
+    column_product: "المنتج",
+    column_now: "الحالي",
+    column_new: "الجديد",
+    column_check: "التحقق",
+    changes: "التغييرات: {}",
+    unchanged: "دون تغيير: {}",
+    mistakes: "أسطر فيها خطأ: {}",
+    will_change: "سيتغيّر",
+    no_change: "دون تغيير",
+    apply_button: "تطبيق هذه التغييرات",
+    fix_and_resend: "صحّح في ملفك الأسطر المشار إليها أدناه ثم أرسله مرة أخرى. لم يتغيّر شيء.",
+    nothing_to_change: "هذه الورقة لا تغيّر شيئًا: كل مخزون هو بالفعل كما هو مكتوب.",
+    applied: "تم تحديث المخزون لـ {} منتجات.",
+    changed_since: "تغيّرت منتجاتك منذ المعاينة. راجع الورقة مرة أخرى أدناه.",
+    missing_file: "اختر ملف CSV أولًا.",
+    empty: "الملف فارغ: يلزم رقم منتج ومخزون في كل سطر.",
+    too_large: "الملف كبير جدًا: أرسل 5000 منتج على الأكثر في كل مرة.",
+    columns_missing: "يجب أن يسمّي السطر الأول عمود product_id وعمود stock.",
+    refused: "تعذّرت قراءة الملف. احفظه بصيغة CSV وحاول مرة أخرى.",
+    back: "العودة إلى متجري",
+    line_problems: [
+        "ينقص هذا السطر عمود.",
+        "رقم المنتج ليس رقمًا.",
+        "اكتب المخزون عددًا صحيحًا من 0 إلى 1000000.",
+        "لا يوجد منتج في متجرك بهذا الرقم.",
+        "هذا المنتج موجود بالفعل في سطر سابق.",
+    ],
+};
+
+pub static PORTUGUESE: StockWords = StockWords {
+    heading: "Atualizar o stock a partir de um ficheiro",
+    intro: "Descarregue a sua folha de stock, mude os números da coluna stock numa folha de cálculo, guarde-a em CSV e envie-a de volta. Vê cada alteração antes de algo ser guardado.",
+    download: "Descarregar a minha folha de stock (CSV)",
+    file_label: "Folha de stock (ficheiro CSV)",
+    file_hint: "Um produto por linha: o seu número (product_id) e o seu stock. Até 5000 produtos.",
+    preview_button: "Ver as alterações",
+    column_line: "Linha",
+    column_product: "Produto",
+    column_now: "Atual",
+    column_new: "Novo",
+    column_check: "Verificação",
+    changes: "Alterações: {}",
+    unchanged: "Sem alteração: {}",
+    mistakes: "Linhas com um erro: {}",
+    will_change: "Vai mudar",
+    no_change: "Sem alteração",
+    apply_button: "Aplicar estas alterações",
+    fix_and_resend: "Corrija no seu ficheiro as linhas assinaladas abaixo e envie-o de novo. Nada foi alterado.",
+    nothing_to_change: "Esta folha não muda nada: cada stock já é o indicado.",
+    applied: "Stock atualizado para {} produtos.",
+    changed_since: "Os seus produtos mudaram desde a pré-visualização. Verifique de novo a folha abaixo.",
+    missing_file: "Escolha primeiro um ficheiro CSV.",
+    empty: "O ficheiro está vazio: precisa de um número de produto e de um stock em cada linha.",
+    too_large: "O ficheiro é demasiado grande: envie no máximo 5000 produtos de cada vez.",
+    columns_missing: "A primeira linha deve nomear uma coluna product_id e uma coluna stock.",
+    refused: "Não foi possível ler o ficheiro. Guarde-o em CSV e tente de novo.",
+    back: "Voltar à minha loja",
+    line_problems: [
+        "Falta uma coluna nesta linha.",
+        "O número do produto não é um número.",
+        "Escreva o stock como número inteiro de 0 a 1 000 000.",
+        "Nenhum produto da sua loja tem este número.",
+        "Este produto já está numa linha anterior.",
+    ],
+};
+
+pub static SWAHILI: StockWords = StockWords {
+    heading: "Sasisha bidhaa zilizopo kutoka kwa faili",
+    intro: "Pakua jedwali la bidhaa zako, badilisha nambari za safu ya stock kwa programu ya jedwali, lihifadhi kama CSV kisha ulitume. Utaona kila badiliko kabla ya kitu chochote kuhifadhiwa.",
+    download: "Pakua jedwali langu la bidhaa (CSV)",
+    file_label: "Jedwali la bidhaa (faili ya CSV)",
+    file_hint: "Bidhaa moja kwa kila mstari: nambari yake (product_id) na idadi iliyopo. Hadi bidhaa 5,000.",
+    preview_button: "Onyesha mabadiliko",
+    column_line: "Mstari",
+    column_product: "Bidhaa",
+    column_now: "Sasa",
+    column_new: "Mpya",
+    column_check: "Ukaguzi",
+    changes: "Mabadiliko: {}",
+    unchanged: "Bila badiliko: {}",
+    mistakes: "Mistari yenye kosa: {}",
+    will_change: "Itabadilika",
+    no_change: "Hakuna badiliko",
+    apply_button: "Tekeleza mabadiliko haya",
+    fix_and_resend: "Sahihisha kwenye faili yako mistari iliyoonyeshwa hapa chini kisha uitume tena. Hakuna kilichobadilishwa.",
+    nothing_to_change: "Jedwali hili halibadilishi chochote: kila idadi tayari ni kama ilivyoandikwa.",
+    applied: "Idadi ya bidhaa imesasishwa kwa bidhaa {}.",
+    changed_since: "Bidhaa zako zimebadilika tangu onyesho. Kagua jedwali tena hapa chini.",
+    missing_file: "Chagua faili ya CSV kwanza.",
+    empty: "Faili ni tupu: inahitaji nambari ya bidhaa na idadi kwenye kila mstari.",
+    too_large: "Faili ni kubwa mno: tuma bidhaa zisizozidi 5,000 kwa wakati mmoja.",
+    columns_missing: "Mstari wa kwanza lazima utaje safu ya product_id na safu ya stock.",
+    refused: "Faili haikuweza kusomwa. Ihifadhi kama CSV na ujaribu tena.",
+    back: "Rudi kwenye duka langu",
+    line_problems: [
+        "Mstari huu unakosa safu.",
+        "Nambari ya bidhaa si nambari.",
+        "Andika idadi kama nambari kamili kuanzia 0 hadi 1,000,000.",
+        "Hakuna bidhaa ya duka lako yenye nambari hii.",
+        "Bidhaa hii tayari iko kwenye mstari uliotangulia.",
+    ],
+};
