@@ -13,6 +13,7 @@ pub mod browse;
 pub mod cart;
 mod catalog;
 pub mod delivery;
+pub mod earnings;
 mod error;
 mod feeds;
 mod fx;

@@ -40,6 +40,14 @@ impl Dialect {
     }
 
     /// Locks the row a transition reads first (nothing on SQLite).
+    /// The `YYYY-MM` month of a time `column` (UTC).
+    pub fn month_of(self, column: &str) -> String {
+        match self {
+            Dialect::Postgres => format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM')"),
+            Dialect::Sqlite => format!("substr({column}, 1, 7)"),
+        }
+    }
+
     pub fn for_update(self) -> &'static str {
         self.pick("FOR UPDATE", "")
     }

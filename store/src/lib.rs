@@ -116,6 +116,7 @@ pub mod schema_outline;
 pub mod search;
 pub mod shipping_zones;
 pub mod stock_sheet;
+pub mod vendor_earnings;
 pub mod vendor_products;
 
 // What the event consumers keep and read, the dead letters, and the read models replay

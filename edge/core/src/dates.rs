@@ -25,6 +25,20 @@ pub fn day(text: &str, language: Language) -> String {
     format!("{day} {} {year}", months[usize::from(month) - 1])
 }
 
+/// The month of `2026-12` (or of an RFC 3339 time) as `language` writes it: `Dec 2026`,
+/// `déc. 2026`; the text itself when unreadable.
+pub fn month(text: &str, language: Language) -> String {
+    let parsed = text
+        .get(0..4)
+        .and_then(|y| y.parse::<i64>().ok())
+        .zip(text.get(5..7).and_then(|m| m.parse::<usize>().ok()).filter(|m| (1..=12).contains(m)));
+    let Some((year, month)) = parsed.filter(|_| text.as_bytes().get(4) == Some(&b'-')) else {
+        return text.to_owned();
+    };
+    let months = language.pick([&ENGLISH, &FRENCH, &ARABIC, &PORTUGUESE, &SWAHILI]);
+    format!("{} {year}", months[month - 1])
+}
+
 fn ymd(text: &str) -> Option<(i64, u8, u8)> {
     let bytes = text.as_bytes();
     if bytes.len() < 10 || bytes[4] != b'-' || bytes[7] != b'-' {
@@ -82,6 +96,14 @@ mod tests {
         assert_eq!(unix_seconds("2024-02-29T00:00:00Z"), Some(1_709_164_800));
         assert_eq!(unix_seconds("not a time"), None);
         assert_eq!(unix_seconds("2026-13-01T00:00:00Z"), None);
+    }
+
+    #[test]
+    fn writes_the_month_in_the_pages_language() {
+        assert_eq!(month("2026-12", Language::En), "Dec 2026");
+        assert_eq!(month("2026-02-07T14:35:12Z", Language::Fr), "févr. 2026");
+        assert_eq!(month("2026-13", Language::En), "2026-13");
+        assert_eq!(month("soon", Language::En), "soon");
     }
 
     #[test]

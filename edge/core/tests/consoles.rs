@@ -93,6 +93,10 @@ fn a_french_vendor_reads_the_whole_dashboard_in_french_with_prices_as_french_pag
         // What the vendor is paid for the part the shopper paid in naira: in CFA.
         "25\u{202f}000\u{a0}CFA",
         "Plus que 2",
+        // Earnings per month, newest first, in the shop's currency.
+        "Revenus",
+        "<td>déc. 2026</td><td>3</td><td>37\u{202f}500\u{a0}CFA</td><td>12\u{202f}500\u{a0}CFA</td>",
+        "<td>nov. 2026</td><td>1</td>",
     ] {
         assert!(page.contains(french), "missing {french:?}:\n{page}");
     }

@@ -142,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/vendor/stock.csv", get(stock_sheets::download))
         .route("/api/v1/vendor/stock/preview", post(stock_sheets::preview))
         .route("/api/v1/vendor/stock", post(stock_sheets::apply))
+        .route("/api/v1/vendor/earnings", get(vendor::earnings))
         .route("/api/v1/vendor/orders", get(vendor::orders))
         .route("/api/v1/vendor/orders/{id}/ship", post(vendor::ship))
         .route("/api/v1/vendor/orders/{id}/deliver", post(vendor::deliver))

@@ -94,6 +94,14 @@ pub async fn update_product(
     Ok(Json(updated?))
 }
 
+/// `GET /api/v1/vendor/earnings`: what the shop earned per month, in its currency.
+pub async fn earnings(
+    State(state): State<AppState>,
+    vendor: VendorUser,
+) -> Result<Json<linkedall_shared::earnings::VendorEarnings>> {
+    Ok(Json(state.store.vendor_earnings(vendor.vendor_id).await?))
+}
+
 /// `GET /api/v1/vendor/orders`: the newest parts to fulfil.
 pub async fn orders(State(state): State<AppState>, vendor: VendorUser, format: Format) -> Result<Response> {
     Ok(format.render(&state.store.vendor_parts(vendor.vendor_id).await?))

@@ -6,6 +6,7 @@
 use askama::Template;
 use bytes::Bytes;
 use http::Response;
+use linkedall_shared::earnings::VendorEarnings;
 use linkedall_shared::{ProductCard, ReviewPage, ShippingZone, VendorStorefront};
 
 use super::documents::{OrderPart, state_label};
@@ -34,6 +35,14 @@ pub struct StockRow {
     /// "In stock", "Only 3 left", "Out of stock" in the page's language.
     pub state: String,
     pub low: bool,
+}
+
+/// One month of the vendor's earnings, as the dashboard writes it.
+pub struct EarningsRow {
+    pub month: String,
+    pub orders: u32,
+    pub delivered: String,
+    pub on_the_way: String,
 }
 
 pub struct PartRow {
@@ -69,6 +78,7 @@ pub struct DashboardPage {
     pub reviews: Vec<ReviewView>,
     pub rsays: &'static ReviewWords,
     pub stock_says: &'static crate::stock_words::StockWords,
+    pub earnings: Vec<EarningsRow>,
     pub message: Option<String>,
     /// Where the shop delivers: (value, label, current) per zone.
     pub zones: Vec<(&'static str, &'static str, bool)>,
@@ -110,6 +120,12 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
             Err(Failure::Refused { status: 404, .. }) => Vec::new(),
             Err(failure) => return refuse_non_vendor(visit, failure),
         };
+    let earnings = match visit.get::<VendorEarnings>("/api/v1/vendor/earnings").await {
+        Ok(earnings) => earnings.months,
+        // An origin older than earnings: the rest of the dashboard still works.
+        Err(Failure::Refused { status: 404, .. }) => Vec::new(),
+        Err(failure) => return refuse_non_vendor(visit, failure),
+    };
     let (words, says, language) =
         (visit.words(), VendorWords::of(visit.locale.language), visit.locale.language);
     let query: String = visit.query("q").unwrap_or_default().trim().chars().take(MAX_QUERY_CHARS).collect();
@@ -167,6 +183,15 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
         reviews: reviews.iter().map(|review| ReviewView::new(review, language)).collect(),
         rsays: ReviewWords::of(language),
         stock_says: crate::stock_words::StockWords::of(language),
+        earnings: earnings
+            .into_iter()
+            .map(|m| EarningsRow {
+                month: crate::dates::month(&m.month, language),
+                orders: m.orders,
+                delivered: amount(m.delivered, language),
+                on_the_way: amount(m.on_the_way, language),
+            })
+            .collect(),
         message,
         zones: ShippingZone::ALL
             .into_iter()

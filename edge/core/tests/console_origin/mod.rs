@@ -110,6 +110,12 @@ impl ConsoleOrigin {
         origin.json("GET", "/api/v1/products/9", 200, &detail(9, "Someone else's", 4));
         origin.json("POST", "/api/v1/vendor/products", 201, &detail(12, "Pagne wax Soleil", 3));
         origin.raw("PUT", "/api/v1/vendor/shop", 204, "");
+        origin.raw(
+            "GET",
+            "/api/v1/vendor/earnings",
+            200,
+            r#"{"currency":"XOF","months":[{"month":"2026-12","orders":3,"delivered":{"currency":"XOF","minor":37500},"on_the_way":{"currency":"XOF","minor":12500}},{"month":"2026-11","orders":1,"delivered":{"currency":"XOF","minor":30000},"on_the_way":{"currency":"XOF","minor":0}}]}"#,
+        );
         origin.json("PATCH", "/api/v1/vendor/products/5", 200, &detail(5, "Pagne wax Éclat", 3));
         origin.raw(
             "POST",
