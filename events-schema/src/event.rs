@@ -49,8 +49,13 @@ mod tests {
             Event::about_order(42, &OrderConfirmed { order_id: 42, reference: "ref-1".into() }).unwrap();
         assert_eq!((event.kind, event.version, event.subject.as_str()), ("order.confirmed", 1, "order/42"));
         assert_eq!(event.payload["reference"], "ref-1");
-        let moved =
-            PartMoved { order_id: 42, vendor_id: 7, part_state: "shipped".into(), whole_order: false };
+        let moved = PartMoved {
+            order_id: 42,
+            vendor_id: 7,
+            part_state: "shipped".into(),
+            whole_order: false,
+            tracking_note: None,
+        };
         let shipped = Event::about_order(42, &OrderShipped(moved)).unwrap();
         assert_eq!(shipped.kind, "order.shipped");
         assert_eq!(shipped.payload["vendor_id"], 7, "the kind's wrapper is transparent on the wire");

@@ -130,6 +130,9 @@ pub struct PartMoved {
     pub vendor_id: i64,
     pub part_state: String,
     pub whole_order: bool,
+    /// What the vendor told the shopper when shipping (`order.shipped` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -128,6 +128,9 @@ pub struct OrderPart {
     /// What the vendor's rider collects at the door, when the order is paid on delivery.
     #[serde(default)]
     pub collect_on_delivery: Option<Money>,
+    /// What the vendor said when shipping it (carrier and waybill, how the rider will call).
+    #[serde(default)]
+    pub tracking_note: Option<String>,
 }
 
 /// How one vendor's part reaches the shopper.
@@ -182,6 +185,7 @@ mod tests {
                 }],
                 delivery: None,
                 collect_on_delivery: None,
+                tracking_note: None,
             }],
             placed_at: "2026-12-07T10:00:00Z".into(),
             pay_by: "2026-12-07T10:15:00Z".into(),

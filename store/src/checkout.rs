@@ -296,6 +296,7 @@ async fn place_order(
             items,
             delivery,
             collect_on_delivery: None,
+            tracking_note: None,
         });
     }
     let mut total = Money::new(pay_in, 0);

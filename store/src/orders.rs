@@ -70,11 +70,12 @@ pub(crate) async fn order(mut conn: Conn<'_>, id: i64) -> Result<Option<(i64, Or
         Option<i64>,
         Option<i64>,
         Option<i64>,
+        Option<String>,
     );
     let parts: Vec<PartRow> = on_conn!(conn, c => sqlx::query_as(
         "SELECT p.id, p.vendor_id, p.state, p.subtotal_minor, COALESCE(p.vendor_currency, o.currency), \
          COALESCE(p.vendor_subtotal_minor, p.subtotal_minor), p.vendor_per_usd_micros, \
-         p.delivery_option, p.delivery_fee_minor, p.delivery_days_min, p.delivery_days_max \
+         p.delivery_option, p.delivery_fee_minor, p.delivery_days_min, p.delivery_days_max, p.tracking_note \
          FROM order_parts p JOIN orders o ON o.id = p.order_id WHERE p.order_id = $1 ORDER BY p.vendor_id",
     )
     .bind(id)
@@ -122,6 +123,7 @@ pub(crate) async fn order(mut conn: Conn<'_>, id: i64) -> Result<Option<(i64, Or
         fee,
         min,
         max,
+        tracking_note,
     ) in parts
     {
         let delivery = match (option.as_deref().and_then(DeliveryOption::parse), fee, &address) {
@@ -157,6 +159,7 @@ pub(crate) async fn order(mut conn: Conn<'_>, id: i64) -> Result<Option<(i64, Or
             items,
             delivery,
             collect_on_delivery: pay_on_delivery.then(|| amount(&currency, subtotal_minor)).transpose()?,
+            tracking_note,
         });
     }
     Ok(Some((shopper, order)))
@@ -219,8 +222,18 @@ async fn cancel(store: &Store, id: i64, actor: CurrentUser) -> Result<Cancelled>
     Ok(Cancelled { order, refund: cancelled.refund_id })
 }
 
+/// The longest tracking note a vendor may give when shipping.
+pub const MAX_TRACKING_NOTE_CHARS: usize = 200;
+
 /// Moves `vendor`'s part of order `id` by `transition`; the order follows once every part has.
-async fn advance_part(store: &Store, id: i64, vendor: VendorId, transition: Transition) -> Result<OrderPart> {
+/// A tracking note, when shipping, is written with the part (`None` keeps any earlier one).
+async fn advance_part(
+    store: &Store,
+    id: i64,
+    vendor: VendorId,
+    transition: Transition,
+    tracking_note: Option<&str>,
+) -> Result<OrderPart> {
     let dialect = store.dialect();
     let _t = QueryTimer::start(dialect.as_str(), "advance_order_part");
     let db = || Error::db("updating an order");
@@ -267,12 +280,14 @@ async fn advance_part(store: &Store, id: i64, vendor: VendorId, transition: Tran
         }
     }
     let changed = on_conn!(&mut tx, conn => sqlx::query(
-        "UPDATE order_parts SET state = $3 WHERE order_id = $1 AND vendor_id = $2 AND state = $4",
+        "UPDATE order_parts SET state = $3, tracking_note = COALESCE($5, tracking_note) \
+         WHERE order_id = $1 AND vendor_id = $2 AND state = $4",
     )
     .bind(id)
     .bind(vendor.get())
     .bind(next.as_str())
     .bind(state.as_str())
+    .bind(tracking_note)
     .execute(&mut *conn)
     .await
     .map_err(db())?
@@ -300,8 +315,13 @@ async fn advance_part(store: &Store, id: i64, vendor: VendorId, transition: Tran
             .map_err(db())?
             .rows_affected());
     }
-    let moved =
-        PartMoved { order_id: id, vendor_id: vendor.get(), part_state: next.as_str().into(), whole_order };
+    let moved = PartMoved {
+        order_id: id,
+        vendor_id: vendor.get(),
+        part_state: next.as_str().into(),
+        whole_order,
+        tracking_note: tracking_note.map(str::to_owned),
+    };
     let event = match transition {
         Transition::Deliver => Event::about_order(id, &OrderDelivered(moved))?,
         _ => Event::about_order(id, &OrderShipped(moved))?,
@@ -471,6 +491,24 @@ impl Store {
         vendor: VendorId,
         transition: Transition,
     ) -> Result<OrderPart> {
-        advance_part(self, id, vendor, transition).await
+        advance_part(self, id, vendor, transition, None).await
+    }
+
+    /// Ships `vendor`'s part of order `id`, with what the vendor tells the shopper (carrier
+    /// and waybill …): at most [`MAX_TRACKING_NOTE_CHARS`] characters; blank is none.
+    pub async fn ship_order_part(
+        &self,
+        id: i64,
+        vendor: VendorId,
+        tracking_note: Option<&str>,
+    ) -> Result<OrderPart> {
+        let note = tracking_note.map(str::trim).filter(|n| !n.is_empty());
+        if note.is_some_and(|n| n.chars().count() > MAX_TRACKING_NOTE_CHARS) {
+            return Err(Error::InvalidParameter {
+                name: "tracking_note",
+                message: format!("expected at most {MAX_TRACKING_NOTE_CHARS} characters"),
+            });
+        }
+        advance_part(self, id, vendor, Transition::Ship, note).await
     }
 }

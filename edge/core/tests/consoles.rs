@@ -122,7 +122,16 @@ fn the_paid_part_offers_shipping_and_the_shipped_part_offers_delivery() {
     );
     let shipped = block_on(handle(post("/vendor/orders/41/ship", "", VENDOR), &origin));
     assert_eq!((shipped.status().as_u16(), header(&shipped, "location")), (303, "/vendor"));
-    assert_eq!(origin.sent("POST", "/api/v1/vendor/orders/41/ship").len(), 1);
+    let sent = origin.sent("POST", "/api/v1/vendor/orders/41/ship");
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].body().is_empty(), "no note, no body");
+    assert!(page.contains(r#"<label for="tracking-41">"#), "a note may go with the shipping: {page}");
+
+    let with_note = "tracking_note=+GIG+waybill+4471+";
+    block_on(handle(post("/vendor/orders/41/ship", with_note, VENDOR), &origin));
+    let sent = origin.sent("POST", "/api/v1/vendor/orders/41/ship");
+    let body: serde_json::Value = serde_json::from_slice(sent[1].body()).unwrap();
+    assert_eq!(body, serde_json::json!({ "tracking_note": "GIG waybill 4471" }));
 }
 
 #[test]

@@ -327,9 +327,15 @@ fn a_delivered_item_is_rated_from_the_order_page_and_the_review_shows_there() {
 #[test]
 fn an_item_not_yet_delivered_offers_no_rating() {
     let mut host = ReviewHost::new();
-    host.answer("GET", "/api/v1/orders/7", 200, &DELIVERED.replace("\"delivered\"", "\"shipped\""));
+    let shipped = DELIVERED.replace("\"delivered\"", "\"shipped\"").replace(
+        "\"vendor_per_usd_micros\":null,",
+        "\"vendor_per_usd_micros\":null,\"tracking_note\":\"GIG waybill 4471\",",
+    );
+    assert!(shipped.contains("tracking_note"), "the fixture carries a note");
+    host.answer("GET", "/api/v1/orders/7", 200, &shipped);
     let order = text(&get(&host, "/orders/7", Some(SESSION)));
     assert!(!order.contains("Rate this product"), "{order}");
+    assert!(order.contains("Note from the seller: GIG waybill 4471"), "the seller's shipping note: {order}");
     assert!(host.sent("GET", "/api/v1/orders/7/reviews").is_empty(), "no reviews to read before delivery");
     let form = get(&host, "/orders/7/review/17", Some(SESSION));
     assert_eq!(form.status(), 403);

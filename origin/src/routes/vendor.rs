@@ -107,15 +107,33 @@ pub async fn orders(State(state): State<AppState>, vendor: VendorUser, format: F
     Ok(format.render(&state.store.vendor_parts(vendor.vendor_id).await?))
 }
 
-/// `POST /api/v1/vendor/orders/{id}/ship`
+/// The optional body of `POST /api/v1/vendor/orders/{id}/ship`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shipping {
+    #[serde(default)]
+    tracking_note: Option<String>,
+}
+
+/// `POST /api/v1/vendor/orders/{id}/ship`, with `{"tracking_note": "GIG waybill 4471"}` or no
+/// body.
 pub async fn ship(
     State(state): State<AppState>,
     vendor: VendorUser,
     path: std::result::Result<Path<String>, PathRejection>,
     format: Format,
+    body: axum::body::Bytes,
 ) -> Result<Response> {
-    Ok(format
-        .render(&state.store.advance_order_part(order_id(path)?, vendor.vendor_id, Transition::Ship).await?))
+    let shipping: Shipping = if body.iter().all(u8::is_ascii_whitespace) {
+        Shipping::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| Error::InvalidBody(e.to_string()))?
+    };
+    let part = state
+        .store
+        .ship_order_part(order_id(path)?, vendor.vendor_id, shipping.tracking_note.as_deref())
+        .await?;
+    Ok(format.render(&part))
 }
 
 /// `POST /api/v1/vendor/orders/{id}/deliver`

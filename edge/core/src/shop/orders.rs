@@ -64,6 +64,8 @@ pub struct OrderPage {
     pub methods: Vec<MethodView>,
     /// "Have ₦20,500 ready for the rider", for an order paid on delivery not yet delivered.
     pub on_delivery: Option<String>,
+    /// What each seller said when shipping their part.
+    pub seller_notes: Vec<String>,
     pub message: Option<String>,
     pub says: &'static ReviewWords,
 }
@@ -215,6 +217,12 @@ impl OrderPage {
                 .collect(),
             on_delivery: (order.pay_on_delivery && order.state.paid())
                 .then(|| fill(words.pay_on_delivery_note, &total_text)),
+            seller_notes: order
+                .parts
+                .iter()
+                .filter_map(|part| part.tracking_note.as_ref())
+                .map(|note| fill(words.seller_note, note))
+                .collect(),
             message,
             says: ReviewWords::of(language),
         }

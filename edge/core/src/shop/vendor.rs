@@ -58,6 +58,8 @@ pub struct PartRow {
     pub delivery: Option<super::orders::DeliveryView>,
     /// "Collect ₦20,500 at the door", for a part paid on delivery.
     pub collect: Option<String>,
+    /// "Your note: GIG waybill 4471", once shipped with one.
+    pub tracking_note: Option<String>,
     /// Shipped and paid on delivery: the shopper may refuse it at the door.
     pub refusable: bool,
     pub refuse_label: String,
@@ -175,6 +177,7 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
                 collect: part
                     .collect_on_delivery
                     .map(|money| fill(says.collect_on_delivery, amount(money, language))),
+                tracking_note: part.tracking_note.as_ref().map(|note| fill(says.your_tracking_note, note)),
                 refusable: part.collect_on_delivery.is_some()
                     && part.state == linkedall_shared::OrderState::Shipped,
                 refuse_label: fill(says.mark_refused_label, part.order_id),
@@ -238,21 +241,27 @@ pub fn matches_search(name: &str, query: &str) -> bool {
 /// `POST /vendor/orders/{id}/ship`: a refusal (not paid yet, already shipped) is shown on the
 /// dashboard.
 pub async fn ship<H: Host>(visit: &Visit<'_, H>, order_id: i64) -> Response<Bytes> {
-    advance(visit, &format!("/api/v1/vendor/orders/{order_id}/ship")).await
+    let note = visit.field("tracking_note").map(str::trim).filter(|n| !n.is_empty());
+    let body = note.map(|note| serde_json::json!({ "tracking_note": note }));
+    advance(visit, &format!("/api/v1/vendor/orders/{order_id}/ship"), body).await
 }
 
 /// `POST /vendor/orders/{id}/deliver`: as shipping.
 pub async fn deliver<H: Host>(visit: &Visit<'_, H>, order_id: i64) -> Response<Bytes> {
-    advance(visit, &format!("/api/v1/vendor/orders/{order_id}/deliver")).await
+    advance(visit, &format!("/api/v1/vendor/orders/{order_id}/deliver"), None).await
 }
 
 /// `POST /vendor/orders/{id}/refused`: a part paid on delivery refused at the door.
 pub async fn refused<H: Host>(visit: &Visit<'_, H>, order_id: i64) -> Response<Bytes> {
-    advance(visit, &format!("/api/v1/vendor/orders/{order_id}/refused")).await
+    advance(visit, &format!("/api/v1/vendor/orders/{order_id}/refused"), None).await
 }
 
-async fn advance<H: Host>(visit: &Visit<'_, H>, path: &str) -> Response<Bytes> {
-    match visit.post::<OrderPart>(path, None::<&()>, None).await {
+async fn advance<H: Host>(
+    visit: &Visit<'_, H>,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> Response<Bytes> {
+    match visit.post::<OrderPart>(path, body.as_ref(), None).await {
         Ok(_) => visit.redirect("/vendor"),
         Err(Failure::Refused { status, message }) if status != 403 => {
             dashboard(visit, Some((status, message))).await
