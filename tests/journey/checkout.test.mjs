@@ -389,3 +389,93 @@ test("a delivered product is rated by its shopper and answered by its vendor", (
 function escape(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+test("a vendor sets stock from a spreadsheet, ships with a note the shopper reads, and sees the month's earnings", (t) =>
+  journey(t, "journey-vendor-stock", async (page, base, shot, out) => {
+    const stamp = Date.now();
+    const vendorEmail = `gari-${stamp}@example.com`;
+    const shopperEmail = `chidi-${stamp}@example.com`;
+
+    // A vendor opens a shop in Nigeria and lists two products.
+    await page.goto(`${base}/open-shop?country=NG`);
+    await page.getByLabel("Shop name").fill(`Ijebu Gari ${stamp}`);
+    await page.getByLabel("City you ship from").fill("Lagos");
+    await page.getByLabel(/^Country/).fill("NG");
+    await page.getByLabel("Email").fill(vendorEmail);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Open my shop" }).click();
+    await page.waitForURL(/\/vendor$/);
+    const products = [];
+    for (const [name, stock] of [["Ijebu garri, 5 kg", "3"], ["Ofada rice, 2 kg", "4"]]) {
+      await page.goto(`${base}/vendor/products/new`);
+      await page.getByLabel("Name").fill(name);
+      await page.getByLabel("Category").selectOption({ index: 1 });
+      await page.getByLabel(/^Price in/).fill("4500");
+      await page.getByLabel("Units in stock").fill(stock);
+      await page.getByRole("button", { name: "Add the product" }).click();
+      await page.waitForURL(/\/vendor\/products\/\d+\?saved=1$/);
+      products.push(/\/vendor\/products\/(\d+)/.exec(page.url())[1]);
+    }
+
+    // The stock sheet: downloaded, changed with a mistake, previewed line by line.
+    await page.goto(`${base}/vendor`);
+    await page.getByRole("link", { name: "Update stock from a file" }).click();
+    await page.waitForURL(/\/vendor\/stock$/);
+    const download = await page.context().request.get(`${base}/vendor/stock.csv`);
+    assert.equal(download.status(), 200);
+    const sheet = await download.text();
+    assert.match(sheet, new RegExp(`^product_id,name,stock\\r\\n${products[0]},"Ijebu garri, 5 kg",3\\r\\n${products[1]},Ofada rice, 2 kg,4\\r\\n$`.replace("Ofada rice, 2 kg", '"Ofada rice, 2 kg"')));
+    const file = path.join(out, "stock.csv");
+    fs.writeFileSync(file, `product_id,name,stock\r\n${products[0]},"Ijebu garri, 5 kg",40\r\n${products[1]},"Ofada rice, 2 kg",lots\r\n`);
+    await page.getByLabel("Stock sheet (CSV file)").setInputFiles(file);
+    await page.getByRole("button", { name: "Preview the changes" }).click();
+    await page.getByText("Write the stock as a whole number from 0 to 1,000,000.").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Apply these changes" }).count(), 0, "nothing to apply while a line is wrong");
+    await shot("stock-sheet-mistake");
+    fs.writeFileSync(file, `product_id,name,stock\r\n${products[0]},"Ijebu garri, 5 kg",40\r\n${products[1]},"Ofada rice, 2 kg",0\r\n`);
+    await page.getByLabel("Stock sheet (CSV file)").setInputFiles(file);
+    await page.getByRole("button", { name: "Preview the changes" }).click();
+    await page.getByText("Changes: 2").waitFor();
+    await shot("stock-sheet-preview");
+    await page.getByRole("button", { name: "Apply these changes" }).click();
+    await page.waitForURL(/\/vendor\/stock\?applied=2$/);
+    await page.getByText("Stock updated for 2 products.").waitFor();
+    await page.goto(`${base}/vendor#products`);
+    const stockTable = await page.locator("table").filter({ hasText: "Ijebu garri" }).innerText();
+    assert.match(stockTable, /Ijebu garri, 5 kg\s+₦4,500\s+40/);
+    assert.match(stockTable, /Ofada rice, 2 kg\s+₦4,500\s+0/);
+    await page.goto(`${base}/p/${products[1]}`);
+    await page.getByText("Out of stock").first().waitFor();
+
+    // A shopper buys the garri paying on delivery; the vendor ships it with a note.
+    await page.goto(`${base}/p/${products[0]}`);
+    await page.locator("header nav.account").getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL((url) => url.pathname === "/");
+    await page.goto(`${base}/p/${products[0]}`);
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.waitForURL(/\/cart$/);
+    await page.getByRole("link", { name: "Check out" }).click();
+    await page.waitForURL(/\/login\?next=/);
+    await register(page, shopperEmail);
+    await page.waitForURL(/\/checkout$/);
+    await fillAddress(page, "0803 765 4321");
+    await page.getByRole("button", { name: "Place order" }).click();
+    await page.waitForURL(/\/orders\/\d+$/);
+    const order = /\/orders\/(\d+)$/.exec(page.url())[1];
+    await page.getByRole("radio", { name: /Pay on delivery/ }).check();
+    await page.getByRole("button", { name: /^Pay / }).click();
+    await page.getByText("Confirmed — you pay on delivery").waitFor();
+
+    await switchTo(page, base, vendorEmail, "/vendor");
+    await page.locator(`#tracking-${order}`).fill("GIG Logistics waybill 4471, the rider calls before 5 pm");
+    await page.getByRole("button", { name: `Mark order ${order} shipped` }).click();
+    await page.waitForURL(/\/vendor$/);
+    await page.getByText("Your note: GIG Logistics waybill 4471, the rider calls before 5 pm").waitFor();
+    const earnings = await page.locator("table").filter({ hasText: "On the way" }).innerText();
+    assert.match(earnings, /1\s+₦0\s+₦[\d,]+/, `one order on its way this month: ${earnings}`);
+    await shot("vendor-shipped-with-note-and-earnings");
+
+    await switchTo(page, base, shopperEmail, `/orders/${order}`);
+    await page.getByText("Note from the seller: GIG Logistics waybill 4471, the rider calls before 5 pm").waitFor();
+    await shot("order-with-seller-note");
+  }));
