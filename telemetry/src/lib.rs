@@ -7,13 +7,15 @@
 //!   application, access, audit and security.
 //! - [`metrics`]: the process-wide Prometheus recorder whose text `/metrics` renders.
 //! - [`traces`]: OpenTelemetry spans over OTLP/HTTP when the `OTEL_*` variables ask for them,
-//!   and the W3C `traceparent` that carries a trace from one process to the next.
+//!   and the W3C `traceparent` that carries a trace from one process to the next; failed spans
+//!   are kept whatever the sampling ratio ([`kept_errors`]).
 //!
 //! It sits beside the layers (it knows nothing of the shop's data), so the origin and the edge
 //! host can both depend on it.
 
 pub mod dataset;
 pub mod ecs;
+pub mod kept_errors;
 pub mod logs;
 pub mod metrics;
 pub mod traces;

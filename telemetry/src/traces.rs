@@ -11,7 +11,8 @@
 //! - `OTEL_SERVICE_NAME` (else the process's own name), `OTEL_RESOURCE_ATTRIBUTES`.
 //! - `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`: by default parent-based ratio sampling
 //!   (`parentbased_traceidratio`, ratio 1.0 unless `OTEL_TRACES_SAMPLER_ARG` says otherwise),
-//!   so a process keeps a trace exactly when the process before it did.
+//!   so a process keeps a trace exactly when the process before it did — except that a span
+//!   ending in error is exported whatever was decided ([`crate::kept_errors`]).
 //! - `OTEL_BSP_*` (the batch processor) and `OTEL_EXPORTER_OTLP_TRACES_HEADERS`/`TIMEOUT`.
 
 use std::sync::OnceLock;
@@ -101,13 +102,17 @@ fn provider(export: &TraceExport) -> Option<SdkTracerProvider> {
             return None;
         }
     };
+    use crate::kept_errors::{RecordUnsampled, SampledAndFailed};
+    let batch = opentelemetry_sdk::trace::BatchSpanProcessor::builder(exporter).build();
     let mut provider = SdkTracerProvider::builder()
-        .with_batch_exporter(exporter)
+        .with_span_processor(SampledAndFailed(batch))
         .with_resource(Resource::builder().with_service_name(export.service.clone()).build());
-    // Without `OTEL_TRACES_SAMPLER` the SDK's default would be "always on": parents decide.
+    // Without `OTEL_TRACES_SAMPLER` the SDK's default would be "always on": parents decide,
+    // and what they would drop is recorded so that a span that fails is still exported.
     if std::env::var("OTEL_TRACES_SAMPLER").is_err() {
-        provider =
-            provider.with_sampler(Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(export.ratio))));
+        provider = provider.with_sampler(RecordUnsampled(Sampler::ParentBased(Box::new(
+            Sampler::TraceIdRatioBased(export.ratio),
+        ))));
     }
     Some(provider.build())
 }
