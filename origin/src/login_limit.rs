@@ -123,6 +123,22 @@ impl LoginLimiter {
         self.failures_by_account.with(email.to_owned(), |tokens| *tokens = (*tokens - 1.0).max(0.0));
     }
 
+    /// Takes one costly account action (a registration, a reset mail: each costs a hash or a
+    /// mail) from `ip`'s allowance, or refuses it with a 429: the refusal is counted by
+    /// `count_refusal` and written to the security stream as `action`.
+    pub fn allow_costly(
+        &self,
+        ip: IpAddr,
+        action: &'static str,
+        count_refusal: impl FnOnce(),
+    ) -> Result<(), crate::error::Error> {
+        self.register(ip).map_err(|wait| {
+            count_refusal();
+            tracing::warn!(target: "security", action, outcome = "failure", client_ip = %ip, "{action} from this address rate limited");
+            crate::error::Error::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) }
+        })
+    }
+
     /// Takes one registration from `ip`'s allowance; `Err(retry_after)` when it is spent.
     pub fn register(&self, ip: IpAddr) -> Result<(), Duration> {
         let left = self.registrations.with(ip, |tokens| {

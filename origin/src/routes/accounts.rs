@@ -70,11 +70,9 @@ pub async fn register(
     ClientAddress(ip): ClientAddress,
     body: std::result::Result<Json<Registration>, JsonRejection>,
 ) -> Result<Response> {
-    if let Err(wait) = state.login_limit.register(ip) {
+    state.login_limit.allow_costly(ip, "register", || {
         metrics::counter!("registrations_refused_total", "reason" => "rate_limited").increment(1);
-        tracing::warn!(target: "security", action = "register", outcome = "failure", client_ip = %ip, "registrations from this address rate limited");
-        return Err(Error::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) });
-    }
+    })?;
     let Json(registration) = body?;
     let email = Email::parse(&registration.email)?;
     let password = NewPassword::parse(registration.password)?;

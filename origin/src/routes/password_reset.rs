@@ -23,7 +23,7 @@ use super::AppState;
 use super::accounts::signed_in;
 use crate::accounts::{Email, NewPassword};
 use crate::client_address::ClientAddress;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::mail::password_reset::{self, VALID_MINUTES};
 use crate::session_cache::Principal;
 
@@ -49,11 +49,9 @@ pub async fn request(
     ClientAddress(ip): ClientAddress,
     body: std::result::Result<Json<ResetRequest>, JsonRejection>,
 ) -> Result<Response> {
-    if let Err(wait) = state.login_limit.register(ip) {
+    state.login_limit.allow_costly(ip, "password-reset", || {
         metrics::counter!("password_resets_total", "outcome" => "rate_limited").increment(1);
-        tracing::warn!(target: "security", action = "password-reset", outcome = "failure", client_ip = %ip, "password resets from this address rate limited");
-        return Err(Error::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) });
-    }
+    })?;
     let Json(asked) = body?;
     let email = Email::parse(&asked.email)?;
     let language = asked.language.as_deref().and_then(Language::parse).unwrap_or(Language::En);
