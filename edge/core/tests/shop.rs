@@ -349,6 +349,7 @@ fn a_guest_fills_a_cart_in_the_browser_and_it_becomes_theirs_when_they_sign_in()
     // Checking out asks who they are; once signed in, the lines move into their own cart.
     let checkout = block_on(handle(get("/checkout", Some("la_cart=17-2.21-1")), &host));
     assert_eq!(header(&checkout, "location"), "/login?next=%2Fcheckout");
+    assert!(host.sent("GET", "/api/v1/addresses").is_empty(), "nothing more is asked before signing in");
     let signed_in = format!("{SESSION}; la_account=1.amaka%40example.com; la_cart=17-2.21-1");
     let checked = block_on(handle(get("/login?signed_in=1&next=%2Fcheckout", Some(&signed_in)), &host));
     assert_eq!(header(&checked, "location"), "/checkout");

@@ -188,21 +188,23 @@ async fn render<H: Host>(
     message: Option<(u16, String)>,
 ) -> Response<Bytes> {
     let country = delivery_country(visit).unwrap_or_default();
-    let saved = saved_addresses(visit, country).await;
-    let address = match typed {
-        Typed::Form(address) => address,
-        Typed::Saved(n) => saved.get(n).map_or_else(
-            || AddressForm { country: country.into(), ..AddressForm::default() },
-            AddressForm::from,
-        ),
-    };
     let mut path = cart_path(visit);
     if let Some(country) = delivery_country(visit) {
         path.push_str("&to=");
         path.push_str(country);
     }
+    // The cart first: a visitor who is not signed in is sent to sign in by its 401, before
+    // anything else is asked of the origin.
     match visit.get::<Cart>(&path).await {
         Ok(cart) => {
+            let saved = saved_addresses(visit, country).await;
+            let address = match typed {
+                Typed::Form(address) => address,
+                Typed::Saved(n) => saved.get(n).map_or_else(
+                    || AddressForm { country: country.into(), ..AddressForm::default() },
+                    AddressForm::from,
+                ),
+            };
             let words = visit.words();
             let status = match &message {
                 Some((status, _)) => *status,
