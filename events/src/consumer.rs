@@ -11,6 +11,7 @@
 
 use futures_util::future::BoxFuture;
 
+use crate::Cause;
 use crate::error::Result;
 use linkedall_events_schema::Envelope;
 use linkedall_store::Store;
@@ -50,6 +51,16 @@ impl Outcome {
 }
 
 /// Applies `event` to `consumer` at most once (see the module docs).
+/// The cause of an event a consumer writes while handling `event` (a low-stock alert, an
+/// order held for review): the trace goes on from the consumer's handling span, so the
+/// follow-on event's parent is the span that decided to write it; with traces off, the
+/// handled event's own trace context.
+pub fn follow_on_cause(event: &Envelope) -> Cause {
+    let traceparent =
+        linkedall_telemetry::traceparent_of(&tracing::Span::current()).or_else(|| event.traceparent.clone());
+    Cause { traceparent, ..Cause::default() }
+}
+
 pub async fn process(store: &Store, consumer: &dyn Consumer, event: &Envelope) -> Result<Outcome> {
     if !consumer.wants(&event.kind) {
         return Ok(Outcome::NotWanted);

@@ -159,6 +159,12 @@ async fn an_order_is_one_trace_from_the_api_to_the_consumers() {
     let products: Value =
         http.get(shop.url("/api/v1/products?limit=1")).send().await.unwrap().json().await.unwrap();
     let product = products["items"][0]["id"].as_i64().expect("a seeded product");
+    // Low on stock after this order, so the inventory consumer writes a follow-on event.
+    linkedall_origin::testing::execute(
+        &db.store,
+        &format!("UPDATE products SET stock = 4 WHERE id = {product}"),
+    )
+    .await;
 
     // The shopper orders through the edge, which starts the trace.
     let placed = http
@@ -174,10 +180,11 @@ async fn an_order_is_one_trace_from_the_api_to_the_consumers() {
     let answered = placed.headers()["traceparent"].to_str().unwrap().to_owned();
     let trace_id = answered.split('-').nth(1).expect("a traceparent").to_owned();
 
-    until("the consumers' handling of order.created is exported", || async {
-        of_trace(&spans, &trace_id).iter().any(|s| {
+    until("the consumers' handling of order.created and the follow-on publish are exported", || async {
+        let trace = of_trace(&spans, &trace_id);
+        trace.iter().any(|s| {
             s.kind == SpanKind::Consumer && s.attributes.get("kind").is_some_and(|k| k == "order.created")
-        })
+        }) && trace.iter().any(|s| s.kind == SpanKind::Producer && s.name == "publish product.low_stock")
     })
     .await;
     edge.shutdown().await;
@@ -249,6 +256,18 @@ async fn an_order_is_one_trace_from_the_api_to_the_consumers() {
         assert_eq!(handling.service, "origin-consumers");
         assert_eq!(handling.parent_span_id, publish.span_id, "{handling:?}");
     }
+
+    // The inventory consumer's follow-on event (the product is low on stock) goes on from the
+    // span that handled order.created: its publish is that span's child.
+    let follow_on = trace
+        .iter()
+        .find(|s| s.kind == SpanKind::Producer && s.name == "publish product.low_stock")
+        .unwrap_or_else(|| panic!("no publish of the follow-on event:\n{}", describe()));
+    let decided = handled
+        .iter()
+        .find(|h| h.span_id == follow_on.parent_span_id)
+        .unwrap_or_else(|| panic!("the follow-on's parent is not a consumer's handling:\n{}", describe()));
+    assert!(decided.name.starts_with("inventory"), "{decided:?}");
 
     // Every span but the edge's has its parent in the trace.
     for span in trace.iter().filter(|s| s.span_id != edge_span.span_id) {

@@ -23,7 +23,6 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
-use crate::Cause;
 use crate::consumer::Consumer;
 use crate::error::{Error, Result};
 use linkedall_events_schema::Envelope;
@@ -230,7 +229,7 @@ impl FraudCheck {
 
 /// Emits `order.held_for_review` for `held`, caused by `event`.
 async fn hold(tx: &mut WriteTx, event: &Envelope, held: &OrderHeld) -> Result<()> {
-    let cause = Cause { traceparent: event.traceparent.clone(), ..Cause::default() };
+    let cause = crate::consumer::follow_on_cause(event);
     tx.emit(&Event::about_order(held.order_id, held)?, &cause).await?;
     metrics::counter!("fraud_orders_held_total").increment(1);
     tracing::warn!(order = held.order_id, score = held.score, reasons = ?held.reasons, "order held for fraud review");

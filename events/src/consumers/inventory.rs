@@ -10,7 +10,6 @@
 
 use futures_util::future::BoxFuture;
 
-use crate::Cause;
 use crate::consumer::Consumer;
 use crate::error::Result;
 use linkedall_events_schema::Envelope;
@@ -77,7 +76,7 @@ impl Consumer for Inventory {
                 tx.set_stock_level(product, level, stock).await?;
                 if level == StockLevel::Low && before != Some(StockLevel::Low) {
                     let alert = LowStock(StockAlert { product_id: product, vendor_id, stock: Some(stock) });
-                    let cause = Cause { traceparent: event.traceparent.clone(), ..Cause::default() };
+                    let cause = crate::consumer::follow_on_cause(event);
                     tx.emit(&Event::about_product(product, &alert)?, &cause).await?;
                     metrics::counter!("inventory_alerts_total", "level" => "low").increment(1);
                     tracing::info!(product, stock, "product is low on stock");
