@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::DomainError;
 
 /// The version of the wire format this build writes and reads.
-pub const WIRE_VERSION: u8 = 5;
+pub const WIRE_VERSION: u8 = 6;
 
 /// The media type a client puts in `Accept` to get this format instead of JSON.
 pub const MEDIA_TYPE: &str = "application/x-postcard";
@@ -81,6 +81,14 @@ mod tests {
                     text: "Thank you".into(),
                     answered_at: "2026-12-07T11:00:00Z".into(),
                 }),
+            }],
+            photos: vec![Photo {
+                product: ProductId::new(7),
+                hash: "0123456789abcdef0123456789abcdef".into(),
+                format: PhotoFormat::Jpeg,
+                width: 1600,
+                height: 1200,
+                thumbhash: "3OcRJYB4d3h/iIeHeEh3eIhw+j3A".into(),
             }],
         }
     }
