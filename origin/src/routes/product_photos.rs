@@ -119,13 +119,12 @@ fn photo_ids(
     Ok((id, hash))
 }
 
-/// After an edit committed: every page showing the product forgets it, the dropped photo's
-/// objects go, and a new photo's variants are made in the background.
+/// After an edit committed: every page showing the product forgets it, and the dropped
+/// photo's objects go before the answer (so a vendor who reads "removed" finds no file).
 async fn after_commit(state: &AppState, id: ProductId, edited: &PhotosEdited, why: &'static str) {
     state.catalog_cache.products_changed(&[id], why).await;
-    if let Some(dropped) = edited.dropped.clone() {
-        let media = state.media.clone();
-        tokio::spawn(async move { media.delete_photo(&dropped).await });
+    if let Some(dropped) = &edited.dropped {
+        state.media.delete_photo(dropped).await;
     }
 }
 
