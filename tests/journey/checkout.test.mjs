@@ -34,7 +34,8 @@ import { chromiumArgs, chromiumPath, missing, phone, reportsDir } from "./browse
 
 /**
  * Runs `steps(page, base, shot, out, shop)` in headless Chromium on a phone's screen against a
- * demo stack of its own; `shot(name)` writes the next numbered screenshot to `quality/<name>/`.
+ * demo stack of its own; `shot(name)` writes the next numbered screenshot to `quality/<name>/`
+ * (the whole page; `shot(name, { fullPage: false })` what the phone's screen shows).
  */
 async function journey(t, name, steps) {
   const reason = await missing();
@@ -59,9 +60,9 @@ async function journey(t, name, steps) {
     page.setDefaultTimeout(20_000);
     const out = reportsDir(name);
     let step = 0;
-    const shot = async (what) => {
+    const shot = async (what, { fullPage = true } = {}) => {
       step += 1;
-      await page.screenshot({ path: path.join(out, `${String(step).padStart(2, "0")}-${what}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(out, `${String(step).padStart(2, "0")}-${what}.png`), fullPage });
     };
     await steps(page, base, shot, out, shop);
   } finally {
@@ -332,7 +333,8 @@ test("a delivered product is rated by its shopper and answered by its vendor", (
       const buffer = await photoOf(page, colour);
       await page.locator("#photo").setInputFiles({ name: `shea-${n}.jpg`, mimeType: "image/jpeg", buffer });
       await page.getByRole("button", { name: "Add a photo" }).click();
-      await page.waitForURL(/\?photo=1$/);
+      // The page comes back with the photo listed (the address is `?photo=1` both times).
+      await page.locator(".console-photos li").nth(n - 1).waitFor();
       await page.getByText("Your photo is on the product page.").waitFor();
     }
     assert.equal(await page.locator(".console-photos li").count(), 2);
@@ -350,16 +352,23 @@ test("a delivered product is rated by its shopper and answered by its vendor", (
       assert.match(await photos.nth(i).getAttribute("alt"), new RegExp(`^Photo ${i + 1} of 2 of Shea butter 250 g$`));
     }
     await page.locator(".gallery-thumbs a").nth(1).click();
+    await page.waitForURL(/#photo-2$/);
+    // The second photo fills the strip (scrolled and snapped to it) and has loaded.
     await page.waitForFunction(() => {
-      const second = document.querySelectorAll(".gallery-strip img")[1];
-      return second.complete && second.naturalWidth > 0;
+      const strip = document.querySelector(".gallery-strip").getBoundingClientRect();
+      const second = document.getElementById("photo-2");
+      const image = second.querySelector("img");
+      return Math.abs(second.getBoundingClientRect().left - strip.left) < 2 && image.complete && image.naturalWidth > 0;
     });
+    // What the phone's screen shows (a full-page capture lays the page out again, taller,
+    // and the strip's scroll position does not survive it).
+    await page.locator(".gallery").scrollIntoViewIfNeeded();
     const shown = await photos.evaluateAll((images) => images.map((image) => [image.naturalWidth, image.currentSrc]));
     for (const [width, source] of shown) {
       assert.ok(width > 0 && width <= 800, `resized: ${width} px from ${source}`);
       assert.match(source, /\/cdn-cgi\/image\/width=\d+/);
     }
-    await shot("product-gallery");
+    await shot("product-gallery", { fullPage: false });
 
     // A shopper buys it, paying on delivery.
     await page.locator("header nav.account").getByRole("button", { name: "Sign out" }).click();
