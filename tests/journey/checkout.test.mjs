@@ -369,6 +369,16 @@ test("a delivered product is rated by its shopper and answered by its vendor", (
       assert.match(source, /\/cdn-cgi\/image\/width=\d+/);
     }
     await shot("product-gallery", { fullPage: false });
+    // axe-core finds nothing to fix in the gallery, in English and in Arabic (right to left).
+    const { default: axe } = await import("axe-core");
+    for (const language of ["en", "ar"]) {
+      await page.goto(`${base}/p/${product}?lang=${language}`);
+      await page.evaluate(axe.source);
+      const audit = await page.evaluate(() => window.axe.run(".product", { resultTypes: ["violations"] }));
+      const found = audit.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(", ")}`);
+      assert.deepEqual(found, [], `axe on the gallery (${language})`);
+    }
+    await page.goto(`${base}/p/${product}?lang=en`);
 
     // A shopper buys it, paying on delivery.
     await page.locator("header nav.account").getByRole("button", { name: "Sign out" }).click();
