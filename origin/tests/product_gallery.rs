@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use linkedall_events_schema::{catalogue::validate, payloads::PhotoChange, payloads::ProductUpdated};
 use linkedall_images::fixtures::jpeg;
-use linkedall_origin::testing::{TestDatabase, TestOrigin, number};
-use linkedall_store::Backend;
+use linkedall_origin::testing::{TestDatabase, TestOrigin, execute, number};
+use linkedall_store::{Backend, Store};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -34,6 +34,7 @@ on_both_backends!(
     making_main_and_removing_reorder_purge_announce_and_delete_the_files,
     a_replaced_photo_keeps_its_place_and_its_files_go,
     bad_ids_and_other_vendors_are_refused_with_problems,
+    a_photo_from_before_the_gallery_becomes_its_main_one,
 );
 
 async fn register_vendor(origin: &TestOrigin, email: &str) -> String {
@@ -372,4 +373,54 @@ async fn bad_ids_and_other_vendors_are_refused_with_problems(origin: TestOrigin)
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     assert_eq!(shown(&origin, product).await.0, vec![hash.clone()], "nothing changed");
     assert_eq!(photo_changes(&origin, product).await.len(), 1, "refusals announce nothing");
+}
+
+/// Migration 0020 (run again here: it is written to be re-run) turns a product's single photo
+/// of before the gallery into its first, main photo, and adds nothing the second time.
+async fn a_photo_from_before_the_gallery_becomes_its_main_one(origin: TestOrigin) {
+    let vendor = register_vendor(&origin, "ada@example.com").await;
+    let product = create_product(&origin, &vendor).await;
+    let hash = "0123456789abcdef0123456789abcdef";
+    execute(
+        &origin.db.store,
+        &format!(
+            "INSERT INTO product_photos (product_id, hash, format, width, height, thumbhash) \
+             VALUES ({product}, '{hash}', 'jpeg', 1600, 1200, 'abc')"
+        ),
+    )
+    .await;
+    assert_eq!(shown(&origin, product).await, (vec![], None), "not in the gallery yet");
+    for _ in 0..2 {
+        match &origin.db.store {
+            Store::Postgres(pool) => {
+                sqlx::raw_sql(include_str!("../../store/migrations/postgres/0020_product_gallery.sql"))
+                    .execute(pool)
+                    .await
+                    .map(drop)
+            }
+            Store::Sqlite(pool) => {
+                sqlx::raw_sql(include_str!("../../store/migrations/sqlite/0020_product_gallery.sql"))
+                    .execute(pool)
+                    .await
+                    .map(drop)
+            }
+        }
+        .expect("the migration runs");
+    }
+    assert_eq!(
+        number(
+            &origin.db.store,
+            &format!("SELECT count(*) FROM product_gallery WHERE product_id = {product}")
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        number(
+            &origin.db.store,
+            &format!("SELECT CAST(position AS BIGINT) FROM product_gallery WHERE product_id = {product} AND hash = '{hash}'")
+        )
+        .await,
+        0
+    );
 }
