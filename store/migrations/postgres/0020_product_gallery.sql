@@ -13,12 +13,17 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '5min';
 
+-- position (0 to 7) and the sides in pixels (bounded by LINKEDALL_MEDIA_MAX_SIDE) are INTEGER, as
+-- in product_photos, so one row type reads both tables.
 CREATE TABLE IF NOT EXISTS product_gallery (
     product_id BIGINT NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+    -- squawk-ignore prefer-bigint-over-int
     position   INTEGER NOT NULL CHECK (position >= 0),
     hash       TEXT NOT NULL CHECK (hash ~ '^[0-9a-f]{32}$'),
     format     TEXT NOT NULL CHECK (format IN ('jpeg', 'png', 'webp')),
+    -- squawk-ignore prefer-bigint-over-int
     width      INTEGER NOT NULL CHECK (width > 0),
+    -- squawk-ignore prefer-bigint-over-int
     height     INTEGER NOT NULL CHECK (height > 0),
     thumbhash  TEXT NOT NULL,
     -- Whether the preset variants are all stored: pending, ready, or failed (then they are
