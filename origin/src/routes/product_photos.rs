@@ -206,6 +206,9 @@ async fn edit_by_hash(
     record(action, id, &vendor, outcome.as_ref());
     let edited = outcome?;
     after_commit(&state, id, &edited, "product photos changed").await;
+    if matches!(action, Action::Remove) {
+        metrics::counter!("photo_deletions_total").increment(1);
+    }
     Ok(Json(PhotosAnswer { photo: None, photos: edited.photos }))
 }
 
@@ -279,10 +282,9 @@ async fn upload_and_edit(
     };
     metrics::counter!("photo_uploads_total", "outcome" => label).increment(1);
     metrics::histogram!("photo_upload_seconds").record(started.elapsed().as_secs_f64());
-    let outcome = outcome.map(|(photo, edited)| {
+    if let Ok((photo, _)) = &outcome {
         tracing::info!(product = %product, hash = %photo.hash, width = photo.width, height = photo.height, "product photo stored");
-        (photo, edited)
-    });
+    }
     record(action, product, &vendor, outcome.as_ref().map(|(_, edited)| edited));
     let (photo, edited) = outcome?;
     Ok((photo, edited.photos))
