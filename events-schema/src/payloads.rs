@@ -237,13 +237,23 @@ pub struct ProductUpdated {
     pub photo_change: Option<PhotoChange>,
 }
 
-/// What a vendor did to a product's photo, as `product.updated` carries it.
+/// What a vendor did to a product's photos, as `product.updated` carries it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PhotoChange {
-    /// The photo shown now; `null` when the vendor removed it.
+    /// The main photo now (the first of the product's photos, the one cards show); `null`
+    /// when the product has no photo left.
     pub photo: Option<EventPhoto>,
     /// The content hash of the photo it replaced or removed, if there was one.
     pub previous_hash: Option<String>,
+    /// `added`, `replaced`, `removed` or `made_main` (added compatibly with the gallery; absent
+    /// from events written when a product had one photo, which were all replacements or
+    /// removals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The content hashes of all the product's photos after the change, in order, the main
+    /// one first (added compatibly with the gallery, like `action`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gallery: Option<Vec<String>>,
 }
 
 /// A product photo in events: the fields of the shared `Photo` type, the format spelled as

@@ -165,7 +165,9 @@ impl Error {
                 | StoreError::IdempotencyKeyInFlight
                 | StoreError::PaymentMismatch(_)
                 | StoreError::QuoteChanged { .. }
-                | StoreError::AlreadyReviewed { .. },
+                | StoreError::AlreadyReviewed { .. }
+                | StoreError::TooManyPhotos { .. }
+                | StoreError::PhotoAlreadyThere { .. },
             ) => StatusCode::CONFLICT,
             Error::Unprocessable(_)
             | Error::Store(
@@ -238,6 +240,8 @@ impl Error {
             Error::Store(StoreError::NotDeliveredToYou { .. }) => "not-delivered-to-you",
             Error::Store(StoreError::AlreadyReviewed { .. }) => "already-reviewed",
             Error::Store(StoreError::InvalidReview(_)) => "invalid-review",
+            Error::Store(StoreError::TooManyPhotos { .. }) => "too-many-photos",
+            Error::Store(StoreError::PhotoAlreadyThere { .. }) => "photo-already-there",
             Error::BadSignature => "bad-signature",
             Error::NoSuchRoute { .. } => "no-such-route",
             Error::MethodNotAllowed { .. } => "method-not-allowed",

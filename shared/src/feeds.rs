@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Category, Cursor, Product, ProductCard, Review, Vendor};
+use crate::{Category, Cursor, Photo, Product, ProductCard, Review, Vendor};
 
 /// The home page: every category and a shelf of featured products.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,14 +21,20 @@ pub struct ProductList {
     pub next_cursor: Option<Cursor>,
 }
 
-/// A product page: the product, who sells it, where it is filed, and its newest reviews (at
-/// most [`REVIEWS_ON_PRODUCT_PAGE`](crate::review::REVIEWS_ON_PRODUCT_PAGE)).
+/// A product page: the product, who sells it, where it is filed, its newest reviews (at
+/// most [`REVIEWS_ON_PRODUCT_PAGE`](crate::review::REVIEWS_ON_PRODUCT_PAGE)), and its photos.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductDetail {
     pub product: Product,
     pub vendor: Vendor,
     pub category: Category,
     pub reviews: Vec<Review>,
+    /// Every photo of the product in the vendor's order, at most
+    /// [`MAX_PHOTOS_PER_PRODUCT`](crate::media::MAX_PHOTOS_PER_PRODUCT); the first is
+    /// `product.photo`, the main one. Empty when the product has none (and in JSON written
+    /// before the gallery, which lacks the field).
+    #[serde(default)]
+    pub photos: Vec<Photo>,
 }
 
 /// A vendor's storefront: the vendor and a page of their products.

@@ -45,7 +45,7 @@ pub use fx::{FxRates, ShownPrice};
 pub use ids::{CategoryId, ProductId, VendorId};
 pub use latency::{LATENCY_BUCKETS, LATENCY_OBJECTIVE_SECS};
 pub use market::{ELSEWHERE, Language, MARKETS, Market, OriginSite, Region};
-pub use media::{MediaPath, Photo, PhotoFormat, Preset};
+pub use media::{MAX_PHOTOS_PER_PRODUCT, MediaPath, Photo, PhotoFormat, Preset, valid_hash};
 pub use money::{Currency, MAX_PRICE_MAJOR, Money};
 pub use order::{Order, OrderItem, OrderPart, OrderState, PartDelivery};
 pub use page::{Cursor, Limit};

@@ -57,6 +57,10 @@ impl Preset {
     }
 }
 
+/// The most photos a product may have. The first of them is its main photo: the one cards,
+/// `og:image`, JSON-LD and sitemaps show; the product page shows them all, in order.
+pub const MAX_PHOTOS_PER_PRODUCT: usize = 8;
+
 /// File formats of stored photos. Originals are JPEG, PNG or WebP; variants WebP or JPEG.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PhotoFormat {

@@ -13,7 +13,7 @@ use crate::error::DomainError;
 
 /// Version prefix of edge cache keys: bump when the rendered HTML changes shape, so a deploy
 /// does not serve old markup. Keys are `version|path|variant`.
-pub const EDGE_CACHE_KEY_VERSION: &str = "v6";
+pub const EDGE_CACHE_KEY_VERSION: &str = "v7";
 
 /// Path under the shop's own host where the Workers adapter stores cache entries (Cache API
 /// keys must be URLs), followed by the URI-encoded key. Cloudflare purges by prefix reach

@@ -82,6 +82,14 @@ mod tests {
                     answered_at: "2026-12-07T11:00:00Z".into(),
                 }),
             }],
+            photos: vec![Photo {
+                product: ProductId::new(7),
+                hash: "0123456789abcdef0123456789abcdef".into(),
+                format: PhotoFormat::Jpeg,
+                width: 1600,
+                height: 1200,
+                thumbhash: "3OcRJYB4d3h/iIeHeEh3eIhw+j3A".into(),
+            }],
         }
     }
 

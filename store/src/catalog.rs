@@ -1,5 +1,5 @@
-//! The catalog as shoppers browse it (tables `categories`, `products`, `vendors` and the main
-//! `product_photos`): the home feed, category and vendor listings, a product's page. Every
+//! The catalog as shoppers browse it (tables `categories`, `products`, `vendors` and
+//! `product_gallery`): the home feed, category and vendor listings, a product's page. Every
 //! statement is written once for both backends and runs on the pool; search, which differs
 //! between them as a whole, is `search.rs`.
 
@@ -116,8 +116,9 @@ impl Store {
         Ok(into_page(cards(rows)?, limit))
     }
 
-    /// A product with its vendor, category and newest reviews, for its page (the reviews are
-    /// read only when its rating says there are some).
+    /// A product with its vendor, category, newest reviews and photos, for its page (the
+    /// reviews are read only when its rating says there are some, the photos when it has a
+    /// main one).
     pub async fn product(&self, id: ProductId) -> Result<Option<ProductDetail>> {
         let _t = QueryTimer::start(self.dialect().as_str(), "product");
         let product_sql = format!(
@@ -152,10 +153,15 @@ impl Store {
                 vendor: vendor.into(),
                 category: category.into(),
                 reviews: Vec::new(),
+                photos: Vec::new(),
             })
         })?;
         if detail.product.rating.count > 0 {
             detail.reviews = self.product_reviews(id, None, REVIEWS_ON_PRODUCT_PAGE).await?.items;
+        }
+        // The main photo came with the product's row; the others only when there are others.
+        if detail.product.photo.is_some() {
+            detail.photos = self.product_photos(id).await?;
         }
         Ok(Some(detail))
     }

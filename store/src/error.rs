@@ -73,6 +73,14 @@ pub enum Error {
     #[error("{shop} does not deliver to {}", linkedall_shared::Market::of_country(country).name)]
     DoesNotDeliver { shop: String, country: &'static str },
 
+    /// A product has as many photos as it may: one must go before another is added.
+    #[error("product {product} has {limit} photos, the most a product may have: remove one first")]
+    TooManyPhotos { product: i64, limit: usize },
+
+    /// The photo uploaded is already one of the product's photos.
+    #[error("this photo is already one of product {product}'s photos")]
+    PhotoAlreadyThere { product: i64 },
+
     /// A password reset link that is unknown, used already or expired.
     #[error("this password reset link has expired or was used already; ask for a new one")]
     ResetLinkInvalid,

@@ -17,8 +17,10 @@ pub(crate) const CARD_COLUMNS: &str = "p.id, p.name, p.slug, p.currency, p.price
      ph.hash AS photo_hash, ph.format AS photo_format, ph.width AS photo_width, \
      ph.height AS photo_height, ph.thumbhash AS photo_thumbhash, p.rating_count, p.rating_sum";
 
-/// Joins each product (`p`) with its photo, if any (`ph`), for [`CARD_COLUMNS`].
-pub(crate) const PHOTO_JOIN: &str = "LEFT JOIN product_photos ph ON ph.product_id = p.id";
+/// Joins each product (`p`) with its main photo, if any (`ph`: the first of its photos), for
+/// [`CARD_COLUMNS`].
+pub(crate) const PHOTO_JOIN: &str =
+    "LEFT JOIN product_gallery ph ON ph.product_id = p.id AND ph.position = 0";
 
 #[derive(sqlx::FromRow)]
 pub struct CategoryRow {
@@ -85,8 +87,8 @@ impl From<VendorRow> for Vendor {
 }
 
 /// A product joined with its vendor's name and city, as listings show it.
-/// A product row's photo columns, from its LEFT JOIN with `product_photos` (all null when the
-/// product has no photo).
+/// A product row's main photo columns, from its LEFT JOIN with `product_gallery` (all null
+/// when the product has no photo).
 #[derive(sqlx::FromRow)]
 pub struct PhotoJoin {
     pub photo_hash: Option<String>,

@@ -11,7 +11,8 @@
 // A second shopper pays on delivery; a third forgot their password: the link arrives by mail (a
 // file, the demo having no SMTP server), sets a new password, signs them in, and works once.
 //
-// A third journey reviews: a vendor opens a shop and lists a product, a shopper buys it paying on
+// A third journey reviews: a vendor opens a shop and lists a product with two photos (the
+// product page shows both, resized at the edge, as a gallery), a shopper buys it paying on
 // delivery, the vendor ships and delivers it from the console, the shopper rates it from the
 // order page (the review shows there), the vendor answers from the dashboard, and the product
 // page shows the rating, the review, the answer and their structured data.
@@ -33,7 +34,8 @@ import { chromiumArgs, chromiumPath, missing, phone, reportsDir } from "./browse
 
 /**
  * Runs `steps(page, base, shot, out, shop)` in headless Chromium on a phone's screen against a
- * demo stack of its own; `shot(name)` writes the next numbered screenshot to `quality/<name>/`.
+ * demo stack of its own; `shot(name)` writes the next numbered screenshot to `quality/<name>/`
+ * (the whole page; `shot(name, { fullPage: false })` what the phone's screen shows).
  */
 async function journey(t, name, steps) {
   const reason = await missing();
@@ -58,9 +60,9 @@ async function journey(t, name, steps) {
     page.setDefaultTimeout(20_000);
     const out = reportsDir(name);
     let step = 0;
-    const shot = async (what) => {
+    const shot = async (what, { fullPage = true } = {}) => {
       step += 1;
-      await page.screenshot({ path: path.join(out, `${String(step).padStart(2, "0")}-${what}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(out, `${String(step).padStart(2, "0")}-${what}.png`), fullPage });
     };
     await steps(page, base, shot, out, shop);
   } finally {
@@ -325,6 +327,59 @@ test("a delivered product is rated by its shopper and answered by its vendor", (
     await page.waitForURL(/\/vendor\/products\/\d+\?saved=1$/);
     const product = /\/vendor\/products\/(\d+)/.exec(page.url())[1];
 
+    // Two photos from files (drawn here on a canvas, as a phone's camera would give them): each
+    // goes through the upload pipeline and is added after the other, the first the main one.
+    for (const [n, colour] of [[1, "#c8a165"], [2, "#5b8c3a"]]) {
+      const buffer = await photoOf(page, colour);
+      await page.locator("#photo").setInputFiles({ name: `shea-${n}.jpg`, mimeType: "image/jpeg", buffer });
+      await page.getByRole("button", { name: "Add a photo" }).click();
+      // The page comes back with the photo listed (the address is `?photo=1` both times).
+      await page.locator(".console-photos li").nth(n - 1).waitFor();
+      await page.getByText("Your photo is on the product page.").waitFor();
+    }
+    assert.equal(await page.locator(".console-photos li").count(), 2);
+    assert.equal(await page.getByRole("button", { name: "Make main: photo 2" }).count(), 1);
+    await shot("vendor-photos");
+
+    // The product page shows both, resized at the edge: a gallery whose second photo the
+    // thumbnail's link scrolls to, without any script.
+    await page.goto(`${base}/p/${product}`);
+    const photos = page.locator(".gallery-strip img");
+    assert.equal(await photos.count(), 2);
+    for (let i = 0; i < 2; i += 1) {
+      assert.match(await photos.nth(i).getAttribute("src"), /^\/cdn-cgi\/image\/width=\d+,format=auto\/media\/products\//);
+      assert.match(await photos.nth(i).getAttribute("srcset"), /\/cdn-cgi\/image\/width=\d+,format=auto\/media\/products\/\S+ \d+w/);
+      assert.match(await photos.nth(i).getAttribute("alt"), new RegExp(`^Photo ${i + 1} of 2 of Shea butter 250 g$`));
+    }
+    await page.locator(".gallery-thumbs a").nth(1).click();
+    await page.waitForURL(/#photo-2$/);
+    // The second photo fills the strip (scrolled and snapped to it) and has loaded.
+    await page.waitForFunction(() => {
+      const strip = document.querySelector(".gallery-strip").getBoundingClientRect();
+      const second = document.getElementById("photo-2");
+      const image = second.querySelector("img");
+      return Math.abs(second.getBoundingClientRect().left - strip.left) < 2 && image.complete && image.naturalWidth > 0;
+    });
+    // What the phone's screen shows (a full-page capture lays the page out again, taller,
+    // and the strip's scroll position does not survive it).
+    await page.locator(".gallery").scrollIntoViewIfNeeded();
+    const shown = await photos.evaluateAll((images) => images.map((image) => [image.naturalWidth, image.currentSrc]));
+    for (const [width, source] of shown) {
+      assert.ok(width > 0 && width <= 800, `resized: ${width} px from ${source}`);
+      assert.match(source, /\/cdn-cgi\/image\/width=\d+/);
+    }
+    await shot("product-gallery", { fullPage: false });
+    // axe-core finds nothing to fix in the gallery, in English and in Arabic (right to left).
+    const { default: axe } = await import("axe-core");
+    for (const language of ["en", "ar"]) {
+      await page.goto(`${base}/p/${product}?lang=${language}`);
+      await page.evaluate(axe.source);
+      const audit = await page.evaluate(() => window.axe.run(".product", { resultTypes: ["violations"] }));
+      const found = audit.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(", ")}`);
+      assert.deepEqual(found, [], `axe on the gallery (${language})`);
+    }
+    await page.goto(`${base}/p/${product}?lang=en`);
+
     // A shopper buys it, paying on delivery.
     await page.locator("header nav.account").getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL((url) => url.pathname === "/");
@@ -385,6 +440,27 @@ test("a delivered product is rated by its shopper and answered by its vendor", (
     assert.equal(data.review[0].reviewRating.ratingValue, 4);
     await shot("product-with-review");
   }));
+
+/** A 1200×900 photo-like JPEG drawn on a canvas in `page`: a gradient from `colour`, and a circle. */
+async function photoOf(page, colour) {
+  const dataUrl = await page.evaluate((colour) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 1200;
+    canvas.height = 900;
+    const context = canvas.getContext("2d");
+    const gradient = context.createLinearGradient(0, 0, 1200, 900);
+    gradient.addColorStop(0, colour);
+    gradient.addColorStop(1, "#f4efe6");
+    context.fillStyle = gradient;
+    context.fillRect(0, 0, 1200, 900);
+    context.fillStyle = "#fffaf0";
+    context.beginPath();
+    context.arc(600, 450, 260, 0, 2 * Math.PI);
+    context.fill();
+    return canvas.toDataURL("image/jpeg", 0.9);
+  }, colour);
+  return Buffer.from(dataUrl.split(",")[1], "base64");
+}
 
 function escape(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

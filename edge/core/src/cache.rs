@@ -213,12 +213,12 @@ mod tests {
         let product = Route::Product { id: ProductId::new(9), slug: "old-name".into() };
         assert_eq!(
             key(&product, &at(None)).unwrap().as_str(),
-            "v6|/p/9|currency=USD,lang=en",
+            "v7|/p/9|currency=USD,lang=en",
             "keyed by id: the slug is the client's to invent"
         );
         let lite_swahili =
             Locale { language: linkedall_shared::Language::Sw, ..at(Some("ke")) }.with_lite(true);
-        assert_eq!(key(&product, &lite_swahili).unwrap().as_str(), "v6|/p/9|currency=KES,lang=sw,lite");
+        assert_eq!(key(&product, &lite_swahili).unwrap().as_str(), "v7|/p/9|currency=KES,lang=sw,lite");
         let search = |q: &str| key(&Route::parse(&http::Method::GET, "/search", Some(q)), &at(Some("NG")));
         assert_eq!(search("q=Shea++BUTTER"), search("q=shea%20butter"));
         assert_eq!(key(&Route::Proxy, &at(None)), None);

@@ -25,6 +25,7 @@ pub mod dates;
 pub mod delivery_reach;
 pub mod error;
 mod fx_rates;
+pub mod gallery_words;
 mod host;
 mod image_fit;
 mod image_resize;

@@ -13,6 +13,7 @@ use crate::assets;
 use crate::browse_words::BrowseWords;
 use crate::browsing::{self, Pager, RefineForm};
 use crate::category_names;
+use crate::gallery_words::GalleryWords;
 use crate::locale::{LANGUAGE_PARAM, Locale};
 use crate::placeholder;
 use crate::ratings::{self, RatingView, ReviewView};
@@ -488,8 +489,18 @@ pub struct ProductPage {
     pub stock: String,
     pub low_stock: bool,
     pub image: String,
-    /// The vendor's photo when there is one; `image` otherwise.
+    /// The vendor's main photo when there is one; `image` otherwise.
     pub photo: Option<PhotoView>,
+    /// The main photo's text alternative: the product's name, or "Photo 1 of 3 of …" in a
+    /// gallery.
+    pub photo_alt: String,
+    /// The product's other photos, after the main one (none on lite pages): with them the
+    /// photos are a gallery.
+    pub gallery: Vec<GalleryPhoto>,
+    /// A thumbnail of every photo, the main one first, each a link to its photo (`#photo-N`),
+    /// when there is a gallery.
+    pub thumbnails: Vec<GalleryPhoto>,
+    pub gallery_says: &'static GalleryWords,
     pub vendor_name: String,
     pub vendor_path: String,
     /// ", ships from Nairobi, KE." in the page's language, the place isolated.
@@ -506,12 +517,49 @@ pub struct ProductPage {
     pub says: &'static ReviewWords,
 }
 
+/// One photo of a product's gallery (or its thumbnail): where it is on the page
+/// (`photo-2`), its image, and its text alternative ("Photo 2 of 3 of …").
+pub struct GalleryPhoto {
+    pub anchor: String,
+    pub view: PhotoView,
+    pub alt: String,
+}
+
+/// A product page's photos beyond the main one, and a thumbnail of each photo: a gallery when
+/// the product has more than one photo and the page is not lite (which shows one small image).
+fn gallery(detail: &ProductDetail, shopper: &Shopper) -> (Vec<GalleryPhoto>, Vec<GalleryPhoto>) {
+    let photos = &detail.photos;
+    if shopper.lite || photos.len() < 2 {
+        return (Vec::new(), Vec::new());
+    }
+    let says = GalleryWords::of(shopper.locale.language);
+    let shown = |at: usize, photo: &Photo, usage: PhotoUse| GalleryPhoto {
+        anchor: format!("photo-{}", at + 1),
+        view: PhotoView::new(photo, usage),
+        alt: says.photo_of(at + 1, photos.len(), &detail.product.name),
+    };
+    let others =
+        photos.iter().enumerate().skip(1).map(|(at, photo)| shown(at, photo, PhotoUse::Detail)).collect();
+    let thumbnails = photos.iter().enumerate().map(|(at, photo)| shown(at, photo, PhotoUse::Lite)).collect();
+    (others, thumbnails)
+}
+
 impl ProductPage {
     pub fn new(detail: &ProductDetail, shopper: &Shopper) -> Self {
         let (product, vendor, category) = (&detail.product, &detail.vendor, &detail.category);
         let usage = if shopper.lite { PhotoUse::Lite } else { PhotoUse::Detail };
         let category = shopper.category(category);
+        let (gallery, thumbnails) = gallery(detail, shopper);
+        let gallery_says = GalleryWords::of(shopper.locale.language);
         ProductPage {
+            photo_alt: if gallery.is_empty() {
+                product.name.clone()
+            } else {
+                gallery_says.photo_of(1, detail.photos.len(), &product.name)
+            },
+            gallery,
+            thumbnails,
+            gallery_says,
             structured_data: product_json_ld(product, &vendor.name, &detail.reviews),
             layout: shopper.layout(
                 format!("{} — Linked All", product.name),

@@ -125,9 +125,20 @@ pub enum ShopPage {
     EditProduct {
         id: i64,
     },
-    /// A product photo, uploaded from the product's form (POST only, multipart).
+    /// A product photo, uploaded from the product's form and added after its others (POST
+    /// only, multipart).
     ProductPhoto {
         id: i64,
+    },
+    /// Remove one of a product's photos (POST only, from the product's form).
+    RemovePhoto {
+        id: i64,
+        photo: PhotoHash,
+    },
+    /// Make one of a product's photos its main one (POST only, from the product's form).
+    MainPhoto {
+        id: i64,
+        photo: PhotoHash,
     },
     /// Ship a vendor's part of an order (POST only).
     Ship {
@@ -191,6 +202,24 @@ impl std::fmt::Display for DeadLetterId {
     }
 }
 
+/// A product photo's content hash (32 lowercase hex digits), kept as its 128 bits so that
+/// [`ShopPage`] stays `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhotoHash(pub u128);
+
+impl PhotoHash {
+    /// 32 lowercase hex digits (as the origin names photos); anything else is `None`.
+    pub fn parse(raw: &str) -> Option<PhotoHash> {
+        linkedall_shared::valid_hash(raw).then(|| u128::from_str_radix(raw, 16).ok()).flatten().map(PhotoHash)
+    }
+}
+
+impl std::fmt::Display for PhotoHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:032x}", self.0)
+    }
+}
+
 impl ShopPage {
     fn parse(segments: &[&str]) -> Option<ShopPage> {
         let id = |raw: &str| {
@@ -221,6 +250,12 @@ impl ShopPage {
             ["vendor", "products", "new"] => ShopPage::NewProduct,
             ["vendor", "products", raw] => ShopPage::EditProduct { id: id(raw)? },
             ["vendor", "products", raw, "photo"] => ShopPage::ProductPhoto { id: id(raw)? },
+            ["vendor", "products", raw, "photos", hash, "remove"] => {
+                ShopPage::RemovePhoto { id: id(raw)?, photo: PhotoHash::parse(hash)? }
+            }
+            ["vendor", "products", raw, "photos", hash, "main"] => {
+                ShopPage::MainPhoto { id: id(raw)?, photo: PhotoHash::parse(hash)? }
+            }
             ["vendor", "orders", raw, "ship"] => ShopPage::Ship { order_id: id(raw)? },
             ["vendor", "orders", raw, "deliver"] => ShopPage::Deliver { order_id: id(raw)? },
             ["vendor", "orders", raw, "refused"] => ShopPage::Refused { order_id: id(raw)? },
@@ -263,6 +298,8 @@ impl ShopPage {
             ShopPage::NewProduct => "vendor_new_product",
             ShopPage::EditProduct { .. } => "vendor_product",
             ShopPage::ProductPhoto { .. } => "vendor_photo",
+            ShopPage::RemovePhoto { .. } => "vendor_photo_remove",
+            ShopPage::MainPhoto { .. } => "vendor_photo_main",
             ShopPage::Ship { .. } => "ship",
             ShopPage::Deliver { .. } => "deliver",
             ShopPage::Refused { .. } => "refused_at_door",
@@ -464,6 +501,13 @@ mod tests {
         }
         assert_eq!(get("/vendor/products/new", None), Route::Shop(ShopPage::NewProduct));
         assert_eq!(get("/vendor/products/9", None), Route::Shop(ShopPage::EditProduct { id: 9 }));
+        let hash = "0123456789abcdef0123456789abcdef";
+        assert_eq!(
+            get(&format!("/vendor/products/9/photos/{hash}/main"), None),
+            Route::Shop(ShopPage::MainPhoto { id: 9, photo: PhotoHash(0x0123456789abcdef0123456789abcdef) })
+        );
+        assert_eq!(PhotoHash::parse(hash).map(|h| h.to_string()).as_deref(), Some(hash));
+        assert!(!matches!(get("/vendor/products/9/photos/0123ABCDEF/remove", None), Route::Shop(_)));
         assert_eq!(
             Route::parse(&Method::POST, "/vendor/orders/7/deliver", None),
             Route::Shop(ShopPage::Deliver { order_id: 7 })

@@ -5,7 +5,7 @@
 mod console_origin;
 
 use bytes::Bytes;
-use console_origin::{ADMIN, ConsoleOrigin, SHOPPER, VENDOR};
+use console_origin::{ADMIN, ConsoleOrigin, SHOPPER, VENDOR, photo_hash};
 use futures_executor::block_on;
 use linkedall_edge::handle;
 
@@ -231,7 +231,7 @@ fn a_photo_reaches_the_upload_pipeline_as_the_browser_sent_it() {
         (response.status().as_u16(), header(&response, "location")),
         (303, "/vendor/products/5?photo=1")
     );
-    let forwarded = &origin.sent("POST", "/api/v1/vendor/products/5/images")[0];
+    let forwarded = &origin.sent("POST", "/api/v1/vendor/products/5/photos")[0];
     assert_eq!(forwarded.body(), &sent_body);
     assert_eq!(
         forwarded.headers()["content-type"],
@@ -254,7 +254,7 @@ fn a_refused_photo_is_a_sentence_in_the_vendors_language_never_the_pipelines_wor
         let mut origin = ConsoleOrigin::new();
         origin.raw(
             "POST",
-            "/api/v1/vendor/products/5/images",
+            "/api/v1/vendor/products/5/photos",
             status,
             &format!(r#"{{"type":"/problems/{kind}","status":{status},"detail":"image refused: {kind} (developer text)"}}"#),
         );
@@ -270,12 +270,107 @@ fn a_refused_photo_is_a_sentence_in_the_vendors_language_never_the_pipelines_wor
 }
 
 #[test]
+fn the_form_lists_the_photos_in_order_with_plain_forms_to_remove_them_or_make_one_main() {
+    let origin = ConsoleOrigin::new();
+    let response = block_on(handle(get("/vendor/products/6", VENDOR), &origin));
+    let form = text(&response);
+    assert_eq!(response.status(), 200, "{form}");
+    assert_eq!(header(&response, "cache-control"), "private, no-store");
+    let (first, second) = (photo_hash(1), photo_hash(2));
+    let list = form.split(r#"<ol class="console-photos">"#).nth(1).unwrap().split("</ol>").next().unwrap();
+    let items: Vec<&str> = list.split("<li>").skip(1).collect();
+    assert_eq!(items.len(), 2, "{list}");
+    assert!(items[0].contains(&first) && items[0].contains("Main photo"), "{}", items[0]);
+    assert!(!items[0].contains("/main\""), "the main photo has no \"Make main\": {}", items[0]);
+    assert!(
+        items[1].contains(&format!(r#"action="/vendor/products/6/photos/{second}/main""#)),
+        "{}",
+        items[1]
+    );
+    assert!(
+        items[1].contains(&format!(r#"action="/vendor/products/6/photos/{second}/remove""#)),
+        "{}",
+        items[1]
+    );
+    assert!(
+        items[1].contains(r#"aria-label="Make main: photo 2""#) && items[1].contains("Photo 2"),
+        "{}",
+        items[1]
+    );
+    assert!(list.contains("/cdn-cgi/image/width=160,format=auto/media/products/6/"), "thumbnails: {list}");
+    assert!(form.contains(r#"action="/vendor/products/6/photo""#) && form.contains("Add a photo"), "{form}");
+
+    let made_main =
+        block_on(handle(post(&format!("/vendor/products/6/photos/{second}/main"), "", VENDOR), &origin));
+    assert_eq!(
+        (made_main.status().as_u16(), header(&made_main, "location")),
+        (303, "/vendor/products/6?main=1")
+    );
+    assert_eq!(origin.sent("POST", &format!("/api/v1/vendor/products/6/photos/{second}/main")).len(), 1);
+    let removed =
+        block_on(handle(post(&format!("/vendor/products/6/photos/{second}/remove"), "", VENDOR), &origin));
+    assert_eq!(
+        (removed.status().as_u16(), header(&removed, "location")),
+        (303, "/vendor/products/6?removed=1")
+    );
+    assert_eq!(origin.sent("DELETE", &format!("/api/v1/vendor/products/6/photos/{second}")).len(), 1);
+    let after = text(&block_on(handle(get("/vendor/products/6?removed=1", &french(VENDOR)), &origin)));
+    assert!(after.contains("La photo a été retirée de la page du produit."), "{after}");
+    assert!(after.contains("Photo principale") && after.contains("Retirer la photo 2"), "{after}");
+    assert_no_english(&after, "the French photo list");
+    assert!(
+        !after.contains("Main photo") && !after.contains("Make main") && !after.contains("Add a photo"),
+        "{after}"
+    );
+
+    // A photo already gone (removed in another window) is a sentence, not an error page.
+    let gone = block_on(handle(
+        post(&format!("/vendor/products/6/photos/{}/remove", photo_hash(9)), "", &french(VENDOR)),
+        &origin,
+    ));
+    assert_eq!(gone.status(), 404);
+    assert!(text(&gone).contains("Cette photo avait déjà été retirée."), "{}", text(&gone));
+}
+
+#[test]
+fn a_product_with_eight_photos_offers_no_upload_and_a_ninth_is_a_sentence() {
+    let mut origin = ConsoleOrigin::new();
+    let full = text(&block_on(handle(get("/vendor/products/7", &french(VENDOR)), &origin)));
+    assert_eq!(full.matches("<li>").count(), 8, "{full}");
+    assert!(!full.contains(r#"type="file""#), "{full}");
+    assert!(full.contains("Ce produit a autant de photos que permis."), "{full}");
+    origin.raw(
+        "POST",
+        "/api/v1/vendor/products/7/photos",
+        409,
+        r#"{"type":"/problems/too-many-photos","status":409,"detail":"product 7 has 8 photos (developer text)"}"#,
+    );
+    let refused =
+        block_on(handle(photo_upload("/vendor/products/7/photo", b"\xff\xd8\xff", &french(VENDOR)), &origin));
+    assert_eq!(refused.status(), 409);
+    let page = text(&refused);
+    let alert = page.split(r#"role="alert">"#).nth(1).unwrap_or_default();
+    assert!(
+        alert.starts_with("Ce produit a autant de photos que permis. Retirez-en une avant"),
+        "{alert:.160}"
+    );
+    assert!(!page.contains("developer text"));
+    let arabic =
+        text(&block_on(handle(get("/vendor/products/6", &format!("{VENDOR}; la_lang=ar")), &origin)));
+    assert!(arabic.contains("الصورة الرئيسية") && arabic.contains("أضف صورة"), "{arabic}");
+    assert!(
+        !arabic.contains("Main photo") && !arabic.contains("Remove") && !arabic.contains("Add a photo"),
+        "{arabic}"
+    );
+}
+
+#[test]
 fn a_photo_posted_from_another_site_is_refused_before_the_origin() {
     let origin = ConsoleOrigin::new();
     let mut request = photo_upload("/vendor/products/5/photo", b"\xff\xd8\xff", VENDOR);
     request.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
     assert_eq!(block_on(handle(request, &origin)).status(), 403);
-    assert!(!origin.reached("/api/v1/vendor/products/5/images"));
+    assert!(!origin.reached("/api/v1/vendor/products/5/photos"));
 }
 
 #[test]

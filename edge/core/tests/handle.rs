@@ -141,6 +141,7 @@ fn host() -> FakeHost {
         },
         category: fashion(),
         reviews: Vec::new(),
+        photos: Vec::new(),
     };
     documents.insert("/api/v1/products/1".into(), wire::encode(&detail));
     documents.insert("/api/v1/categories".into(), b"[]".to_vec());

@@ -67,6 +67,27 @@ fn photo() -> Photo {
     }
 }
 
+/// Product 2: the same stole with three photos, the main one first.
+const GALLERY: [&str; 3] = [
+    "22222222222222222222222222222222",
+    "33333333333333333333333333333333",
+    "44444444444444444444444444444444",
+];
+
+fn gallery_detail(one: &ProductDetail) -> ProductDetail {
+    let photos: Vec<Photo> = GALLERY
+        .iter()
+        .map(|hash| Photo { product: ProductId::new(2), hash: (*hash).into(), ..photo() })
+        .collect();
+    let mut detail = one.clone();
+    detail.product.id = ProductId::new(2);
+    detail.product.slug = "kente-cloth".into();
+    detail.product.name = "Kente cloth".into();
+    detail.product.photo = photos.first().cloned();
+    detail.photos = photos;
+    detail
+}
+
 /// (width, height) from a JPEG, PNG or WebP header.
 fn size_of(bytes: &[u8]) -> (u32, u32) {
     let header = linkedall_images::Header::read(bytes, &linkedall_images::Limits::default()).unwrap();
@@ -123,8 +144,10 @@ fn host() -> FakeHost {
         },
         category,
         reviews: Vec::new(),
+        photos: vec![photo.clone()],
     };
     documents.insert("/api/v1/products/1".into(), wire::encode(&detail));
+    documents.insert("/api/v1/products/2".into(), wire::encode(&gallery_detail(&detail)));
     let mut media = HashMap::new();
     media.insert(photo.original_path(), jpeg(2000, 1500));
     for preset in Preset::ALL {
@@ -185,6 +208,66 @@ fn pages_offer_preset_widths_with_size_and_placeholder() {
     let home = text(&get(&host, "/", &[])).to_owned();
     assert!(home.contains(&format!("/cdn-cgi/image/width=160,format=auto{original} 160w")));
     assert!(home.contains("width=\"400\" height=\"300\""));
+}
+
+#[test]
+fn several_photos_are_a_gallery_that_needs_no_script_with_only_the_main_one_eager() {
+    let host = host();
+    let body = text(&get(&host, "/p/2-kente-cloth", &[])).to_owned();
+    let [main, second, third] = GALLERY.map(|hash| format!("/media/products/2/{hash}.jpg"));
+    // Each photo has its place in the strip, and a thumbnail that leads there.
+    for n in 1..=3 {
+        assert!(body.contains(&format!(r##"<li id="photo-{n}">"##)), "photo {n}: {body}");
+        assert!(body.contains(&format!(r##"<a href="#photo-{n}">"##)), "thumbnail {n}: {body}");
+    }
+    let strip = body.split(r#"<ul class="gallery-strip""#).nth(1).unwrap().split("</ul>").next().unwrap();
+    let images: Vec<&str> = strip.split("<img ").skip(1).collect();
+    assert_eq!(images.len(), 3, "{strip}");
+    assert!(
+        images[0].contains(&format!("src=\"/cdn-cgi/image/width=800,format=auto{main}\"")),
+        "{}",
+        images[0]
+    );
+    assert!(
+        images[0].contains(r#"fetchpriority="high""#) && !images[0].contains("loading="),
+        "the main photo is eager"
+    );
+    assert!(images[0].contains(r#"alt="Photo 1 of 3 of Kente cloth""#), "{}", images[0]);
+    for (image, (n, original)) in images[1..].iter().zip([(2, &second), (3, &third)]) {
+        assert!(image.contains(r#"loading="lazy""#) && !image.contains("fetchpriority"), "{image}");
+        assert!(image.contains(&format!("/cdn-cgi/image/width=800,format=auto{original} 800w")), "{image}");
+        assert!(image.contains(r#"width="800" height="600""#), "no layout jump: {image}");
+        assert!(image.contains(&format!(r#"alt="Photo {n} of 3 of Kente cloth""#)), "{image}");
+    }
+    let thumbnails =
+        body.split(r#"<nav class="gallery-thumbs""#).nth(1).unwrap().split("</nav>").next().unwrap();
+    assert_eq!(thumbnails.matches(r#"loading="lazy""#).count(), 3, "{thumbnails}");
+    assert!(thumbnails.contains(&format!("/cdn-cgi/image/width=160,format=auto{third}")), "{thumbnails}");
+    assert!(!strip.contains("<script") && !thumbnails.contains("<script"));
+    // One photo is no gallery: the page is as before.
+    let single = text(&get(&host, "/p/1-kente-stole", &[])).to_owned();
+    assert!(!single.contains("gallery") && single.contains(r#"alt="Kente stole""#), "{single}");
+    // A lite page shows the main photo's thumbnail only.
+    let lite = text(&get(&host, "/p/2-kente-cloth", &[("save-data", "on")])).to_owned();
+    assert!(!lite.contains("photo-2") && !lite.contains(&second), "{lite}");
+}
+
+#[test]
+fn gallery_alt_texts_are_in_the_pages_language() {
+    let host = host();
+    for (language, alt) in [
+        (Language::Fr, "Photo 2 sur 3 de Kente cloth"),
+        (Language::Ar, "الصورة 2 من 3 لـ Kente cloth"),
+        (Language::Sw, "Picha 2 kati ya 3 ya Kente cloth"),
+    ] {
+        let path = format!("/p/2-kente-cloth?lang={}", language.tag());
+        let body = text(&get(&host, &path, &[])).to_owned();
+        assert!(body.contains(&format!(r#"alt="{alt}""#)), "{language:?}: {body}");
+        if matches!(language, Language::Fr | Language::Ar) {
+            assert_eq!(support::english_left_in(&body, language), Vec::<String>::new(), "{language:?}");
+            assert!(!body.contains("Photo 2 of 3") && !body.contains("Choose a photo"), "{language:?}");
+        }
+    }
 }
 
 #[test]

@@ -144,6 +144,7 @@ fn detail(rating: Rating, reviews: usize) -> ProductDetail {
         .into_iter()
         .take(reviews)
         .collect(),
+        photos: Vec::new(),
     }
 }
 

@@ -169,6 +169,7 @@ fn host(ids: Vec<i64>) -> CatalogHost {
         },
         category: fashion(),
         reviews: Vec::new(),
+        photos: Vec::new(),
     };
     documents.insert("/api/v1/products/1".into(), wire::encode(&detail));
     documents.insert("/api/v1/categories".into(), wire::encode(&vec![fashion()]));

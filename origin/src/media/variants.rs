@@ -1,7 +1,7 @@
 //! Preset variants (thumb 160, card 400, detail 800, zoom 1600 px wide; never enlarged) in
 //! WebP and JPEG, made in the background after an upload, or on demand when a request
-//! arrives first. Either way they are kept only while their photo is its product's photo:
-//! a replace or delete racing the generation never leaves variant files behind.
+//! arrives first. Either way they are kept only while their photo is one of its product's
+//! photos: a replace or delete racing the generation never leaves variant files behind.
 
 use std::time::Instant;
 
@@ -51,7 +51,7 @@ pub fn render_one(
 /// What became of one run of variant generation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Generation {
-    /// Every variant is stored and the photo is still its product's photo.
+    /// Every variant is stored and the photo is still one of its product's photos.
     Stored,
     /// The photo was replaced or deleted before or while its variants were written: nothing
     /// of this run is left in the store (`removed` objects it had written were deleted again).
@@ -68,7 +68,7 @@ pub fn spawn(media: MediaStore, store: Store, photo: Photo, pixels: Pixels) {
     });
 }
 
-/// Renders and stores every variant of `photo`, unless it stopped being its product's photo
+/// Renders and stores every variant of `photo`, unless it stopped being one of its product's photos
 /// first. The check is made before rendering (no work for a photo already gone) and again
 /// after writing ([`store_if_current`]), because a replace or delete that lands while the
 /// variants are written deletes the objects it knows of before the last ones arrive.
@@ -107,7 +107,7 @@ pub async fn generate(media: &MediaStore, store: &Store, photo: &Photo, pixels: 
     outcome
 }
 
-/// Writes rendered variants of `photo`, then checks that it is still its product's photo; if
+/// Writes rendered variants of `photo`, then checks that it is still one of its product's photos; if
 /// it is not (replaced or deleted meanwhile), deletes every object this call wrote.
 ///
 /// Why after and not only before: the replace/delete path removes the row first and the
@@ -139,12 +139,12 @@ pub async fn store_if_current(
     Generation::Superseded { removed }
 }
 
-/// Whether `photo` (its hash) is still the photo of its product.
+/// Whether `photo` (its hash) is still one of its product's photos.
 pub async fn is_current(store: &Store, photo: &Photo) -> crate::error::Result<bool> {
-    let current = store.product_photo(photo.product).await.inspect_err(|error| {
+    let current = store.photo_variants(photo.product, &photo.hash).await.inspect_err(|error| {
         tracing::warn!(%error, product = %photo.product, "could not check whether a photo is current");
     })?;
-    Ok(current.is_some_and(|current| current.hash == photo.hash))
+    Ok(current.is_some())
 }
 
 /// Deletes the given variant objects of a photo that is no longer current; returns how many.

@@ -32,9 +32,8 @@ pub async fn serve(State(state): State<AppState>, Path(rest): Path<String>) -> R
             match state.media.get(&key).await? {
                 Some(bytes) => (Some(bytes), *format, "variant"),
                 None => {
-                    // Made on demand, only for the product's current photo.
-                    let Some(photo) = state.store.product_photo(*product).await?.filter(|p| &p.hash == hash)
-                    else {
+                    // Made on demand, only for one of the product's current photos.
+                    let Some(photo) = state.store.product_photo(*product, hash).await? else {
                         return Err(not_found());
                     };
                     let original =

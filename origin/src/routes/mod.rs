@@ -87,6 +87,13 @@ pub struct AppState {
     pub shop_url: Arc<str>,
 }
 
+/// The body a photo upload may send: the handler counts the photo's bytes itself, this only
+/// bounds the multipart framing around them.
+fn photo_body_limit(state: &AppState) -> usize {
+    usize::try_from(state.media.settings.max_upload_bytes + product_photos::MULTIPART_OVERHEAD)
+        .unwrap_or(usize::MAX)
+}
+
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/home", get(catalog::home))
@@ -131,14 +138,19 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/vendor/products/{id}/images",
             post(product_photos::upload)
                 .delete(product_photos::delete)
-                // The handler counts the photo's bytes itself; this only bounds the framing.
-                .layer(DefaultBodyLimit::max(
-                    usize::try_from(
-                        state.media.settings.max_upload_bytes + product_photos::MULTIPART_OVERHEAD,
-                    )
-                    .unwrap_or(usize::MAX),
-                )),
+                .layer(DefaultBodyLimit::max(photo_body_limit(&state))),
         )
+        .route(
+            "/api/v1/vendor/products/{id}/photos",
+            post(product_photos::add).layer(DefaultBodyLimit::max(photo_body_limit(&state))),
+        )
+        .route(
+            "/api/v1/vendor/products/{id}/photos/{hash}",
+            put(product_photos::replace)
+                .delete(product_photos::remove)
+                .layer(DefaultBodyLimit::max(photo_body_limit(&state))),
+        )
+        .route("/api/v1/vendor/products/{id}/photos/{hash}/main", post(product_photos::make_main))
         .route("/api/v1/vendor/stock.csv", get(stock_sheets::download))
         .route("/api/v1/vendor/stock/preview", post(stock_sheets::preview))
         .route("/api/v1/vendor/stock", post(stock_sheets::apply))

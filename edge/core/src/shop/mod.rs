@@ -118,6 +118,11 @@ pub async fn serve<H: Host>(
         (ShopPage::EditProduct { id }, true) => vendor_products::save(&visit, Some(id)).await,
         (ShopPage::ProductPhoto { id }, true) => vendor_products::upload_photo(&visit, id).await,
         (ShopPage::ProductPhoto { id }, false) => visit.redirect(&format!("/vendor/products/{id}")),
+        (ShopPage::RemovePhoto { id, photo }, true) => vendor_products::remove_photo(&visit, id, photo).await,
+        (ShopPage::MainPhoto { id, photo }, true) => vendor_products::make_main(&visit, id, photo).await,
+        (ShopPage::RemovePhoto { id, .. } | ShopPage::MainPhoto { id, .. }, false) => {
+            visit.redirect(&format!("/vendor/products/{id}"))
+        }
         (ShopPage::Ship { order_id }, true) => vendor::ship(&visit, order_id).await,
         (ShopPage::Deliver { order_id }, true) => vendor::deliver(&visit, order_id).await,
         (ShopPage::Refused { order_id }, true) => vendor::refused(&visit, order_id).await,

@@ -1,6 +1,7 @@
 //! A vendor's product form: add a product (name, description, category, price in the shop's
-//! currency, stock), change one, and give it a photo taken with the phone's camera or chosen
-//! from its files.
+//! currency, stock), change one, and give it photos taken with the phone's camera or chosen
+//! from its files: up to eight, listed in order with "Remove" and "Make main" (plain forms,
+//! no script needed), the first the main one.
 //!
 //! The form is read and checked here first, so a vendor who typed `2 500,50` or left the name
 //! empty reads a sentence next to the form at once; the origin checks everything again. The
@@ -11,15 +12,19 @@
 use askama::Template;
 use bytes::Bytes;
 use http::{Method, Response};
-use linkedall_shared::{Category, Currency, Market, Money, ProductDetail, VendorStorefront};
+use linkedall_shared::{
+    Category, Currency, MAX_PHOTOS_PER_PRODUCT, Market, Money, Photo, ProductDetail, VendorStorefront,
+};
 use serde::Serialize;
 
 use super::vendor::{refuse_non_vendor, storefront};
 use super::visit::{Failure, Refusal, Visit};
 use crate::assets;
 use crate::category_names;
+use crate::gallery_words::GalleryWords;
 use crate::host::Host;
 use crate::pages::{Layout, PhotoUse, PhotoView};
+use crate::route::PhotoHash;
 use crate::vendor_words::VendorWords;
 use crate::words::fill;
 
@@ -27,6 +32,18 @@ use crate::words::fill;
 const MAX_STOCK: u32 = 1_000_000;
 /// The longest product name, in characters (the origin's limit too).
 const MAX_NAME_CHARS: usize = 200;
+
+/// One of the product's photos on its form, with its two buttons.
+pub struct ConsolePhoto {
+    pub view: PhotoView,
+    /// "Main photo", or "Photo 2" …: its caption and text alternative.
+    pub label: String,
+    pub main: bool,
+    pub remove_action: String,
+    pub remove_label: String,
+    pub main_action: String,
+    pub main_label: String,
+}
 
 pub struct CategoryChoice {
     pub id: i64,
@@ -51,9 +68,13 @@ pub struct ProductForm {
     pub price_label: String,
     pub price: String,
     pub stock: String,
-    /// The product's page and photo, when editing.
+    /// The product's page and photos (the main one first), when editing.
     pub product_path: Option<String>,
-    pub photo: Option<PhotoView>,
+    pub photos: Vec<ConsolePhoto>,
+    /// The product has as many photos as it may: no upload field, a sentence instead.
+    pub photos_full: bool,
+    pub photos_hint: String,
+    pub gallery: &'static GalleryWords,
     pub photo_action: Option<String>,
     pub photo_script: String,
     /// A sentence about the last try, and whether it went well.
@@ -83,14 +104,20 @@ pub async fn new_form<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
     form_page(visit, None, None).await
 }
 
-/// `GET /vendor/products/{id}`: `?saved=1` after a save, `?photo=1` after an upload.
+/// `GET /vendor/products/{id}`: `?saved=1` after a save, `?photo=1` after an upload,
+/// `?removed=1` and `?main=1` after a photo was removed or made the main one.
 pub async fn edit_form<H: Host>(visit: &Visit<'_, H>, id: i64) -> Response<Bytes> {
     let says = VendorWords::of(visit.locale.language);
-    let message = if visit.query("photo").is_some() {
-        Some((200, says.photo_saved.to_owned()))
-    } else {
-        visit.query("saved").is_some().then(|| (200, says.saved.to_owned()))
-    };
+    let gallery = GalleryWords::of(visit.locale.language);
+    let message = [
+        ("photo", says.photo_saved),
+        ("removed", gallery.removed),
+        ("main", gallery.made_main),
+        ("saved", says.saved),
+    ]
+    .into_iter()
+    .find(|(name, _)| visit.query(name).is_some())
+    .map(|(_, sentence)| (200, sentence.to_owned()));
     form_page(visit, Some(id), message).await
 }
 
@@ -125,7 +152,10 @@ async fn form_page<H: Host>(
         price: typed("price"),
         stock: typed("stock"),
         product_path: None,
-        photo: None,
+        photos: Vec::new(),
+        photos_full: false,
+        photos_hint: fill(GalleryWords::of(language).hint, MAX_PHOTOS_PER_PRODUCT),
+        gallery: GalleryWords::of(language),
         photo_action: None,
         photo_script: assets::url("photo-upload.js"),
         success: status < 400 && message.is_some(),
@@ -161,7 +191,8 @@ async fn form_page<H: Host>(
             form.button = says.save;
             form.category = Some(category_names::translated(&detail.category, language).name);
             form.product_path = Some(product.path());
-            form.photo = product.photo.as_ref().map(|photo| PhotoView::new(photo, PhotoUse::Card));
+            form.photos = console_photos(&detail.photos, id, form.gallery);
+            form.photos_full = detail.photos.len() >= MAX_PHOTOS_PER_PRODUCT;
             form.photo_action = Some(format!("/vendor/products/{id}/photo"));
             if !retry {
                 form.name = product.name.clone();
@@ -172,6 +203,27 @@ async fn form_page<H: Host>(
         }
     }
     visit.page(status, &form)
+}
+
+/// The product's photos as its form lists them: thumbnails (one small image each), the main
+/// one first, each with its "Remove" and "Make main" forms.
+pub fn console_photos(photos: &[Photo], id: i64, gallery: &'static GalleryWords) -> Vec<ConsolePhoto> {
+    photos
+        .iter()
+        .enumerate()
+        .map(|(at, photo)| {
+            let n = at + 1;
+            ConsolePhoto {
+                view: PhotoView::new(photo, PhotoUse::Lite),
+                label: if at == 0 { gallery.main_photo.to_owned() } else { fill(gallery.photo_number, n) },
+                main: at == 0,
+                remove_action: format!("/vendor/products/{id}/photos/{}/remove", photo.hash),
+                remove_label: fill(gallery.remove_label, n),
+                main_action: format!("/vendor/products/{id}/photos/{}/main", photo.hash),
+                main_label: fill(gallery.make_main_label, n),
+            }
+        })
+        .collect()
 }
 
 /// `POST /vendor/products/new` and `POST /vendor/products/{id}`.
@@ -202,11 +254,11 @@ pub async fn save<H: Host>(visit: &Visit<'_, H>, id: Option<i64>) -> Response<By
     }
 }
 
-/// `POST /vendor/products/{id}/photo`: the photo to the origin's pipeline; back to the form
-/// with a sentence either way.
+/// `POST /vendor/products/{id}/photo`: the photo to the origin's pipeline, added after the
+/// product's others; back to the form with a sentence either way.
 pub async fn upload_photo<H: Host>(visit: &Visit<'_, H>, id: i64) -> Response<Bytes> {
     let says = VendorWords::of(visit.locale.language);
-    let Some(outcome) = visit.forward_multipart(&format!("/api/v1/vendor/products/{id}/images")).await else {
+    let Some(outcome) = visit.forward_multipart(&format!("/api/v1/vendor/products/{id}/photos")).await else {
         return form_page(visit, Some(id), Some((400, says.photo_missing.into()))).await;
     };
     match outcome {
@@ -216,16 +268,58 @@ pub async fn upload_photo<H: Host>(visit: &Visit<'_, H>, id: i64) -> Response<By
             visit.refused(status, visit.words().refused_missing.into())
         }
         Ok(Err(refusal)) => {
-            form_page(visit, Some(id), Some((refusal.status, photo_refusal(says, &refusal.kind).into())))
-                .await
+            let sentence = photo_refusal(visit.locale.language, &refusal.kind);
+            form_page(visit, Some(id), Some((refusal.status, sentence.into()))).await
         }
         Err(failure) => visit.fail(failure),
     }
 }
 
+/// `POST /vendor/products/{id}/photos/{hash}/remove`: the photo leaves the product.
+pub async fn remove_photo<H: Host>(visit: &Visit<'_, H>, id: i64, photo: PhotoHash) -> Response<Bytes> {
+    let done = visit.delete(&format!("/api/v1/vendor/products/{id}/photos/{photo}")).await;
+    after_photo_change(visit, id, done, "removed").await
+}
+
+/// `POST /vendor/products/{id}/photos/{hash}/main`: the photo becomes the product's first.
+pub async fn make_main<H: Host>(visit: &Visit<'_, H>, id: i64, photo: PhotoHash) -> Response<Bytes> {
+    let done = visit.post_only(&format!("/api/v1/vendor/products/{id}/photos/{photo}/main")).await;
+    after_photo_change(visit, id, done, "main").await
+}
+
+/// Back to the product's form, saying what became of the change.
+async fn after_photo_change<H: Host>(
+    visit: &Visit<'_, H>,
+    id: i64,
+    done: Result<(), Failure>,
+    said_by: &str,
+) -> Response<Bytes> {
+    let gallery = GalleryWords::of(visit.locale.language);
+    match done {
+        Ok(()) => visit.redirect(&format!("/vendor/products/{id}?{said_by}=1")),
+        // The photo is gone already (removed in another window): the form as it is now.
+        Err(Failure::Refused { status: 404, .. }) => {
+            form_page(visit, Some(id), Some((404, gallery.gone.into()))).await
+        }
+        Err(Failure::Refused { status, .. }) if status != 403 => {
+            form_page(
+                visit,
+                Some(id),
+                Some((status, VendorWords::of(visit.locale.language).save_refused.into())),
+            )
+            .await
+        }
+        Err(failure) => refuse_non_vendor(visit, failure),
+    }
+}
+
 /// What a vendor reads when the upload pipeline refused their photo, by the problem's type.
-pub fn photo_refusal(says: &'static VendorWords, kind: &str) -> &'static str {
+pub fn photo_refusal(language: linkedall_shared::Language, kind: &str) -> &'static str {
+    let says = VendorWords::of(language);
+    let gallery = GalleryWords::of(language);
     match kind.rsplit('/').next().unwrap_or_default() {
+        "too-many-photos" => gallery.too_many,
+        "photo-already-there" => gallery.already_there,
         "photo-empty" => says.photo_empty,
         "photo-unsupported-format" | "unsupported-media-type" => says.photo_format,
         "photo-too-large" | "photo-memory-limit" | "payload-too-large" => says.photo_too_large,

@@ -81,7 +81,29 @@ pub fn detail(id: i64, name: &str, vendor: i64) -> ProductDetail {
         vendor: dakar_wax(),
         category: fabrics(),
         reviews: Vec::new(),
+        photos: Vec::new(),
     }
+}
+
+/// The hash of a product's `n`th photo in these tests (32 hex digits).
+pub fn photo_hash(n: usize) -> String {
+    format!("{n:032x}")
+}
+
+/// `detail` with `count` photos, the first its main one.
+pub fn with_photos(mut detail: ProductDetail, count: usize) -> ProductDetail {
+    detail.photos = (1..=count)
+        .map(|n| linkedall_shared::Photo {
+            product: detail.product.id,
+            hash: photo_hash(n),
+            format: linkedall_shared::PhotoFormat::Jpeg,
+            width: 1600,
+            height: 1200,
+            thumbhash: String::new(),
+        })
+        .collect();
+    detail.product.photo = detail.photos.first().cloned();
+    detail
 }
 
 impl ConsoleOrigin {
@@ -119,9 +141,24 @@ impl ConsoleOrigin {
         origin.json("PATCH", "/api/v1/vendor/products/5", 200, &detail(5, "Pagne wax Éclat", 3));
         origin.raw(
             "POST",
-            "/api/v1/vendor/products/5/images",
+            "/api/v1/vendor/products/5/photos",
             201,
-            r#"{"product":5,"hash":"ab","format":"jpeg","width":1600,"height":1200,"thumbhash":""}"#,
+            r#"{"photo":{"product":5,"hash":"ab","format":"jpeg","width":1600,"height":1200,"thumbhash":""},"photos":[]}"#,
+        );
+        // Product 6 has two photos (the first its main one); product 7 has as many as it may.
+        origin.json("GET", "/api/v1/products/6", 200, &with_photos(detail(6, "Bazin riche bleu", 3), 2));
+        origin.json("GET", "/api/v1/products/7", 200, &with_photos(detail(7, "Pagne wax Lune", 3), 8));
+        origin.raw(
+            "DELETE",
+            &format!("/api/v1/vendor/products/6/photos/{}", photo_hash(2)),
+            200,
+            r#"{"photos":[]}"#,
+        );
+        origin.raw(
+            "POST",
+            &format!("/api/v1/vendor/products/6/photos/{}/main", photo_hash(2)),
+            200,
+            r#"{"photos":[]}"#,
         );
         origin.raw("POST", "/api/v1/vendor/orders/41/ship", 200, r#"{"order_id":41,"vendor_id":3,"state":"shipped","subtotal":{"currency":"XOF","minor":25000},"vendor_subtotal":{"currency":"XOF","minor":25000},"vendor_per_usd_micros":null,"items":[]}"#);
         origin.raw("GET", "/api/v1/admin/events/lag", 200, r#"{"unsent":3,"oldest_unsent_secs":12.4}"#);

@@ -27,17 +27,24 @@ pub fn is_bookkeeping(path: &str) -> bool {
     path.starts_with("/api/v1/cache/purges?") || path == "/api/v1/fx-rates"
 }
 
-/// The shop's English phrases (from the English word tables of the catalog and of reviews, where the other language's table
+/// The shop's English phrases (from the English word tables of the catalog, reviews, browsing and photos, where the other language's table
 /// says something else) that `page`, written for `language`, still shows: a page in French or
 /// Arabic must not fall back to English anywhere. Phrases are compared whole or, when they
 /// hold a value (`{}`), by their longest fixed part; short words (under ten characters) are
 /// left out, since a product's name may hold them.
 pub fn english_left_in(page: &str, language: linkedall_shared::Language) -> Vec<String> {
     use linkedall_edge::browse_words::BrowseWords;
+    use linkedall_edge::gallery_words::GalleryWords;
     use linkedall_edge::review_words::ReviewWords;
     use linkedall_edge::words::Words;
     let tables = |language| {
-        format!("{:?}{:?}{:?}", Words::of(language), ReviewWords::of(language), BrowseWords::of(language))
+        format!(
+            "{:?}{:?}{:?}{:?}",
+            Words::of(language),
+            ReviewWords::of(language),
+            BrowseWords::of(language),
+            GalleryWords::of(language)
+        )
     };
     let english = phrases(&tables(linkedall_shared::Language::En));
     let theirs = phrases(&tables(language));
