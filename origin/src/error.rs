@@ -161,7 +161,8 @@ impl Error {
                 | StoreError::IdempotencyKeyInFlight
                 | StoreError::PaymentMismatch(_)
                 | StoreError::QuoteChanged { .. }
-                | StoreError::AlreadyReviewed { .. },
+                | StoreError::AlreadyReviewed { .. }
+                | StoreError::ShopSuspended { .. },
             ) => StatusCode::CONFLICT,
             Error::Unprocessable(_)
             | Error::Store(
@@ -228,6 +229,7 @@ impl Error {
             Error::Store(StoreError::QuoteChanged { .. }) => "quote-changed",
             Error::Store(StoreError::NoExchangeRate { .. }) => "no-exchange-rate",
             Error::Store(StoreError::DoesNotDeliver { .. }) => "does-not-deliver",
+            Error::Store(StoreError::ShopSuspended { .. }) => "shop-suspended",
             Error::Store(StoreError::ResetLinkInvalid) => "reset-link-invalid",
             Error::Store(StoreError::NotDeliveredToYou { .. }) => "not-delivered-to-you",
             Error::Store(StoreError::AlreadyReviewed { .. }) => "already-reviewed",
