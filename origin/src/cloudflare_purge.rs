@@ -322,7 +322,12 @@ impl CloudflarePurger {
 
     /// Writes the queue's depth and the wait until the next call for admins to see, when the
     /// depth changed or [`REPORT_EVERY`] passed since the last report.
-    async fn report(&self, reported: &mut Option<(usize, Instant)>, queue: &PurgeQueue, bucket: &mut TokenBucket) {
+    async fn report(
+        &self,
+        reported: &mut Option<(usize, Instant)>,
+        queue: &PurgeQueue,
+        bucket: &mut TokenBucket,
+    ) {
         let now = Instant::now();
         let due = reported.is_none_or(|(depth, at)| depth != queue.len() || now - at >= REPORT_EVERY);
         if !due {

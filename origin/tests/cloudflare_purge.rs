@@ -157,8 +157,9 @@ async fn purges_are_batched_within_the_plan_and_none_is_lost() {
 
 /// What an admin reads of the forwarder (`GET /api/v1/admin/cache/cloudflare`).
 async fn forwarding(origin: &TestOrigin) -> Value {
-    let (status, body) =
-        origin.call(TEST_ADMIN_TOKEN, reqwest::Method::GET, "/api/v1/admin/cache/cloudflare", None, None).await;
+    let (status, body) = origin
+        .call(TEST_ADMIN_TOKEN, reqwest::Method::GET, "/api/v1/admin/cache/cloudflare", None, None)
+        .await;
     assert_eq!(status, 200, "{body}");
     body
 }
@@ -180,7 +181,8 @@ async fn admins_read_the_queue_depth_and_when_the_next_call_is_allowed() {
     let tags: Vec<PurgeSelector> = (0..150).map(|i| PurgeSelector::Tag(format!("product:{i:03}"))).collect();
     db.store.purge(&tags).await.unwrap();
     let origin =
-        TestOrigin::spawn_with(db, TestOptions { cloudflare: Some(cloudflare), ..TestOptions::default() }).await;
+        TestOrigin::spawn_with(db, TestOptions { cloudflare: Some(cloudflare), ..TestOptions::default() })
+            .await;
     wait_until("the first call went out", || imitation.calls.lock().unwrap().len() == 1).await;
     let mut report = forwarding(&origin).await;
     for _ in 0..100 {

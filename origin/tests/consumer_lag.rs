@@ -18,7 +18,13 @@ linkedall_origin::on_both_backends!(each_reader_says_what_waits_for_it_and_when_
 async fn reader(admin: &TestClient, name: &str) -> Value {
     let (status, lags) = admin.get("/api/v1/admin/events/lag/consumers").await;
     assert_eq!(status, StatusCode::OK, "{lags}");
-    lags["consumers"].as_array().unwrap().iter().find(|c| c["consumer"] == name).cloned().unwrap_or_else(|| panic!("{name} in {lags}"))
+    lags["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["consumer"] == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("{name} in {lags}"))
 }
 
 async fn each_reader_says_what_waits_for_it_and_when_it_last_read(origin: TestOrigin) {

@@ -69,7 +69,9 @@ async fn priced(
     let mut lines = Vec::with_capacity(rows.len());
     // Each vendor ships their part from their country.
     let mut from: Vec<(i64, &'static Market)> = Vec::new();
-    for (product_id, name, quantity, currency, price_minor, stock, vendor, country, ships_to, available) in rows {
+    for (product_id, name, quantity, currency, price_minor, stock, vendor, country, ships_to, available) in
+        rows
+    {
         let unit_price = amount(&currency, price_minor)?;
         let quantity = u32::try_from(quantity).unwrap_or(0);
         let vendor_market = Market::of_country(&country);

@@ -23,7 +23,12 @@ pub struct ForwardingReport {
 impl Store {
     /// Records that the forwarder `name` holds `queued` purges and may call again in
     /// `next_call_in_secs` seconds.
-    pub async fn report_purge_forwarding(&self, name: &str, queued: i64, next_call_in_secs: f64) -> Result<()> {
+    pub async fn report_purge_forwarding(
+        &self,
+        name: &str,
+        queued: i64,
+        next_call_in_secs: f64,
+    ) -> Result<()> {
         let dialect = self.dialect();
         let _t = QueryTimer::start(dialect.as_str(), "report_purge_forwarding");
         let sql = format!(

@@ -178,7 +178,9 @@ impl Store {
     pub async fn create_product(&self, vendor: VendorId, product: &NewProduct) -> Result<ProductDetail> {
         check(Some(&product.name), Some(product.price_minor), Some(product.stock))?;
         let id = create(self, vendor, product).await?;
-        self.own_product(id).await?.ok_or_else(|| Error::Corrupt(format!("product {id} vanished after creation")))
+        self.own_product(id)
+            .await?
+            .ok_or_else(|| Error::Corrupt(format!("product {id} vanished after creation")))
     }
 
     /// Changes `vendor`'s product `id`: 404 when there is no such product, 403 when it is

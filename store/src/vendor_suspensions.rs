@@ -141,7 +141,8 @@ async fn purges_of(tx: &mut WriteTx, vendor: VendorId) -> Result<(Vec<PurgeSelec
 
 /// Whether `vendor` is suspended now (its row locked until commit): 404 without such a shop.
 async fn currently_suspended(tx: &mut WriteTx, vendor: VendorId) -> Result<bool> {
-    let sql = format!("SELECT suspended_at IS NOT NULL FROM vendors WHERE id = $1 {}", tx.dialect().for_update());
+    let sql =
+        format!("SELECT suspended_at IS NOT NULL FROM vendors WHERE id = $1 {}", tx.dialect().for_update());
     let suspended: Option<bool> = on_conn!(tx, conn => sqlx::query_scalar(&sql)
         .bind(vendor.get())
         .fetch_optional(&mut *conn)
@@ -219,8 +220,11 @@ impl Store {
             .rows_affected());
         let (purges, products) = purges_of(&mut tx, vendor).await?;
         tx.record_purges(&purges).await?;
-        let payload =
-            VendorSuspended { vendor_id: vendor.get(), reason: reason.to_owned(), products: products.len() as i64 };
+        let payload = VendorSuspended {
+            vendor_id: vendor.get(),
+            reason: reason.to_owned(),
+            products: products.len() as i64,
+        };
         tx.emit(&Event::new(format!("vendor/{vendor}"), &payload)?, &Cause::current()).await?;
         tx.commit().await?;
         self.standing_changed(vendor, products).await
@@ -256,8 +260,10 @@ impl Store {
     }
 
     async fn standing_changed(&self, vendor: VendorId, products: Vec<ProductId>) -> Result<StandingChanged> {
-        let standing =
-            self.vendor_standing(vendor).await?.ok_or_else(|| Error::NotFound { what: format!("shop {vendor}") })?;
+        let standing = self
+            .vendor_standing(vendor)
+            .await?
+            .ok_or_else(|| Error::NotFound { what: format!("shop {vendor}") })?;
         Ok(StandingChanged { standing, products })
     }
 }

@@ -104,7 +104,8 @@ fn an_admin_reads_each_shops_standing_in_french_and_suspends_one_with_a_reason()
     assert_no_english(&page, "the French shops page");
 
     // No reason: a sentence, and nothing reaches the origin.
-    let refused = block_on(handle(post("/admin/vendors/3/suspend", "reason=+", &in_language(ADMIN, "fr")), &origin));
+    let refused =
+        block_on(handle(post("/admin/vendors/3/suspend", "reason=+", &in_language(ADMIN, "fr")), &origin));
     assert_eq!(refused.status(), 422);
     assert!(text(&refused).contains("Indiquez pourquoi la boutique est suspendue"), "{}", text(&refused));
     assert!(origin.sent("POST", "/api/v1/admin/vendors/3/suspend").is_empty());
@@ -114,13 +115,19 @@ fn an_admin_reads_each_shops_standing_in_french_and_suspends_one_with_a_reason()
     let sent: serde_json::Value =
         serde_json::from_slice(origin.sent("POST", "/api/v1/admin/vendors/3/suspend")[0].body()).unwrap();
     assert_eq!(sent, serde_json::json!({ "reason": "faux bazin" }));
-    let after = text(&block_on(handle(get("/admin/vendors?q=3&suspended=3", &in_language(ADMIN, "fr")), &origin)));
+    let after =
+        text(&block_on(handle(get("/admin/vendors?q=3&suspended=3", &in_language(ADMIN, "fr")), &origin)));
     assert!(after.contains("Dakar Wax est suspendue : ses produits ont quitté le catalogue"), "{after}");
 
     // Another admin got there first: said on the page, not the origin's words.
-    let conflict = block_on(handle(post("/admin/vendors/4/reinstate", "", &in_language(ADMIN, "fr")), &origin));
+    let conflict =
+        block_on(handle(post("/admin/vendors/4/reinstate", "", &in_language(ADMIN, "fr")), &origin));
     assert_eq!(conflict.status(), 409);
-    assert!(text(&conflict).contains("Un autre administrateur a modifié cette boutique"), "{}", text(&conflict));
+    assert!(
+        text(&conflict).contains("Un autre administrateur a modifié cette boutique"),
+        "{}",
+        text(&conflict)
+    );
     assert!(!text(&conflict).contains("not suspended"));
 }
 
@@ -142,7 +149,10 @@ fn only_admins_reach_the_shops_page_and_its_forms() {
     assert_eq!(suspend.status(), 403, "the origin refused the shopper");
     let warm = block_on(handle(post("/admin/cache/warm", "", SHOPPER), &origin));
     assert_eq!(warm.status(), 403);
-    assert!(origin.sent("POST", "/api/v1/admin/cache/warmings").is_empty(), "nothing warmed, nothing reported");
+    assert!(
+        origin.sent("POST", "/api/v1/admin/cache/warmings").is_empty(),
+        "nothing warmed, nothing reported"
+    );
 }
 
 #[test]
@@ -176,10 +186,18 @@ fn warming_on_demand_reports_what_it_fetched_to_the_audit_trail_and_says_it() {
     let report: serde_json::Value =
         serde_json::from_slice(origin.sent("POST", "/api/v1/admin/cache/warmings")[0].body()).unwrap();
     assert_eq!(report, serde_json::json!({ "fetched": 0, "failed": 0, "listed": 0 }));
-    let said = text(&block_on(handle(get("/admin/cache?warmed=0&of=0&failed=0", &in_language(ADMIN, "fr")), &origin)));
+    let said = text(&block_on(handle(
+        get("/admin/cache?warmed=0&of=0&failed=0", &in_language(ADMIN, "fr")),
+        &origin,
+    )));
     assert!(said.contains("n’a encore servi aucune page du catalogue"), "{said}");
     let said = text(&block_on(handle(get("/admin/cache?warmed=14&of=16&failed=2", ADMIN), &origin)));
-    assert!(said.contains("Done: 14 pages fetched, of the 16 most requested on this edge. 2 could not be fetched."), "{said}");
+    assert!(
+        said.contains(
+            "Done: 14 pages fetched, of the 16 most requested on this edge. 2 could not be fetched."
+        ),
+        "{said}"
+    );
 }
 
 #[test]
@@ -219,7 +237,11 @@ fn a_suspended_vendor_reads_on_their_dashboard_why_and_since_when() {
         r#"{"id":3,"name":"Dakar Wax","city":"Dakar","country":"SN","products":2,"suspended_at":"2026-12-07T03:04:05Z","suspension_reason":"faux bazin signalé"}"#,
     );
     let page = text(&block_on(handle(get("/vendor", &in_language(VENDOR, "fr")), &origin)));
-    for shown in ["Votre boutique est suspendue", "Leur motif : faux bazin signalé", "Suspendue depuis le 2026-12-07 03:04 (UTC)."] {
+    for shown in [
+        "Votre boutique est suspendue",
+        "Leur motif : faux bazin signalé",
+        "Suspendue depuis le 2026-12-07 03:04 (UTC).",
+    ] {
         assert!(page.contains(shown), "missing {shown:?}:\n{page}");
     }
     let swahili = text(&block_on(handle(get("/vendor", &in_language(VENDOR, "sw")), &origin)));

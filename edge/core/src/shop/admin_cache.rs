@@ -211,7 +211,12 @@ pub async fn warm<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
     }
     let warmed = catalog::warm_now(visit.host(), visit.context()).await;
     metrics::counter!("edge_warmings_on_demand_total").increment(1);
-    tracing::info!(listed = warmed.listed, fetched = warmed.fetched, failed = warmed.failed, "warmed on demand");
+    tracing::info!(
+        listed = warmed.listed,
+        fetched = warmed.fetched,
+        failed = warmed.failed,
+        "warmed on demand"
+    );
     let report = WarmingReport { fetched: warmed.fetched, failed: warmed.failed, listed: warmed.listed };
     match visit.send_json_only(http::Method::POST, "/api/v1/admin/cache/warmings", &report).await {
         Ok(()) => {}

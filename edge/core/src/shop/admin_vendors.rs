@@ -156,10 +156,14 @@ pub async fn show<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String)>)
     };
     let page = VendorsPage {
         layout: layout(visit, says.shops),
-        filters: [(Filter::All, says.all_shops), (Filter::Active, says.open_shops), (Filter::Suspended, says.suspended_shops)]
-            .into_iter()
-            .map(|(choice, label)| FilterChoice { value: choice.as_str(), label, selected: choice == filter })
-            .collect(),
+        filters: [
+            (Filter::All, says.all_shops),
+            (Filter::Active, says.open_shops),
+            (Filter::Suspended, says.suspended_shops),
+        ]
+        .into_iter()
+        .map(|(choice, label)| FilterChoice { value: choice.as_str(), label, selected: choice == filter })
+        .collect(),
         shops: shops.into_iter().map(|shop| row(shop, says)).collect(),
         words,
         message,
@@ -198,11 +202,16 @@ async fn after<H: Host>(
     let says = AdminOpsWords::of(visit.locale.language);
     match answer {
         Ok(_) => {
-            metrics::counter!("edge_admin_shop_standing_changes_total", "action" => done.to_owned()).increment(1);
+            metrics::counter!("edge_admin_shop_standing_changes_total", "action" => done.to_owned())
+                .increment(1);
             visit.redirect(&format!("/admin/vendors?q={vendor_id}&{done}={vendor_id}"))
         }
-        Err(Failure::Refused { status: 409, .. }) => show(visit, Some((409, says.standing_changed.into()))).await,
-        Err(Failure::Refused { status, message }) if status != 403 => show(visit, Some((status, message))).await,
+        Err(Failure::Refused { status: 409, .. }) => {
+            show(visit, Some((409, says.standing_changed.into()))).await
+        }
+        Err(Failure::Refused { status, message }) if status != 403 => {
+            show(visit, Some((status, message))).await
+        }
         Err(failure) => refuse_non_admin(visit, failure),
     }
 }

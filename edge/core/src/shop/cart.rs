@@ -247,7 +247,10 @@ mod tests {
         let suspended = cart(false);
         let line = &lines(&suspended, words, french)[0];
         assert_eq!(line.unavailable, Some("Indisponible : cette boutique est suspendue."));
-        assert_eq!(totals(&suspended, words, french).unpayable, Some(SuspensionWords::of(french).cart_unavailable));
+        assert_eq!(
+            totals(&suspended, words, french).unpayable,
+            Some(SuspensionWords::of(french).cart_unavailable)
+        );
         let open = cart(true);
         assert_eq!(lines(&open, words, french)[0].unavailable, None);
         assert_eq!(totals(&open, words, french).unpayable, None);

@@ -40,7 +40,10 @@ pub async fn notice<H: Host>(visit: &Visit<'_, H>) -> Option<SuspensionNotice> {
     Some(SuspensionNotice {
         heading: says.vendor_notice,
         explained: says.vendor_explained,
-        since: fill(says.vendor_since, since.chars().take(16).map(|c| if c == 'T' { ' ' } else { c }).collect::<String>()),
+        since: fill(
+            says.vendor_since,
+            since.chars().take(16).map(|c| if c == 'T' { ' ' } else { c }).collect::<String>(),
+        ),
         reason: standing.suspension_reason.map(|reason| fill(says.vendor_reason, reason)),
     })
 }
