@@ -374,7 +374,6 @@ async fn refuse_suspended_shop(tx: &mut WriteTx, vendor: VendorId) -> Result<()>
     .await
     .map_err(Error::db("placing an order"))?);
     if suspended {
-        metrics::counter!("orders_refused_total", "reason" => "shop_suspended").increment(1);
         return Err(Error::ShopSuspended { shop });
     }
     Ok(())
@@ -602,6 +601,9 @@ impl Store {
             Ok(_) => metrics::counter!("orders_placed_total").increment(1),
             Err(Error::InsufficientStock { .. }) => {
                 metrics::counter!("orders_refused_total", "reason" => "insufficient_stock").increment(1)
+            }
+            Err(Error::ShopSuspended { .. }) => {
+                metrics::counter!("orders_refused_total", "reason" => "shop_suspended").increment(1)
             }
             Err(_) => metrics::counter!("orders_refused_total", "reason" => "other").increment(1),
         }

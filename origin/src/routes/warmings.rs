@@ -30,8 +30,8 @@ pub async fn record(
     body: std::result::Result<Json<Warming>, JsonRejection>,
 ) -> Result<StatusCode> {
     let Json(warming) = body?;
-    metrics::counter!("edge_warmings_on_demand_total").increment(1);
-    metrics::counter!("edge_warmed_pages_on_demand_total").increment(u64::from(warming.fetched));
+    metrics::counter!("admin_warmings_reported_total").increment(1);
+    metrics::counter!("admin_warmed_pages_reported_total").increment(u64::from(warming.fetched));
     tracing::info!(
         fetched = warming.fetched,
         failed = warming.failed,
