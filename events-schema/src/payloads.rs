@@ -62,6 +62,25 @@ pub struct VendorUpdated {
     pub ships_to: String,
 }
 
+/// `vendor.suspended`: an admin suspended a shop; its products left the catalog and the
+/// edge cache until it is reinstated.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct VendorSuspended {
+    pub vendor_id: i64,
+    /// The admin's reason, shown to the vendor.
+    pub reason: String,
+    /// How many of the shop's products left the catalog.
+    pub products: i64,
+}
+
+/// `vendor.reinstated`: an admin reinstated a suspended shop; its products are back.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct VendorReinstated {
+    pub vendor_id: i64,
+    /// How many of the shop's products came back to the catalog.
+    pub products: i64,
+}
+
 /// `user.login` and `user.logout`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline)]
@@ -356,6 +375,8 @@ crate::payload::payload![
     UserLogout => "user.logout", 1,
     UserPasswordChanged => "user.password_changed", 1,
     VendorUpdated => "vendor.updated", 1,
+    VendorSuspended => "vendor.suspended", 1,
+    VendorReinstated => "vendor.reinstated", 1,
     OrderCreated => "order.created", 1,
     OrderConfirmed => "order.confirmed", 1,
     OrderShipped => "order.shipped", 1,

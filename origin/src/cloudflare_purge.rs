@@ -26,8 +26,14 @@ use tokio::time::Instant;
 use crate::error::{Error, Result};
 use linkedall_store::Store;
 
-/// The journal reader name this forwarder saves its position under.
-const READER: &str = "cloudflare";
+/// The journal reader name this forwarder saves its position under, and reports its queue as.
+pub const READER: &str = "cloudflare";
+
+/// How often the forwarder reports its queue when nothing changed; a report older than
+/// [`REPORT_STALE_AFTER`] means no forwarder is running.
+const REPORT_EVERY: Duration = Duration::from_secs(30);
+/// See [`REPORT_EVERY`].
+pub const REPORT_STALE_AFTER: Duration = Duration::from_secs(120);
 
 /// Cloudflare plans, for their purge rate limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,12 +104,25 @@ impl TokenBucket {
         TokenBucket { budget, tokens: f64::from(budget.bucket), refilled_at: now }
     }
 
-    /// Takes one call's token if there is one.
-    pub fn try_take(&mut self, now: Instant) -> bool {
+    fn refill(&mut self, now: Instant) {
         let elapsed = now.saturating_duration_since(self.refilled_at).as_secs_f64();
         self.tokens =
             (self.tokens + elapsed * self.budget.calls_per_second).min(f64::from(self.budget.bucket));
         self.refilled_at = now;
+    }
+
+    /// How long from `now` until a call is allowed (zero when one is allowed now).
+    pub fn wait(&mut self, now: Instant) -> Duration {
+        self.refill(now);
+        if self.tokens >= 1.0 || self.budget.calls_per_second <= 0.0 {
+            return Duration::ZERO;
+        }
+        Duration::from_secs_f64((1.0 - self.tokens) / self.budget.calls_per_second)
+    }
+
+    /// Takes one call's token if there is one.
+    pub fn try_take(&mut self, now: Instant) -> bool {
+        self.refill(now);
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
             true
@@ -259,6 +278,7 @@ impl CloudflarePurger {
             }
         };
         let mut saved = read_up_to;
+        let mut reported: Option<(usize, Instant)> = None;
         loop {
             match self.store.purge_feed(read_up_to).await {
                 Ok(feed) => {
@@ -285,6 +305,7 @@ impl CloudflarePurger {
                     }
                 }
             }
+            self.report(&mut reported, &queue, &mut bucket).await;
             if queue.is_empty() && read_up_to > saved {
                 match self.store.advance_purge_reader(READER, read_up_to).await {
                     Ok(()) => saved = read_up_to,
@@ -297,6 +318,27 @@ impl CloudflarePurger {
             }
         }
         tracing::info!(queued = queue.len(), "Cloudflare purge forwarder stopped");
+    }
+
+    /// Writes the queue's depth and the wait until the next call for admins to see, when the
+    /// depth changed or [`REPORT_EVERY`] passed since the last report.
+    async fn report(
+        &self,
+        reported: &mut Option<(usize, Instant)>,
+        queue: &PurgeQueue,
+        bucket: &mut TokenBucket,
+    ) {
+        let now = Instant::now();
+        let due = reported.is_none_or(|(depth, at)| depth != queue.len() || now - at >= REPORT_EVERY);
+        if !due {
+            return;
+        }
+        let wait = if queue.is_empty() { Duration::ZERO } else { bucket.wait(now) };
+        metrics::gauge!("cloudflare_purge_next_call_seconds").set(wait.as_secs_f64());
+        match self.store.report_purge_forwarding(READER, queue.len() as i64, wait.as_secs_f64()).await {
+            Ok(()) => *reported = Some((queue.len(), now)),
+            Err(error) => tracing::warn!(%error, "cannot report the forwarder's queue"),
+        }
     }
 
     /// One call to `POST /zones/{zone}/purge_cache`.
@@ -345,6 +387,19 @@ mod tests {
         assert!(!bucket.try_take(start + Duration::from_secs(11)));
         assert!(bucket.try_take(start + Duration::from_secs(12)), "one call every 12 s");
         assert!(!bucket.try_take(start + Duration::from_secs(13)));
+    }
+
+    #[test]
+    fn the_wait_for_the_next_call_counts_down_as_the_bucket_refills() {
+        let start = Instant::now();
+        let mut bucket = TokenBucket::new(PurgePlan::Free.budget(), start);
+        assert_eq!(bucket.wait(start), Duration::ZERO, "a full bucket allows a call now");
+        while bucket.try_take(start) {}
+        let wait = bucket.wait(start).as_secs_f64();
+        assert!((wait - 12.0).abs() < 0.01, "one call every 12 s on the free plan, got {wait}");
+        let later = bucket.wait(start + Duration::from_secs(5)).as_secs_f64();
+        assert!((later - 7.0).abs() < 0.01, "{later}");
+        assert_eq!(bucket.wait(start + Duration::from_secs(12)), Duration::ZERO);
     }
 
     #[test]

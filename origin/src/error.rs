@@ -167,7 +167,8 @@ impl Error {
                 | StoreError::QuoteChanged { .. }
                 | StoreError::AlreadyReviewed { .. }
                 | StoreError::TooManyPhotos { .. }
-                | StoreError::PhotoAlreadyThere { .. },
+                | StoreError::PhotoAlreadyThere { .. }
+                | StoreError::ShopSuspended { .. },
             ) => StatusCode::CONFLICT,
             Error::Unprocessable(_)
             | Error::Store(
@@ -236,6 +237,7 @@ impl Error {
             Error::Store(StoreError::QuoteChanged { .. }) => "quote-changed",
             Error::Store(StoreError::NoExchangeRate { .. }) => "no-exchange-rate",
             Error::Store(StoreError::DoesNotDeliver { .. }) => "does-not-deliver",
+            Error::Store(StoreError::ShopSuspended { .. }) => "shop-suspended",
             Error::Store(StoreError::ResetLinkInvalid) => "reset-link-invalid",
             Error::Store(StoreError::NotDeliveredToYou { .. }) => "not-delivered-to-you",
             Error::Store(StoreError::AlreadyReviewed { .. }) => "already-reviewed",

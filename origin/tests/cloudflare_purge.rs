@@ -154,3 +154,61 @@ async fn purges_are_batched_within_the_plan_and_none_is_lost() {
     })
     .await;
 }
+
+/// What an admin reads of the forwarder (`GET /api/v1/admin/cache/cloudflare`).
+async fn forwarding(origin: &TestOrigin) -> Value {
+    let (status, body) = origin
+        .call(TEST_ADMIN_TOKEN, reqwest::Method::GET, "/api/v1/admin/cache/cloudflare", None, None)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn admins_read_the_queue_depth_and_when_the_next_call_is_allowed() {
+    let Some(db) = TestDatabase::new(Backend::Postgres).await else { return };
+    let (imitation, api_base) = imitation().await;
+    // One call in the bucket, then one every 100 s: the first 100 tags go, 50 wait.
+    let budget = PurgeBudget { calls_per_second: 0.01, bucket: 1, selectors_per_call: 100 };
+    let cloudflare = CloudflareSettings {
+        api_base,
+        zone_id: "zone-123".into(),
+        api_token: "cf-token".into(),
+        shop_host: "linkedall.africa".into(),
+        budget,
+        poll_every: Duration::from_millis(50),
+    };
+    let tags: Vec<PurgeSelector> = (0..150).map(|i| PurgeSelector::Tag(format!("product:{i:03}"))).collect();
+    db.store.purge(&tags).await.unwrap();
+    let origin =
+        TestOrigin::spawn_with(db, TestOptions { cloudflare: Some(cloudflare), ..TestOptions::default() })
+            .await;
+    wait_until("the first call went out", || imitation.calls.lock().unwrap().len() == 1).await;
+    let mut report = forwarding(&origin).await;
+    for _ in 0..100 {
+        if report["queued"] == 50 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        report = forwarding(&origin).await;
+    }
+    assert_eq!((&report["forwarding"], &report["queued"]), (&json!(true), &json!(50)), "{report}");
+    let next = report["next_call_in_secs"].as_f64().unwrap();
+    assert!((80.0..=100.0).contains(&next), "the next call waits for the bucket: {report}");
+    let (status, _) = reqwest::Client::new()
+        .get(format!("{}/api/v1/admin/cache/cloudflare", origin.url()))
+        .send()
+        .await
+        .map(|r| (r.status(), ()))
+        .unwrap();
+    assert_eq!(status, 401, "admins only");
+}
+
+#[tokio::test]
+async fn without_forwarding_the_admin_reads_that_it_is_off() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(db) = TestDatabase::new(backend).await else { continue };
+        let origin = TestOrigin::spawn(db).await;
+        assert_eq!(forwarding(&origin).await, json!({ "forwarding": false }), "{backend:?}");
+    }
+}

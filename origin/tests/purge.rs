@@ -16,6 +16,7 @@ linkedall_origin::on_both_backends!(
     an_admin_purge_reaches_the_journal_in_order,
     bad_purges_are_refused_whole,
     catalog_changes_purge_the_pages_that_showed_them,
+    an_admin_purge_of_a_product_drops_the_origins_cached_answer_too,
 );
 
 async fn purge(origin: &TestOrigin, token: Option<&str>, body: Value) -> (StatusCode, Value) {
@@ -150,4 +151,28 @@ async fn catalog_changes_purge_the_pages_that_showed_them(origin: TestOrigin) {
     assert_eq!(buy(1, "order-2").await.unwrap().status(), StatusCode::CREATED);
     let (_, relabelled) = origin.purge_journal(seq).await;
     assert_eq!(relabelled, vec![format!("Tag:product:{id}")]);
+}
+
+/// Edges fetch a purged page again; the origin must then answer from the database, not with the
+/// copy it cached before (here the product was renamed behind every cache's back).
+async fn an_admin_purge_of_a_product_drops_the_origins_cached_answer_too(origin: TestOrigin) {
+    let name = |body: Value| body["product"]["name"].as_str().unwrap_or_default().to_owned();
+    let read = || async {
+        reqwest::get(format!("{}/api/v1/products/1", origin.url()))
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    let before = name(read().await);
+    linkedall_origin::testing::execute(
+        &origin.db.store,
+        "UPDATE products SET name = 'Renamed behind the cache' WHERE id = 1",
+    )
+    .await;
+    assert_eq!(name(read().await), before, "the origin's cached answer");
+    let (status, _) = purge(&origin, Some(TEST_ADMIN_TOKEN), json!({ "tags": ["product:1"] })).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(name(read().await), "Renamed behind the cache");
 }

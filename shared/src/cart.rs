@@ -38,6 +38,10 @@ pub struct CartLine {
     /// true when none was named. A line that is not delivered cannot be ordered.
     #[serde(default = "delivered")]
     pub delivers: bool,
+    /// False when the line's shop is suspended: its products are off sale, and the line
+    /// cannot be ordered until the shop is reinstated.
+    #[serde(default = "delivered")]
+    pub available: bool,
 }
 
 fn delivered() -> bool {

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::DomainError;
 
 /// The version of the wire format this build writes and reads.
-pub const WIRE_VERSION: u8 = 6;
+pub const WIRE_VERSION: u8 = 7;
 
 /// The media type a client puts in `Accept` to get this format instead of JSON.
 pub const MEDIA_TYPE: &str = "application/x-postcard";

@@ -14,15 +14,16 @@ use crate::timing::QueryTimer;
 use crate::write_tx::WriteTx;
 
 /// A cart line as read from the products table: product, name, quantity, currency, price,
-/// stock, vendor, the vendor's country and where it ships.
-type Row = (i64, String, i32, String, i64, i32, i64, String, String);
+/// stock, vendor, the vendor's country, where it ships and whether the shop is in good
+/// standing (not suspended).
+type Row = (i64, String, i32, String, i64, i32, i64, String, String, bool);
 
 /// `user`'s cart, each line priced from its product row now (see [`priced`]).
 async fn cart(store: &Store, user: i64, pay_in: Option<Currency>, to: Option<&Market>) -> Result<Cart> {
     let _t = QueryTimer::start(store.dialect().as_str(), "cart");
     let rows: Vec<Row> = on_pool!(store, pool => sqlx::query_as(
-        "SELECT i.product_id, p.name, i.quantity, p.currency, p.price_minor, p.stock, p.vendor_id, v.country, v.ships_to \
-         FROM cart_items i JOIN products p ON p.id = i.product_id JOIN vendors v ON v.id = p.vendor_id \
+        "SELECT i.product_id, p.name, i.quantity, p.currency, p.price_minor, p.stock, p.vendor_id, v.country, v.ships_to, \
+         v.suspended_at IS NULL FROM cart_items i JOIN products p ON p.id = i.product_id JOIN vendors v ON v.id = p.vendor_id \
          WHERE i.user_id = $1 ORDER BY i.product_id",
     )
     .bind(user)
@@ -42,8 +43,8 @@ async fn guest_cart(store: &Store, lines: &[Line], pay_in: Option<Currency>) -> 
     let ids: Vec<String> = lines.iter().map(|line| line.product.get().to_string()).collect();
     // Ids are parsed numbers, so listing them is safe; one statement for any number of lines.
     let sql = format!(
-        "SELECT p.id, p.name, 0, p.currency, p.price_minor, p.stock, p.vendor_id, v.country, v.ships_to \
-         FROM products p JOIN vendors v ON v.id = p.vendor_id WHERE p.id IN ({}) ORDER BY p.id",
+        "SELECT p.id, p.name, 0, p.currency, p.price_minor, p.stock, p.vendor_id, v.country, v.ships_to, \
+         v.suspended_at IS NULL FROM products p JOIN vendors v ON v.id = p.vendor_id WHERE p.id IN ({}) ORDER BY p.id",
         ids.join(", ")
     );
     let mut rows: Vec<Row> = on_pool!(store, pool => sqlx::query_as(&sql)
@@ -68,7 +69,9 @@ async fn priced(
     let mut lines = Vec::with_capacity(rows.len());
     // Each vendor ships their part from their country.
     let mut from: Vec<(i64, &'static Market)> = Vec::new();
-    for (product_id, name, quantity, currency, price_minor, stock, vendor, country, ships_to) in rows {
+    for (product_id, name, quantity, currency, price_minor, stock, vendor, country, ships_to, available) in
+        rows
+    {
         let unit_price = amount(&currency, price_minor)?;
         let quantity = u32::try_from(quantity).unwrap_or(0);
         let vendor_market = Market::of_country(&country);
@@ -81,6 +84,7 @@ async fn priced(
             unit_price,
             u32::try_from(stock).unwrap_or(0),
             delivers,
+            available,
         ));
         if !from.iter().any(|(v, _)| *v == vendor) {
             from.push((vendor, vendor_market));
@@ -93,7 +97,7 @@ async fn priced(
     let rates = if converts { store.fx_rates().await? } else { FxRates::default() };
     let mut items = Vec::with_capacity(lines.len());
     let mut total = Some(Money::new(currency, 0));
-    for (product_id, name, quantity, unit_price, in_stock, delivers) in lines {
+    for (product_id, name, quantity, unit_price, in_stock, delivers, available) in lines {
         let to_pay = rates.price_line(unit_price, quantity, currency).map(|(_, line)| line);
         total = match (total, to_pay) {
             (Some(total), Some(line)) => Some(total.plus(line)?),
@@ -108,6 +112,7 @@ async fn priced(
             to_pay,
             in_stock,
             delivers,
+            available,
         });
     }
     let delivery_choices = match to {
@@ -142,23 +147,28 @@ fn delivery_choices(
         .unwrap_or_default()
 }
 
-/// Adds `line` to `user`'s cart: 404 for an unknown product, 422 when the cart already holds
+/// Adds `line` to `user`'s cart: 404 for an unknown product, 409 when its shop is suspended,
+/// 422 when the cart already holds
 /// as many different products as it may, or when its shop does not deliver to `to`.
 async fn add(store: &Store, user: i64, line: Line, to: Option<&Market>) -> Result<()> {
     let dialect = store.dialect();
     let _t = QueryTimer::start(dialect.as_str(), "add_to_cart");
     let db = || Error::db("adding to a cart");
     let mut tx = WriteTx::begin(store).await?;
-    let shop: Option<(String, String, String)> = on_conn!(&mut tx, conn => sqlx::query_as(
-        "SELECT v.name, v.country, v.ships_to FROM products p JOIN vendors v ON v.id = p.vendor_id WHERE p.id = $1",
+    let shop: Option<(String, String, String, bool)> = on_conn!(&mut tx, conn => sqlx::query_as(
+        "SELECT v.name, v.country, v.ships_to, v.suspended_at IS NOT NULL \
+         FROM products p JOIN vendors v ON v.id = p.vendor_id WHERE p.id = $1",
     )
     .bind(line.product.get())
     .fetch_optional(&mut *conn)
     .await
     .map_err(db())?);
-    let Some((shop, country, ships_to)) = shop else {
+    let Some((shop, country, ships_to, suspended)) = shop else {
         return Err(Error::NotFound { what: format!("product {}", line.product) });
     };
+    if suspended {
+        return Err(Error::ShopSuspended { shop });
+    }
     if let Some(to) = to
         && !ShippingZone::parse(&ships_to).unwrap_or_default().reaches(Market::of_country(&country), to)
     {

@@ -1,7 +1,8 @@
 //! The catalog as shoppers browse it (tables `categories`, `products`, `vendors` and
 //! `product_gallery`): the home feed, category and vendor listings, a product's page. Every
 //! statement is written once for both backends and runs on the pool; search, which differs
-//! between them as a whole, is `search.rs`.
+//! between them as a whole, is `search.rs`. A suspended shop's products are in none of these
+//! (see `vendor_suspensions.rs`); only its own vendor still reads them.
 
 use linkedall_shared::review::REVIEWS_ON_PRODUCT_PAGE;
 use linkedall_shared::{
@@ -14,12 +15,30 @@ use crate::conn::on_pool;
 use crate::error::{Error, Result};
 use crate::rows::{CARD_COLUMNS, CardRow, CategoryRow, PHOTO_JOIN, ProductRow, VendorRow, cards};
 use crate::timing::QueryTimer;
+use crate::vendor_suspensions::LISTED;
 
 /// How many featured products the home page shows.
 pub const FEATURED_ON_HOME: u32 = 12;
 
 const CATEGORY_COLUMNS: &str = "id, slug, name, description";
 const VENDOR_COLUMNS: &str = "id, name, slug, city, country, description, ships_to";
+
+/// Who reads a product or a shop: shoppers see only shops in good standing; a vendor sees
+/// their own shop whatever its standing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Audience {
+    Shoppers,
+    ItsVendor,
+}
+
+impl Audience {
+    fn condition(self) -> String {
+        match self {
+            Audience::Shoppers => format!(" AND {LISTED}"),
+            Audience::ItsVendor => String::new(),
+        }
+    }
+}
 
 /// Pairs of (items, next cursor): a listing fetched with one row more than asked for, so we
 /// know whether another page follows without counting.
@@ -82,7 +101,7 @@ impl Store {
         let _t = QueryTimer::start(self.dialect().as_str(), "featured");
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM products p JOIN vendors v ON v.id = p.vendor_id {PHOTO_JOIN} \
-             WHERE p.featured AND p.stock > 0 ORDER BY p.id DESC LIMIT $1"
+             WHERE p.featured AND p.stock > 0 AND {LISTED} ORDER BY p.id DESC LIMIT $1"
         );
         let rows: Vec<CardRow> = on_pool!(self, pool => sqlx::query_as(&sql)
             .bind(i64::from(FEATURED_ON_HOME))
@@ -103,7 +122,7 @@ impl Store {
         let (after, rows_asked) = page_bounds(cursor, limit);
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM products p JOIN vendors v ON v.id = p.vendor_id {PHOTO_JOIN} \
-             WHERE (CAST($1 AS BIGINT) IS NULL OR p.category_id = $1) AND p.id > $2 \
+             WHERE (CAST($1 AS BIGINT) IS NULL OR p.category_id = $1) AND p.id > $2 AND {LISTED} \
              ORDER BY p.id LIMIT $3"
         );
         let rows: Vec<CardRow> = on_pool!(self, pool => sqlx::query_as(&sql)
@@ -118,14 +137,24 @@ impl Store {
 
     /// A product with its vendor, category, newest reviews and photos, for its page (the
     /// reviews are read only when its rating says there are some, the photos when it has a
-    /// main one).
+    /// main one); `None` when its shop is suspended.
     pub async fn product(&self, id: ProductId) -> Result<Option<ProductDetail>> {
+        self.product_for(id, Audience::Shoppers).await
+    }
+
+    /// A product as its own vendor sees it: also while their shop is suspended.
+    pub async fn own_product(&self, id: ProductId) -> Result<Option<ProductDetail>> {
+        self.product_for(id, Audience::ItsVendor).await
+    }
+
+    async fn product_for(&self, id: ProductId, audience: Audience) -> Result<Option<ProductDetail>> {
         let _t = QueryTimer::start(self.dialect().as_str(), "product");
         let product_sql = format!(
             "SELECT p.id, p.vendor_id, p.category_id, p.name, p.slug, p.description, p.currency, p.price_minor, \
              p.stock, ph.hash AS photo_hash, ph.format AS photo_format, ph.width AS photo_width, \
              ph.height AS photo_height, ph.thumbhash AS photo_thumbhash, p.rating_count, p.rating_sum \
-             FROM products p {PHOTO_JOIN} WHERE p.id = $1"
+             FROM products p JOIN vendors v ON v.id = p.vendor_id {PHOTO_JOIN} WHERE p.id = $1{}",
+            audience.condition()
         );
         let vendor_sql = format!("SELECT {VENDOR_COLUMNS} FROM vendors WHERE id = $1");
         let category_sql = format!("SELECT {CATEGORY_COLUMNS} FROM categories WHERE id = $1");
@@ -166,16 +195,39 @@ impl Store {
         Ok(Some(detail))
     }
 
-    /// A vendor and a page of its products, in id order after `cursor`.
+    /// A vendor and a page of its products, in id order after `cursor`; `None` when the shop
+    /// is suspended.
     pub async fn vendor_storefront(
         &self,
         id: VendorId,
         cursor: Option<Cursor>,
         limit: Limit,
     ) -> Result<Option<VendorStorefront>> {
+        self.storefront_for(id, cursor, limit, Audience::Shoppers).await
+    }
+
+    /// A vendor's own shop and a page of its products, also while it is suspended (their
+    /// dashboard).
+    pub async fn own_shop(
+        &self,
+        id: VendorId,
+        cursor: Option<Cursor>,
+        limit: Limit,
+    ) -> Result<Option<VendorStorefront>> {
+        self.storefront_for(id, cursor, limit, Audience::ItsVendor).await
+    }
+
+    async fn storefront_for(
+        &self,
+        id: VendorId,
+        cursor: Option<Cursor>,
+        limit: Limit,
+        audience: Audience,
+    ) -> Result<Option<VendorStorefront>> {
         let _t = QueryTimer::start(self.dialect().as_str(), "vendor_with_products");
         let (after, rows_asked) = page_bounds(cursor, limit);
-        let vendor_sql = format!("SELECT {VENDOR_COLUMNS} FROM vendors WHERE id = $1");
+        let vendor_sql =
+            format!("SELECT {VENDOR_COLUMNS} FROM vendors v WHERE id = $1{}", audience.condition());
         let products_sql = format!(
             "SELECT {CARD_COLUMNS} FROM products p JOIN vendors v ON v.id = p.vendor_id {PHOTO_JOIN} \
              WHERE p.vendor_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3"

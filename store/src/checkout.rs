@@ -270,6 +270,7 @@ async fn place_order(
     }
     let mut order_parts = Vec::with_capacity(parts.len());
     for (vendor_id, items) in parts {
+        refuse_suspended_shop(&mut tx, vendor_id).await?;
         let vendor_currency = items[0].vendor_unit_price.currency;
         let (mut subtotal, mut vendor_subtotal) = (Money::new(pay_in, 0), Money::new(vendor_currency, 0));
         for item in &items {
@@ -361,6 +362,22 @@ async fn place_order(
     .rows_affected());
     tx.commit().await?;
     Ok(order)
+}
+
+/// Refuses a part from a shop an admin suspended (its products are off sale); the caller's
+/// transaction, stock taken included, is then rolled back.
+async fn refuse_suspended_shop(tx: &mut WriteTx, vendor: VendorId) -> Result<()> {
+    let (shop, suspended): (String, bool) = on_conn!(tx, conn => sqlx::query_as(
+        "SELECT name, suspended_at IS NOT NULL FROM vendors WHERE id = $1",
+    )
+    .bind(vendor.get())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(Error::db("placing an order"))?);
+    if suspended {
+        return Err(Error::ShopSuspended { shop });
+    }
+    Ok(())
 }
 
 /// Why `product`'s line could not be reserved: it does not exist, or has too few units.
@@ -585,6 +602,9 @@ impl Store {
             Ok(_) => metrics::counter!("orders_placed_total").increment(1),
             Err(Error::InsufficientStock { .. }) => {
                 metrics::counter!("orders_refused_total", "reason" => "insufficient_stock").increment(1)
+            }
+            Err(Error::ShopSuspended { .. }) => {
+                metrics::counter!("orders_refused_total", "reason" => "shop_suspended").increment(1)
             }
             Err(_) => metrics::counter!("orders_refused_total", "reason" => "other").increment(1),
         }

@@ -81,6 +81,10 @@ pub enum Error {
     #[error("this photo is already one of product {product}'s photos")]
     PhotoAlreadyThere { product: i64 },
 
+    /// A product of a shop an admin suspended: it cannot be added to a cart or ordered.
+    #[error("{shop} is suspended: its products cannot be bought for now")]
+    ShopSuspended { shop: String },
+
     /// A password reset link that is unknown, used already or expired.
     #[error("this password reset link has expired or was used already; ask for a new one")]
     ResetLinkInvalid,

@@ -108,6 +108,7 @@ pub mod password_resets;
 pub mod pay_on_delivery;
 pub mod payments;
 pub mod product_photos;
+pub mod purge_forwarding;
 pub mod purges;
 pub mod refunds;
 pub mod reservations;
@@ -118,9 +119,11 @@ pub mod shipping_zones;
 pub mod stock_sheet;
 pub mod vendor_earnings;
 pub mod vendor_products;
+pub mod vendor_suspensions;
 
 // What the event consumers keep and read, the dead letters, and the read models replay
 // rebuilds.
+pub mod consumer_lag;
 pub mod dead_letters;
 pub mod fraud_checks;
 pub mod order_analytics;

@@ -36,12 +36,14 @@ impl WriteTx {
 }
 
 impl Store {
-    /// The products most often bought with `product`, most often first.
+    /// The products most often bought with `product`, most often first (none of a suspended
+    /// shop's).
     pub async fn bought_with(&self, product: i64, limit: i64) -> Result<Vec<BoughtWith>> {
         let _t = QueryTimer::start(self.dialect().as_str(), "bought_with");
         on_pool!(self, pool => sqlx::query_as(
             "SELECT c.with_id AS product_id, p.name, CAST(c.times AS BIGINT) AS times FROM co_purchases c \
-             JOIN products p ON p.id = c.with_id WHERE c.product_id = $1 ORDER BY c.times DESC, c.with_id LIMIT $2",
+             JOIN products p ON p.id = c.with_id JOIN vendors v ON v.id = p.vendor_id \
+             WHERE c.product_id = $1 AND v.suspended_at IS NULL ORDER BY c.times DESC, c.with_id LIMIT $2",
         )
         .bind(product)
         .bind(limit)

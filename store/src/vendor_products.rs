@@ -207,7 +207,9 @@ impl Store {
     pub async fn create_product(&self, vendor: VendorId, product: &NewProduct) -> Result<ProductDetail> {
         check(Some(&product.name), Some(product.price_minor), Some(product.stock))?;
         let id = create(self, vendor, product).await?;
-        self.product(id).await?.ok_or_else(|| Error::Corrupt(format!("product {id} vanished after creation")))
+        self.own_product(id)
+            .await?
+            .ok_or_else(|| Error::Corrupt(format!("product {id} vanished after creation")))
     }
 
     /// Changes `vendor`'s product `id`: 404 when there is no such product, 403 when it is
@@ -220,6 +222,6 @@ impl Store {
     ) -> Result<ProductDetail> {
         check(changes.name.as_deref(), changes.price_minor, changes.stock)?;
         update(self, vendor, id, changes).await?;
-        self.product(id).await?.ok_or_else(|| Error::NotFound { what: format!("product {id}") })
+        self.own_product(id).await?.ok_or_else(|| Error::NotFound { what: format!("product {id}") })
     }
 }

@@ -103,6 +103,39 @@ impl Background {
     }
 }
 
+/// What an admin's warming on demand did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WarmedNow {
+    /// The most requested pages this instance knows (at most [`warming::WARM_AT_ONCE`]).
+    pub listed: usize,
+    /// Those fetched from the origin and stored.
+    pub fetched: usize,
+    /// Those whose fetch failed (the cached copy, if any, stays).
+    pub failed: usize,
+}
+
+/// Fetches this instance's most requested pages now and stores them (an admin's warming on
+/// demand). A page another request is fetching at this moment is left to it.
+pub async fn warm_now<H: Host>(host: &H, ctx: &RequestContext) -> WarmedNow {
+    let pages = warming::most_requested_now(warming::WARM_AT_ONCE);
+    let journal = purge_journal::current(host, ctx).await;
+    let mut warmed = WarmedNow { listed: pages.len(), fetched: 0, failed: 0 };
+    for page in pages {
+        let Some(leader) = coalesce::lead_if_idle(&page.key) else { continue };
+        let outcome =
+            fetch_and_store(&page.route, &page.locale, host, ctx, &page.key, None, journal.stamp()).await;
+        if outcome.cache_status == cache::status_miss(true) {
+            warmed.fetched += 1;
+            metrics::counter!("edge_warmed_pages_total", "route" => page.route.label()).increment(1);
+        } else {
+            warmed.failed += 1;
+        }
+        tracing::info!(key = page.key.as_str(), cache_status = %outcome.cache_status, "warmed on demand");
+        leader.finish(&outcome);
+    }
+    warmed
+}
+
 pub async fn serve<H: Host>(
     route: &Route,
     locale: &Locale,

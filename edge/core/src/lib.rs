@@ -9,6 +9,7 @@
 //! request with the shopper's cookie, never cached.
 
 pub mod account;
+pub mod admin_ops_words;
 pub mod admin_words;
 pub mod amounts;
 pub mod assets;
@@ -50,6 +51,7 @@ pub mod server_timing;
 pub mod shop;
 pub mod site;
 pub mod stock_words;
+pub mod suspension_words;
 pub mod trace;
 pub mod vendor_words;
 pub mod warming;

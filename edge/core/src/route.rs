@@ -176,6 +176,18 @@ pub enum ShopPage {
     AdminRates,
     /// Who did what in the admin console (`?before=` pages back).
     AdminAuditTrail,
+    /// Fetch this edge's most requested pages now (POST only).
+    AdminWarm,
+    /// Shops: search, and suspend or reinstate one.
+    AdminVendors,
+    /// Suspend a shop, with a reason (POST only).
+    AdminSuspend {
+        vendor_id: i64,
+    },
+    /// Reinstate a suspended shop (POST only).
+    AdminReinstate {
+        vendor_id: i64,
+    },
 }
 
 /// A dead letter's id: a UUID, kept as its 128 bits so that [`ShopPage`] stays `Copy`.
@@ -270,6 +282,10 @@ impl ShopPage {
             }
             ["admin", "rates"] => ShopPage::AdminRates,
             ["admin", "audit-trail"] => ShopPage::AdminAuditTrail,
+            ["admin", "cache", "warm"] => ShopPage::AdminWarm,
+            ["admin", "vendors"] => ShopPage::AdminVendors,
+            ["admin", "vendors", raw, "suspend"] => ShopPage::AdminSuspend { vendor_id: id(raw)? },
+            ["admin", "vendors", raw, "reinstate"] => ShopPage::AdminReinstate { vendor_id: id(raw)? },
             _ => return None,
         })
     }
@@ -312,6 +328,10 @@ impl ShopPage {
             ShopPage::AdminReplay { .. } => "admin_replay",
             ShopPage::AdminRates => "admin_rates",
             ShopPage::AdminAuditTrail => "admin_audit_trail",
+            ShopPage::AdminWarm => "admin_warm",
+            ShopPage::AdminVendors => "admin_vendors",
+            ShopPage::AdminSuspend { .. } => "admin_suspend",
+            ShopPage::AdminReinstate { .. } => "admin_reinstate",
         }
     }
 }

@@ -106,6 +106,12 @@ fn most_requested(popular: &Popular, limit: usize) -> Vec<Page> {
         .collect()
 }
 
+/// This instance's most requested pages now, most requested first (an admin's warming on
+/// demand).
+pub fn most_requested_now(limit: usize) -> Vec<Page> {
+    POPULAR.with_borrow(|popular| most_requested(popular, limit))
+}
+
 /// What warming a request leaves for after its response, if any: the most requested pages
 /// when purges arrived since the last pass (the pass checks which were purged), and the
 /// saved list at this instance's first miss (a new deploy starts with nothing cached).

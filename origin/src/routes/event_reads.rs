@@ -1,5 +1,5 @@
 //! What the event consumers learned, and the schema registry: bought-together products,
-//! order analytics windows, the relay's lag, and the event schemas.
+//! order analytics windows, the relay's lag and each consumer's, and the event schemas.
 
 use axum::Json;
 use axum::extract::rejection::PathRejection;
@@ -76,4 +76,26 @@ pub async fn order_analytics(
 pub async fn lag(State(state): State<AppState>, _admin: Admin) -> Result<Json<Value>> {
     let lag = relay::lag(&state.store).await?;
     Ok(Json(json!({ "unsent": lag.unsent, "oldest_unsent_secs": lag.oldest_unsent_secs })))
+}
+
+/// `GET /api/v1/admin/events/lag/consumers`: how far each consumer is behind — published
+/// events of the kinds it reads after the one it handled last, the oldest one's age, when it
+/// last handled one, its waiting dead letters (admin). Also recorded as gauges.
+pub async fn consumer_lag(State(state): State<AppState>, _admin: Admin) -> Result<Json<Value>> {
+    let mut lags = Vec::with_capacity(state.consumers.len());
+    for consumer in state.consumers.iter() {
+        let kinds: Vec<&str> = linkedall_events_schema::catalogue::CATALOGUE
+            .iter()
+            .map(|t| t.kind)
+            .filter(|kind| consumer.wants(kind))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let lag = state.store.consumer_lag(consumer.name(), &kinds).await?;
+        metrics::gauge!("events_consumer_waiting", "consumer" => consumer.name()).set(lag.waiting as f64);
+        metrics::gauge!("events_consumer_oldest_waiting_seconds", "consumer" => consumer.name())
+            .set(lag.oldest_waiting_secs);
+        lags.push(lag);
+    }
+    Ok(Json(json!({ "consumers": lags })))
 }

@@ -20,12 +20,15 @@ mod password_reset;
 mod payments;
 mod product_photos;
 mod purge;
+mod purge_forwarding;
 mod refunds;
 mod reviews;
 mod search;
 mod stock_sheets;
 mod vendor;
+mod vendor_suspensions;
 mod vendors;
+mod warmings;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -111,9 +114,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/admin/orders/{id}/cancel", post(fraud_review::cancel))
         .route("/api/v1/admin/refunds/failed", get(refunds::failed))
         .route("/api/v1/admin/events/lag", get(event_reads::lag))
+        .route("/api/v1/admin/events/lag/consumers", get(event_reads::consumer_lag))
         .route("/api/v1/admin/dead-letters", get(dead_letters::list))
         .route("/api/v1/admin/dead-letters/{id}/replay", post(dead_letters::replay))
         .route("/api/v1/admin/audit-trail", get(audit_trail::list))
+        .route("/api/v1/admin/vendors", get(vendor_suspensions::list))
+        .route("/api/v1/admin/vendors/{id}/suspend", post(vendor_suspensions::suspend))
+        .route("/api/v1/admin/vendors/{id}/reinstate", post(vendor_suspensions::reinstate))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/auth/register", post(accounts::register))
         .route("/api/v1/auth/login", post(accounts::login))
@@ -131,6 +138,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/orders/{id}/payment", get(orders::open_payment))
         .route("/api/v1/orders/{id}/pay-on-delivery", post(orders::pay_on_delivery))
         .route("/api/v1/vendor/shop", put(vendor::update_shop))
+        .route("/api/v1/vendor/standing", get(vendor_suspensions::own))
         .route("/api/v1/orders/{id}/reviews", get(reviews::of_order))
         .route("/api/v1/vendor/products", get(vendor::products).post(vendor::create_product))
         .route("/api/v1/vendor/products/{id}", patch(vendor::update_product))
@@ -168,6 +176,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/fx-rates", get(fx_rates::show))
         .route("/api/v1/admin/fx-rates", put(fx_rates::set))
         .route("/admin/purge", post(purge::purge))
+        .route("/api/v1/admin/cache/cloudflare", get(purge_forwarding::show))
+        .route("/api/v1/admin/cache/warmings", post(warmings::record))
         .route("/images/products/{file}", get(images::product_picture))
         .route("/media/products/{*rest}", get(media::serve))
         .route("/healthz", get(health::healthz))

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::Response;
-use linkedall_shared::{MAX_SELECTORS_PER_PURGE, PurgeSelector};
+use linkedall_shared::{MAX_SELECTORS_PER_PURGE, ProductId, PurgeSelector};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
@@ -80,6 +80,16 @@ pub async fn purge(
     let Json(request) = body?;
     let selectors = request.selectors()?;
     let seq = state.store.purge(&selectors).await?;
+    // The edges fetch the pages again: the origin's own answers must not hand them the copy
+    // the admin wanted gone (the products named, and every listing).
+    let products: Vec<ProductId> = selectors
+        .iter()
+        .filter_map(|selector| match selector {
+            PurgeSelector::Tag(tag) => tag.strip_prefix("product:")?.parse::<i64>().ok().map(ProductId::new),
+            _ => None,
+        })
+        .collect();
+    state.catalog_cache.products_changed(&products, "admin purge").await;
     metrics::counter!("cache_purge_requests_total").increment(1);
     Ok((StatusCode::ACCEPTED, Json(PurgeAccepted { seq, selectors: selectors.len() })))
 }

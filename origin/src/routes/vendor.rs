@@ -66,7 +66,7 @@ pub async fn products(
     let cursor = params.parsed("cursor", Cursor::parse)?;
     let storefront = state
         .store
-        .vendor_storefront(vendor.vendor_id, cursor, limit)
+        .own_shop(vendor.vendor_id, cursor, limit)
         .await?
         .ok_or_else(|| Error::NotFound { what: format!("vendor {}", vendor.vendor_id) })?;
     Ok(Json(storefront))

@@ -30,7 +30,8 @@ impl Filters {
         }
         let price_key = price_key(shopper, rates);
         let unit = 10i64.pow(shopper.exponent());
-        let mut conditions = String::new();
+        // A suspended shop's products are never found (see `vendor_suspensions.rs`).
+        let mut conditions = format!(" AND {}", crate::vendor_suspensions::LISTED);
         if let Some(category) = category {
             conditions.push_str(&format!(" AND p.category_id = {}", category.get()));
         }
@@ -131,7 +132,10 @@ mod tests {
     fn only_the_city_is_bound() {
         let browse = Browse { city: Some("Lagos".into()), in_stock: true, ..Browse::default() };
         let filters = Filters::new(&browse, Some(CategoryId::new(3)), &FxRates::default()).unwrap();
-        assert_eq!(filters.conditions(2), " AND p.category_id = 3 AND p.stock > 0 AND lower(v.city) = $2");
+        assert_eq!(
+            filters.conditions(2),
+            " AND v.suspended_at IS NULL AND p.category_id = 3 AND p.stock > 0 AND lower(v.city) = $2"
+        );
         assert_eq!(filters.city.as_deref(), Some("lagos"));
     }
 }

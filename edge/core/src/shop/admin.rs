@@ -3,8 +3,10 @@
 //! route), which every page shows at its top — and a 403 there is the page that says these
 //! pages are for administrators, before anything else is fetched.
 //!
-//! The pages: [`super::admin_cache`] (purge), [`super::admin_events`] (held orders, dead
-//! letters), [`super::admin_rates`] (exchange rates), [`super::admin_audit`] (who did what).
+//! The pages: [`super::admin_cache`] (purge, the Cloudflare queue, warming),
+//! [`super::admin_events`] (held orders, dead letters, each event reader's lag),
+//! [`super::admin_rates`] (exchange rates), [`super::admin_vendors`] (suspend and reinstate
+//! shops), [`super::admin_audit`] (who did what).
 
 use askama::Template;
 use bytes::Bytes;
@@ -12,6 +14,7 @@ use http::Response;
 use serde::Deserialize;
 
 use super::visit::{Failure, Visit};
+use crate::admin_ops_words::AdminOpsWords;
 use crate::admin_words::AdminWords;
 use crate::host::Host;
 use crate::pages::Layout;
@@ -27,6 +30,8 @@ pub struct EventLag {
 /// What every admin page shows above its content: the console's pages and how the events flow.
 pub struct AdminFrame {
     pub says: &'static AdminWords,
+    /// The words of the shops page and the operations panels.
+    pub ops: &'static AdminOpsWords,
     pub events: String,
     /// The path of the page shown, to mark it in the menu.
     pub current: &'static str,
@@ -50,6 +55,7 @@ impl AdminFrame {
             ("/admin/held-orders", says.held_orders),
             ("/admin/dead-letters", says.dead_letters),
             ("/admin/rates", says.rates),
+            ("/admin/vendors", self.ops.shops),
             ("/admin/audit-trail", says.audit),
         ]
         .into_iter()
@@ -73,7 +79,7 @@ pub async fn frame<H: Host>(
     } else {
         fill(&fill(says.events_waiting, lag.unsent), lag.oldest_unsent_secs.round() as u64)
     };
-    Ok(AdminFrame { says, events, current })
+    Ok(AdminFrame { says, ops: AdminOpsWords::of(visit.locale.language), events, current })
 }
 
 /// A page of the console: its title in the page's language, kept out of search results.

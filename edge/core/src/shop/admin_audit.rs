@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::admin::{AdminFrame, frame, layout, refuse_non_admin};
 use super::visit::Visit;
+use crate::admin_ops_words::AdminOpsWords;
 use crate::admin_words::AdminWords;
 use crate::host::Host;
 use crate::pages::Layout;
@@ -53,8 +54,11 @@ pub struct AuditPage {
 
 /// What an action was, in the page's language: the console's own actions by name, any other
 /// admin route as its method and route.
-pub fn describe(says: &'static AdminWords, action: &str) -> String {
+pub fn describe(says: &'static AdminWords, ops: &'static AdminOpsWords, action: &str) -> String {
     match action {
+        "POST /api/v1/admin/vendors/{id}/suspend" => ops.action_suspend.into(),
+        "POST /api/v1/admin/vendors/{id}/reinstate" => ops.action_reinstate.into(),
+        "POST /api/v1/admin/cache/warmings" => ops.action_warm.into(),
         "POST /admin/purge" => says.action_purge.into(),
         "POST /api/v1/admin/orders/{id}/release" => says.action_release.into(),
         "POST /api/v1/admin/orders/{id}/cancel" => says.action_cancel_held.into(),
@@ -79,7 +83,7 @@ pub async fn show<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
         Ok(trail) => trail,
         Err(failure) => return refuse_non_admin(visit, failure),
     };
-    let says = frame.says;
+    let (says, ops) = (frame.says, frame.ops);
     let page = AuditPage {
         layout: layout(visit, says.audit),
         actions: trail
@@ -87,7 +91,7 @@ pub async fn show<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
             .into_iter()
             .map(|action| ActionRow {
                 who: action.admin_email.unwrap_or_else(|| says.operators_token.to_owned()),
-                what: describe(says, &action.action),
+                what: describe(says, ops, &action.action),
                 target: action.target,
                 detail: action.detail,
                 refused: action.status >= 300,

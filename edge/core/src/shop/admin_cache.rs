@@ -2,6 +2,13 @@
 //! every address under a prefix, or everything; the origin writes the purge to its journal
 //! (`POST /admin/purge`) and every edge drops the pages when it reads that far. The page says
 //! which journal entry the purge became.
+//!
+//! The page also shows the Cloudflare purge queue (its depth and when Cloudflare's rate limit
+//! allows the next call, or that forwarding is off: `GET /api/v1/admin/cache/cloudflare`),
+//! and warms on demand: `POST /admin/cache/warm` fetches this edge instance's most requested
+//! pages now ([`crate::warming`]) — once the origin has confirmed an admin is asking — and
+//! then reports what it fetched to `POST /api/v1/admin/cache/warmings`, which puts the action
+//! in the audit trail.
 
 use askama::Template;
 use bytes::Bytes;
@@ -11,6 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use super::admin::{AdminFrame, frame, layout, refuse_non_admin};
 use super::visit::{Failure, Visit};
+use crate::admin_ops_words::AdminOpsWords;
+use crate::catalog;
 use crate::category_names;
 use crate::host::Host;
 use crate::pages::Layout;
@@ -23,6 +32,24 @@ pub struct PurgeRequest {
     pub urls: Vec<String>,
     pub prefixes: Vec<String>,
     pub everything: bool,
+}
+
+/// `GET /api/v1/admin/cache/cloudflare`
+#[derive(Debug, Deserialize)]
+struct Forwarding {
+    forwarding: bool,
+    #[serde(default)]
+    queued: i64,
+    #[serde(default)]
+    next_call_in_secs: f64,
+}
+
+/// What a warming on demand fetched, for `POST /api/v1/admin/cache/warmings`.
+#[derive(Debug, Serialize)]
+struct WarmingReport {
+    fetched: usize,
+    failed: usize,
+    listed: usize,
 }
 
 /// The origin's answer: the journal entry the purge became.
@@ -84,6 +111,43 @@ pub struct CachePage {
     pub categories: Vec<CategoryChoice>,
     pub message: Option<String>,
     pub success: bool,
+    /// The Cloudflare queue's state as sentences; empty when the origin could not say.
+    pub cloudflare: Vec<String>,
+}
+
+/// The Cloudflare panel's sentences: forwarding off, or the queue and the next call.
+async fn cloudflare_panel<H: Host>(visit: &Visit<'_, H>, says: &'static AdminOpsWords) -> Vec<String> {
+    match visit.get::<Forwarding>("/api/v1/admin/cache/cloudflare").await {
+        Ok(Forwarding { forwarding: false, .. }) => vec![says.cloudflare_off.to_owned()],
+        Ok(Forwarding { queued, next_call_in_secs, .. }) => {
+            let next = if queued == 0 || next_call_in_secs <= 0.0 {
+                says.cloudflare_next_now.to_owned()
+            } else {
+                fill(says.cloudflare_next_in, next_call_in_secs.ceil() as u64)
+            };
+            vec![fill(says.cloudflare_queue, queued), next]
+        }
+        Err(_) => {
+            metrics::counter!("edge_admin_panels_unavailable_total", "panel" => "cloudflare").increment(1);
+            tracing::warn!("Cloudflare purge queue state unavailable");
+            Vec::new()
+        }
+    }
+}
+
+/// What the page says after a warming: `?warmed=N&of=M&failed=K`.
+fn warmed_message<H: Host>(visit: &Visit<'_, H>, says: &'static AdminOpsWords) -> Option<String> {
+    let number = |name: &str| visit.query(name).and_then(|n| n.parse::<u64>().ok());
+    let listed = number("of")?;
+    if listed == 0 {
+        return Some(says.warm_nothing.to_owned());
+    }
+    let mut message = fill(&fill(says.warmed, number("warmed").unwrap_or(0)), listed);
+    if let Some(failed) = number("failed").filter(|n| *n > 0) {
+        message.push(' ');
+        message.push_str(&fill(says.warm_failures, failed));
+    }
+    Some(message)
 }
 
 /// `GET /admin/cache` (`?purged=N` after a purge).
@@ -97,6 +161,8 @@ pub async fn show<H: Host>(visit: &Visit<'_, H>, mistake: Option<String>) -> Res
         Err(failure) => return visit.fail(failure),
     };
     let purged = visit.query("purged").and_then(|seq| seq.parse::<u64>().ok());
+    let warmed = warmed_message(visit, frame.ops);
+    let cloudflare = cloudflare_panel(visit, frame.ops).await;
     let status = if mistake.is_some() { 422 } else { 200 };
     let page = CachePage {
         layout: layout(visit, frame.says.cache),
@@ -107,8 +173,9 @@ pub async fn show<H: Host>(visit: &Visit<'_, H>, mistake: Option<String>) -> Res
                 name: category_names::translated(c, visit.locale.language).name,
             })
             .collect(),
-        success: mistake.is_none() && purged.is_some(),
-        message: mistake.or_else(|| purged.map(|seq| fill(frame.says.purged, seq))),
+        success: mistake.is_none() && (purged.is_some() || warmed.is_some()),
+        message: mistake.or_else(|| purged.map(|seq| fill(frame.says.purged, seq))).or(warmed),
+        cloudflare,
         frame,
     };
     visit.page(status, &page)
@@ -133,6 +200,39 @@ pub async fn purge<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
         Err(Failure::Refused { status, message }) if status != 403 => show(visit, Some(message)).await,
         Err(failure) => refuse_non_admin(visit, failure),
     }
+}
+
+/// `POST /admin/cache/warm`: fetches this edge instance's most requested pages now, once the
+/// origin confirmed an admin asks (the frame's admin-only read), then tells the origin what
+/// was fetched (the audit trail's record) and says it on the page.
+pub async fn warm<H: Host>(visit: &Visit<'_, H>) -> Response<Bytes> {
+    if let Err(refused) = frame(visit, "/admin/cache").await {
+        return refused;
+    }
+    let warmed = catalog::warm_now(visit.host(), visit.context()).await;
+    metrics::counter!("edge_warmings_on_demand_total").increment(1);
+    tracing::info!(
+        listed = warmed.listed,
+        fetched = warmed.fetched,
+        failed = warmed.failed,
+        "warmed on demand"
+    );
+    let report = WarmingReport { fetched: warmed.fetched, failed: warmed.failed, listed: warmed.listed };
+    match visit.send_json_only(http::Method::POST, "/api/v1/admin/cache/warmings", &report).await {
+        Ok(()) => {}
+        Err(failure @ (Failure::Refused { status: 403, .. } | Failure::SignIn)) => {
+            return refuse_non_admin(visit, failure);
+        }
+        Err(_) => {
+            // The pages are warm; only the trail's record is missing, which the operators see.
+            metrics::counter!("edge_warmings_unreported_total").increment(1);
+            tracing::error!("a warming on demand could not be reported to the origin's audit trail");
+        }
+    }
+    visit.redirect(&format!(
+        "/admin/cache?warmed={}&of={}&failed={}",
+        warmed.fetched, warmed.listed, warmed.failed
+    ))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! What the events left for an admin to decide: orders the fraud check held (release one so
 //! its vendors may ship it, or cancel it and refund what was paid) and dead letters — events a reader could not handle (look at what
-//! went wrong, replay one after fixing its cause).
+//! went wrong, replay one after fixing its cause) — shown with how far each reader is behind
+//! ([`super::admin_readers`]).
 
 use askama::Template;
 use bytes::Bytes;
@@ -8,6 +9,7 @@ use http::Response;
 use serde::Deserialize;
 
 use super::admin::{AdminFrame, frame, layout, refuse_non_admin};
+use super::admin_readers::{self, ReaderRow};
 use super::visit::{Failure, Visit};
 use crate::admin_words::AdminWords;
 use crate::host::Host;
@@ -90,6 +92,8 @@ pub struct LettersPage {
     pub layout: Layout,
     pub frame: AdminFrame,
     pub letters: Vec<LetterRow>,
+    /// How far each event reader is behind; `None` when the origin could not say.
+    pub readers: Option<Vec<ReaderRow>>,
     pub message: Option<String>,
     pub success: bool,
 }
@@ -172,6 +176,7 @@ pub async fn letters<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String
         Ok(letters) => letters.dead_letters,
         Err(failure) => return refuse_non_admin(visit, failure),
     };
+    let readers = admin_readers::rows(visit, frame.ops).await;
     let says = frame.says;
     let replayed = match visit.query("replayed").as_deref() {
         Some("applied") => Some(says.replayed_applied),
@@ -198,6 +203,7 @@ pub async fn letters<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, String
                 created_at: minute(&letter.created_at),
             })
             .collect(),
+        readers,
         message,
         success,
         frame,

@@ -13,6 +13,7 @@ use super::visit::{Failure, Visit, local_path};
 use crate::amounts::amount;
 use crate::host::Host;
 use crate::pages::Layout;
+use crate::suspension_words::SuspensionWords;
 use crate::words::{Words, fill};
 use linkedall_shared::Language;
 
@@ -34,6 +35,8 @@ pub struct LineView {
     pub no_rate: bool,
     /// The line's shop does not deliver to the shopper's country: checkout would be refused.
     pub not_delivered: bool,
+    /// Why the line cannot be bought, when its shop is suspended: checkout would be refused.
+    pub unavailable: Option<&'static str>,
     /// "Remove Kitenge skirt", the remove button's accessible name.
     pub remove_label: String,
 }
@@ -55,6 +58,7 @@ fn line_view(line: &CartLine, words: &'static Words, language: Language) -> Line
         short: line.in_stock < line.quantity,
         no_rate: line.to_pay.is_none(),
         not_delivered: !line.delivers,
+        unavailable: (!line.available).then(|| SuspensionWords::of(language).line_unavailable),
         remove_label: fill(words.remove_label, &line.name),
     }
 }
@@ -76,6 +80,8 @@ pub fn totals(cart: &Cart, words: &'static Words, language: Language) -> Totals 
         converted: cart.items.iter().any(|line| line.unit_price.currency != cart.currency),
         unpayable: if cart.total.is_none() {
             Some(words.cannot_pay)
+        } else if cart.items.iter().any(|line| !line.available) {
+            Some(SuspensionWords::of(language).cart_unavailable)
         } else if cart.items.iter().any(|line| !line.delivers) {
             Some(words.does_not_deliver)
         } else {
@@ -207,4 +213,46 @@ pub async fn adopt_guest_cart<H: Host>(visit: &Visit<'_, H>) {
     }
     metrics::counter!("edge_guest_carts_adopted_total").increment(1);
     visit.set_cookie(&GuestCart::default().cookie(visit.https));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linkedall_shared::{Currency, Money, ProductId};
+
+    fn cart(available: bool) -> Cart {
+        let price = Money::new(Currency::XOF, 12_500);
+        Cart {
+            items: vec![CartLine {
+                product_id: ProductId::new(5),
+                name: "Pagne wax".into(),
+                quantity: 1,
+                unit_price: price,
+                line_total: price,
+                to_pay: Some(price),
+                in_stock: 8,
+                delivers: true,
+                available,
+            }],
+            currency: Currency::XOF,
+            total: Some(price),
+            rates_as_of: String::new(),
+            delivery_choices: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_line_of_a_suspended_shop_says_it_is_unavailable_and_the_cart_cannot_be_ordered() {
+        let (words, french) = (Words::of(Language::Fr), Language::Fr);
+        let suspended = cart(false);
+        let line = &lines(&suspended, words, french)[0];
+        assert_eq!(line.unavailable, Some("Indisponible : cette boutique est suspendue."));
+        assert_eq!(
+            totals(&suspended, words, french).unpayable,
+            Some(SuspensionWords::of(french).cart_unavailable)
+        );
+        let open = cart(true);
+        assert_eq!(lines(&open, words, french)[0].unavailable, None);
+        assert_eq!(totals(&open, words, french).unpayable, None);
+    }
 }

@@ -214,7 +214,8 @@ async fn render<H: Host>(
             let chosen =
                 visit.field("delivery").and_then(DeliveryOption::parse).unwrap_or(DeliveryOption::Home);
             // No form while a line cannot be ordered: no rate, or its shop does not deliver here.
-            let orderable = !cart.delivery_choices.is_empty() && cart.items.iter().all(|line| line.delivers);
+            let orderable = !cart.delivery_choices.is_empty()
+                && cart.items.iter().all(|line| line.delivers && line.available);
             let quote = cart.total.filter(|_| orderable).map(|total| QuoteFields {
                 currency: total.currency.code(),
                 choices: cart.delivery_choices.iter().map(|c| choice(c, total, chosen, visit)).collect(),

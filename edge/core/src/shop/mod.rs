@@ -11,7 +11,7 @@
 //!
 //! One file per page family: [`login`], [`cart`], [`checkout`], [`orders`], [`reviews`], [`vendor`],
 //! [`vendor_products`], [`vendor_stock`], [`admin`], [`admin_cache`], [`admin_events`], [`admin_rates`],
-//! [`admin_audit`], [`open_shop`]; the
+//! [`admin_audit`], [`admin_vendors`], [`open_shop`]; the
 //! origin's JSON documents are read into the types of [`documents`]. The origin decides who
 //! is a vendor and who an admin: the pages only forward the session and say its refusals.
 
@@ -20,6 +20,8 @@ mod admin_audit;
 mod admin_cache;
 mod admin_events;
 mod admin_rates;
+mod admin_readers;
+mod admin_vendors;
 mod cart;
 mod checkout;
 mod cross_site;
@@ -31,6 +33,7 @@ mod orders;
 mod password_reset;
 mod reviews;
 mod sandbox;
+mod shop_standing;
 mod vendor;
 mod vendor_products;
 mod vendor_stock;
@@ -144,5 +147,13 @@ pub async fn serve<H: Host>(
         (ShopPage::AdminRates, false) => admin_rates::show(&visit, None).await,
         (ShopPage::AdminRates, true) => admin_rates::save(&visit).await,
         (ShopPage::AdminAuditTrail, _) => admin_audit::show(&visit).await,
+        (ShopPage::AdminWarm, true) => admin_cache::warm(&visit).await,
+        (ShopPage::AdminWarm, false) => visit.redirect("/admin/cache"),
+        (ShopPage::AdminVendors, _) => admin_vendors::show(&visit, None).await,
+        (ShopPage::AdminSuspend { vendor_id }, true) => admin_vendors::suspend(&visit, vendor_id).await,
+        (ShopPage::AdminReinstate { vendor_id }, true) => admin_vendors::reinstate(&visit, vendor_id).await,
+        (ShopPage::AdminSuspend { .. } | ShopPage::AdminReinstate { .. }, false) => {
+            visit.redirect("/admin/vendors")
+        }
     }
 }

@@ -84,6 +84,8 @@ pub struct DashboardPage {
     pub message: Option<String>,
     /// Where the shop delivers: (value, label, current) per zone.
     pub zones: Vec<(&'static str, &'static str, bool)>,
+    /// Said first when an admin suspended the shop.
+    pub suspension: Option<super::shop_standing::SuspensionNotice>,
 }
 
 /// The vendor's shop and its first page of products; a 403 says these pages are for vendors.
@@ -128,6 +130,7 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
         Err(Failure::Refused { status: 404, .. }) => Vec::new(),
         Err(failure) => return refuse_non_vendor(visit, failure),
     };
+    let suspension = super::shop_standing::notice(visit).await;
     let (words, says, language) =
         (visit.words(), VendorWords::of(visit.locale.language), visit.locale.language);
     let query: String = visit.query("q").unwrap_or_default().trim().chars().take(MAX_QUERY_CHARS).collect();
@@ -201,6 +204,7 @@ pub async fn dashboard<H: Host>(visit: &Visit<'_, H>, message: Option<(u16, Stri
             .zip(says.ships_to_zones)
             .map(|(zone, label)| (zone.as_str(), label, zone == vendor.ships_to))
             .collect(),
+        suspension,
     };
     visit.page(status, &page)
 }

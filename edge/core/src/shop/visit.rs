@@ -113,6 +113,16 @@ impl<'a, H: Host> Visit<'a, H> {
         self.form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
+    /// The host this visit runs on (the admin's warming fetches pages through it).
+    pub fn host(&self) -> &'a H {
+        self.host
+    }
+
+    /// This request's id and trace context.
+    pub fn context(&self) -> &'a RequestContext {
+        self.ctx
+    }
+
     /// The host's clock.
     pub fn now(&self) -> crate::host::Timestamp {
         self.host.now()
@@ -255,7 +265,9 @@ impl<'a, H: Host> Visit<'a, H> {
                 let detail = problem_detail(response.body()).unwrap_or_default();
                 let kind = problem_kind(response.body()).unwrap_or_default();
                 tracing::info!(status, path, detail, kind, "the origin refused a shopper's request");
-                Err(Failure::Refused { status, message: refusal_text(self.words(), status, &kind).into() })
+                let sentence = crate::suspension_words::refusal(self.locale.language, &kind)
+                    .unwrap_or_else(|| refusal_text(self.words(), status, &kind));
+                Err(Failure::Refused { status, message: sentence.into() })
             }
             _ => {
                 metrics::counter!("edge_origin_errors_total", "kind" => "status").increment(1);

@@ -1,0 +1,174 @@
+// The admin's journey in a real browser (headless Chromium on a phone's screen, as the other
+// journeys) against a demo stack of its own:
+//
+// An admin signs in, changes nothing but refreshes a product's page on every edge (the product
+// was renamed behind the cache's back: the page shows the new name once the purge is read),
+// reads the event readers' lag and the cache page (Cloudflare forwarding is off in the demo),
+// warms the most requested pages on demand, suspends the product's shop with a reason — its
+// product page is gone and its products are absent from their category — reads it in the audit
+// trail, and reinstates the shop, whose product page comes back.
+//
+// The demo stack prints no admin account yet, so the journey makes its own: it registers
+// through the shop's pages and promotes the account in the stack's SQLite database (`sqlite3`),
+// as the origin's tests do. Replaying a dead letter is left out: the demo stack has no way for
+// a browser to make a consumer fail (no test hook, no event a consumer refuses), so no dead
+// letter exists to replay; the dead letters page is shown with its readers' table.
+//
+//   cargo build && node --test --test-timeout=240000 tests/journey/admin.test.mjs
+//
+// Screenshots go to `quality/admin-journey/` in the target directory.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+
+import { inCi, startShop } from "../support/demo-stack.mjs";
+import { chromiumArgs, chromiumPath, missing, phone, reportsDir } from "./browser.mjs";
+
+const sqlite = process.env.SQLITE3_PATH ?? "/usr/bin/sqlite3";
+
+/** Runs `sql` on the demo stack's database. */
+function database(shop, sql) {
+  return execFileSync(sqlite, [path.join(shop.dir, "data", "linkedall.db"), sql], { encoding: "utf8" }).trim();
+}
+
+/** Reloads `url` until `ready(status, text)` holds (purges reach the edge within seconds). */
+async function until(page, url, ready, what, seconds = 45) {
+  let last = "";
+  for (let i = 0; i < seconds * 2; i += 1) {
+    const response = await page.goto(url);
+    last = await page.locator("main").innerText().catch(() => "");
+    if (ready(response.status(), last)) return;
+    await page.waitForTimeout(500);
+  }
+  assert.fail(`timed out waiting until ${what}; the page said:\n${last}`);
+}
+
+test("an admin refreshes a product, suspends its shop and reinstates it", async (t) => {
+  const reason = (await missing()) ?? (fs.existsSync(sqlite) ? null : `no ${sqlite} (apt-get install -y sqlite3)`);
+  if (reason) {
+    if (inCi) assert.fail(`the admin journey cannot run: ${reason}`);
+    t.skip(reason);
+    return;
+  }
+  const { chromium } = await import("playwright-core");
+  const shop = startShop();
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "linkedall-chromium-"));
+  let context;
+  try {
+    const base = await shop.url;
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: chromiumArgs,
+      viewport: phone,
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(20_000);
+    const out = reportsDir("admin-journey");
+    let step = 0;
+    const shot = async (what) => {
+      step += 1;
+      await page.screenshot({ path: path.join(out, `${String(step).padStart(2, "0")}-${what}.png`), fullPage: true });
+    };
+
+    // A product in stock in a category, and its shop.
+    await page.goto(`${base}/`);
+    await page.locator(".categories a").first().click();
+    await page.waitForURL(/\/c\//);
+    const category = new URL(page.url()).pathname;
+    await page.locator(".card").first().locator("a.name").click();
+    await page.waitForURL(/\/p\/\d+/);
+    const productPath = new URL(page.url()).pathname;
+    const productId = /\/p\/(\d+)/.exec(productPath)[1];
+    const name = (await page.locator("h1").innerText()).trim();
+    const shopPath = await page.locator(`main a[href^="/v/"]`).first().getAttribute("href");
+    const vendorId = /\/v\/(\d+)/.exec(shopPath)[1];
+
+    // An admin account: registered through the pages, promoted in the database.
+    const email = `admin-${Date.now()}@example.com`;
+    await page.goto(`${base}/register`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL((url) => url.pathname !== "/register");
+    database(shop, `UPDATE users SET role = 'admin' WHERE email = '${email}'`);
+    await context.clearCookies();
+    await page.goto(`${base}/login?next=%2Fadmin`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.locator("main").getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/admin(\?|$)/);
+    await shot("console");
+
+    // Renamed behind the cache's back: the cached page still says the old name …
+    const renamed = `${name} (new season)`;
+    database(shop, `UPDATE products SET name = '${renamed.replaceAll("'", "''")}' WHERE id = ${productId}`);
+    await page.goto(`${base}${productPath}`);
+    assert.equal((await page.locator("h1").innerText()).trim(), name, "the edge still serves its copy");
+    // … until the admin refreshes the product on every edge.
+    await page.goto(`${base}/admin/cache`);
+    await shot("cache-page");
+    const cachePage = await page.locator("main").innerText();
+    assert.match(cachePage, /Forwarding purges to Cloudflare is off/);
+    await page.getByLabel("A product (its number)").fill(productId);
+    await page.getByRole("button", { name: "Refresh these pages" }).click();
+    await page.getByText(/Done: recorded as entry \d+ of the purge journal/).waitFor();
+    await shot("purged");
+    await until(page, `${base}${productPath}`, (status, text) => status === 200 && text.includes(renamed), "the page shows the new name");
+    await shot("product-refreshed");
+
+    // Warming on demand says how many pages it fetched.
+    await page.goto(`${base}/admin/cache`);
+    await page.getByRole("button", { name: "Warm now" }).click();
+    await page.getByText(/Done: \d+ pages fetched, of the \d+ most requested on this edge\./).waitFor();
+    await shot("warmed");
+
+    // How far each event reader is behind, beside the dead letters.
+    await page.goto(`${base}/admin/dead-letters`);
+    await page.getByRole("heading", { name: "Event readers" }).waitFor();
+    assert.match(await page.locator("main").innerText(), /order-analytics/);
+    await shot("event-readers");
+
+    // Suspend the shop, with a reason.
+    await page.goto(`${base}/admin/vendors`);
+    await page.getByLabel("Name, city or number").fill(vendorId);
+    await page.getByRole("button", { name: "Find" }).click();
+    await page.waitForURL(/\/admin\/vendors\?/);
+    await page.getByLabel("Why (its vendor reads this)").first().fill("Counterfeit goods reported by shoppers");
+    await page.locator("form[action$='/suspend'] button").first().click();
+    await page.getByText(/is suspended: its products left the catalog/).waitFor();
+    assert.match(await page.locator("main").innerText(), /Reason: Counterfeit goods reported by shoppers/);
+    await shot("suspended");
+
+    // Its product page is gone, and its products are absent from their category.
+    await until(page, `${base}${productPath}`, (status) => status === 404, "the product page is gone");
+    await shot("product-gone");
+    await until(page, `${base}${category}`, (status) => status === 200, "the category answers");
+    const listed = await page.locator(`.card a.name[href^="/p/${productId}-"], .card a.name[href="/p/${productId}"]`).count();
+    assert.equal(listed, 0, "the suspended shop's product left its category");
+    await shot("category-without-it");
+
+    // The audit trail names both actions.
+    await page.goto(`${base}/admin/audit-trail`);
+    const trail = await page.locator("main").innerText();
+    assert.match(trail, /Suspended a shop/);
+    assert.match(trail, /Refreshed pages on every edge/);
+    await shot("audit-trail");
+
+    // Reinstated: the product page comes back (a 404 page is kept for 30 s at most).
+    await page.goto(`${base}/admin/vendors?q=${vendorId}&state=suspended`);
+    await page.locator("form[action$='/reinstate'] button").first().click();
+    await page.getByText(/is reinstated: its products are back in the catalog/).waitFor();
+    await shot("reinstated");
+    await until(page, `${base}${productPath}`, (status, text) => status === 200 && text.includes(renamed), "the product page is back", 60);
+    await shot("product-back");
+    console.log(`admin journey screenshots: ${out}`);
+  } finally {
+    await context?.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+    await shop.stop();
+  }
+});
