@@ -123,9 +123,11 @@ fn test(extra: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// Debian's Chromium for the browser journey (`tests/journey/`), installed once when missing.
-/// playwright-core drives it; its own browser downloads are never used.
+/// Debian's Chromium for the browser journeys (`tests/journey/`), installed once when missing
+/// (playwright-core drives it; its own browser downloads are never used), and `sqlite3`, with
+/// which the admin journey makes its account an admin in the demo stack's database.
 fn ensure_chromium() -> Result<()> {
+    debian::ensure(&["sqlite3"])?;
     if std::path::Path::new("/usr/bin/chromium").exists() {
         return Ok(());
     }
