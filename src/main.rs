@@ -45,6 +45,12 @@ async fn main() -> anyhow::Result<()> {
         seed(&store, &SeedOptions { products: cli.demo_products, seed: 2026, reset: false, progress: true })
             .await?;
     }
+    // Demo accounts, in a demo catalog only (a stack started with `--demo-products 0` has none).
+    let accounts = if cli.demo_products > 0 {
+        linkedall_origin::seed::demo_accounts::ensure(&store, &origin.state.passwords).await?
+    } else {
+        Vec::new()
+    };
 
     // Bound first, so that mail links lead to this edge unless the shop's address is set.
     let edge_listener = std::net::TcpListener::bind(cli.edge_listen)?;
@@ -77,10 +83,21 @@ async fn main() -> anyhow::Result<()> {
     let shop_url = format!("http://{}/", edge.local_addr());
     tracing::info!(%shop_url, origin = %origin_addr, "Linked All is running");
     // A closed stdout (say, piped into `head`) must not take the shop down with it.
-    let _ = writeln!(
-        std::io::stdout(),
+    let mut banner = format!(
         "\n  Linked All is running. Open {shop_url}\n  (origin API at http://{origin_addr}/api/v1/home; Ctrl-C to stop)\n"
     );
+    if !accounts.is_empty() {
+        banner.push_str("\n  Demo accounts (this demo only; sign in at /login):\n");
+        for account in &accounts {
+            banner.push_str(&format!(
+                "    {:<8} {:<32} {}\n",
+                account.role.as_str(),
+                account.email,
+                account.password
+            ));
+        }
+    }
+    let _ = writeln!(std::io::stdout(), "{banner}");
 
     stop.await;
     tracing::info!("shutting down: edge first, then origin");

@@ -27,6 +27,43 @@ async fn the_demo_stack_prints_a_url_that_serves_the_shop_and_stops_on_ctrl_c() 
         .find_map(|line| line.split("Open ").nth(1).map(|u| u.trim().to_owned()))
         .expect("the shop URL is printed");
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    // The demo accounts follow the URL: role, email, password.
+    let accounts: Vec<Vec<String>> = stdout
+        .by_ref()
+        .map_while(Result::ok)
+        .skip_while(|line| !line.contains("Demo accounts"))
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty())
+        .map(|line| line.split_whitespace().map(str::to_owned).collect())
+        .collect();
+    let roles: Vec<&str> = accounts.iter().map(|a| a[0].as_str()).collect();
+    assert_eq!(roles, ["shopper", "vendor", "admin"], "{accounts:?}");
+    let http = reqwest::Client::new();
+    for account in &accounts {
+        let (role, email, password) = (&account[0], &account[1], &account[2]);
+        let session: serde_json::Value = http
+            .post(format!("{url}api/v1/auth/login"))
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = session["token"].as_str().unwrap_or_else(|| panic!("{role} signs in: {session}"));
+        let (page, expected) = match role.as_str() {
+            "vendor" => ("api/v1/vendor/products", 200),
+            "admin" => ("api/v1/admin/audit-trail", 200),
+            _ => ("api/v1/vendor/products", 403),
+        };
+        let answer = http.get(format!("{url}{page}")).bearer_auth(token).send().await.unwrap();
+        assert_eq!(answer.status().as_u16(), expected, "{role} on {page}");
+        if role == "vendor" {
+            let shop: serde_json::Value = answer.json().await.unwrap();
+            assert!(!shop["products"].as_array().unwrap().is_empty(), "the vendor keeps a demo shop: {shop}");
+            assert_eq!(shop["vendor"]["country"], "NG");
+        }
+    }
 
     let home = reqwest::get(&url).await.unwrap();
     assert_eq!(home.status(), 200);

@@ -45,19 +45,31 @@ fn email_taken(during: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
     }
 }
 
+/// The shop an account keeps, if any.
+#[derive(Debug, Clone, Copy)]
+pub enum Keeps<'a> {
+    /// A shopper's or an admin's account.
+    NoShop,
+    /// A vendor opening their shop with their account.
+    NewShop(&'a NewShop),
+    /// A keeper of a shop that exists (the demo's vendor account, given one of its shops).
+    Shop(VendorId),
+}
+
 /// Creates the account (and the vendor's shop) with its `user.created` event.
 async fn create(
     store: &Store,
     email: &Email,
     password_hash: &str,
     role: Role,
-    shop: Option<&NewShop>,
+    keeps: Keeps<'_>,
 ) -> Result<CurrentUser> {
     let _t = QueryTimer::start(store.dialect().as_str(), "create_account");
     let during = "creating an account";
     let mut tx = WriteTx::begin(store).await?;
-    let vendor_id: Option<i64> = match shop {
-        Some(shop) => Some(on_conn!(&mut tx, conn => sqlx::query_scalar(
+    let vendor_id: Option<i64> = match keeps {
+        Keeps::Shop(vendor) => Some(vendor.get()),
+        Keeps::NewShop(shop) => Some(on_conn!(&mut tx, conn => sqlx::query_scalar(
             "INSERT INTO vendors (name, slug, city, country, ships_to) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(&shop.name)
@@ -68,7 +80,7 @@ async fn create(
         .fetch_one(&mut *conn)
         .await
         .map_err(Error::db(during))?)),
-        None => None,
+        Keeps::NoShop => None,
     };
     let id: i64 = on_conn!(&mut tx, conn => sqlx::query_scalar(
         "INSERT INTO users (email, password_hash, role, vendor_id) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -210,9 +222,21 @@ impl Store {
         email: &Email,
         password_hash: &str,
         role: Role,
-        shop: Option<&NewShop>,
+        keeps: Keeps<'_>,
     ) -> Result<CurrentUser> {
-        create(self, email, password_hash, role, shop).await
+        create(self, email, password_hash, role, keeps).await
+    }
+
+    /// The first shop opened in `country` (ISO code), if any.
+    pub async fn oldest_shop_in(&self, country: &str) -> Result<Option<VendorId>> {
+        let id: Option<i64> = crate::conn::on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT id FROM vendors WHERE country = $1 ORDER BY id LIMIT 1",
+        )
+        .bind(country)
+        .fetch_optional(pool)
+        .await
+        .map_err(Error::db("finding a shop"))?);
+        Ok(id.map(VendorId::new))
     }
 
     pub async fn account_by_email(&self, email: &Email) -> Result<Option<StoredAccount>> {

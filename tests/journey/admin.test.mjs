@@ -8,9 +8,8 @@
 // product page is gone and its products are absent from their category — reads it in the audit
 // trail, and reinstates the shop, whose product page comes back.
 //
-// The demo stack prints no admin account yet, so the journey makes its own: it registers
-// through the shop's pages and promotes the account in the stack's SQLite database (`sqlite3`),
-// as the origin's tests do. Replaying a dead letter is left out: the demo stack has no way for
+// The admin signs in with the demo's admin account (printed by `cargo run`); the product is
+// renamed behind the cache's back in the stack's SQLite database (`sqlite3`). Replaying a dead letter is left out: the demo stack has no way for
 // a browser to make a consumer fail (no test hook, no event a consumer refuses), so no dead
 // letter exists to replay; the dead letters page is shown with its readers' table.
 //
@@ -87,18 +86,11 @@ test("an admin refreshes a product, suspends its shop and reinstates it", async 
     const shopPath = await page.locator(`main a[href^="/v/"]`).first().getAttribute("href");
     const vendorId = /\/v\/(\d+)/.exec(shopPath)[1];
 
-    // An admin account: registered through the pages, promoted in the database.
-    const email = `admin-${Date.now()}@example.com`;
-    await page.goto(`${base}/register`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill("correct horse battery");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL((url) => url.pathname !== "/register");
-    database(shop, `UPDATE users SET role = 'admin' WHERE email = '${email}'`);
+    // The demo's admin account, as `cargo run` prints it.
     await context.clearCookies();
     await page.goto(`${base}/login?next=%2Fadmin`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByLabel("Email").fill("admin@demo.linkedall.africa");
+    await page.getByLabel("Password").fill("lagos-admin-2026");
     await page.locator("main").getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(/\/admin(\?|$)/);
     await shot("console");

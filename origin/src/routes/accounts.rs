@@ -15,7 +15,7 @@ use crate::accounts::{Email, NewPassword, Role};
 use crate::client_address::ClientAddress;
 use crate::error::{Error, Result};
 use crate::session::{CurrentUser, Session, SessionKeys};
-use linkedall_store::accounts::NewShop;
+use linkedall_store::accounts::{Keeps, NewShop};
 
 #[derive(Deserialize)]
 pub struct Registration {
@@ -108,7 +108,8 @@ pub async fn register(
         (Role::Shopper, _) => None,
     };
     let hash = state.passwords.hash(password).await?;
-    let user = state.store.create_account(&email, &hash, registration.role, shop.as_ref()).await?;
+    let keeps = shop.as_ref().map_or(Keeps::NoShop, Keeps::NewShop);
+    let user = state.store.create_account(&email, &hash, registration.role, keeps).await?;
     tracing::info!(user = user.id, role = user.role.as_str(), "account created");
     signed_in(&state, user, StatusCode::CREATED)
 }

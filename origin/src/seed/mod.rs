@@ -11,6 +11,7 @@
 //! eye would apply.
 
 mod categories;
+pub mod demo_accounts;
 mod generator;
 mod market;
 mod product_lines;
