@@ -6,12 +6,13 @@
 // reads the event readers' lag and the cache page (Cloudflare forwarding is off in the demo),
 // warms the most requested pages on demand, suspends the product's shop with a reason — its
 // product page is gone and its products are absent from their category — reads it in the audit
-// trail, and reinstates the shop, whose product page comes back.
+// trail, replays a dead letter, and reinstates the shop, whose product page comes back.
 //
 // The admin signs in with the demo's admin account (printed by `cargo run`); the product is
-// renamed behind the cache's back in the stack's SQLite database (`sqlite3`). Replaying a dead letter is left out: the demo stack has no way for
-// a browser to make a consumer fail (no test hook, no event a consumer refuses), so no dead
-// letter exists to replay; the dead letters page is shown with its readers' table.
+// renamed behind the cache's back in the stack's SQLite database (`sqlite3`), where the dead
+// letter the admin replays is made too: nothing a browser can do in the demo makes an event
+// reader fail (no test hook, no event a reader refuses), so the journey writes the letter a
+// reader would leave after its last delivery, for a copy of a real event.
 //
 //   cargo build && node --test --test-timeout=240000 tests/journey/admin.test.mjs
 //
@@ -27,6 +28,9 @@ import { inCi, startShop } from "../support/demo-stack.mjs";
 import { chromiumArgs, chromiumPath, missing, phone, reportsDir } from "./browser.mjs";
 
 const sqlite = process.env.SQLITE3_PATH ?? "/usr/bin/sqlite3";
+
+/** The origin's CloudEvents `source` (`events-schema/src/envelope.rs`). */
+const SOURCE = "/linkedall/origin";
 
 /** Runs `sql` on the demo stack's database. */
 function database(shop, sql) {
@@ -135,6 +139,32 @@ test("an admin refreshes a product, suspends its shop and reinstates it", async 
     assert.match(await page.locator("main").innerText(), /Reason: Counterfeit goods reported by shoppers/);
     await shot("suspended");
 
+    // A dead letter: the edge-purge reader gave up on a copy of the suspension's event (made
+    // here in the database, as a reader's failures are: nothing a browser does makes a reader
+    // fail). The admin reads what went wrong and replays it; the reader handles it this time.
+    const letter = crypto.randomUUID();
+    const event = crypto.randomUUID();
+    database(
+      shop,
+      `INSERT INTO dead_letters (id, consumer, event_id, event_type, envelope, error, deliveries)
+       SELECT '${letter}', 'edge-purge', '${event}', type,
+              json_object('id', '${event}', 'source', '${SOURCE}', 'type', type, 'specversion', '1.0',
+                          'time', created_at, 'subject', subject, 'datacontenttype', 'application/json',
+                          'dataschema', '/api/v1/schemas/' || type || '/v' || schema_version,
+                          'sequence', COALESCE(CAST(seq AS TEXT), '0'), 'data', json(payload)),
+              'writing the purge journal failed: database is locked', 5
+       FROM outbox WHERE type = 'vendor.suspended' ORDER BY created_at DESC LIMIT 1`,
+    );
+    await page.goto(`${base}/admin/dead-letters`);
+    const waiting = page.locator("li.line").filter({ hasText: "vendor.suspended" });
+    await waiting.getByText("What went wrong").click();
+    await waiting.getByText("database is locked").waitFor();
+    await shot("dead-letter");
+    await waiting.getByRole("button", { name: /^Replay event/ }).click();
+    await page.getByText("The event was handled again and the letter is closed.").waitFor();
+    assert.equal(await page.locator("li.line").filter({ hasText: event }).count(), 0, "the letter is closed");
+    await shot("dead-letter-replayed");
+
     // Its product page is gone, and its products are absent from their category.
     await until(page, `${base}${productPath}`, (status) => status === 404, "the product page is gone");
     await shot("product-gone");
@@ -148,6 +178,7 @@ test("an admin refreshes a product, suspends its shop and reinstates it", async 
     const trail = await page.locator("main").innerText();
     assert.match(trail, /Suspended a shop/);
     assert.match(trail, /Refreshed pages on every edge/);
+    assert.match(trail, /Replayed a dead letter/);
     await shot("audit-trail");
 
     // Reinstated: the product page comes back (a 404 page is kept for 30 s at most).
