@@ -20,12 +20,10 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 
-import { inCi, startShop } from "../support/demo-stack.mjs";
-import { chromiumArgs, chromiumPath, missing, phone, reportsDir } from "./browser.mjs";
+import { journey } from "./browser.mjs";
 
 const sqlite = process.env.SQLITE3_PATH ?? "/usr/bin/sqlite3";
 
@@ -49,34 +47,11 @@ async function until(page, url, ready, what, seconds = 45) {
   assert.fail(`timed out waiting until ${what}; the page said:\n${last}`);
 }
 
-test("an admin refreshes a product, suspends its shop and reinstates it", async (t) => {
-  const reason = (await missing()) ?? (fs.existsSync(sqlite) ? null : `no ${sqlite} (apt-get install -y sqlite3)`);
-  if (reason) {
-    if (inCi) assert.fail(`the admin journey cannot run: ${reason}`);
-    t.skip(reason);
-    return;
-  }
-  const { chromium } = await import("playwright-core");
-  const shop = startShop();
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "linkedall-chromium-"));
-  let context;
-  try {
-    const base = await shop.url;
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: chromiumArgs,
-      viewport: phone,
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    const out = reportsDir("admin-journey");
-    let step = 0;
-    const shot = async (what) => {
-      step += 1;
-      await page.screenshot({ path: path.join(out, `${String(step).padStart(2, "0")}-${what}.png`), fullPage: true });
-    };
-
+test("an admin refreshes a product, replays a dead letter, suspends its shop and reinstates it", (t) =>
+  journey(
+    t,
+    "admin-journey",
+    async (page, base, shot, out, shop) => {
     // A product in stock in a category, and its shop.
     await page.goto(`${base}/`);
     await page.locator(".categories a").first().click();
@@ -91,7 +66,7 @@ test("an admin refreshes a product, suspends its shop and reinstates it", async 
     const vendorId = /\/v\/(\d+)/.exec(shopPath)[1];
 
     // The demo's admin account, as `cargo run` prints it.
-    await context.clearCookies();
+    await page.context().clearCookies();
     await page.goto(`${base}/login?next=%2Fadmin`);
     await page.getByLabel("Email").fill("admin@demo.linkedall.africa");
     await page.getByLabel("Password").fill("lagos-admin-2026");
@@ -189,9 +164,6 @@ test("an admin refreshes a product, suspends its shop and reinstates it", async 
     await until(page, `${base}${productPath}`, (status, text) => status === 200 && text.includes(renamed), "the product page is back", 60);
     await shot("product-back");
     console.log(`admin journey screenshots: ${out}`);
-  } finally {
-    await context?.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-    await shop.stop();
-  }
-});
+    },
+    () => (fs.existsSync(sqlite) ? null : `no ${sqlite} (apt-get install -y sqlite3)`),
+  ));

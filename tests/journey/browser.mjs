@@ -1,10 +1,12 @@
 // The browser the journeys drive: Debian's Chromium (`/usr/bin/chromium`, or CHROMIUM_PATH),
 // headless, as a mid-range Android phone. playwright-core drives it; its own browser downloads
 // are never used. Shared by every test in tests/journey/.
+import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
-import { binary, target } from "../support/demo-stack.mjs";
+import { binary, inCi, startShop, target } from "../support/demo-stack.mjs";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -65,5 +67,45 @@ export async function findPages(browser, base) {
     return { category, product, search: `/search?q=${encodeURIComponent(word)}` };
   } finally {
     await context.close();
+  }
+}
+
+/**
+ * Runs `steps(page, base, shot, out, shop)` in headless Chromium on a phone's screen against a
+ * demo stack of its own; `shot(name)` writes the next numbered screenshot to `quality/<name>/`.
+ * `needs()` may name one more thing the journey cannot run without (or return null).
+ */
+export async function journey(t, name, steps, needs = () => null) {
+  const reason = (await missing()) ?? needs();
+  if (reason) {
+    if (inCi) assert.fail(`the browser journey cannot run: ${reason}`);
+    t.skip(reason);
+    return;
+  }
+  const { chromium } = await import("playwright-core");
+  const shop = startShop();
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "linkedall-chromium-"));
+  let context;
+  try {
+    const base = await shop.url;
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: chromiumArgs,
+      viewport: phone,
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(20_000);
+    const out = reportsDir(name);
+    let step = 0;
+    const shot = async (what) => {
+      step += 1;
+      await page.screenshot({ path: path.join(out, `${String(step).padStart(2, "0")}-${what}.png`), fullPage: true });
+    };
+    await steps(page, base, shot, out, shop);
+  } finally {
+    await context?.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+    await shop.stop();
   }
 }

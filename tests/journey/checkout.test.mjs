@@ -24,53 +24,10 @@
 // directory (`01-home.png` … `09-paid.png`).
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 
-import { inCi, startShop } from "../support/demo-stack.mjs";
-import { chromiumArgs, chromiumPath, missing, phone, reportsDir } from "./browser.mjs";
-
-
-/**
- * Runs `steps(page, base, shot, out, shop)` in headless Chromium on a phone's screen against a
- * demo stack of its own; `shot(name)` writes the next numbered screenshot to `quality/<name>/`
- * (the whole page; `shot(name, { fullPage: false })` what the phone's screen shows).
- */
-async function journey(t, name, steps) {
-  const reason = await missing();
-  if (reason) {
-    if (inCi) assert.fail(`the browser journey cannot run: ${reason}`);
-    t.skip(reason);
-    return;
-  }
-  const { chromium } = await import("playwright-core");
-  const shop = startShop();
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "linkedall-chromium-"));
-  let context;
-  try {
-    const base = await shop.url;
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: chromiumArgs,
-      viewport: phone,
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    const out = reportsDir(name);
-    let step = 0;
-    const shot = async (what, { fullPage = true } = {}) => {
-      step += 1;
-      await page.screenshot({ path: path.join(out, `${String(step).padStart(2, "0")}-${what}.png`), fullPage });
-    };
-    await steps(page, base, shot, out, shop);
-  } finally {
-    await context?.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-    await shop.stop();
-  }
-}
+import { journey } from "./browser.mjs";
 
 /** Fills the checkout's delivery form as a shopper in Lagos, with `phone`. */
 async function fillAddress(page, phone) {
@@ -80,6 +37,18 @@ async function fillAddress(page, phone) {
   await page.getByLabel("Area, estate or street").fill("Lekki Phase 1");
   await page.getByLabel(/^Landmarks and directions/).fill("Opposite the filling station, blue gate");
   await page.getByRole("radio", { name: /Home delivery/ }).check();
+}
+
+/** Opens a shop called `name` in Lagos with a vendor account `email`, and lands on its console. */
+async function openShop(page, base, name, email) {
+  await page.goto(`${base}/open-shop?country=NG`);
+  await page.getByLabel("Shop name").fill(name);
+  await page.getByLabel("City you ship from").fill("Lagos");
+  await page.getByLabel(/^Country/).fill("NG");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Open my shop" }).click();
+  await page.waitForURL(/\/vendor$/);
 }
 
 /** Creates an account through the register page and lands back where it was. */
@@ -308,14 +277,7 @@ test("a delivered product is rated by its shopper and answered by its vendor", (
     const shopperEmail = `amaka-${stamp}@example.com`;
 
     // A vendor opens a shop in Nigeria and lists a product.
-    await page.goto(`${base}/open-shop?country=NG`);
-    await page.getByLabel("Shop name").fill(`Tamale Shea ${stamp}`);
-    await page.getByLabel("City you ship from").fill("Lagos");
-    await page.getByLabel(/^Country/).fill("NG");
-    await page.getByLabel("Email").fill(vendorEmail);
-    await page.getByLabel("Password").fill("correct horse battery");
-    await page.getByRole("button", { name: "Open my shop" }).click();
-    await page.waitForURL(/\/vendor$/);
+    await openShop(page, base, `Tamale Shea ${stamp}`, vendorEmail);
     await page.getByRole("link", { name: "Add a product" }).click();
     await page.waitForURL(/\/vendor\/products\/new/);
     await page.getByLabel("Name").fill("Shea butter 250 g");
@@ -473,14 +435,7 @@ test("a vendor sets stock from a spreadsheet, ships with a note the shopper read
     const shopperEmail = `chidi-${stamp}@example.com`;
 
     // A vendor opens a shop in Nigeria and lists two products.
-    await page.goto(`${base}/open-shop?country=NG`);
-    await page.getByLabel("Shop name").fill(`Ijebu Gari ${stamp}`);
-    await page.getByLabel("City you ship from").fill("Lagos");
-    await page.getByLabel(/^Country/).fill("NG");
-    await page.getByLabel("Email").fill(vendorEmail);
-    await page.getByLabel("Password").fill("correct horse battery");
-    await page.getByRole("button", { name: "Open my shop" }).click();
-    await page.waitForURL(/\/vendor$/);
+    await openShop(page, base, `Ijebu Gari ${stamp}`, vendorEmail);
     const products = [];
     for (const [name, stock] of [["Ijebu garri, 5 kg", "3"], ["Ofada rice, 2 kg", "4"]]) {
       await page.goto(`${base}/vendor/products/new`);
