@@ -428,6 +428,44 @@ impl TestOrigin {
         (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
     }
 
+    /// `method path` with one file (`field`, named `file_name`, of `content_type`) in a
+    /// `multipart/form-data` body, as a browser's form sends it, with `token` as the bearer
+    /// (none: anonymous): the status and the JSON body (`null` when it is not JSON). A refusal
+    /// must be a problem document.
+    pub async fn send_file(
+        &self,
+        token: Option<&str>,
+        method: reqwest::Method,
+        path: &str,
+        (field, file_name, content_type): (&str, &str, &str),
+        bytes: &[u8],
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let boundary = "linkedall-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\n\
+             Content-Type: {content_type}\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut request = reqwest::Client::new()
+            .request(method, format!("{}{path}", self.url()))
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("origin answers");
+        let status = response.status();
+        let content_type =
+            response.headers().get("content-type").map(|v| v.to_str().unwrap_or("").to_owned());
+        let body = response.json().await.unwrap_or(serde_json::Value::Null);
+        if status.is_client_error() {
+            assert_eq!(content_type.as_deref(), Some("application/problem+json"), "{status} {body}");
+        }
+        (status, body)
+    }
+
     /// Posts `body` to the payment webhook, signed with [`TEST_WEBHOOK_SECRET`].
     pub async fn webhook(&self, body: &serde_json::Value) -> (reqwest::StatusCode, serde_json::Value) {
         let body = serde_json::to_vec(body).expect("JSON");

@@ -68,29 +68,7 @@ async fn send_photo(
     path: &str,
     bytes: &[u8],
 ) -> (StatusCode, Value) {
-    let boundary = "linkedall-gallery-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"photo.jpg\"\r\n\
-         Content-Type: image/jpeg\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let response = reqwest::Client::new()
-        .request(method, format!("{}{path}", origin.url()))
-        .bearer_auth(token)
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
-    let body = response.json().await.unwrap_or(Value::Null);
-    if !status.is_success() {
-        assert_eq!(content_type.as_deref(), Some("application/problem+json"), "{status} {body}");
-    }
-    (status, body)
+    origin.send_file(Some(token), method, path, ("photo", "photo.jpg", "image/jpeg"), bytes).await
 }
 
 /// Adds a distinct photo (its width makes its hash) and returns its hash.

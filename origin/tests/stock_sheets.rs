@@ -116,20 +116,9 @@ async fn a_vendor_sets_many_stocks_from_a_sheet_once_every_line_is_right(origin:
 }
 
 async fn post_file(origin: &TestOrigin, token: Option<&str>, path: &str, csv: &str) -> (StatusCode, Value) {
-    let boundary = "linkedall-sheet-boundary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"sheet\"; filename=\"stock.csv\"\r\n\
-         Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
-    );
-    let mut request = reqwest::Client::new()
-        .post(format!("{}{path}", origin.url()))
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .body(body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.unwrap();
-    (response.status(), response.json().await.unwrap_or(Value::Null))
+    origin
+        .send_file(token, reqwest::Method::POST, path, ("sheet", "stock.csv", "text/csv"), csv.as_bytes())
+        .await
 }
 
 async fn a_sheet_comes_from_a_browser_form_and_an_unreadable_one_says_why(origin: TestOrigin) {
