@@ -508,5 +508,8 @@ test("a vendor sets stock from a spreadsheet, ships with a note the shopper read
 
     await switchTo(page, base, shopperEmail, `/orders/${order}`);
     await page.getByText("Note from the seller: GIG Logistics waybill 4471, the rider calls before 5 pm").waitFor();
+    const shipped = await page.locator("main").innerText();
+    assert.match(shipped, /Status: Shipped/, "shipped, not 'confirmed', once the vendor sent it");
+    assert.match(shipped, /ready for the rider/);
     await shot("order-with-seller-note");
   }));

@@ -75,7 +75,8 @@ const PAY_ON_DELIVERY: &str = "pay_on_delivery";
 
 /// How an order's state reads, paid on delivery or not.
 fn order_state(order: &Order, words: &'static Words) -> &'static str {
-    if order.pay_on_delivery && order.state.paid() && order.state != linkedall_shared::OrderState::Delivered {
+    // Once shipped, the order says so; the note below still says what to have ready.
+    if order.pay_on_delivery && order.state == linkedall_shared::OrderState::Confirmed {
         words.state_pay_on_delivery
     } else {
         state_label(order.state, words)
