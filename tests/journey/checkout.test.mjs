@@ -51,6 +51,30 @@ async function openShop(page, base, name, email) {
   await page.waitForURL(/\/vendor$/);
 }
 
+/**
+ * Signs out, buys one of `product` as a new shopper `email` (delivered in Lagos, `phone`) paying
+ * on delivery, and returns the order's number.
+ */
+async function buyOnDelivery(page, base, product, email, phone) {
+  await page.locator("header nav.account").getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL((url) => url.pathname === "/");
+  await page.goto(`${base}/p/${product}`);
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await page.waitForURL(/\/cart$/);
+  await page.getByRole("link", { name: "Check out" }).click();
+  await page.waitForURL(/\/login\?next=/);
+  await register(page, email);
+  await page.waitForURL(/\/checkout$/);
+  await fillAddress(page, phone);
+  await page.getByRole("button", { name: "Place order" }).click();
+  await page.waitForURL(/\/orders\/\d+$/);
+  const order = /\/orders\/(\d+)$/.exec(page.url())[1];
+  await page.getByRole("radio", { name: /Pay on delivery/ }).check();
+  await page.getByRole("button", { name: /^Pay / }).click();
+  await page.getByText("Confirmed — you pay on delivery").waitFor();
+  return order;
+}
+
 /** Creates an account through the register page and lands back where it was. */
 async function register(page, email) {
   await page.getByRole("link", { name: "Create an account" }).click();
@@ -343,22 +367,7 @@ test("a delivered product is rated by its shopper and answered by its vendor", (
     await page.goto(`${base}/p/${product}?lang=en`);
 
     // A shopper buys it, paying on delivery.
-    await page.locator("header nav.account").getByRole("button", { name: "Sign out" }).click();
-    await page.waitForURL((url) => url.pathname === "/");
-    await page.goto(`${base}/p/${product}`);
-    await page.getByRole("button", { name: "Add to cart" }).click();
-    await page.waitForURL(/\/cart$/);
-    await page.getByRole("link", { name: "Check out" }).click();
-    await page.waitForURL(/\/login\?next=/);
-    await register(page, shopperEmail);
-    await page.waitForURL(/\/checkout$/);
-    await fillAddress(page, "0803 123 4567");
-    await page.getByRole("button", { name: "Place order" }).click();
-    await page.waitForURL(/\/orders\/\d+$/);
-    const order = /\/orders\/(\d+)$/.exec(page.url())[1];
-    await page.getByRole("radio", { name: /Pay on delivery/ }).check();
-    await page.getByRole("button", { name: /^Pay / }).click();
-    await page.getByText("Confirmed — you pay on delivery").waitFor();
+    const order = await buyOnDelivery(page, base, product, shopperEmail, "0803 123 4567");
     assert.equal(await page.getByRole("link", { name: /Rate this product/ }).count(), 0, "not delivered yet");
 
     // The vendor ships and delivers it from the console.
@@ -479,23 +488,7 @@ test("a vendor sets stock from a spreadsheet, ships with a note the shopper read
     await page.getByText("Out of stock").first().waitFor();
 
     // A shopper buys the garri paying on delivery; the vendor ships it with a note.
-    await page.goto(`${base}/p/${products[0]}`);
-    await page.locator("header nav.account").getByRole("button", { name: "Sign out" }).click();
-    await page.waitForURL((url) => url.pathname === "/");
-    await page.goto(`${base}/p/${products[0]}`);
-    await page.getByRole("button", { name: "Add to cart" }).click();
-    await page.waitForURL(/\/cart$/);
-    await page.getByRole("link", { name: "Check out" }).click();
-    await page.waitForURL(/\/login\?next=/);
-    await register(page, shopperEmail);
-    await page.waitForURL(/\/checkout$/);
-    await fillAddress(page, "0803 765 4321");
-    await page.getByRole("button", { name: "Place order" }).click();
-    await page.waitForURL(/\/orders\/\d+$/);
-    const order = /\/orders\/(\d+)$/.exec(page.url())[1];
-    await page.getByRole("radio", { name: /Pay on delivery/ }).check();
-    await page.getByRole("button", { name: /^Pay / }).click();
-    await page.getByText("Confirmed — you pay on delivery").waitFor();
+    const order = await buyOnDelivery(page, base, products[0], shopperEmail, "0803 765 4321");
 
     await switchTo(page, base, vendorEmail, "/vendor");
     await page.locator(`#tracking-${order}`).fill("GIG Logistics waybill 4471, the rider calls before 5 pm");
